@@ -1,0 +1,94 @@
+package ramclient
+
+import "time"
+
+// Identity is the caller identity reported by STS GetCallerIdentity.
+type Identity struct {
+	AccountID, ARN, IdentityType, PrincipalID, UserID, RoleID string
+}
+
+// Role is a RAM role. TrustPolicy is the AssumeRolePolicyDocument as RAM returns it
+// (empty in ListRoles results, which do not carry it).
+type Role struct {
+	ID, Name, ARN, Description, TrustPolicy string
+	MaxSessionDuration                      int64
+	CreateDate, UpdateDate                  string
+}
+
+type CreateRoleInput struct {
+	Name, TrustPolicy, Description string
+	MaxSessionDuration             int64 // 0 => RAM default (3600)
+}
+
+// UpdateRoleInput changes only the non-nil fields. RAM cannot clear a field: an empty
+// string is not sent (see ram-api.md §1.2).
+type UpdateRoleInput struct {
+	Name               string
+	TrustPolicy        *string
+	Description        *string
+	MaxSessionDuration *int64
+}
+
+// Policy is a RAM policy; Document is the default version's document (GetPolicy only).
+type Policy struct {
+	Name, Type, Description, DefaultVersion, CreateDate, UpdateDate string
+	AttachmentCount                                                 int64
+	Document                                                        string
+}
+
+type PolicyVersion struct {
+	ID         string
+	IsDefault  bool
+	Document   string
+	CreateDate string
+}
+
+type PolicyEntities struct {
+	Users, Roles, Groups []string
+}
+
+type AttachedPolicy struct {
+	Name, Type, Description, DefaultVersion, AttachDate string
+}
+
+type User struct {
+	ID, Name, DisplayName, MobilePhone, Email, Comments, CreateDate, UpdateDate string
+}
+
+type CreateUserInput struct {
+	Name, DisplayName, MobilePhone, Email, Comments string
+}
+
+// UpdateUserInput changes only the non-nil fields; NewName renames the user.
+type UpdateUserInput struct {
+	Name                                               string
+	NewName, DisplayName, MobilePhone, Email, Comments *string
+}
+
+type LoginProfile struct {
+	UserName                               string
+	PasswordResetRequired, MFABindRequired bool
+	CreateDate                             string
+}
+
+// LoginProfileInput: for UpdateLoginProfile an empty Password leaves it unchanged.
+type LoginProfileInput struct {
+	UserName, Password                     string
+	PasswordResetRequired, MFABindRequired bool
+}
+
+// AccessKey: Secret is only set in the CreateAccessKey result.
+type AccessKey struct {
+	ID, Secret, Status, CreateDate string
+}
+
+type AssumeRoleInput struct {
+	RoleARN, SessionName, ExternalID, Policy string
+	DurationSeconds                          int64 // 0 => STS default (3600)
+}
+
+type TemporaryCredentials struct {
+	AccessKeyID, AccessKeySecret, SecurityToken string
+	Expiration                                  time.Time
+	AssumedRoleARN, AssumedRoleID               string
+}
