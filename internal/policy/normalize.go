@@ -81,7 +81,8 @@ func decode(doc string) (map[string]any, error) {
 func jsonErrorDetail(doc string, err error) string {
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
-		line, col := lineCol(doc, se.Offset)
+		// Offset counts the bytes read, including the offending one.
+		line, col := lineCol(doc, se.Offset-1)
 		return fmt.Sprintf("%s (line %d, column %d)", se.Error(), line, col)
 	}
 	var te *json.UnmarshalTypeError
