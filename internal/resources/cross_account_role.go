@@ -1,0 +1,755 @@
+package resources
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/aliram/terraform-provider-aliram/internal/policy"
+	"github.com/aliram/terraform-provider-aliram/internal/ramclient"
+)
+
+var (
+	_ resource.ResourceWithConfigure        = (*crossAccountRoleResource)(nil)
+	_ resource.ResourceWithModifyPlan       = (*crossAccountRoleResource)(nil)
+	_ resource.ResourceWithConfigValidators = (*crossAccountRoleResource)(nil)
+	_ resource.ResourceWithImportState      = (*crossAccountRoleResource)(nil)
+	_ resource.ResourceWithIdentity         = (*crossAccountRoleResource)(nil)
+)
+
+// RAM API rules (ram-api.md §5), enforced at plan so bad input never reaches the API.
+var (
+	roleNameRegexp   = regexp.MustCompile(`^[A-Za-z0-9._@-]+$`)
+	accountIDRegexp  = regexp.MustCompile(`^[0-9]{16}$`)
+	principalRegexp  = regexp.MustCompile(`^acs:ram::[0-9]{16}:(user|role)/[A-Za-z0-9._@-]{1,64}$`)
+	externalIDRegexp = regexp.MustCompile(`^[\w+=,.@:/-]+$`)
+)
+
+// importingKey marks, in private state, a Read that follows an import: only then are tags read even though
+// the state does not track them yet.
+const importingKey = "importing"
+
+// roleNameValidators carry the RAM RoleName rule; shared with the attachment's role_name.
+func roleNameValidators() []validator.String {
+	return []validator.String{
+		stringvalidator.LengthBetween(1, 64),
+		stringvalidator.RegexMatches(roleNameRegexp,
+			"must contain only letters, digits, '.', '_', '@' and '-' (RAM RoleName rule)"),
+	}
+}
+
+// tagsAttribute is the tags schema of roles and policies (RAM allows 20 tags per resource).
+func tagsAttribute(kind string) schema.MapAttribute {
+	return schema.MapAttribute{
+		ElementType: types.StringType,
+		Optional:    true,
+		MarkdownDescription: fmt.Sprintf("Tags of the %s (at most 20; keys 1–128 characters, values up to 128). "+
+			"Tags are read back from RAM only while this argument is set (or right after an import), so a plain "+
+			"refresh of an untagged %s costs a single API call; tags added outside Terraform to a %s whose "+
+			"configuration has no `tags` are not detected.", kind, kind, kind),
+		Validators: []validator.Map{
+			mapvalidator.SizeAtMost(20),
+			mapvalidator.KeysAre(stringvalidator.LengthBetween(1, 128)),
+			mapvalidator.ValueStringsAre(stringvalidator.LengthAtMost(128)),
+		},
+	}
+}
+
+func NewCrossAccountRoleResource() resource.Resource { return &crossAccountRoleResource{} }
+
+type crossAccountRoleResource struct {
+	resourceWithClient
+}
+
+type crossAccountRoleModel struct {
+	ID                   types.String         `tfsdk:"id"`
+	Name                 types.String         `tfsdk:"name"`
+	TrustedAccountIDs    types.Set            `tfsdk:"trusted_account_ids"`
+	TrustedPrincipalARNs types.Set            `tfsdk:"trusted_principal_arns"`
+	ExternalID           types.String         `tfsdk:"external_id"`
+	RequireMFA           types.Bool           `tfsdk:"require_mfa"`
+	AllowedSourceIPs     types.Set            `tfsdk:"allowed_source_ips"`
+	ValidUntil           types.String         `tfsdk:"valid_until"`
+	AssumeRolePolicy     policy.DocumentValue `tfsdk:"assume_role_policy"`
+	Description          types.String         `tfsdk:"description"`
+	MaxSessionDuration   types.Int64          `tfsdk:"max_session_duration"`
+	Tags                 types.Map            `tfsdk:"tags"`
+	ForceDetachPolicies  types.Bool           `tfsdk:"force_detach_policies"`
+	ARN                  types.String         `tfsdk:"arn"`
+	RoleID               types.String         `tfsdk:"role_id"`
+	CreateDate           types.String         `tfsdk:"create_date"`
+}
+
+type nameIdentityModel struct {
+	Name types.String `tfsdk:"name"`
+}
+
+func (r *crossAccountRoleResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_cross_account_role"
+}
+
+func (r *crossAccountRoleResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	typedTrust := "Typed trust argument: conflicts with `assume_role_policy`."
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A RAM role in the account of this provider block (enterprise A) that other Alibaba Cloud " +
+			"accounts or their RAM users and roles (enterprise B) may assume with STS `AssumeRole`.\n\n" +
+			"Trust is given either by typed arguments (`trusted_account_ids`, `trusted_principal_arns` plus the " +
+			"optional conditions `external_id`, `require_mfa`, `allowed_source_ips`, `valid_until`), from which the " +
+			"provider builds the trust policy at plan time so the plan shows the exact document RAM receives, or by a " +
+			"raw `assume_role_policy`. Trust, description, session duration and tag changes are applied in place; " +
+			"only a new `name` replaces the role.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "The role name (the import ID).",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"name": schema.StringAttribute{
+				Required: true,
+				MarkdownDescription: "Name of the role: 1–64 characters, letters, digits, `.`, `_`, `@` and `-`. " +
+					"Changing it replaces the role (every session of the old role ends).",
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators:    roleNameValidators(),
+			},
+			"trusted_account_ids": schema.SetAttribute{
+				ElementType: types.StringType,
+				Optional:    true,
+				MarkdownDescription: "IDs (16 digits) of the Alibaba Cloud accounts whose RAM users and roles may assume " +
+					"this role, each as principal `acs:ram::<id>:root`. The trusted account still decides which of its " +
+					"users get `AliyunSTSAssumeRoleAccess`. " + typedTrust,
+				Validators: []validator.Set{
+					setvalidator.SizeAtLeast(1),
+					setvalidator.ValueStringsAre(stringvalidator.RegexMatches(accountIDRegexp,
+						"must be an Alibaba Cloud account ID: exactly 16 digits")),
+				},
+			},
+			"trusted_principal_arns": schema.SetAttribute{
+				ElementType: types.StringType,
+				Optional:    true,
+				MarkdownDescription: "ARNs of individual RAM users or roles of other accounts allowed to assume this role " +
+					"(`acs:ram::<account id>:user/<name>` or `acs:ram::<account id>:role/<name>`): narrower trust than a " +
+					"whole account. " + typedTrust,
+				Validators: []validator.Set{
+					setvalidator.SizeAtLeast(1),
+					setvalidator.ValueStringsAre(stringvalidator.RegexMatches(principalRegexp,
+						"must be acs:ram::<16-digit account id>:user/<name> or acs:ram::<16-digit account id>:role/<name>")),
+				},
+			},
+			"external_id": schema.StringAttribute{
+				Optional:  true,
+				Sensitive: true,
+				MarkdownDescription: "External ID the caller must pass to `AssumeRole` (condition `StringEquals " +
+					"sts:ExternalId`): 2–1224 characters, letters, digits and `_+=,.@:/-`. It guards against the " +
+					"confused-deputy problem; note that RAM stores it in clear text in the trust policy, so it also " +
+					"appears in `assume_role_policy`. " + typedTrust,
+				Validators: []validator.String{
+					stringvalidator.LengthBetween(2, 1224),
+					stringvalidator.RegexMatches(externalIDRegexp,
+						"must contain only letters, digits and _+=,.@:/- (STS ExternalId rule)"),
+				},
+			},
+			"require_mfa": schema.BoolAttribute{
+				Optional: true,
+				MarkdownDescription: "When true, only callers that signed in with MFA may assume the role (condition " +
+					"`Bool acs:MFAPresent \"true\"`). " + typedTrust,
+			},
+			"allowed_source_ips": schema.SetAttribute{
+				ElementType: types.StringType,
+				Optional:    true,
+				MarkdownDescription: "IP addresses or CIDR blocks (for example `203.0.113.0/24`) the `AssumeRole` call " +
+					"must come from (condition `IpAddress acs:SourceIp`). " + typedTrust,
+				Validators: []validator.Set{
+					setvalidator.SizeAtLeast(1),
+					setvalidator.ValueStringsAre(ipOrCIDRValidator{}),
+				},
+			},
+			"valid_until": schema.StringAttribute{
+				Optional: true,
+				MarkdownDescription: "RFC 3339 time (for example `2027-06-30T23:59:59Z`) after which nobody can assume " +
+					"the role any more, even if nobody runs destroy: the end of the contract (condition " +
+					"`DateLessThan acs:CurrentTime`). Sessions already issued run until they expire. " + typedTrust,
+				Validators: []validator.String{rfc3339Validator{}},
+			},
+			"assume_role_policy": schema.StringAttribute{
+				CustomType: policy.DocumentType{},
+				Optional:   true,
+				Computed:   true,
+				MarkdownDescription: "The trust policy (JSON). Set it only for trust the typed arguments cannot express; " +
+					"it conflicts with them. Otherwise it is computed from the typed arguments at plan time. Always " +
+					"holds the effective document; semantically equal documents (`\"sts:AssumeRole\"` vs " +
+					"`[\"sts:AssumeRole\"]`, principal order, key order, whitespace) never show a diff, and a change " +
+					"made outside Terraform does.",
+				Validators: []validator.String{trustPolicyValidator{}},
+			},
+			"description": schema.StringAttribute{
+				Optional: true,
+				Computed: true,
+				MarkdownDescription: "Description of the role, 1–1024 characters. RAM cannot clear a description: " +
+					"removing this argument keeps the current one.",
+				Validators:    []validator.String{stringvalidator.LengthBetween(1, 1024)},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"max_session_duration": schema.Int64Attribute{
+				Optional:            true,
+				Computed:            true,
+				Default:             int64default.StaticInt64(3600),
+				MarkdownDescription: "Longest STS session, in seconds, that `AssumeRole` may grant: 3600–43200. Defaults to 3600.",
+				Validators:          []validator.Int64{int64validator.Between(3600, 43200)},
+			},
+			"tags": tagsAttribute("role"),
+			"force_detach_policies": schema.BoolAttribute{
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(false),
+				MarkdownDescription: "On destroy, detach every policy still attached to the role, including ones " +
+					"attached outside Terraform, so that revocation cannot be blocked. When false (the default), " +
+					"destroying a role that still has policies fails with a message naming them.",
+			},
+			"arn": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "ARN of the role (`acs:ram::<account id>:role/<name>`), the `RoleArn` that callers pass to STS `AssumeRole`.",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"role_id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "ID RAM assigned to the role.",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"create_date": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "Creation time of the role (UTC, RFC 3339).",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+		},
+	}
+}
+
+func (r *crossAccountRoleResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{
+		Attributes: map[string]identityschema.Attribute{
+			"name": identityschema.StringAttribute{RequiredForImport: true, Description: "Name of the role."},
+		},
+	}
+}
+
+func (r *crossAccountRoleResource) ConfigValidators(_ context.Context) []resource.ConfigValidator {
+	raw := path.MatchRoot("assume_role_policy")
+	v := []resource.ConfigValidator{
+		resourcevalidator.AtLeastOneOf(raw, path.MatchRoot("trusted_account_ids"), path.MatchRoot("trusted_principal_arns")),
+	}
+	for _, typed := range []string{"trusted_account_ids", "trusted_principal_arns", "external_id", "require_mfa", "allowed_source_ips", "valid_until"} {
+		v = append(v, resourcevalidator.Conflicting(raw, path.MatchRoot(typed)))
+	}
+	return v
+}
+
+// ModifyPlan computes assume_role_policy from the typed trust arguments, so the plan shows the exact
+// document RAM will get, keeping the prior spelling when it is semantically the same.
+func (r *crossAccountRoleResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return // destroy
+	}
+	var config policy.DocumentValue
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("assume_role_policy"), &config)...)
+	var plan crossAccountRoleModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !plan.ValidUntil.IsNull() && !plan.ValidUntil.IsUnknown() {
+		if t, err := time.Parse(time.RFC3339, plan.ValidUntil.ValueString()); err == nil && !t.After(time.Now()) {
+			resp.Diagnostics.AddAttributeWarning(path.Root("valid_until"), "valid_until is in the past",
+				fmt.Sprintf("%s has passed: STS will refuse every AssumeRole call for this role. Extend valid_until if the delegation should continue.", plan.ValidUntil.ValueString()))
+		}
+	}
+	if !config.IsNull() {
+		return // raw document: the plan already carries it
+	}
+	spec, known, diags := trustSpecFromModel(ctx, plan)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !known {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("assume_role_policy"), policy.NewDocumentUnknown())...)
+		return
+	}
+	doc, err := policy.BuildTrustPolicy(spec)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot build the trust policy", err.Error()+"\n\nCorrect the typed trust arguments.")
+		return
+	}
+	value := policy.NewDocumentValue(doc)
+	if !req.State.Raw.IsNull() {
+		var prior policy.DocumentValue
+		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("assume_role_policy"), &prior)...)
+		if !prior.IsNull() && !prior.IsUnknown() && policy.Equal(prior.ValueString(), doc) {
+			value = prior
+		}
+	}
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("assume_role_policy"), value)...)
+}
+
+// trustSpecFromModel reads the typed trust arguments; known is false while any of them is unknown.
+func trustSpecFromModel(ctx context.Context, m crossAccountRoleModel) (spec policy.TrustSpec, known bool, diags diag.Diagnostics) {
+	for _, v := range []attr.Value{m.TrustedAccountIDs, m.TrustedPrincipalARNs, m.ExternalID, m.RequireMFA, m.AllowedSourceIPs, m.ValidUntil} {
+		if v.IsUnknown() {
+			return spec, false, nil
+		}
+	}
+	for _, s := range []struct {
+		set types.Set
+		dst *[]string
+	}{{m.TrustedAccountIDs, &spec.AccountIDs}, {m.TrustedPrincipalARNs, &spec.PrincipalARNs}, {m.AllowedSourceIPs, &spec.SourceIPs}} {
+		if s.set.IsNull() {
+			continue
+		}
+		var elems []types.String
+		diags.Append(s.set.ElementsAs(ctx, &elems, false)...)
+		for _, e := range elems {
+			if e.IsUnknown() {
+				return spec, false, diags
+			}
+			*s.dst = append(*s.dst, e.ValueString())
+		}
+	}
+	spec.ExternalID = m.ExternalID.ValueString()
+	spec.RequireMFA = m.RequireMFA.ValueBool()
+	spec.ValidUntil = m.ValidUntil.ValueString()
+	return spec, true, diags
+}
+
+// effectiveTrustPolicy is the document to send: the planned one, or (when it was unknown at plan time
+// because a typed argument came from another resource) the one built now.
+func effectiveTrustPolicy(ctx context.Context, m crossAccountRoleModel) (policy.DocumentValue, diag.Diagnostics) {
+	if !m.AssumeRolePolicy.IsUnknown() && !m.AssumeRolePolicy.IsNull() {
+		return m.AssumeRolePolicy, nil
+	}
+	spec, known, diags := trustSpecFromModel(ctx, m)
+	if diags.HasError() {
+		return m.AssumeRolePolicy, diags
+	}
+	if !known {
+		diags.AddError("Trust arguments still unknown", "The typed trust arguments are unknown at apply time. This is a bug in the provider; please report it.")
+		return m.AssumeRolePolicy, diags
+	}
+	doc, err := policy.BuildTrustPolicy(spec)
+	if err != nil {
+		diags.AddError("Cannot build the trust policy", err.Error()+"\n\nCorrect the typed trust arguments.")
+		return m.AssumeRolePolicy, diags
+	}
+	return policy.NewDocumentValue(doc), diags
+}
+
+func (r *crossAccountRoleResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan crossAccountRoleModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	doc, diags := effectiveTrustPolicy(ctx, plan)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	name := plan.Name.ValueString()
+	role, err := r.client.CreateRole(ctx, ramclient.CreateRoleInput{
+		Name:               name,
+		TrustPolicy:        doc.ValueString(),
+		Description:        plan.Description.ValueString(),
+		MaxSessionDuration: plan.MaxSessionDuration.ValueInt64(),
+	})
+	if err != nil {
+		hint := ""
+		if ramclient.IsAlreadyExists(err) {
+			hint = fmt.Sprintf("A role named %q already exists in this account. Import it (`tofu import <address> %s`) to manage it with Terraform, or choose another name.", name, name)
+		}
+		addAPIError(&resp.Diagnostics, fmt.Sprintf("Creating RAM role %q", name), err, hint)
+		return
+	}
+
+	state := plan
+	state.ID = types.StringValue(role.Name)
+	state.Name = plan.Name
+	state.AssumeRolePolicy = doc
+	state.ARN = types.StringValue(role.ARN)
+	state.RoleID = types.StringValue(role.ID)
+	state.CreateDate = types.StringValue(role.CreateDate)
+	if plan.Description.IsUnknown() {
+		state.Description = optionalString(role.Description)
+	}
+	wantTags := plan.Tags
+	state.Tags = types.MapNull(types.StringType)
+	// Saved before tagging: if tagging fails the role is in state (tainted) and the next apply replaces
+	// it, instead of failing on EntityAlreadyExists.Role for an orphan.
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	setNameIdentity(ctx, resp.Identity, state.ID.ValueString(), &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if err := applyTags(ctx, r.client, "role", name, types.MapNull(types.StringType), wantTags); err != nil {
+		addAPIError(&resp.Diagnostics, fmt.Sprintf("Tagging RAM role %q", name), err,
+			"The role was created but its tags could not be set. It is kept in the state as tainted; the next apply replaces it with a correctly tagged role.")
+		return
+	}
+	state.Tags = wantTags
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *crossAccountRoleResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state crossAccountRoleModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	name := state.ID.ValueString()
+	role, err := r.client.GetRole(ctx, name)
+	if ramclient.IsNotFound(err) {
+		notFoundWarning(&resp.Diagnostics, fmt.Sprintf("RAM role %q", name))
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, fmt.Sprintf("Reading RAM role %q", name), err, "")
+		return
+	}
+	if state.Name.IsNull() || !strings.EqualFold(state.Name.ValueString(), role.Name) {
+		state.Name = types.StringValue(role.Name)
+	}
+	if state.AssumeRolePolicy.IsNull() || !policy.Equal(state.AssumeRolePolicy.ValueString(), role.TrustPolicy) {
+		state.AssumeRolePolicy = policy.NewDocumentValue(role.TrustPolicy)
+	}
+	state.Description = optionalString(role.Description)
+	state.MaxSessionDuration = types.Int64Value(role.MaxSessionDuration)
+	state.ARN = types.StringValue(role.ARN)
+	state.RoleID = types.StringValue(role.ID)
+	state.CreateDate = types.StringValue(role.CreateDate)
+	if state.ForceDetachPolicies.IsNull() {
+		state.ForceDetachPolicies = types.BoolValue(false)
+	}
+	importing, diags := req.Private.GetKey(ctx, importingKey)
+	resp.Diagnostics.Append(diags...)
+	tags, diags := readTags(ctx, r.client, "role", name, state.Tags, importing != nil)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	state.Tags = tags
+	if importing != nil {
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, importingKey, nil)...)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	setNameIdentity(ctx, resp.Identity, name, &resp.Diagnostics)
+}
+
+func (r *crossAccountRoleResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state crossAccountRoleModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	doc, diags := effectiveTrustPolicy(ctx, plan)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	name := state.ID.ValueString()
+
+	// Only what really changed is sent: a reformatted but equivalent document costs no API call.
+	in := ramclient.UpdateRoleInput{Name: name}
+	changed := false
+	if !policy.Equal(doc.ValueString(), state.AssumeRolePolicy.ValueString()) {
+		s := doc.ValueString()
+		in.TrustPolicy, changed = &s, true
+	}
+	if !plan.Description.IsUnknown() && !plan.Description.IsNull() && !plan.Description.Equal(state.Description) {
+		s := plan.Description.ValueString()
+		in.Description, changed = &s, true
+	}
+	if !plan.MaxSessionDuration.Equal(state.MaxSessionDuration) {
+		d := plan.MaxSessionDuration.ValueInt64()
+		in.MaxSessionDuration, changed = &d, true
+	}
+
+	next := plan
+	next.ID, next.ARN, next.RoleID, next.CreateDate = state.ID, state.ARN, state.RoleID, state.CreateDate
+	next.AssumeRolePolicy = doc
+	if plan.Description.IsUnknown() {
+		next.Description = state.Description
+	}
+	if changed {
+		if _, err := r.client.UpdateRole(ctx, in); err != nil {
+			addAPIError(&resp.Diagnostics, fmt.Sprintf("Updating RAM role %q", name), err, "")
+			return
+		}
+	}
+	if !plan.Tags.Equal(state.Tags) {
+		if err := applyTags(ctx, r.client, "role", name, state.Tags, plan.Tags); err != nil {
+			// The role itself was updated: record that, with the old tags, so the next plan retries only the tags.
+			next.Tags = state.Tags
+			resp.Diagnostics.Append(resp.State.Set(ctx, &next)...)
+			addAPIError(&resp.Diagnostics, fmt.Sprintf("Updating the tags of RAM role %q", name), err, "")
+			return
+		}
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &next)...)
+	setNameIdentity(ctx, resp.Identity, name, &resp.Diagnostics)
+}
+
+func (r *crossAccountRoleResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state crossAccountRoleModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	name := state.ID.ValueString()
+	force := state.ForceDetachPolicies.ValueBool()
+	summary := fmt.Sprintf("Deleting RAM role %q", name)
+	if force {
+		if gone := r.detachAll(ctx, name, summary, &resp.Diagnostics); gone || resp.Diagnostics.HasError() {
+			return
+		}
+	}
+	// A conflict right after a detach may be RAM's stale view: retry for a bounded time while
+	// ListPoliciesForRole shows nothing attached, and fail with the list when something is.
+	wait := 250 * time.Millisecond
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		err := r.client.DeleteRole(ctx, name)
+		if err == nil || ramclient.IsNotFound(err) {
+			return
+		}
+		if !ramclient.HasCode(err, "DeleteConflict.Role.Policy") {
+			addAPIError(&resp.Diagnostics, summary, err, "")
+			return
+		}
+		attached, lerr := r.client.ListPoliciesForRole(ctx, name)
+		if ramclient.IsNotFound(lerr) {
+			return
+		}
+		if lerr != nil {
+			addAPIError(&resp.Diagnostics, summary, err, "")
+			return
+		}
+		if len(attached) > 0 {
+			if force && time.Now().Before(deadline) {
+				// Attached again between our detach and delete (a concurrent attach): detach once more.
+				if gone := r.detachAll(ctx, name, summary, &resp.Diagnostics); gone || resp.Diagnostics.HasError() {
+					return
+				}
+				continue
+			}
+			resp.Diagnostics.AddError(summary,
+				fmt.Sprintf("The role still has policies attached: %s.\n\nSet force_detach_policies = true on this role "+
+					"to detach them on destroy (apply that change first), or remove the attachments (for example the "+
+					"aliram_role_policy_attachment resources, or in the RAM console for ones made outside Terraform), "+
+					"then destroy again.", describeAttached(attached)))
+			return
+		}
+		if time.Now().After(deadline) {
+			addAPIError(&resp.Diagnostics, summary, err, "RAM kept reporting attached policies although none are listed. Run destroy again in a minute.")
+			return
+		}
+		select {
+		case <-ctx.Done():
+			addAPIError(&resp.Diagnostics, summary, err, "")
+			return
+		case <-time.After(wait):
+		}
+		wait = min(wait*2, 4*time.Second)
+	}
+}
+
+// detachAll detaches every policy attached to the role; gone reports that the role no longer exists.
+func (r *crossAccountRoleResource) detachAll(ctx context.Context, name, summary string, diags *diag.Diagnostics) (gone bool) {
+	attached, err := r.client.ListPoliciesForRole(ctx, name)
+	if ramclient.IsNotFound(err) {
+		return true
+	}
+	if err != nil {
+		addAPIError(diags, summary+": listing attached policies", err, "")
+		return false
+	}
+	for _, p := range attached {
+		err := r.client.DetachPolicyFromRole(ctx, name, p.Type, p.Name)
+		if err != nil && !ramclient.IsNotFound(err) {
+			addAPIError(diags, fmt.Sprintf("%s: detaching %s policy %q", summary, p.Type, p.Name), err, "")
+			return false
+		}
+	}
+	return false
+}
+
+func describeAttached(attached []ramclient.AttachedPolicy) string {
+	names := make([]string, 0, len(attached))
+	for _, p := range attached {
+		names = append(names, fmt.Sprintf("%s (%s)", p.Name, p.Type))
+	}
+	sort.Strings(names)
+	return strings.Join(names, ", ")
+}
+
+func (r *crossAccountRoleResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	resource.ImportStatePassthroughWithIdentity(ctx, path.Root("id"), path.Root("name"), req, resp)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importingKey, []byte(`true`))...)
+}
+
+// setNameIdentity records the identity of a resource identified by its name.
+func setNameIdentity(ctx context.Context, id *tfsdk.ResourceIdentity, name string, diags *diag.Diagnostics) {
+	if id == nil {
+		return // the CLI does not support resource identity
+	}
+	diags.Append(id.Set(ctx, nameIdentityModel{Name: types.StringValue(name)})...)
+}
+
+// optionalString maps RAM's empty string ("not set") to null.
+func optionalString(s string) types.String {
+	if s == "" {
+		return types.StringNull()
+	}
+	return types.StringValue(s)
+}
+
+// readTags returns the tags to keep in state: read from RAM only when the state tracks tags (or after an
+// import), so an untagged resource refreshes with one API call.
+func readTags(ctx context.Context, c *ramclient.Client, resourceType, name string, current types.Map, force bool) (types.Map, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if current.IsNull() && !force {
+		return current, diags
+	}
+	tags, err := c.ListTags(ctx, resourceType, name)
+	if err != nil {
+		addAPIError(&diags, fmt.Sprintf("Reading the tags of RAM %s %q", resourceType, name), err, "")
+		return current, diags
+	}
+	if len(tags) == 0 && current.IsNull() {
+		return current, diags
+	}
+	m, d := types.MapValueFrom(ctx, types.StringType, tags)
+	diags.Append(d...)
+	return m, diags
+}
+
+// applyTags moves the remote tags from old (what the state tracks) to want: keys no longer wanted are
+// removed, new or changed ones set. Tags the state never tracked are left alone.
+func applyTags(ctx context.Context, c *ramclient.Client, resourceType, name string, old, want types.Map) error {
+	oldTags, wantTags := mapOfStrings(old), mapOfStrings(want)
+	var remove []string
+	for k := range oldTags {
+		if _, ok := wantTags[k]; !ok {
+			remove = append(remove, k)
+		}
+	}
+	set := map[string]string{}
+	for k, v := range wantTags {
+		if ov, ok := oldTags[k]; !ok || ov != v {
+			set[k] = v
+		}
+	}
+	if len(remove) > 0 {
+		sort.Strings(remove)
+		if err := c.UntagResource(ctx, resourceType, name, remove); err != nil {
+			return err
+		}
+	}
+	if len(set) > 0 {
+		if err := c.TagResource(ctx, resourceType, name, set); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func mapOfStrings(m types.Map) map[string]string {
+	out := map[string]string{}
+	if m.IsNull() || m.IsUnknown() {
+		return out
+	}
+	for k, v := range m.Elements() {
+		if s, ok := v.(types.String); ok {
+			out[k] = s.ValueString()
+		}
+	}
+	return out
+}
+
+// ipOrCIDRValidator accepts an IPv4/IPv6 address or CIDR block, as acs:SourceIp does.
+type ipOrCIDRValidator struct{}
+
+func (ipOrCIDRValidator) Description(context.Context) string {
+	return "must be an IP address or a CIDR block such as 203.0.113.0/24"
+}
+func (v ipOrCIDRValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (v ipOrCIDRValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	s := req.ConfigValue.ValueString()
+	if _, err := netip.ParsePrefix(s); err == nil {
+		return
+	}
+	if _, err := netip.ParseAddr(s); err == nil {
+		return
+	}
+	resp.Diagnostics.AddAttributeError(req.Path, "Invalid source IP",
+		fmt.Sprintf("%q %s.", s, v.Description(ctx)))
+}
+
+// rfc3339Validator accepts what acs:CurrentTime is compared against: an RFC 3339 time with a zone.
+type rfc3339Validator struct{}
+
+func (rfc3339Validator) Description(context.Context) string {
+	return "must be an RFC 3339 time with a zone, such as 2027-06-30T23:59:59Z or 2027-07-01T08:00:00+08:00"
+}
+func (v rfc3339Validator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (v rfc3339Validator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if _, err := time.Parse(time.RFC3339, req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid time",
+			fmt.Sprintf("%q %s.", req.ConfigValue.ValueString(), v.Description(ctx)))
+	}
+}
+
+// trustPolicyValidator checks a raw trust policy against the RAM trust-policy grammar at plan time.
+type trustPolicyValidator struct{}
+
+func (trustPolicyValidator) Description(context.Context) string {
+	return "must be a RAM trust policy: Version \"1\", statements with Effect, Action sts:AssumeRole and a Principal"
+}
+func (v trustPolicyValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+func (v trustPolicyValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if err := policy.ValidateTrustPolicy(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid trust policy", err.Error())
+	}
+}

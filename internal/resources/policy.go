@@ -1,0 +1,402 @@
+package resources
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/aliram/terraform-provider-aliram/internal/policy"
+	"github.com/aliram/terraform-provider-aliram/internal/ramclient"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = (*policyResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*policyResource)(nil)
+	_ resource.ResourceWithImportState = (*policyResource)(nil)
+	_ resource.ResourceWithIdentity    = (*policyResource)(nil)
+)
+
+func NewPolicyResource() resource.Resource { return &policyResource{} }
+
+type policyResource struct {
+	resourceWithClient
+}
+
+type policyModel struct {
+	ID              types.String         `tfsdk:"id"`
+	Name            types.String         `tfsdk:"name"`
+	Document        policy.DocumentValue `tfsdk:"document"`
+	Description     types.String         `tfsdk:"description"`
+	Tags            types.Map            `tfsdk:"tags"`
+	DefaultVersion  types.String         `tfsdk:"default_version"`
+	AttachmentCount types.Int64          `tfsdk:"attachment_count"`
+	CreateDate      types.String         `tfsdk:"create_date"`
+}
+
+func (r *policyResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_policy"
+}
+
+func (r *policyResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A custom RAM permission policy, for example a least-privilege policy scoped to the " +
+			"instances, topics and groups enterprise B may operate.\n\n" +
+			"A document change creates a new default policy version (the oldest non-default version is rotated out, " +
+			"so the 5-version limit never blocks an apply). Destroy deletes the non-default versions and then the " +
+			"policy; if the policy is still attached somewhere, the error lists where.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "The policy name (the import ID).",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"name": schema.StringAttribute{
+				Required:            true,
+				MarkdownDescription: "Name of the policy: 1–128 characters, letters, digits and `-`. Changing it replaces the policy.",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+				Validators:          policyNameValidators(),
+			},
+			"document": schema.StringAttribute{
+				CustomType: policy.DocumentType{},
+				Required:   true,
+				MarkdownDescription: "The policy document (JSON), for example from `jsonencode` or the " +
+					"`aliram_policy_document` data source. Validated at plan time (Version \"1\", statements with " +
+					"Effect, Action and Resource). Semantically equal documents (key order, whitespace, a string vs a " +
+					"one-element list, element order) never show a diff; a new default version set outside Terraform does.",
+				Validators: []validator.String{permissionPolicyValidator{}},
+			},
+			"description": schema.StringAttribute{
+				Optional: true,
+				Computed: true,
+				MarkdownDescription: "Description of the policy, 1–1024 characters; updated in place. RAM cannot clear " +
+					"a description: removing this argument keeps the current one.",
+				Validators:    []validator.String{stringvalidator.LengthBetween(1, 1024)},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"tags": tagsAttribute("policy"),
+			"default_version": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "ID of the default (effective) policy version, such as `v3`.",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"attachment_count": schema.Int64Attribute{
+				Computed:            true,
+				MarkdownDescription: "Number of users, groups and roles the policy is attached to, as of the last refresh.",
+				PlanModifiers:       []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
+			},
+			"create_date": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "Creation time of the policy (UTC, RFC 3339).",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+		},
+	}
+}
+
+func (r *policyResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{
+		Attributes: map[string]identityschema.Attribute{
+			"name": identityschema.StringAttribute{RequiredForImport: true, Description: "Name of the policy."},
+		},
+	}
+}
+
+// ModifyPlan: a semantically new document makes a new default version, so default_version is unknown.
+func (r *policyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || req.State.Raw.IsNull() {
+		return
+	}
+	var planned, prior policy.DocumentValue
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("document"), &planned)...)
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("document"), &prior)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if planned.IsUnknown() || !policy.Equal(planned.ValueString(), prior.ValueString()) {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("default_version"), types.StringUnknown())...)
+	}
+}
+
+func (r *policyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan policyModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	name := plan.Name.ValueString()
+	p, err := r.client.CreatePolicy(ctx, name, plan.Document.ValueString(), plan.Description.ValueString())
+	if err != nil {
+		hint := ""
+		if ramclient.IsAlreadyExists(err) {
+			hint = fmt.Sprintf("A policy named %q already exists in this account. Import it (`tofu import <address> %s`) to manage it with Terraform, or choose another name.", name, name)
+		}
+		addAPIError(&resp.Diagnostics, fmt.Sprintf("Creating RAM policy %q", name), err, hint)
+		return
+	}
+	state := plan
+	state.ID = types.StringValue(name)
+	state.DefaultVersion = types.StringValue(p.DefaultVersion)
+	if state.DefaultVersion.ValueString() == "" {
+		state.DefaultVersion = types.StringValue("v1")
+	}
+	state.AttachmentCount = types.Int64Value(p.AttachmentCount)
+	state.CreateDate = types.StringValue(p.CreateDate)
+	if plan.Description.IsUnknown() {
+		state.Description = optionalString(p.Description)
+	}
+	wantTags := plan.Tags
+	state.Tags = types.MapNull(types.StringType)
+	// Saved before tagging, so a tagging failure leaves a tainted policy the next apply replaces, not an orphan.
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	setNameIdentity(ctx, resp.Identity, name, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if err := applyTags(ctx, r.client, "policy", name, types.MapNull(types.StringType), wantTags); err != nil {
+		addAPIError(&resp.Diagnostics, fmt.Sprintf("Tagging RAM policy %q", name), err,
+			"The policy was created but its tags could not be set. It is kept in the state as tainted; the next apply replaces it.")
+		return
+	}
+	state.Tags = wantTags
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *policyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state policyModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	name := state.ID.ValueString()
+	p, err := r.client.GetPolicy(ctx, name, "Custom")
+	if ramclient.IsNotFound(err) {
+		notFoundWarning(&resp.Diagnostics, fmt.Sprintf("RAM policy %q", name))
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, fmt.Sprintf("Reading RAM policy %q", name), err, "")
+		return
+	}
+	if state.Name.IsNull() || !strings.EqualFold(state.Name.ValueString(), p.Name) {
+		state.Name = types.StringValue(p.Name)
+	}
+	// The default version's document: a new default set outside Terraform shows as a diff.
+	if state.Document.IsNull() || !policy.Equal(state.Document.ValueString(), p.Document) {
+		state.Document = policy.NewDocumentValue(p.Document)
+	}
+	state.Description = optionalString(p.Description)
+	state.DefaultVersion = types.StringValue(p.DefaultVersion)
+	state.AttachmentCount = types.Int64Value(p.AttachmentCount)
+	state.CreateDate = types.StringValue(p.CreateDate)
+	importing, diags := req.Private.GetKey(ctx, importingKey)
+	resp.Diagnostics.Append(diags...)
+	tags, diags := readTags(ctx, r.client, "policy", name, state.Tags, importing != nil)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	state.Tags = tags
+	if importing != nil {
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, importingKey, nil)...)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	setNameIdentity(ctx, resp.Identity, name, &resp.Diagnostics)
+}
+
+func (r *policyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state policyModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	name := state.ID.ValueString()
+	next := plan
+	next.ID, next.CreateDate, next.AttachmentCount, next.DefaultVersion = state.ID, state.CreateDate, state.AttachmentCount, state.DefaultVersion
+	next.Tags = state.Tags
+	next.Description = state.Description // each field moves to the planned value once RAM has it
+	saveOnError := func() { resp.Diagnostics.Append(resp.State.Set(ctx, &next)...) }
+
+	if !policy.Equal(plan.Document.ValueString(), state.Document.ValueString()) {
+		// Rotation drops the oldest non-default version, so the 5-version limit never fails the apply.
+		v, err := r.client.CreatePolicyVersion(ctx, name, plan.Document.ValueString(), true, true)
+		if err != nil {
+			next.Document = state.Document
+			saveOnError()
+			addAPIError(&resp.Diagnostics, fmt.Sprintf("Creating a new version of RAM policy %q", name), err, "")
+			return
+		}
+		next.DefaultVersion = types.StringValue(v.ID)
+	}
+	if !plan.Description.IsUnknown() && !plan.Description.IsNull() && !plan.Description.Equal(state.Description) {
+		if err := r.client.UpdatePolicyDescription(ctx, name, plan.Description.ValueString()); err != nil {
+			saveOnError()
+			addAPIError(&resp.Diagnostics, fmt.Sprintf("Updating the description of RAM policy %q", name), err, "")
+			return
+		}
+		next.Description = plan.Description
+	}
+	if !plan.Tags.Equal(state.Tags) {
+		if err := applyTags(ctx, r.client, "policy", name, state.Tags, plan.Tags); err != nil {
+			saveOnError()
+			addAPIError(&resp.Diagnostics, fmt.Sprintf("Updating the tags of RAM policy %q", name), err, "")
+			return
+		}
+		next.Tags = plan.Tags
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &next)...)
+	setNameIdentity(ctx, resp.Identity, name, &resp.Diagnostics)
+}
+
+func (r *policyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state policyModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	name := state.ID.ValueString()
+	summary := fmt.Sprintf("Deleting RAM policy %q", name)
+	if gone := r.deleteNonDefaultVersions(ctx, name, summary, &resp.Diagnostics); gone || resp.Diagnostics.HasError() {
+		return
+	}
+	// A conflict right after a detach may be RAM's stale view: retry for a bounded time while nothing is
+	// listed as attached, and fail with the list when something is.
+	wait := 250 * time.Millisecond
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		err := r.client.DeletePolicy(ctx, name)
+		if err == nil || ramclient.IsNotFound(err) {
+			return
+		}
+		switch {
+		case ramclient.HasCode(err, "DeleteConflict.Policy.Version"):
+			// A version was added concurrently: delete it too and try again.
+			if time.Now().After(deadline) {
+				addAPIError(&resp.Diagnostics, summary, err, "")
+				return
+			}
+			if gone := r.deleteNonDefaultVersions(ctx, name, summary, &resp.Diagnostics); gone || resp.Diagnostics.HasError() {
+				return
+			}
+			continue
+		case ramclient.IsConflict(err):
+			entities, lerr := r.client.ListEntitiesForPolicy(ctx, name, "Custom")
+			if ramclient.IsNotFound(lerr) {
+				return
+			}
+			if lerr != nil {
+				addAPIError(&resp.Diagnostics, summary, err, "")
+				return
+			}
+			if where := describeEntities(entities); where != "" {
+				resp.Diagnostics.AddError(summary,
+					fmt.Sprintf("The policy is still attached to %s.\n\nDetach it first: remove the "+
+						"aliram_role_policy_attachment (or other attachment) resources that reference it, or detach "+
+						"attachments made outside Terraform in the RAM console or with DetachPolicyFromRole / "+
+						"DetachPolicyFromUser / DetachPolicyFromGroup; then destroy again.", where))
+				return
+			}
+		default:
+			addAPIError(&resp.Diagnostics, summary, err, "")
+			return
+		}
+		if time.Now().After(deadline) {
+			addAPIError(&resp.Diagnostics, summary, err, "RAM kept reporting the policy as attached although nothing is listed. Run destroy again in a minute.")
+			return
+		}
+		select {
+		case <-ctx.Done():
+			addAPIError(&resp.Diagnostics, summary, err, "")
+			return
+		case <-time.After(wait):
+		}
+		wait = min(wait*2, 4*time.Second)
+	}
+}
+
+// deleteNonDefaultVersions removes every version but the default (DeletePolicy refuses otherwise);
+// gone reports that the policy no longer exists.
+func (r *policyResource) deleteNonDefaultVersions(ctx context.Context, name, summary string, diags *diag.Diagnostics) (gone bool) {
+	versions, err := r.client.ListPolicyVersions(ctx, name, "Custom")
+	if ramclient.IsNotFound(err) {
+		return true
+	}
+	if err != nil {
+		addAPIError(diags, summary+": listing policy versions", err, "")
+		return false
+	}
+	for _, v := range versions {
+		if v.IsDefault {
+			continue
+		}
+		err := r.client.DeletePolicyVersion(ctx, name, v.ID)
+		if err != nil && !ramclient.IsNotFound(err) {
+			addAPIError(diags, fmt.Sprintf("%s: deleting version %s", summary, v.ID), err, "")
+			return false
+		}
+	}
+	return false
+}
+
+func describeEntities(e *ramclient.PolicyEntities) string {
+	if e == nil {
+		return ""
+	}
+	var parts []string
+	for _, g := range []struct {
+		kind  string
+		names []string
+	}{{"role", e.Roles}, {"user", e.Users}, {"group", e.Groups}} {
+		if len(g.names) == 0 {
+			continue
+		}
+		names := append([]string(nil), g.names...)
+		sort.Strings(names)
+		kind := g.kind
+		if len(names) > 1 {
+			kind += "s"
+		}
+		parts = append(parts, fmt.Sprintf("%s %s", kind, strings.Join(names, ", ")))
+	}
+	return strings.Join(parts, "; ")
+}
+
+func (r *policyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	resource.ImportStatePassthroughWithIdentity(ctx, path.Root("id"), path.Root("name"), req, resp)
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importingKey, []byte(`true`))...)
+}
+
+// permissionPolicyValidator checks a permission policy against the RAM grammar at plan time.
+type permissionPolicyValidator struct{}
+
+func (permissionPolicyValidator) Description(context.Context) string {
+	return "must be a RAM permission policy: Version \"1\" and statements with Effect, Action and Resource"
+}
+
+func (v permissionPolicyValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (v permissionPolicyValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if err := policy.ValidatePermissionPolicy(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid permission policy", err.Error())
+	}
+}

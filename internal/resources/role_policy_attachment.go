@@ -1,0 +1,230 @@
+package resources
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/aliram/terraform-provider-aliram/internal/ramclient"
+)
+
+var (
+	_ resource.ResourceWithConfigure   = (*rolePolicyAttachmentResource)(nil)
+	_ resource.ResourceWithImportState = (*rolePolicyAttachmentResource)(nil)
+	_ resource.ResourceWithIdentity    = (*rolePolicyAttachmentResource)(nil)
+)
+
+// policyNameRegexp is the RAM PolicyName rule (system policy names follow it too).
+var policyNameRegexp = regexp.MustCompile(`^[A-Za-z0-9-]+$`)
+
+func policyNameValidators() []validator.String {
+	return []validator.String{
+		stringvalidator.LengthBetween(1, 128),
+		stringvalidator.RegexMatches(policyNameRegexp, "must contain only letters, digits and '-' (RAM PolicyName rule)"),
+	}
+}
+
+func NewRolePolicyAttachmentResource() resource.Resource { return &rolePolicyAttachmentResource{} }
+
+type rolePolicyAttachmentResource struct {
+	resourceWithClient
+}
+
+type rolePolicyAttachmentModel struct {
+	ID         types.String `tfsdk:"id"`
+	RoleName   types.String `tfsdk:"role_name"`
+	PolicyName types.String `tfsdk:"policy_name"`
+	PolicyType types.String `tfsdk:"policy_type"`
+}
+
+type rolePolicyAttachmentIdentityModel struct {
+	RoleName   types.String `tfsdk:"role_name"`
+	PolicyType types.String `tfsdk:"policy_type"`
+	PolicyName types.String `tfsdk:"policy_name"`
+}
+
+func (r *rolePolicyAttachmentResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_role_policy_attachment"
+}
+
+func (r *rolePolicyAttachmentResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Attaches one system or custom permission policy to a RAM role (typically an " +
+			"`aliram_cross_account_role`), granting what the trusted account may do after `AssumeRole`.\n\n" +
+			"All attachments of one role are refreshed with a single `ListPoliciesForRole` call. An attachment " +
+			"removed outside Terraform is dropped from the state and planned again; destroying one that is already " +
+			"gone succeeds.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "`<role_name>:<policy_type>:<policy_name>`, also the import ID.",
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"role_name": schema.StringAttribute{
+				Required:            true,
+				MarkdownDescription: "Name of the role. Changing it replaces the attachment.",
+				PlanModifiers:       replace,
+				Validators:          roleNameValidators(),
+			},
+			"policy_name": schema.StringAttribute{
+				Required: true,
+				MarkdownDescription: "Name of the policy, for example `AliyunKafkaFullAccess` or the `name` of an " +
+					"`aliram_policy`. Changing it replaces the attachment.",
+				PlanModifiers: replace,
+				Validators:    policyNameValidators(),
+			},
+			"policy_type": schema.StringAttribute{
+				Required: true,
+				MarkdownDescription: "`System` for a policy managed by Alibaba Cloud, `Custom` for one of this account. " +
+					"Changing it replaces the attachment.",
+				PlanModifiers: replace,
+				Validators:    []validator.String{stringvalidator.OneOf("System", "Custom")},
+			},
+		},
+	}
+}
+
+func (r *rolePolicyAttachmentResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{
+		Attributes: map[string]identityschema.Attribute{
+			"role_name":   identityschema.StringAttribute{RequiredForImport: true, Description: "Name of the role."},
+			"policy_type": identityschema.StringAttribute{RequiredForImport: true, Description: "System or Custom."},
+			"policy_name": identityschema.StringAttribute{RequiredForImport: true, Description: "Name of the policy."},
+		},
+	}
+}
+
+func attachmentID(role, policyType, policyName string) string {
+	return role + ":" + policyType + ":" + policyName
+}
+
+func (r *rolePolicyAttachmentResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan rolePolicyAttachmentModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	role, ptype, pname := plan.RoleName.ValueString(), plan.PolicyType.ValueString(), plan.PolicyName.ValueString()
+	id := attachmentID(role, ptype, pname)
+	if err := r.client.AttachPolicyToRole(ctx, role, ptype, pname); err != nil {
+		hint := ""
+		switch {
+		case ramclient.IsAlreadyExists(err):
+			// Adopting it silently would make a later destroy detach an attachment someone else made.
+			hint = fmt.Sprintf("The policy is already attached to the role, outside this configuration. To manage "+
+				"that attachment with Terraform, import it: `tofu import <address> %s`; or remove this resource.", id)
+		case ramclient.HasCode(err, "EntityNotExist.Role"):
+			hint = fmt.Sprintf("Role %q does not exist in this account. Check role_name and that this resource uses the same provider block as the role.", role)
+		case ramclient.HasCode(err, "EntityNotExist.Policy"):
+			hint = fmt.Sprintf("There is no %s policy named %q. Check policy_name and policy_type (System for Alibaba Cloud's policies, Custom for this account's own).", ptype, pname)
+		}
+		addAPIError(&resp.Diagnostics, fmt.Sprintf("Attaching %s policy %q to RAM role %q", ptype, pname, role), err, hint)
+		return
+	}
+	plan.ID = types.StringValue(id)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	setAttachmentIdentity(ctx, resp.Identity, plan, &resp.Diagnostics)
+}
+
+func (r *rolePolicyAttachmentResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state rolePolicyAttachmentModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	role, ptype, pname := state.RoleName.ValueString(), state.PolicyType.ValueString(), state.PolicyName.ValueString()
+	what := fmt.Sprintf("Attachment of %s policy %q to RAM role %q", ptype, pname, role)
+	// Coalesced in the client: every attachment of this role shares one ListPoliciesForRole per refresh.
+	attached, err := r.client.ListPoliciesForRole(ctx, role)
+	if ramclient.IsNotFound(err) {
+		notFoundWarning(&resp.Diagnostics, what)
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, fmt.Sprintf("Reading the policies of RAM role %q", role), err, "")
+		return
+	}
+	for _, p := range attached {
+		// Names are case-insensitive in RAM; keep the configured spelling.
+		if strings.EqualFold(p.Name, pname) && strings.EqualFold(p.Type, ptype) {
+			state.ID = types.StringValue(attachmentID(role, ptype, pname))
+			resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+			setAttachmentIdentity(ctx, resp.Identity, state, &resp.Diagnostics)
+			return
+		}
+	}
+	notFoundWarning(&resp.Diagnostics, what)
+	resp.State.RemoveResource(ctx)
+}
+
+// Update is never called: every argument requires replacement.
+func (r *rolePolicyAttachmentResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	resp.Diagnostics.AddError("Unexpected update", "aliram_role_policy_attachment cannot be updated in place. This is a bug in the provider; please report it.")
+}
+
+func (r *rolePolicyAttachmentResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state rolePolicyAttachmentModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	role, ptype, pname := state.RoleName.ValueString(), state.PolicyType.ValueString(), state.PolicyName.ValueString()
+	err := r.client.DetachPolicyFromRole(ctx, role, ptype, pname)
+	if err != nil && !ramclient.IsNotFound(err) { // role, policy or attachment already gone: done
+		addAPIError(&resp.Diagnostics, fmt.Sprintf("Detaching %s policy %q from RAM role %q", ptype, pname, role), err, "")
+	}
+}
+
+func (r *rolePolicyAttachmentResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	var m rolePolicyAttachmentModel
+	if req.ID != "" {
+		parts := strings.SplitN(req.ID, ":", 3)
+		if len(parts) != 3 || parts[0] == "" || parts[2] == "" {
+			resp.Diagnostics.AddError("Invalid import ID",
+				fmt.Sprintf("%q is not <role_name>:<policy_type>:<policy_name>, for example kafka-ops:System:AliyunKafkaFullAccess.", req.ID))
+			return
+		}
+		m.RoleName, m.PolicyType, m.PolicyName = types.StringValue(parts[0]), types.StringValue(parts[1]), types.StringValue(parts[2])
+	} else {
+		var id rolePolicyAttachmentIdentityModel
+		resp.Diagnostics.Append(req.Identity.Get(ctx, &id)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		m.RoleName, m.PolicyType, m.PolicyName = id.RoleName, id.PolicyType, id.PolicyName
+	}
+	switch strings.ToLower(m.PolicyType.ValueString()) {
+	case "system":
+		m.PolicyType = types.StringValue("System")
+	case "custom":
+		m.PolicyType = types.StringValue("Custom")
+	default:
+		resp.Diagnostics.AddError("Invalid import ID",
+			fmt.Sprintf("The policy type %q is neither System nor Custom.", m.PolicyType.ValueString()))
+		return
+	}
+	m.ID = types.StringValue(attachmentID(m.RoleName.ValueString(), m.PolicyType.ValueString(), m.PolicyName.ValueString()))
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	setAttachmentIdentity(ctx, resp.Identity, m, &resp.Diagnostics)
+}
+
+func setAttachmentIdentity(ctx context.Context, id *tfsdk.ResourceIdentity, m rolePolicyAttachmentModel, diags *diag.Diagnostics) {
+	if id == nil {
+		return // the CLI does not support resource identity
+	}
+	diags.Append(id.Set(ctx, rolePolicyAttachmentIdentityModel{RoleName: m.RoleName, PolicyType: m.PolicyType, PolicyName: m.PolicyName})...)
+}
