@@ -4,12 +4,18 @@
 package ramclient
 
 import (
+	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/aliyun/credentials-go/credentials"
+	"golang.org/x/sync/singleflight"
+	"golang.org/x/time/rate"
 )
 
 // Config configures a Client. One Client talks to one account.
@@ -18,7 +24,7 @@ type Config struct {
 	Region            string                 // "cn-hangzhou" when empty
 	RAMEndpoint       string                 // URL; "" => https://ram.aliyuncs.com
 	STSEndpoint       string                 // URL; "" => https://sts.<region>.aliyuncs.com
-	MaxRetries        int                    // retries after the first attempt; <0 invalid
+	MaxRetries        int                    // retries after the first attempt (0 = none); <0 invalid
 	ExpectedAccountID string                 // "" = no guard
 	UserAgent         string
 
@@ -86,4 +92,134 @@ func parseEndpoint(raw string) (endpoint, error) {
 	}
 	ep.Host = u.Host
 	return ep, nil
+}
+
+// Client is safe for concurrent use. Create it with New.
+type Client struct {
+	cfg       Config
+	region    string
+	ramEP     endpoint
+	stsEP     endpoint
+	creds     *credsBridge
+	transport http.RoundTripper
+	limiter   *rate.Limiter
+
+	// Timings; tests shrink them.
+	backoffBase, backoffCap         time.Duration
+	consistencyWindow               time.Duration
+	consistencyBase, consistencyCap time.Duration
+	cacheTTL                        time.Duration
+	now                             func() time.Time
+
+	countMu sync.Mutex
+	counts  map[string]int64
+
+	identMu sync.Mutex
+	ident   *Identity
+	identSF singleflight.Group
+
+	track *tracker
+	cache *readCache
+}
+
+var accountIDPattern = regexp.MustCompile(`^[0-9]{16}$`)
+
+// New validates cfg and builds a Client. It makes no API call.
+func New(cfg Config) (*Client, error) {
+	if cfg.Credentials == nil {
+		return nil, errors.New("ramclient: no credentials configured")
+	}
+	region := cfg.Region
+	if region == "" {
+		region = DefaultRegion
+	}
+	if !regionPattern.MatchString(region) {
+		return nil, fmt.Errorf("region %q is not a valid region ID (like cn-hangzhou)", region)
+	}
+	if cfg.MaxRetries < 0 {
+		return nil, fmt.Errorf("max_retries must be 0 or more, got %d", cfg.MaxRetries)
+	}
+	if cfg.ExpectedAccountID != "" && !accountIDPattern.MatchString(cfg.ExpectedAccountID) {
+		return nil, fmt.Errorf("expected_account_id %q must be a 16-digit account ID", cfg.ExpectedAccountID)
+	}
+	if cfg.QPS < 0 || cfg.Burst < 0 {
+		return nil, errors.New("ramclient: QPS and Burst must not be negative")
+	}
+	ramURL := cfg.RAMEndpoint
+	if ramURL == "" {
+		ramURL = "https://ram.aliyuncs.com"
+	}
+	ramEP, err := parseEndpoint(ramURL)
+	if err != nil {
+		return nil, fmt.Errorf("RAM %w", err)
+	}
+	stsURL := cfg.STSEndpoint
+	if stsURL == "" {
+		stsURL = "https://sts." + region + ".aliyuncs.com"
+	}
+	stsEP, err := parseEndpoint(stsURL)
+	if err != nil {
+		return nil, fmt.Errorf("STS %w", err)
+	}
+	qps, burst := cfg.QPS, cfg.Burst
+	if qps == 0 {
+		qps = DefaultQPS
+	}
+	if burst == 0 {
+		burst = DefaultBurst
+	}
+	// System trust store (SSL_CERT_FILE honoured by Go), proxies from the environment.
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = 16
+	c := &Client{
+		cfg:               cfg,
+		region:            region,
+		ramEP:             ramEP,
+		stsEP:             stsEP,
+		creds:             &credsBridge{cred: cfg.Credentials},
+		transport:         tr,
+		limiter:           rate.NewLimiter(rate.Limit(qps), burst),
+		backoffBase:       200 * time.Millisecond,
+		backoffCap:        10 * time.Second,
+		consistencyWindow: 30 * time.Second,
+		consistencyBase:   250 * time.Millisecond,
+		consistencyCap:    2 * time.Second,
+		cacheTTL:          5 * time.Second,
+		now:               time.Now,
+		counts:            map[string]int64{},
+	}
+	c.track = newTracker(c)
+	c.cache = newReadCache(c)
+	return c, nil
+}
+
+// RAMEndpoint and STSEndpoint return the resolved endpoint URLs (for diagnostics).
+func (c *Client) RAMEndpoint() string { return c.ramEP.String() }
+func (c *Client) STSEndpoint() string { return c.stsEP.String() }
+
+// Region returns the configured region.
+func (c *Client) Region() string { return c.region }
+
+// CallCount returns API calls actually sent, including retries, keyed "Ram.<Action>" / "Sts.<Action>".
+func (c *Client) CallCount() map[string]int64 {
+	c.countMu.Lock()
+	defer c.countMu.Unlock()
+	out := make(map[string]int64, len(c.counts))
+	for k, v := range c.counts {
+		out[k] = v
+	}
+	return out
+}
+
+// ResetCallCount zeroes the counters.
+func (c *Client) ResetCallCount() {
+	c.countMu.Lock()
+	c.counts = map[string]int64{}
+	c.countMu.Unlock()
+}
+
+func (c *Client) count(svc, action string) {
+	c.countMu.Lock()
+	c.counts[svc+"."+action]++
+	c.countMu.Unlock()
 }

@@ -1,0 +1,192 @@
+package ramclient
+
+import (
+	"context"
+	"strings"
+
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/responses"
+	"github.com/aliyun/alibaba-cloud-sdk-go/services/ram"
+)
+
+func attachedFrom(ps []ram.Policy) []AttachedPolicy {
+	out := make([]AttachedPolicy, 0, len(ps))
+	for _, p := range ps {
+		out = append(out, AttachedPolicy{Name: p.PolicyName, Type: p.PolicyType, Description: p.Description,
+			DefaultVersion: p.DefaultVersion, AttachDate: p.AttachDate})
+	}
+	return out
+}
+
+func attachMember(policyType, policyName string) string {
+	return strings.ToLower(orCustom(policyType) + "/" + policyName)
+}
+
+// attachNotFoundRetry: an attach right after our own create of either side may see NotFound.
+func (c *Client) attachNotFoundRetry(principalKind, principalKey, policyName string) func(error) bool {
+	return func(err error) bool {
+		return (notFoundOf(err, principalKind) && c.track.recentlyCreated(principalKey)) ||
+			(notFoundOf(err, "Policy") && c.track.recentlyCreated(policyKey(policyName)))
+	}
+}
+
+// AttachPolicyToRole attaches a policy to a role.
+func (c *Client) AttachPolicyToRole(ctx context.Context, roleName, policyType, policyName string) error {
+	if err := c.guard(ctx); err != nil {
+		return err
+	}
+	policyType = orCustom(policyType)
+	defer c.cache.invalidate(rolePoliciesKey(roleName))
+	params := map[string]string{"RoleName": roleName, "PolicyType": policyType, "PolicyName": policyName}
+	err := c.settle(ctx, func() error {
+		return c.callRAM(ctx, "AttachPolicyToRole", params, nil, func(rc *ram.Client) (responses.AcsResponse, error) {
+			req := ram.CreateAttachPolicyToRoleRequest()
+			req.RoleName = roleName
+			req.PolicyType = policyType
+			req.PolicyName = policyName
+			return rc.AttachPolicyToRole(req)
+		})
+	}, c.attachNotFoundRetry("Role", roleKey(roleName), policyName))
+	if err == nil {
+		c.track.addPending(rolePoliciesKey(roleName), attachMember(policyType, policyName))
+	}
+	return err
+}
+
+// DetachPolicyFromRole detaches a policy from a role.
+func (c *Client) DetachPolicyFromRole(ctx context.Context, roleName, policyType, policyName string) error {
+	if err := c.guard(ctx); err != nil {
+		return err
+	}
+	policyType = orCustom(policyType)
+	defer c.cache.invalidate(rolePoliciesKey(roleName))
+	err := c.callRAM(ctx, "DetachPolicyFromRole", map[string]string{"RoleName": roleName, "PolicyType": policyType, "PolicyName": policyName}, nil,
+		func(rc *ram.Client) (responses.AcsResponse, error) {
+			req := ram.CreateDetachPolicyFromRoleRequest()
+			req.RoleName = roleName
+			req.PolicyType = policyType
+			req.PolicyName = policyName
+			return rc.DetachPolicyFromRole(req)
+		})
+	c.track.dropPending(rolePoliciesKey(roleName), attachMember(policyType, policyName))
+	if err == nil || IsNotFound(err) {
+		c.track.markCleared(roleKey(roleName))
+		c.track.markCleared(policyKey(policyName))
+	}
+	return err
+}
+
+// ListPoliciesForRole lists the policies attached to a role. Calls are coalesced per role (concurrent
+// callers share one API call; the result lives a few seconds and any write to the role's attachments
+// drops it). Right after our own attach, a list that does not show it yet is re-read for a bounded window.
+func (c *Client) ListPoliciesForRole(ctx context.Context, roleName string) ([]AttachedPolicy, error) {
+	return c.listAttached(ctx, "ListPoliciesForRole", "Role", roleKey(roleName), rolePoliciesKey(roleName), roleName)
+}
+
+// ListPoliciesForUser is ListPoliciesForRole for users.
+func (c *Client) ListPoliciesForUser(ctx context.Context, userName string) ([]AttachedPolicy, error) {
+	return c.listAttached(ctx, "ListPoliciesForUser", "User", userKey(userName), userPoliciesKey(userName), userName)
+}
+
+func (c *Client) listAttached(ctx context.Context, action, kind, entityKey, listKey, name string) ([]AttachedPolicy, error) {
+	var out []AttachedPolicy
+	fetch := func(fctx context.Context) (any, error) {
+		var res []AttachedPolicy
+		err := c.callRAM(fctx, action, map[string]string{kind + "Name": name}, nil, func(rc *ram.Client) (responses.AcsResponse, error) {
+			if kind == "Role" {
+				req := ram.CreateListPoliciesForRoleRequest()
+				req.RoleName = name
+				resp, err := rc.ListPoliciesForRole(req)
+				if err == nil {
+					res = attachedFrom(resp.Policies.Policy)
+				}
+				return resp, err
+			}
+			req := ram.CreateListPoliciesForUserRequest()
+			req.UserName = name
+			resp, err := rc.ListPoliciesForUser(req)
+			if err == nil {
+				res = attachedFrom(resp.Policies.Policy)
+			}
+			return resp, err
+		})
+		return res, err
+	}
+	errStale := &APIError{Code: "stale"}
+	err := c.afterCreate(ctx, kind, entityKey, func() error {
+		return c.settle(ctx, func() error {
+			v, err := c.cache.get(ctx, listKey, c.cacheTTL, fetch)
+			if err != nil {
+				return err
+			}
+			list := v.([]AttachedPolicy)
+			stale := c.track.missingPending(listKey, func(member string) bool {
+				for _, p := range list {
+					if attachMember(p.Type, p.Name) == member {
+						return true
+					}
+				}
+				return false
+			})
+			out = append([]AttachedPolicy(nil), list...)
+			if stale {
+				c.cache.invalidate(listKey)
+				return errStale
+			}
+			return nil
+		}, func(err error) bool { return err == errStale })
+	})
+	if err == errStale {
+		// Window over: return what RAM shows.
+		return out, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// AttachPolicyToUser attaches a policy to a user.
+func (c *Client) AttachPolicyToUser(ctx context.Context, userName, policyType, policyName string) error {
+	if err := c.guard(ctx); err != nil {
+		return err
+	}
+	policyType = orCustom(policyType)
+	defer c.cache.invalidate(userPoliciesKey(userName))
+	params := map[string]string{"UserName": userName, "PolicyType": policyType, "PolicyName": policyName}
+	err := c.settle(ctx, func() error {
+		return c.callRAM(ctx, "AttachPolicyToUser", params, nil, func(rc *ram.Client) (responses.AcsResponse, error) {
+			req := ram.CreateAttachPolicyToUserRequest()
+			req.UserName = userName
+			req.PolicyType = policyType
+			req.PolicyName = policyName
+			return rc.AttachPolicyToUser(req)
+		})
+	}, c.attachNotFoundRetry("User", userKey(userName), policyName))
+	if err == nil {
+		c.track.addPending(userPoliciesKey(userName), attachMember(policyType, policyName))
+	}
+	return err
+}
+
+// DetachPolicyFromUser detaches a policy from a user.
+func (c *Client) DetachPolicyFromUser(ctx context.Context, userName, policyType, policyName string) error {
+	if err := c.guard(ctx); err != nil {
+		return err
+	}
+	policyType = orCustom(policyType)
+	defer c.cache.invalidate(userPoliciesKey(userName))
+	err := c.callRAM(ctx, "DetachPolicyFromUser", map[string]string{"UserName": userName, "PolicyType": policyType, "PolicyName": policyName}, nil,
+		func(rc *ram.Client) (responses.AcsResponse, error) {
+			req := ram.CreateDetachPolicyFromUserRequest()
+			req.UserName = userName
+			req.PolicyType = policyType
+			req.PolicyName = policyName
+			return rc.DetachPolicyFromUser(req)
+		})
+	c.track.dropPending(userPoliciesKey(userName), attachMember(policyType, policyName))
+	if err == nil || IsNotFound(err) {
+		c.track.markCleared(userKey(userName))
+		c.track.markCleared(policyKey(policyName))
+	}
+	return err
+}

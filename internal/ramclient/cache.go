@@ -1,0 +1,255 @@
+package ramclient
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/singleflight"
+)
+
+// readCache coalesces reads: concurrent callers for one key share a single API call, and a successful
+// result is reused for a short TTL. Any write touching the key calls invalidate, which drops the entry
+// and bumps the key's generation so later callers never join a read that started before the write.
+type readCache struct {
+	c       *Client
+	mu      sync.Mutex
+	entries map[string]cacheEntry
+	gens    map[string]uint64
+	sf      singleflight.Group
+}
+
+type cacheEntry struct {
+	val any
+	at  time.Time
+	gen uint64
+}
+
+func newReadCache(c *Client) *readCache {
+	return &readCache{c: c, entries: map[string]cacheEntry{}, gens: map[string]uint64{}}
+}
+
+// sharedCallTimeout bounds a coalesced call, which runs detached from any single caller's ctx so
+// one caller giving up does not fail the others.
+const sharedCallTimeout = 2 * time.Minute
+
+// get returns the cached value for key or runs fetch once for all concurrent callers. ttl 0 means
+// only in-flight sharing. Each caller still returns when its own ctx ends.
+func (rc *readCache) get(ctx context.Context, key string, ttl time.Duration, fetch func(ctx context.Context) (any, error)) (any, error) {
+	rc.mu.Lock()
+	gen := rc.gens[key]
+	if e, ok := rc.entries[key]; ok && ttl > 0 && e.gen == gen && rc.c.now().Sub(e.at) < ttl {
+		rc.mu.Unlock()
+		return e.val, nil
+	}
+	rc.mu.Unlock()
+
+	sfKey := key + "#" + itoa(gen)
+	ch := rc.sf.DoChan(sfKey, func() (any, error) {
+		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), sharedCallTimeout)
+		defer cancel()
+		if dl, ok := ctx.Deadline(); ok {
+			// The first caller's deadline, extended a little, still bounds the shared call.
+			fctx2, cancel2 := context.WithDeadline(fctx, dl.Add(5*time.Second))
+			defer cancel2()
+			fctx = fctx2
+		}
+		v, err := fetch(fctx)
+		if err == nil && ttl > 0 {
+			rc.mu.Lock()
+			if rc.gens[key] == gen {
+				rc.entries[key] = cacheEntry{val: v, at: rc.c.now(), gen: gen}
+			}
+			rc.mu.Unlock()
+		}
+		return v, err
+	})
+	select {
+	case r := <-ch:
+		return r.Val, r.Err
+	case <-ctx.Done():
+		return nil, wrapError("RAM", "read", ctx.Err(), nil)
+	}
+}
+
+func (rc *readCache) invalidate(keys ...string) {
+	rc.mu.Lock()
+	for _, k := range keys {
+		delete(rc.entries, k)
+		rc.gens[k]++
+	}
+	rc.mu.Unlock()
+}
+
+func itoa(u uint64) string {
+	if u == 0 {
+		return "0"
+	}
+	var b [20]byte
+	i := len(b)
+	for u > 0 {
+		i--
+		b[i] = byte('0' + u%10)
+		u /= 10
+	}
+	return string(b[i:])
+}
+
+// Cache and tracker keys. RAM names are case-insensitive, so keys are lower-cased.
+func roleKey(n string) string   { return "role/" + strings.ToLower(n) }
+func userKey(n string) string   { return "user/" + strings.ToLower(n) }
+func policyKey(n string) string { return "policy/" + strings.ToLower(n) }
+func loginKey(n string) string  { return "loginprofile/" + strings.ToLower(n) }
+
+func rolePoliciesKey(n string) string { return "ListPoliciesForRole/" + strings.ToLower(n) }
+func userPoliciesKey(n string) string { return "ListPoliciesForUser/" + strings.ToLower(n) }
+func accessKeysKey(n string) string   { return "ListAccessKeys/" + strings.ToLower(n) }
+func loginCacheKey(n string) string   { return "GetLoginProfile/" + strings.ToLower(n) }
+func getRoleKey(n string) string      { return "GetRole/" + strings.ToLower(n) }
+func getUserKey(n string) string      { return "GetUser/" + strings.ToLower(n) }
+func getPolicyKey(n, t string) string {
+	return "GetPolicy/" + strings.ToLower(t) + "/" + strings.ToLower(n)
+}
+
+// tracker remembers what this client itself just created (until a read has seen it) and where it just
+// removed dependents, so eventual-consistency errors are retried only where our own write explains them.
+type tracker struct {
+	c       *Client
+	mu      sync.Mutex
+	created map[string]time.Time // key => create time; dropped once a read saw the entity
+	cleared map[string]time.Time // key => time we last removed one of its dependents
+	// pending members of a list (attachments, access keys) we added but a list has not shown yet
+	pending map[string]map[string]time.Time
+}
+
+func newTracker(c *Client) *tracker {
+	return &tracker{c: c, created: map[string]time.Time{}, cleared: map[string]time.Time{}, pending: map[string]map[string]time.Time{}}
+}
+
+func (t *tracker) markCreated(key string) {
+	t.mu.Lock()
+	t.created[key] = t.c.now()
+	t.mu.Unlock()
+}
+
+// seen records that a read observed the entity: from now on NotFound is real.
+func (t *tracker) seen(key string) {
+	t.mu.Lock()
+	delete(t.created, key)
+	t.mu.Unlock()
+}
+
+func (t *tracker) forget(key string) {
+	t.mu.Lock()
+	delete(t.created, key)
+	delete(t.cleared, key)
+	delete(t.pending, key)
+	t.mu.Unlock()
+}
+
+func (t *tracker) recentlyCreated(key string) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	at, ok := t.created[key]
+	if !ok {
+		return false
+	}
+	if t.c.now().Sub(at) > t.c.consistencyWindow {
+		delete(t.created, key)
+		return false
+	}
+	return true
+}
+
+func (t *tracker) markCleared(key string) {
+	t.mu.Lock()
+	t.cleared[key] = t.c.now()
+	t.mu.Unlock()
+}
+
+func (t *tracker) recentlyCleared(key string) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	at, ok := t.cleared[key]
+	if !ok {
+		return false
+	}
+	if t.c.now().Sub(at) > t.c.consistencyWindow {
+		delete(t.cleared, key)
+		return false
+	}
+	return true
+}
+
+func (t *tracker) addPending(list, member string) {
+	t.mu.Lock()
+	m := t.pending[list]
+	if m == nil {
+		m = map[string]time.Time{}
+		t.pending[list] = m
+	}
+	m[strings.ToLower(member)] = t.c.now()
+	t.mu.Unlock()
+}
+
+func (t *tracker) dropPending(list, member string) {
+	t.mu.Lock()
+	if m := t.pending[list]; m != nil {
+		delete(m, strings.ToLower(member))
+	}
+	t.mu.Unlock()
+}
+
+// missingPending reports whether a list result lacks a member we recently added; members present are
+// no longer pending.
+func (t *tracker) missingPending(list string, present func(member string) bool) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	m := t.pending[list]
+	missing := false
+	for member, at := range m {
+		switch {
+		case present(member):
+			delete(m, member)
+		case t.c.now().Sub(at) > t.c.consistencyWindow:
+			delete(m, member)
+		default:
+			missing = true
+		}
+	}
+	return missing
+}
+
+// settle runs op; while it fails with a retryable consistency error (as judged by again), it retries
+// with backoff 250ms→2s, bounded by the tracker's window and ctx's deadline.
+func (c *Client) settle(ctx context.Context, op func() error, again func(err error) bool) error {
+	err := op()
+	start := c.now()
+	for attempt := 1; err != nil && again(err); attempt++ {
+		if c.now().Sub(start) > c.consistencyWindow {
+			return err
+		}
+		d := jitterUp(c.consistencyBase, c.consistencyCap, attempt)
+		if dl, ok := ctx.Deadline(); ok && time.Now().Add(d).After(dl) {
+			return err
+		}
+		if !sleepCtx(ctx, d) {
+			return err
+		}
+		err = op()
+	}
+	return err
+}
+
+// jitterUp: exponential delay with a little jitter (never zero), for consistency waits.
+func jitterUp(base, limit time.Duration, attempt int) time.Duration {
+	d := base
+	for i := 1; i < attempt && d < limit; i++ {
+		d *= 2
+	}
+	if d > limit {
+		d = limit
+	}
+	return d/2 + jitter(d/2, d/2, 1)
+}

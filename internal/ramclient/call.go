@@ -1,0 +1,317 @@
+package ramclient
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk"
+	sdkcreds "github.com/aliyun/alibaba-cloud-sdk-go/sdk/auth/credentials"
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/responses"
+	"github.com/aliyun/alibaba-cloud-sdk-go/services/ram"
+	"github.com/aliyun/alibaba-cloud-sdk-go/services/sts"
+	"github.com/aliyun/credentials-go/credentials"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+)
+
+const logSubsystem = "ramclient"
+
+const (
+	svcRAM = "Ram"
+	svcSTS = "Sts"
+)
+
+// secretParams are request parameters whose values are never logged.
+var secretParams = []string{"Password", "AccessKeySecret", "SecurityToken", "ExternalId", "NewPassword"}
+
+// credsBridge adapts a credentials-go Credential to the v1 SDK's CredentialsProvider. It asks
+// credentials-go on every signing, which caches and refreshes STS/role credentials itself.
+type credsBridge struct {
+	cred credentials.Credential
+	// last secret and token seen, so error texts can be scrubbed of them
+	lastSecret atomic.Pointer[string]
+	lastToken  atomic.Pointer[string]
+}
+
+// credentialsError marks a failure to obtain credentials (before any request was sent).
+type credentialsError struct{ err error }
+
+func (e *credentialsError) Error() string { return "cannot obtain credentials: " + e.err.Error() }
+func (e *credentialsError) Unwrap() error { return e.err }
+
+func (b *credsBridge) GetCredentials() (*sdkcreds.Credentials, error) {
+	m, err := b.cred.GetCredential()
+	if err != nil {
+		return nil, &credentialsError{err}
+	}
+	if m == nil || m.AccessKeyId == nil || *m.AccessKeyId == "" || m.AccessKeySecret == nil || *m.AccessKeySecret == "" {
+		return nil, &credentialsError{errors.New("the credential source returned no access key")}
+	}
+	out := &sdkcreds.Credentials{
+		AccessKeyId:     *m.AccessKeyId,
+		AccessKeySecret: *m.AccessKeySecret,
+		ProviderName:    "aliram",
+	}
+	sec := *m.AccessKeySecret
+	b.lastSecret.Store(&sec)
+	if m.SecurityToken != nil && *m.SecurityToken != "" {
+		out.SecurityToken = *m.SecurityToken
+		tok := *m.SecurityToken
+		b.lastToken.Store(&tok)
+	}
+	return out, nil
+}
+
+func (b *credsBridge) GetProviderName() string { return "aliram" }
+
+func (b *credsBridge) secrets() []string {
+	var out []string
+	if p := b.lastSecret.Load(); p != nil {
+		out = append(out, *p)
+	}
+	if p := b.lastToken.Load(); p != nil {
+		out = append(out, *p)
+	}
+	return out
+}
+
+// ctxTransport binds one attempt's HTTP request to ctx: the v1 SDK builds requests without a context,
+// so this is how cancellation and deadlines reach the wire.
+type ctxTransport struct {
+	ctx  context.Context
+	base http.RoundTripper
+}
+
+func (t ctxTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	return t.base.RoundTrip(r.WithContext(t.ctx))
+}
+
+// sdkConfig builds a fresh SDK config per attempt. A fresh SDK client per attempt avoids the v1
+// SDK's unsynchronised writes to its shared http.Client (setTimeout) and carries the attempt's ctx.
+func (c *Client) sdkConfig(ctx context.Context, ep endpoint) *sdk.Config {
+	cfg := sdk.NewConfig()
+	cfg.AutoRetry = false // retries are ours
+	cfg.MaxRetryTime = 0
+	cfg.Scheme = ep.Scheme
+	cfg.Transport = ctxTransport{ctx: ctx, base: c.transport}
+	cfg.UserAgent = c.cfg.UserAgent
+	return cfg
+}
+
+func (c *Client) ramSDK(ctx context.Context) (*ram.Client, error) {
+	rc, err := ram.NewClientWithOptions(c.region, c.sdkConfig(ctx, c.ramEP), c.creds)
+	if err != nil {
+		return nil, err
+	}
+	rc.Domain = c.ramEP.Host
+	return rc, nil
+}
+
+func (c *Client) stsSDK(ctx context.Context) (*sts.Client, error) {
+	sc, err := sts.NewClientWithOptions(c.region, c.sdkConfig(ctx, c.stsEP), c.creds)
+	if err != nil {
+		return nil, err
+	}
+	sc.Domain = c.stsEP.Host
+	return sc, nil
+}
+
+// callRAM runs one RAM action with rate limiting, retries, counting and logging. fn builds a fresh
+// request and sends it with the given SDK client; it is called once per attempt.
+func (c *Client) callRAM(ctx context.Context, action string, params map[string]string, extraSecrets []string,
+	fn func(rc *ram.Client) (responses.AcsResponse, error)) error {
+	return c.invoke(ctx, svcRAM, action, params, extraSecrets, func(actx context.Context) (responses.AcsResponse, error) {
+		rc, err := c.ramSDK(actx)
+		if err != nil {
+			return nil, err
+		}
+		return fn(rc)
+	})
+}
+
+func (c *Client) callSTS(ctx context.Context, action string, params map[string]string, extraSecrets []string,
+	fn func(sc *sts.Client) (responses.AcsResponse, error)) error {
+	return c.invoke(ctx, svcSTS, action, params, extraSecrets, func(actx context.Context) (responses.AcsResponse, error) {
+		sc, err := c.stsSDK(actx)
+		if err != nil {
+			return nil, err
+		}
+		return fn(sc)
+	})
+}
+
+func serviceLabel(svc string) string {
+	if svc == svcSTS {
+		return "STS"
+	}
+	return "RAM"
+}
+
+// logContext attaches the ramclient subsystem logger, masking secret-bearing fields and values.
+func logContext(ctx context.Context, secrets []string) context.Context {
+	ctx = tflog.NewSubsystem(ctx, logSubsystem)
+	ctx = tflog.SubsystemMaskFieldValuesWithFieldKeys(ctx, logSubsystem, secretParams...)
+	var vals []string
+	for _, s := range secrets {
+		if len(s) >= 4 {
+			vals = append(vals, s)
+		}
+	}
+	if len(vals) > 0 {
+		ctx = tflog.SubsystemMaskAllFieldValuesStrings(ctx, logSubsystem, vals...)
+		ctx = tflog.SubsystemMaskMessageStrings(ctx, logSubsystem, vals...)
+	}
+	return ctx
+}
+
+func maskParams(params map[string]string) map[string]any {
+	out := make(map[string]any, len(params))
+	for k, v := range params {
+		if v == "" {
+			continue
+		}
+		masked := false
+		for _, s := range secretParams {
+			if k == s {
+				masked = true
+			}
+		}
+		if masked {
+			out[k] = "***"
+		} else {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// invoke is the retry loop. Throttled and retryable errors are retried with exponential backoff and
+// full jitter, at most MaxRetries times, never sleeping past ctx's deadline; others return at once.
+func (c *Client) invoke(ctx context.Context, svc, action string, params map[string]string, extraSecrets []string,
+	attemptFn func(actx context.Context) (responses.AcsResponse, error)) error {
+	secrets := append(c.creds.secrets(), extraSecrets...)
+	lctx := logContext(ctx, secrets)
+	logged := maskParams(params)
+	label := serviceLabel(svc)
+	var lastErr error
+	for attempt := 1; ; attempt++ {
+		if err := ctx.Err(); err != nil {
+			if lastErr != nil {
+				return lastErr
+			}
+			return wrapError(label, action, err, nil)
+		}
+		if err := c.limiter.Wait(ctx); err != nil {
+			// Wait fails early when the deadline would pass before a token is available.
+			if lastErr != nil {
+				return lastErr
+			}
+			return &APIError{Service: label, Action: action, Code: "RateLimitWait",
+				Message: "no API call slot before the operation's deadline: " + err.Error(), Class: ClassThrottled, cause: err}
+		}
+		c.count(svc, action)
+		start := time.Now()
+		resp, err := attemptFn(ctx)
+		dur := time.Since(start)
+		secrets = append(c.creds.secrets(), extraSecrets...)
+		err = wrapAttemptError(label, action, err, secrets)
+
+		fields := map[string]any{
+			"service": label, "action": action, "params": logged, "attempt": attempt,
+			"duration_ms": dur.Milliseconds(),
+		}
+		status := 0
+		if resp != nil {
+			status = resp.GetHttpStatus()
+		}
+		var ae *APIError
+		if errors.As(err, &ae) {
+			if ae.HTTPStatus != 0 {
+				status = ae.HTTPStatus
+			}
+			fields["error_code"] = ae.Code
+			fields["error_class"] = ae.Class.String()
+			if ae.RequestID != "" {
+				fields["request_id"] = ae.RequestID
+			}
+		}
+		if status != 0 {
+			fields["http_status"] = status
+		}
+		tflog.SubsystemDebug(lctx, logSubsystem, "RAM/STS API call", fields)
+
+		if err == nil {
+			return nil
+		}
+		lastErr = err
+		cls := ClassOf(err)
+		if cls != ClassThrottled && cls != ClassRetryable {
+			return err
+		}
+		if attempt > c.cfg.MaxRetries {
+			return err
+		}
+		d := c.backoff(attempt)
+		if dl, ok := ctx.Deadline(); ok && time.Now().Add(d).After(dl) {
+			return err
+		}
+		tflog.SubsystemDebug(lctx, logSubsystem, "retrying RAM/STS API call", map[string]any{
+			"service": label, "action": action, "attempt": attempt, "backoff_ms": d.Milliseconds(), "error_code": ae.Code,
+		})
+		if !sleepCtx(ctx, d) {
+			return err
+		}
+	}
+}
+
+func wrapAttemptError(label, action string, err error, secrets []string) error {
+	if err == nil {
+		return nil
+	}
+	var ce *credentialsError
+	if errors.As(err, &ce) {
+		return &APIError{Service: label, Action: action, Code: "CredentialsError", Message: scrub(ce.Error(), secrets),
+			Class: ClassAuth, Hint: "check the provider's credential settings", cause: err}
+	}
+	return wrapError(label, action, err, secrets)
+}
+
+// backoff: full jitter over an exponentially growing, capped window.
+func (c *Client) backoff(attempt int) time.Duration {
+	return jitter(c.backoffBase, c.backoffCap, attempt)
+}
+
+func jitter(base, limit time.Duration, attempt int) time.Duration {
+	window := base
+	for i := 1; i < attempt && window < limit; i++ {
+		window *= 2
+	}
+	if window > limit {
+		window = limit
+	}
+	if window <= 0 {
+		return 0
+	}
+	return time.Duration(rand.Int64N(int64(window) + 1))
+}
+
+// sleepCtx sleeps d or until ctx is done; false if ctx ended first.
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return ctx.Err() == nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+func boolStr(b bool) string { return fmt.Sprintf("%t", b) }

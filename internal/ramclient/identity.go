@@ -1,0 +1,87 @@
+package ramclient
+
+import (
+	"context"
+
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/responses"
+	"github.com/aliyun/alibaba-cloud-sdk-go/services/ram"
+	"github.com/aliyun/alibaba-cloud-sdk-go/services/sts"
+)
+
+// CallerIdentity returns who the credentials belong to. It is fetched once with STS
+// GetCallerIdentity and cached; errors are not cached.
+func (c *Client) CallerIdentity(ctx context.Context) (*Identity, error) {
+	c.identMu.Lock()
+	if c.ident != nil {
+		id := *c.ident
+		c.identMu.Unlock()
+		return &id, nil
+	}
+	c.identMu.Unlock()
+
+	ch := c.identSF.DoChan("identity", func() (any, error) {
+		var out *sts.GetCallerIdentityResponse
+		err := c.callSTS(ctx, "GetCallerIdentity", nil, nil, func(sc *sts.Client) (responses.AcsResponse, error) {
+			req := sts.CreateGetCallerIdentityRequest()
+			resp, err := sc.GetCallerIdentity(req)
+			out = resp
+			return resp, err
+		})
+		if err != nil {
+			return nil, err
+		}
+		id := &Identity{AccountID: out.AccountId, ARN: out.Arn, IdentityType: out.IdentityType,
+			PrincipalID: out.PrincipalId, UserID: out.UserId, RoleID: out.RoleId}
+		c.identMu.Lock()
+		c.ident = id
+		c.identMu.Unlock()
+		return id, nil
+	})
+	select {
+	case r := <-ch:
+		if r.Err != nil {
+			return nil, r.Err
+		}
+		id := *r.Val.(*Identity)
+		return &id, nil
+	case <-ctx.Done():
+		return nil, wrapError("STS", "GetCallerIdentity", ctx.Err(), nil)
+	}
+}
+
+// AccountID returns the account the credentials belong to.
+func (c *Client) AccountID(ctx context.Context) (string, error) {
+	id, err := c.CallerIdentity(ctx)
+	if err != nil {
+		return "", err
+	}
+	return id.AccountID, nil
+}
+
+// AccountAlias returns the account alias as GetAccountAlias reports it ("" if none).
+func (c *Client) AccountAlias(ctx context.Context) (string, error) {
+	var alias string
+	err := c.callRAM(ctx, "GetAccountAlias", nil, nil, func(rc *ram.Client) (responses.AcsResponse, error) {
+		resp, err := rc.GetAccountAlias(ram.CreateGetAccountAliasRequest())
+		if err == nil {
+			alias = resp.AccountAlias
+		}
+		return resp, err
+	})
+	return alias, err
+}
+
+// guard refuses writes when the credentials belong to another account than ExpectedAccountID.
+func (c *Client) guard(ctx context.Context) error {
+	if c.cfg.ExpectedAccountID == "" {
+		return nil
+	}
+	actual, err := c.AccountID(ctx)
+	if err != nil {
+		return err
+	}
+	if actual != c.cfg.ExpectedAccountID {
+		return &AccountMismatchError{Expected: c.cfg.ExpectedAccountID, Actual: actual}
+	}
+	return nil
+}

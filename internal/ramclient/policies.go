@@ -1,0 +1,315 @@
+package ramclient
+
+import (
+	"context"
+	"strconv"
+
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/responses"
+	"github.com/aliyun/alibaba-cloud-sdk-go/services/ram"
+)
+
+const (
+	PolicyTypeCustom = "Custom"
+	PolicyTypeSystem = "System"
+)
+
+func policyFrom(p ram.Policy) *Policy {
+	return &Policy{Name: p.PolicyName, Type: p.PolicyType, Description: p.Description, DefaultVersion: p.DefaultVersion,
+		CreateDate: p.CreateDate, UpdateDate: p.UpdateDate, AttachmentCount: int64(p.AttachmentCount), Document: p.PolicyDocument}
+}
+
+func versionFrom(v ram.PolicyVersion) PolicyVersion {
+	return PolicyVersion{ID: v.VersionId, IsDefault: v.IsDefaultVersion, Document: v.PolicyDocument, CreateDate: v.CreateDate}
+}
+
+func orCustom(t string) string {
+	if t == "" {
+		return PolicyTypeCustom
+	}
+	return t
+}
+
+func (c *Client) invalidatePolicy(name string) {
+	c.cache.invalidate(getPolicyKey(name, PolicyTypeCustom), getPolicyKey(name, PolicyTypeSystem))
+}
+
+// CreatePolicy creates a custom policy.
+func (c *Client) CreatePolicy(ctx context.Context, name, document, description string) (*Policy, error) {
+	if err := c.guard(ctx); err != nil {
+		return nil, err
+	}
+	var out *Policy
+	params := map[string]string{"PolicyName": name, "PolicyDocument": document, "Description": description}
+	err := c.callRAM(ctx, "CreatePolicy", params, nil, func(rc *ram.Client) (responses.AcsResponse, error) {
+		req := ram.CreateCreatePolicyRequest()
+		req.PolicyName = name
+		req.PolicyDocument = document
+		req.Description = description
+		resp, err := rc.CreatePolicy(req)
+		if err == nil {
+			out = policyFrom(resp.Policy)
+		}
+		return resp, err
+	})
+	c.invalidatePolicy(name)
+	if err != nil {
+		return nil, err
+	}
+	if out.Document == "" {
+		out.Document = document
+	}
+	c.track.markCreated(policyKey(name))
+	return out, nil
+}
+
+// GetPolicy reads a policy; Document is the default version's document. policyType "" means Custom.
+func (c *Client) GetPolicy(ctx context.Context, name, policyType string) (*Policy, error) {
+	policyType = orCustom(policyType)
+	var out *Policy
+	err := c.afterCreate(ctx, "Policy", policyKey(name), func() error {
+		v, err := c.cache.get(ctx, getPolicyKey(name, policyType), 0, func(fctx context.Context) (any, error) {
+			var p *Policy
+			err := c.callRAM(fctx, "GetPolicy", map[string]string{"PolicyName": name, "PolicyType": policyType}, nil,
+				func(rc *ram.Client) (responses.AcsResponse, error) {
+					req := ram.CreateGetPolicyRequest()
+					req.PolicyName = name
+					req.PolicyType = policyType
+					resp, err := rc.GetPolicy(req)
+					if err == nil {
+						p = policyFrom(resp.Policy)
+						if resp.DefaultPolicyVersion.PolicyDocument != "" {
+							p.Document = resp.DefaultPolicyVersion.PolicyDocument
+						}
+						if p.DefaultVersion == "" {
+							p.DefaultVersion = resp.DefaultPolicyVersion.VersionId
+						}
+					}
+					return resp, err
+				})
+			return p, err
+		})
+		if err != nil {
+			return err
+		}
+		p := *v.(*Policy)
+		out = &p
+		return nil
+	})
+	return out, err
+}
+
+// UpdatePolicyDescription sets a custom policy's description.
+func (c *Client) UpdatePolicyDescription(ctx context.Context, name, description string) error {
+	if err := c.guard(ctx); err != nil {
+		return err
+	}
+	defer c.invalidatePolicy(name)
+	return c.afterCreate(ctx, "Policy", policyKey(name), func() error {
+		return c.callRAM(ctx, "UpdatePolicyDescription", map[string]string{"PolicyName": name, "NewDescription": description}, nil,
+			func(rc *ram.Client) (responses.AcsResponse, error) {
+				req := ram.CreateUpdatePolicyDescriptionRequest()
+				req.PolicyName = name
+				req.NewDescription = description
+				return rc.UpdatePolicyDescription(req)
+			})
+	})
+}
+
+// CreatePolicyVersion adds a version; rotate deletes the oldest non-default version when at the limit.
+func (c *Client) CreatePolicyVersion(ctx context.Context, name, document string, setAsDefault, rotate bool) (*PolicyVersion, error) {
+	if err := c.guard(ctx); err != nil {
+		return nil, err
+	}
+	strategy := ""
+	if rotate {
+		strategy = "DeleteOldestNonDefaultVersionWhenLimitExceeded"
+	}
+	params := map[string]string{"PolicyName": name, "PolicyDocument": document, "SetAsDefault": boolStr(setAsDefault), "RotateStrategy": strategy}
+	var out PolicyVersion
+	defer c.invalidatePolicy(name)
+	err := c.afterCreate(ctx, "Policy", policyKey(name), func() error {
+		return c.callRAM(ctx, "CreatePolicyVersion", params, nil, func(rc *ram.Client) (responses.AcsResponse, error) {
+			req := ram.CreateCreatePolicyVersionRequest()
+			req.PolicyName = name
+			req.PolicyDocument = document
+			req.SetAsDefault = requests.NewBoolean(setAsDefault)
+			req.RotateStrategy = strategy
+			resp, err := rc.CreatePolicyVersion(req)
+			if err == nil {
+				out = versionFrom(resp.PolicyVersion)
+			}
+			return resp, err
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	if out.Document == "" {
+		out.Document = document
+	}
+	return &out, nil
+}
+
+// GetPolicyVersion reads one version of a policy.
+func (c *Client) GetPolicyVersion(ctx context.Context, name, policyType, versionID string) (*PolicyVersion, error) {
+	policyType = orCustom(policyType)
+	var out PolicyVersion
+	err := c.callRAM(ctx, "GetPolicyVersion", map[string]string{"PolicyName": name, "PolicyType": policyType, "VersionId": versionID}, nil,
+		func(rc *ram.Client) (responses.AcsResponse, error) {
+			req := ram.CreateGetPolicyVersionRequest()
+			req.PolicyName = name
+			req.PolicyType = policyType
+			req.VersionId = versionID
+			resp, err := rc.GetPolicyVersion(req)
+			if err == nil {
+				out = versionFrom(resp.PolicyVersion)
+			}
+			return resp, err
+		})
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// SetDefaultPolicyVersion makes versionID the default version.
+func (c *Client) SetDefaultPolicyVersion(ctx context.Context, name, versionID string) error {
+	if err := c.guard(ctx); err != nil {
+		return err
+	}
+	defer c.invalidatePolicy(name)
+	return c.callRAM(ctx, "SetDefaultPolicyVersion", map[string]string{"PolicyName": name, "VersionId": versionID}, nil,
+		func(rc *ram.Client) (responses.AcsResponse, error) {
+			req := ram.CreateSetDefaultPolicyVersionRequest()
+			req.PolicyName = name
+			req.VersionId = versionID
+			return rc.SetDefaultPolicyVersion(req)
+		})
+}
+
+// ListPolicyVersions lists every version of a policy.
+func (c *Client) ListPolicyVersions(ctx context.Context, name, policyType string) ([]PolicyVersion, error) {
+	policyType = orCustom(policyType)
+	var out []PolicyVersion
+	err := c.afterCreate(ctx, "Policy", policyKey(name), func() error {
+		return c.callRAM(ctx, "ListPolicyVersions", map[string]string{"PolicyName": name, "PolicyType": policyType}, nil,
+			func(rc *ram.Client) (responses.AcsResponse, error) {
+				req := ram.CreateListPolicyVersionsRequest()
+				req.PolicyName = name
+				req.PolicyType = policyType
+				resp, err := rc.ListPolicyVersions(req)
+				if err == nil {
+					out = out[:0]
+					for _, v := range resp.PolicyVersions.PolicyVersion {
+						out = append(out, versionFrom(v))
+					}
+				}
+				return resp, err
+			})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// DeletePolicyVersion deletes a non-default version.
+func (c *Client) DeletePolicyVersion(ctx context.Context, name, versionID string) error {
+	if err := c.guard(ctx); err != nil {
+		return err
+	}
+	defer c.invalidatePolicy(name)
+	err := c.callRAM(ctx, "DeletePolicyVersion", map[string]string{"PolicyName": name, "VersionId": versionID}, nil,
+		func(rc *ram.Client) (responses.AcsResponse, error) {
+			req := ram.CreateDeletePolicyVersionRequest()
+			req.PolicyName = name
+			req.VersionId = versionID
+			return rc.DeletePolicyVersion(req)
+		})
+	if err == nil || IsNotFound(err) {
+		c.track.markCleared(policyKey(name))
+	}
+	return err
+}
+
+// DeletePolicy deletes a custom policy. Right after we detached it or deleted its versions,
+// DeleteConflict is retried for a bounded window.
+func (c *Client) DeletePolicy(ctx context.Context, name string) error {
+	if err := c.guard(ctx); err != nil {
+		return err
+	}
+	defer c.invalidatePolicy(name)
+	err := c.settle(ctx, func() error {
+		return c.callRAM(ctx, "DeletePolicy", map[string]string{"PolicyName": name}, nil, func(rc *ram.Client) (responses.AcsResponse, error) {
+			req := ram.CreateDeletePolicyRequest()
+			req.PolicyName = name
+			return rc.DeletePolicy(req)
+		})
+	}, func(err error) bool {
+		return IsConflict(err) && c.track.recentlyCleared(policyKey(name))
+	})
+	if err == nil {
+		c.track.forget(policyKey(name))
+	}
+	return err
+}
+
+// ListPolicies returns every policy of policyType ("" = both types), all pages.
+func (c *Client) ListPolicies(ctx context.Context, policyType string) ([]Policy, error) {
+	var out []Policy
+	marker := ""
+	for {
+		var page *ram.ListPoliciesResponse
+		err := c.callRAM(ctx, "ListPolicies", map[string]string{"PolicyType": policyType, "Marker": marker, "MaxItems": strconv.Itoa(listPageSize)}, nil,
+			func(rc *ram.Client) (responses.AcsResponse, error) {
+				req := ram.CreateListPoliciesRequest()
+				req.PolicyType = policyType
+				req.Marker = marker
+				req.MaxItems = requests.NewInteger(listPageSize)
+				resp, err := rc.ListPolicies(req)
+				page = resp
+				return resp, err
+			})
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range page.Policies.Policy {
+			out = append(out, *policyFrom(p))
+		}
+		if !page.IsTruncated || page.Marker == "" || page.Marker == marker {
+			return out, nil
+		}
+		marker = page.Marker
+	}
+}
+
+// ListEntitiesForPolicy lists the users, roles and groups a policy is attached to.
+func (c *Client) ListEntitiesForPolicy(ctx context.Context, name, policyType string) (*PolicyEntities, error) {
+	policyType = orCustom(policyType)
+	out := &PolicyEntities{}
+	err := c.callRAM(ctx, "ListEntitiesForPolicy", map[string]string{"PolicyName": name, "PolicyType": policyType}, nil,
+		func(rc *ram.Client) (responses.AcsResponse, error) {
+			req := ram.CreateListEntitiesForPolicyRequest()
+			req.PolicyName = name
+			req.PolicyType = policyType
+			resp, err := rc.ListEntitiesForPolicy(req)
+			if err == nil {
+				out = &PolicyEntities{}
+				for _, u := range resp.Users.User {
+					out.Users = append(out.Users, u.UserName)
+				}
+				for _, r := range resp.Roles.Role {
+					out.Roles = append(out.Roles, r.RoleName)
+				}
+				for _, g := range resp.Groups.Group {
+					out.Groups = append(out.Groups, g.GroupName)
+				}
+			}
+			return resp, err
+		})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}

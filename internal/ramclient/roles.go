@@ -1,0 +1,188 @@
+package ramclient
+
+import (
+	"context"
+	"strconv"
+
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/responses"
+	"github.com/aliyun/alibaba-cloud-sdk-go/services/ram"
+)
+
+const listPageSize = 1000
+
+func roleFrom(r ram.Role) *Role {
+	return &Role{ID: r.RoleId, Name: r.RoleName, ARN: r.Arn, Description: r.Description,
+		TrustPolicy: r.AssumeRolePolicyDocument, MaxSessionDuration: r.MaxSessionDuration,
+		CreateDate: r.CreateDate, UpdateDate: r.UpdateDate}
+}
+
+// notFoundOf reports whether err is NotFound for the given entity kind ("Role", "User", "Policy",
+// "User.LoginProfile"): codes name the entity (EntityNotExist.Role ...).
+func notFoundOf(err error, kind string) bool {
+	return HasCode(err, "EntityNotExist."+kind)
+}
+
+// afterCreate retries NotFound of entity kind/key while we created it recently and no read has seen it.
+func (c *Client) afterCreate(ctx context.Context, kind, key string, op func() error) error {
+	err := c.settle(ctx, op, func(err error) bool {
+		return notFoundOf(err, kind) && c.track.recentlyCreated(key)
+	})
+	if err == nil {
+		c.track.seen(key)
+	}
+	return err
+}
+
+// CreateRole creates a role.
+func (c *Client) CreateRole(ctx context.Context, in CreateRoleInput) (*Role, error) {
+	if err := c.guard(ctx); err != nil {
+		return nil, err
+	}
+	params := map[string]string{"RoleName": in.Name, "AssumeRolePolicyDocument": in.TrustPolicy, "Description": in.Description}
+	if in.MaxSessionDuration > 0 {
+		params["MaxSessionDuration"] = strconv.FormatInt(in.MaxSessionDuration, 10)
+	}
+	var out *Role
+	err := c.callRAM(ctx, "CreateRole", params, nil, func(rc *ram.Client) (responses.AcsResponse, error) {
+		req := ram.CreateCreateRoleRequest()
+		req.RoleName = in.Name
+		req.AssumeRolePolicyDocument = in.TrustPolicy
+		req.Description = in.Description
+		if in.MaxSessionDuration > 0 {
+			req.MaxSessionDuration = requests.NewInteger64(in.MaxSessionDuration)
+		}
+		resp, err := rc.CreateRole(req)
+		if err == nil {
+			out = roleFrom(resp.Role)
+		}
+		return resp, err
+	})
+	c.cache.invalidate(getRoleKey(in.Name), rolePoliciesKey(in.Name))
+	if err != nil {
+		return nil, err
+	}
+	c.track.markCreated(roleKey(in.Name))
+	return out, nil
+}
+
+// GetRole reads a role. Right after our own CreateRole, NotFound is retried for a bounded window.
+func (c *Client) GetRole(ctx context.Context, name string) (*Role, error) {
+	var out *Role
+	err := c.afterCreate(ctx, "Role", roleKey(name), func() error {
+		v, err := c.cache.get(ctx, getRoleKey(name), 0, func(fctx context.Context) (any, error) {
+			var r *Role
+			err := c.callRAM(fctx, "GetRole", map[string]string{"RoleName": name}, nil, func(rc *ram.Client) (responses.AcsResponse, error) {
+				req := ram.CreateGetRoleRequest()
+				req.RoleName = name
+				resp, err := rc.GetRole(req)
+				if err == nil {
+					r = roleFrom(resp.Role)
+				}
+				return resp, err
+			})
+			return r, err
+		})
+		if err != nil {
+			return err
+		}
+		r := *v.(*Role)
+		out = &r
+		return nil
+	})
+	return out, err
+}
+
+// UpdateRole changes the supplied fields of a role.
+func (c *Client) UpdateRole(ctx context.Context, in UpdateRoleInput) (*Role, error) {
+	if err := c.guard(ctx); err != nil {
+		return nil, err
+	}
+	params := map[string]string{"RoleName": in.Name}
+	if in.TrustPolicy != nil {
+		params["NewAssumeRolePolicyDocument"] = *in.TrustPolicy
+	}
+	if in.Description != nil {
+		params["NewDescription"] = *in.Description
+	}
+	if in.MaxSessionDuration != nil {
+		params["NewMaxSessionDuration"] = strconv.FormatInt(*in.MaxSessionDuration, 10)
+	}
+	var out *Role
+	defer c.cache.invalidate(getRoleKey(in.Name))
+	err := c.afterCreate(ctx, "Role", roleKey(in.Name), func() error {
+		return c.callRAM(ctx, "UpdateRole", params, nil, func(rc *ram.Client) (responses.AcsResponse, error) {
+			req := ram.CreateUpdateRoleRequest()
+			req.RoleName = in.Name
+			if in.TrustPolicy != nil {
+				req.NewAssumeRolePolicyDocument = *in.TrustPolicy
+			}
+			if in.Description != nil {
+				req.NewDescription = *in.Description
+			}
+			if in.MaxSessionDuration != nil {
+				req.NewMaxSessionDuration = requests.NewInteger64(*in.MaxSessionDuration)
+			}
+			resp, err := rc.UpdateRole(req)
+			if err == nil {
+				out = roleFrom(resp.Role)
+			}
+			return resp, err
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// DeleteRole deletes a role. Right after we detached its policies, DeleteConflict is retried for a
+// bounded window (RAM may still see the old attachments).
+func (c *Client) DeleteRole(ctx context.Context, name string) error {
+	if err := c.guard(ctx); err != nil {
+		return err
+	}
+	defer c.cache.invalidate(getRoleKey(name), rolePoliciesKey(name))
+	err := c.settle(ctx, func() error {
+		return c.callRAM(ctx, "DeleteRole", map[string]string{"RoleName": name}, nil, func(rc *ram.Client) (responses.AcsResponse, error) {
+			req := ram.CreateDeleteRoleRequest()
+			req.RoleName = name
+			return rc.DeleteRole(req)
+		})
+	}, func(err error) bool {
+		return IsConflict(err) && c.track.recentlyCleared(roleKey(name))
+	})
+	if err == nil {
+		c.track.forget(roleKey(name))
+		c.track.forget(rolePoliciesKey(name))
+	}
+	return err
+}
+
+// ListRoles returns every role (all pages). List items carry no trust policy.
+func (c *Client) ListRoles(ctx context.Context) ([]Role, error) {
+	var out []Role
+	marker := ""
+	for {
+		var page *ram.ListRolesResponse
+		err := c.callRAM(ctx, "ListRoles", map[string]string{"Marker": marker, "MaxItems": strconv.Itoa(listPageSize)}, nil,
+			func(rc *ram.Client) (responses.AcsResponse, error) {
+				req := ram.CreateListRolesRequest()
+				req.MaxItems = requests.NewInteger(listPageSize)
+				req.Marker = marker
+				resp, err := rc.ListRoles(req)
+				page = resp
+				return resp, err
+			})
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range page.Roles.Role {
+			out = append(out, *roleFrom(r))
+		}
+		if !page.IsTruncated || page.Marker == "" || page.Marker == marker {
+			return out, nil
+		}
+		marker = page.Marker
+	}
+}

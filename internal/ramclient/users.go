@@ -1,0 +1,409 @@
+package ramclient
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/responses"
+	"github.com/aliyun/alibaba-cloud-sdk-go/services/ram"
+)
+
+func userFrom(u ram.User) *User {
+	return &User{ID: u.UserId, Name: u.UserName, DisplayName: u.DisplayName, MobilePhone: u.MobilePhone,
+		Email: u.Email, Comments: u.Comments, CreateDate: u.CreateDate, UpdateDate: u.UpdateDate}
+}
+
+func (c *Client) invalidateUser(name string) {
+	c.cache.invalidate(getUserKey(name), userPoliciesKey(name), accessKeysKey(name), loginCacheKey(name))
+}
+
+// CreateUser creates a RAM user.
+func (c *Client) CreateUser(ctx context.Context, in CreateUserInput) (*User, error) {
+	if err := c.guard(ctx); err != nil {
+		return nil, err
+	}
+	params := map[string]string{"UserName": in.Name, "DisplayName": in.DisplayName, "MobilePhone": in.MobilePhone,
+		"Email": in.Email, "Comments": in.Comments}
+	var out *User
+	err := c.callRAM(ctx, "CreateUser", params, nil, func(rc *ram.Client) (responses.AcsResponse, error) {
+		req := ram.CreateCreateUserRequest()
+		req.UserName = in.Name
+		req.DisplayName = in.DisplayName
+		req.MobilePhone = in.MobilePhone
+		req.Email = in.Email
+		req.Comments = in.Comments
+		resp, err := rc.CreateUser(req)
+		if err == nil {
+			out = userFrom(resp.User)
+		}
+		return resp, err
+	})
+	c.invalidateUser(in.Name)
+	if err != nil {
+		return nil, err
+	}
+	c.track.markCreated(userKey(in.Name))
+	return out, nil
+}
+
+// GetUser reads a user. Right after our own CreateUser, NotFound is retried for a bounded window.
+func (c *Client) GetUser(ctx context.Context, name string) (*User, error) {
+	var out *User
+	err := c.afterCreate(ctx, "User", userKey(name), func() error {
+		v, err := c.cache.get(ctx, getUserKey(name), 0, func(fctx context.Context) (any, error) {
+			var u *User
+			err := c.callRAM(fctx, "GetUser", map[string]string{"UserName": name}, nil, func(rc *ram.Client) (responses.AcsResponse, error) {
+				req := ram.CreateGetUserRequest()
+				req.UserName = name
+				resp, err := rc.GetUser(req)
+				if err == nil {
+					u = userFrom(resp.User)
+				}
+				return resp, err
+			})
+			return u, err
+		})
+		if err != nil {
+			return err
+		}
+		u := *v.(*User)
+		out = &u
+		return nil
+	})
+	return out, err
+}
+
+// UpdateUser changes the supplied fields; NewName renames the user (the ID stays).
+func (c *Client) UpdateUser(ctx context.Context, in UpdateUserInput) (*User, error) {
+	if err := c.guard(ctx); err != nil {
+		return nil, err
+	}
+	params := map[string]string{"UserName": in.Name}
+	set := func(k string, v *string) {
+		if v != nil {
+			params[k] = *v
+		}
+	}
+	set("NewUserName", in.NewName)
+	set("NewDisplayName", in.DisplayName)
+	set("NewMobilePhone", in.MobilePhone)
+	set("NewEmail", in.Email)
+	set("NewComments", in.Comments)
+	defer func() {
+		c.invalidateUser(in.Name)
+		if in.NewName != nil {
+			c.invalidateUser(*in.NewName)
+		}
+	}()
+	var out *User
+	err := c.afterCreate(ctx, "User", userKey(in.Name), func() error {
+		return c.callRAM(ctx, "UpdateUser", params, nil, func(rc *ram.Client) (responses.AcsResponse, error) {
+			req := ram.CreateUpdateUserRequest()
+			req.UserName = in.Name
+			req.NewUserName = params["NewUserName"]
+			req.NewDisplayName = params["NewDisplayName"]
+			req.NewMobilePhone = params["NewMobilePhone"]
+			req.NewEmail = params["NewEmail"]
+			req.NewComments = params["NewComments"]
+			resp, err := rc.UpdateUser(req)
+			if err == nil {
+				out = userFrom(resp.User)
+			}
+			return resp, err
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	if in.NewName != nil && *in.NewName != in.Name {
+		// The renamed user exists now; reads under the new name should not wait for it.
+		c.track.forget(userKey(in.Name))
+	}
+	return out, nil
+}
+
+// DeleteUser deletes a user. Right after we removed its keys, login profile or policies,
+// DeleteConflict is retried for a bounded window.
+func (c *Client) DeleteUser(ctx context.Context, name string) error {
+	if err := c.guard(ctx); err != nil {
+		return err
+	}
+	defer c.invalidateUser(name)
+	err := c.settle(ctx, func() error {
+		return c.callRAM(ctx, "DeleteUser", map[string]string{"UserName": name}, nil, func(rc *ram.Client) (responses.AcsResponse, error) {
+			req := ram.CreateDeleteUserRequest()
+			req.UserName = name
+			return rc.DeleteUser(req)
+		})
+	}, func(err error) bool {
+		return IsConflict(err) && c.track.recentlyCleared(userKey(name))
+	})
+	if err == nil {
+		for _, k := range []string{userKey(name), loginKey(name), userPoliciesKey(name), accessKeysKey(name)} {
+			c.track.forget(k)
+		}
+	}
+	return err
+}
+
+// ListUsers returns every user (all pages).
+func (c *Client) ListUsers(ctx context.Context) ([]User, error) {
+	var out []User
+	marker := ""
+	for {
+		var page *ram.ListUsersResponse
+		err := c.callRAM(ctx, "ListUsers", map[string]string{"Marker": marker, "MaxItems": strconv.Itoa(listPageSize)}, nil,
+			func(rc *ram.Client) (responses.AcsResponse, error) {
+				req := ram.CreateListUsersRequest()
+				req.Marker = marker
+				req.MaxItems = requests.NewInteger(listPageSize)
+				resp, err := rc.ListUsers(req)
+				page = resp
+				return resp, err
+			})
+		if err != nil {
+			return nil, err
+		}
+		for _, u := range page.Users.User {
+			out = append(out, *userFrom(u))
+		}
+		if !page.IsTruncated || page.Marker == "" || page.Marker == marker {
+			return out, nil
+		}
+		marker = page.Marker
+	}
+}
+
+func loginFrom(p ram.LoginProfile) *LoginProfile {
+	return &LoginProfile{UserName: p.UserName, PasswordResetRequired: p.PasswordResetRequired,
+		MFABindRequired: p.MFABindRequired, CreateDate: p.CreateDate}
+}
+
+func userNotFoundRetry(c *Client, userName string) func(error) bool {
+	return func(err error) bool { return notFoundOf(err, "User") && c.track.recentlyCreated(userKey(userName)) }
+}
+
+// CreateLoginProfile gives a user a console password. The password is never logged.
+func (c *Client) CreateLoginProfile(ctx context.Context, in LoginProfileInput) (*LoginProfile, error) {
+	if err := c.guard(ctx); err != nil {
+		return nil, err
+	}
+	params := map[string]string{"UserName": in.UserName, "Password": in.Password,
+		"PasswordResetRequired": boolStr(in.PasswordResetRequired), "MFABindRequired": boolStr(in.MFABindRequired)}
+	defer c.cache.invalidate(loginCacheKey(in.UserName))
+	var out *LoginProfile
+	err := c.settle(ctx, func() error {
+		return c.callRAM(ctx, "CreateLoginProfile", params, []string{in.Password}, func(rc *ram.Client) (responses.AcsResponse, error) {
+			req := ram.CreateCreateLoginProfileRequest()
+			req.UserName = in.UserName
+			req.Password = in.Password
+			req.PasswordResetRequired = requests.NewBoolean(in.PasswordResetRequired)
+			req.MFABindRequired = requests.NewBoolean(in.MFABindRequired)
+			resp, err := rc.CreateLoginProfile(req)
+			if err == nil {
+				out = loginFrom(resp.LoginProfile)
+			}
+			return resp, err
+		})
+	}, userNotFoundRetry(c, in.UserName))
+	if err != nil {
+		return nil, err
+	}
+	c.track.markCreated(loginKey(in.UserName))
+	return out, nil
+}
+
+// GetLoginProfile reads a user's login profile (coalesced per user, short TTL). Right after our own
+// CreateLoginProfile, NotFound is retried for a bounded window.
+func (c *Client) GetLoginProfile(ctx context.Context, userName string) (*LoginProfile, error) {
+	var out *LoginProfile
+	op := func() error {
+		v, err := c.cache.get(ctx, loginCacheKey(userName), c.cacheTTL, func(fctx context.Context) (any, error) {
+			var p *LoginProfile
+			err := c.callRAM(fctx, "GetLoginProfile", map[string]string{"UserName": userName}, nil, func(rc *ram.Client) (responses.AcsResponse, error) {
+				req := ram.CreateGetLoginProfileRequest()
+				req.UserName = userName
+				resp, err := rc.GetLoginProfile(req)
+				if err == nil {
+					p = loginFrom(resp.LoginProfile)
+				}
+				return resp, err
+			})
+			return p, err
+		})
+		if err != nil {
+			return err
+		}
+		p := *v.(*LoginProfile)
+		out = &p
+		return nil
+	}
+	err := c.settle(ctx, op, func(err error) bool {
+		return (notFoundOf(err, "User.LoginProfile") && c.track.recentlyCreated(loginKey(userName))) ||
+			(notFoundOf(err, "User") && c.track.recentlyCreated(userKey(userName)))
+	})
+	if err == nil {
+		c.track.seen(loginKey(userName))
+		c.track.seen(userKey(userName))
+	}
+	return out, err
+}
+
+// UpdateLoginProfile changes the flags and, when Password is not empty, the password.
+func (c *Client) UpdateLoginProfile(ctx context.Context, in LoginProfileInput) error {
+	if err := c.guard(ctx); err != nil {
+		return err
+	}
+	params := map[string]string{"UserName": in.UserName, "Password": in.Password,
+		"PasswordResetRequired": boolStr(in.PasswordResetRequired), "MFABindRequired": boolStr(in.MFABindRequired)}
+	defer c.cache.invalidate(loginCacheKey(in.UserName))
+	return c.settle(ctx, func() error {
+		return c.callRAM(ctx, "UpdateLoginProfile", params, []string{in.Password}, func(rc *ram.Client) (responses.AcsResponse, error) {
+			req := ram.CreateUpdateLoginProfileRequest()
+			req.UserName = in.UserName
+			req.Password = in.Password
+			req.PasswordResetRequired = requests.NewBoolean(in.PasswordResetRequired)
+			req.MFABindRequired = requests.NewBoolean(in.MFABindRequired)
+			return rc.UpdateLoginProfile(req)
+		})
+	}, func(err error) bool {
+		return notFoundOf(err, "User.LoginProfile") && c.track.recentlyCreated(loginKey(in.UserName))
+	})
+}
+
+// DeleteLoginProfile removes a user's console password.
+func (c *Client) DeleteLoginProfile(ctx context.Context, userName string) error {
+	if err := c.guard(ctx); err != nil {
+		return err
+	}
+	defer c.cache.invalidate(loginCacheKey(userName))
+	err := c.callRAM(ctx, "DeleteLoginProfile", map[string]string{"UserName": userName}, nil, func(rc *ram.Client) (responses.AcsResponse, error) {
+		req := ram.CreateDeleteLoginProfileRequest()
+		req.UserName = userName
+		return rc.DeleteLoginProfile(req)
+	})
+	c.track.forget(loginKey(userName))
+	if err == nil || IsNotFound(err) {
+		c.track.markCleared(userKey(userName))
+	}
+	return err
+}
+
+// CreateAccessKey creates an AccessKey pair for a user. The secret is returned once and never logged.
+func (c *Client) CreateAccessKey(ctx context.Context, userName string) (*AccessKey, error) {
+	if err := c.guard(ctx); err != nil {
+		return nil, err
+	}
+	defer c.cache.invalidate(accessKeysKey(userName))
+	var out *AccessKey
+	err := c.settle(ctx, func() error {
+		return c.callRAM(ctx, "CreateAccessKey", map[string]string{"UserName": userName}, nil, func(rc *ram.Client) (responses.AcsResponse, error) {
+			req := ram.CreateCreateAccessKeyRequest()
+			req.UserName = userName
+			resp, err := rc.CreateAccessKey(req)
+			if err == nil {
+				k := resp.AccessKey
+				out = &AccessKey{ID: k.AccessKeyId, Secret: k.AccessKeySecret, Status: k.Status, CreateDate: k.CreateDate}
+			}
+			return resp, err
+		})
+	}, userNotFoundRetry(c, userName))
+	if err != nil {
+		return nil, err
+	}
+	c.track.addPending(accessKeysKey(userName), out.ID)
+	return out, nil
+}
+
+// ListAccessKeys lists a user's keys, without secrets (coalesced per user, short TTL). Right after our
+// own CreateAccessKey, a list that does not show the key yet is re-read for a bounded window.
+func (c *Client) ListAccessKeys(ctx context.Context, userName string) ([]AccessKey, error) {
+	key := accessKeysKey(userName)
+	fetch := func(fctx context.Context) (any, error) {
+		var res []AccessKey
+		err := c.callRAM(fctx, "ListAccessKeys", map[string]string{"UserName": userName}, nil, func(rc *ram.Client) (responses.AcsResponse, error) {
+			req := ram.CreateListAccessKeysRequest()
+			req.UserName = userName
+			resp, err := rc.ListAccessKeys(req)
+			if err == nil {
+				res = make([]AccessKey, 0, len(resp.AccessKeys.AccessKey))
+				for _, k := range resp.AccessKeys.AccessKey {
+					res = append(res, AccessKey{ID: k.AccessKeyId, Status: k.Status, CreateDate: k.CreateDate})
+				}
+			}
+			return resp, err
+		})
+		return res, err
+	}
+	var out []AccessKey
+	errStale := &APIError{Code: "stale"}
+	err := c.afterCreate(ctx, "User", userKey(userName), func() error {
+		return c.settle(ctx, func() error {
+			v, err := c.cache.get(ctx, key, c.cacheTTL, fetch)
+			if err != nil {
+				return err
+			}
+			list := v.([]AccessKey)
+			out = append([]AccessKey(nil), list...)
+			if c.track.missingPending(key, func(id string) bool {
+				for _, k := range list {
+					if equalFold(k.ID, id) {
+						return true
+					}
+				}
+				return false
+			}) {
+				c.cache.invalidate(key)
+				return errStale
+			}
+			return nil
+		}, func(err error) bool { return err == errStale })
+	})
+	if err == errStale {
+		return out, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// UpdateAccessKey sets a key's status ("Active" | "Inactive").
+func (c *Client) UpdateAccessKey(ctx context.Context, userName, accessKeyID, status string) error {
+	if err := c.guard(ctx); err != nil {
+		return err
+	}
+	defer c.cache.invalidate(accessKeysKey(userName))
+	return c.callRAM(ctx, "UpdateAccessKey", map[string]string{"UserName": userName, "UserAccessKeyId": accessKeyID, "Status": status}, nil,
+		func(rc *ram.Client) (responses.AcsResponse, error) {
+			req := ram.CreateUpdateAccessKeyRequest()
+			req.UserName = userName
+			req.UserAccessKeyId = accessKeyID
+			req.Status = status
+			return rc.UpdateAccessKey(req)
+		})
+}
+
+// DeleteAccessKey deletes one of a user's keys.
+func (c *Client) DeleteAccessKey(ctx context.Context, userName, accessKeyID string) error {
+	if err := c.guard(ctx); err != nil {
+		return err
+	}
+	defer c.cache.invalidate(accessKeysKey(userName))
+	err := c.callRAM(ctx, "DeleteAccessKey", map[string]string{"UserName": userName, "UserAccessKeyId": accessKeyID}, nil,
+		func(rc *ram.Client) (responses.AcsResponse, error) {
+			req := ram.CreateDeleteAccessKeyRequest()
+			req.UserName = userName
+			req.UserAccessKeyId = accessKeyID
+			return rc.DeleteAccessKey(req)
+		})
+	c.track.dropPending(accessKeysKey(userName), accessKeyID)
+	if err == nil || IsNotFound(err) {
+		c.track.markCleared(userKey(userName))
+	}
+	return err
+}
+
+func equalFold(a, b string) bool { return strings.EqualFold(a, b) }
