@@ -1,0 +1,122 @@
+package acctest
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"sync"
+)
+
+var (
+	cliOnce sync.Once
+	cliErr  error
+)
+
+// setupCLI sets every variable terraform-plugin-testing relies on, explicitly, once per test binary:
+//   - TF_ACC_TERRAFORM_PATH: the absolute path of bin/tofu (or of terraform with ALIRAM_ACC_CLI=terraform),
+//     so no CLI is ever looked up on PATH or downloaded;
+//   - TF_ACC_PROVIDER_HOST / _NAMESPACE: the address the in-process provider is reattached under;
+//   - TF_CLI_CONFIG_FILE: an existing, empty file (these machines export a path that does not exist, which
+//     makes the CLI print a warning that breaks version detection);
+//   - TF_ACC=1: the emulator makes acceptance tests cheap, so they always run.
+func setupCLI() error {
+	cliOnce.Do(func() { cliErr = doSetupCLI() })
+	return cliErr
+}
+
+func doSetupCLI() error {
+	root, err := repoRoot()
+	if err != nil {
+		return err
+	}
+	host := "registry.opentofu.org"
+	var bin string
+	switch os.Getenv("ALIRAM_ACC_CLI") {
+	case "", "tofu":
+		bin = filepath.Join(root, "bin", "tofu")
+		if _, err := os.Stat(bin); err != nil {
+			return fmt.Errorf("the OpenTofu CLI is not built: run `make tofu` (it builds %s from the Go module proxy); %v", bin, err)
+		}
+	case "terraform":
+		host = "registry.terraform.io"
+		if bin, err = exec.LookPath("terraform"); err != nil {
+			return fmt.Errorf("ALIRAM_ACC_CLI=terraform but no terraform on PATH: %v", err)
+		}
+		if bin, err = filepath.Abs(bin); err != nil {
+			return err
+		}
+		if err := requireTerraform111(bin); err != nil {
+			return err
+		}
+	default:
+		return fmt.Errorf("ALIRAM_ACC_CLI must be tofu or terraform, not %q", os.Getenv("ALIRAM_ACC_CLI"))
+	}
+
+	cfgDir := filepath.Join(os.TempDir(), "aliram-acctest")
+	if err := os.MkdirAll(cfgDir, 0o755); err != nil {
+		return err
+	}
+	cfg := filepath.Join(cfgDir, "empty.tfrc")
+	if err := os.WriteFile(cfg, nil, 0o644); err != nil {
+		return err
+	}
+	for k, v := range map[string]string{
+		"TF_ACC":                    "1",
+		"TF_ACC_TERRAFORM_PATH":     bin,
+		"TF_ACC_PROVIDER_HOST":      host,
+		"TF_ACC_PROVIDER_NAMESPACE": "aliram",
+		"TF_CLI_CONFIG_FILE":        cfg,
+		"CHECKPOINT_DISABLE":        "1",
+	} {
+		if err := os.Setenv(k, v); err != nil {
+			return err
+		}
+	}
+	// TF_ACC_TERRAFORM_VERSION would make the harness download a CLI.
+	return os.Unsetenv("TF_ACC_TERRAFORM_VERSION")
+}
+
+// repoRoot walks up from the test's working directory to the directory holding go.mod.
+func repoRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			if _, err := os.Stat(filepath.Join(dir, "main.go")); err == nil {
+				return dir, nil
+			}
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", fmt.Errorf("cannot find the repository root (go.mod and main.go) above the working directory")
+		}
+		dir = parent
+	}
+}
+
+var terraformVersion = regexp.MustCompile(`Terraform v(\d+)\.(\d+)\.`)
+
+// requireTerraform111 refuses a Terraform CLI older than 1.11 (write-only attributes and ephemeral values).
+func requireTerraform111(bin string) error {
+	cmd := exec.Command(bin, "version")
+	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE=/dev/null", "CHECKPOINT_DISABLE=1")
+	out, err := cmd.Output()
+	if err != nil {
+		return fmt.Errorf("%s version: %v", bin, err)
+	}
+	m := terraformVersion.FindSubmatch(out)
+	if m == nil {
+		return fmt.Errorf("cannot read the version of %s", bin)
+	}
+	major, _ := strconv.Atoi(string(m[1]))
+	minor, _ := strconv.Atoi(string(m[2]))
+	if major < 1 || (major == 1 && minor < 11) {
+		return fmt.Errorf("%s is Terraform %s.%s; the suite needs 1.11 or later", bin, m[1], m[2])
+	}
+	return nil
+}

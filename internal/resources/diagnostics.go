@@ -1,0 +1,56 @@
+package resources
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/aliram/terraform-provider-aliram/internal/ramclient"
+)
+
+// addAPIError turns a client error into a diagnostic that says what happened and what to do next.
+// summary names the operation, e.g. "Creating RAM role \"ops\"". hint, when not empty, replaces the
+// generic advice for the error's class with advice specific to the caller's situation.
+func addAPIError(diags *diag.Diagnostics, summary string, err error, hint string) {
+	diags.AddError(summary, apiErrorDetail(err, hint))
+}
+
+func apiErrorDetail(err error, hint string) string {
+	detail := err.Error()
+	if hint == "" {
+		hint = adviceFor(err)
+	}
+	if hint != "" {
+		detail += "\n\n" + hint
+	}
+	return detail
+}
+
+// adviceFor gives the generic next step for an error class.
+func adviceFor(err error) string {
+	var mismatch *ramclient.AccountMismatchError
+	if errors.As(err, &mismatch) {
+		return "Check that this provider block uses the credentials of the intended account, or correct expected_account_id."
+	}
+	switch ramclient.ClassOf(err) {
+	case ramclient.ClassPermission:
+		return "The provider's credentials are not allowed to do this. Attach a policy that allows the action (for example AliyunRAMFullAccess) to the caller, or use the account's own credentials."
+	case ramclient.ClassAuth:
+		return "The credentials were rejected. Check access_key / secret_key / security_token (or the ALIBABA_CLOUD_* environment variables) of this provider block."
+	case ramclient.ClassThrottled, ramclient.ClassRetryable:
+		return "The service kept failing or throttling after all retries. Run the command again later, or raise max_retries."
+	case ramclient.ClassLimitExceeded:
+		return "An account quota was reached. Remove unused entities or ask Alibaba Cloud to raise the quota."
+	case ramclient.ClassInvalid:
+		return "The service rejected a value. Correct the argument named in the message."
+	}
+	return ""
+}
+
+// notFoundWarning is what Read reports when the remote object is gone: the resource is dropped from state
+// and planned again, as Terraform users expect after an out-of-band delete.
+func notFoundWarning(diags *diag.Diagnostics, what string) {
+	diags.AddWarning(fmt.Sprintf("%s no longer exists", what),
+		"It was deleted outside Terraform, so it has been removed from the state. The next apply creates it again.")
+}
