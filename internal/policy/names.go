@@ -58,7 +58,7 @@ func (n nameRule) check(s string, secret bool) error {
 		shown = ""
 	}
 	if l := utf8.RuneCountInString(s); l < n.min || l > n.max {
-		return fmt.Errorf("%s%s is %d characters long; it must be %s", n.what, shown, l, n.rule)
+		return fmt.Errorf("%s%s is %d %s long; it must be %s", n.what, shown, l, plural(l, "character", "characters"), n.rule)
 	}
 	var bad []string
 	seen := map[rune]bool{}
