@@ -1,0 +1,191 @@
+package ramemu
+
+import (
+	"encoding/json"
+	"net/http"
+	"sort"
+)
+
+// StateDump is what GET /_emulator/state returns: every account's entities, without passwords or secrets.
+type StateDump struct {
+	Accounts []AccountDump `json:"accounts"`
+}
+
+type AccountDump struct {
+	ID          string           `json:"id"`
+	Alias       string           `json:"alias"`
+	Roles       []RoleDump       `json:"roles"`
+	Policies    []PolicyDump     `json:"policies"`
+	Attachments []AttachmentDump `json:"attachments"`
+	Users       []UserDump       `json:"users"`
+}
+
+type RoleDump struct {
+	Name                     string            `json:"name"`
+	ID                       string            `json:"id"`
+	ARN                      string            `json:"arn"`
+	Description              string            `json:"description"`
+	MaxSessionDuration       int64             `json:"max_session_duration"`
+	AssumeRolePolicyDocument string            `json:"assume_role_policy_document"`
+	Tags                     map[string]string `json:"tags"`
+}
+
+type PolicyDump struct {
+	Name           string              `json:"name"`
+	Description    string              `json:"description"`
+	DefaultVersion string              `json:"default_version"`
+	Versions       []PolicyVersionDump `json:"versions"`
+	Tags           map[string]string   `json:"tags"`
+}
+
+type PolicyVersionDump struct {
+	ID        string `json:"id"`
+	IsDefault bool   `json:"is_default"`
+	Document  string `json:"document"`
+}
+
+type AttachmentDump struct {
+	PrincipalType string `json:"principal_type"` // "Role" | "User"
+	PrincipalName string `json:"principal_name"`
+	PolicyType    string `json:"policy_type"`
+	PolicyName    string `json:"policy_name"`
+}
+
+type UserDump struct {
+	Name         string            `json:"name"`
+	ID           string            `json:"id"`
+	DisplayName  string            `json:"display_name"`
+	Email        string            `json:"email"`
+	MobilePhone  string            `json:"mobile_phone"`
+	Comments     string            `json:"comments"`
+	LoginProfile *LoginProfileDump `json:"login_profile"`
+	AccessKeys   []AccessKeyDump   `json:"access_keys"`
+}
+
+type LoginProfileDump struct {
+	PasswordResetRequired bool   `json:"password_reset_required"`
+	MFABindRequired       bool   `json:"mfa_bind_required"`
+	CreateDate            string `json:"create_date"`
+}
+
+type AccessKeyDump struct {
+	ID     string `json:"id"`
+	Status string `json:"status"`
+}
+
+func copyTags(m map[string]string) map[string]string {
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+// State returns the current state (true state: the consistency delay does not apply here).
+func (s *Server) State() StateDump {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	d := StateDump{Accounts: []AccountDump{}}
+	for _, a := range s.acctList {
+		ad := AccountDump{ID: a.ID, Alias: a.Alias, Roles: []RoleDump{}, Policies: []PolicyDump{}, Attachments: []AttachmentDump{}, Users: []UserDump{}}
+		roles := make([]*role, 0, len(a.roles))
+		for _, r := range a.roles {
+			roles = append(roles, r)
+		}
+		sort.Slice(roles, func(i, j int) bool { return roles[i].seq < roles[j].seq })
+		for _, r := range roles {
+			ad.Roles = append(ad.Roles, RoleDump{Name: r.Name, ID: r.ID, ARN: a.roleArn(r), Description: r.Description,
+				MaxSessionDuration: r.MaxSession, AssumeRolePolicyDocument: r.TrustDoc, Tags: copyTags(r.Tags)})
+		}
+		pols := make([]*policy, 0, len(a.policies))
+		for _, p := range a.policies {
+			pols = append(pols, p)
+		}
+		sort.Slice(pols, func(i, j int) bool { return pols[i].seq < pols[j].seq })
+		for _, p := range pols {
+			pd := PolicyDump{Name: p.Name, Description: p.Description, DefaultVersion: p.DefaultVersion, Versions: []PolicyVersionDump{}, Tags: copyTags(p.Tags)}
+			for _, v := range p.sortedVersions() {
+				pd.Versions = append(pd.Versions, PolicyVersionDump{ID: v.ID, IsDefault: v.ID == p.DefaultVersion, Document: v.Doc})
+			}
+			ad.Policies = append(ad.Policies, pd)
+		}
+		var atts []*attachment
+		for _, m := range a.polAttach {
+			for _, at := range m {
+				atts = append(atts, at)
+			}
+		}
+		sort.Slice(atts, func(i, j int) bool { return atts[i].seq < atts[j].seq })
+		for _, at := range atts {
+			name := ""
+			if at.role != nil {
+				name = at.role.Name
+			} else {
+				name = at.user.Name
+			}
+			pname := at.policyLower
+			if p := s.lookupPolicy(a, at.PolicyType, at.policyLower); p != nil {
+				pname = p.Name
+			}
+			ad.Attachments = append(ad.Attachments, AttachmentDump{PrincipalType: at.PrincipalType, PrincipalName: name, PolicyType: at.PolicyType, PolicyName: pname})
+		}
+		users := make([]*user, 0, len(a.users))
+		for _, u := range a.users {
+			users = append(users, u)
+		}
+		sort.Slice(users, func(i, j int) bool { return users[i].seq < users[j].seq })
+		for _, u := range users {
+			ud := UserDump{Name: u.Name, ID: u.ID, DisplayName: u.DisplayName, Email: u.Email, MobilePhone: u.MobilePhone,
+				Comments: u.Comments, AccessKeys: []AccessKeyDump{}}
+			if u.login != nil {
+				ud.LoginProfile = &LoginProfileDump{PasswordResetRequired: u.login.PasswordResetRequired,
+					MFABindRequired: u.login.MFABindRequired, CreateDate: fmtDate(u.login.Created)}
+			}
+			for _, k := range u.keys {
+				ud.AccessKeys = append(ud.AccessKeys, AccessKeyDump{ID: k.ID, Status: k.Status})
+			}
+			ad.Users = append(ad.Users, ud)
+		}
+		d.Accounts = append(d.Accounts, ad)
+	}
+	return d
+}
+
+// serveAdmin answers the /_emulator/ endpoints; they are never faulted, throttled or counted.
+func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
+	write := func(status int, v any) {
+		b, _ := json.Marshal(v)
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		_, _ = w.Write(append(b, '\n'))
+	}
+	switch r.URL.Path {
+	case "/_emulator/health":
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			write(http.StatusMethodNotAllowed, map[string]string{"error": "use GET"})
+			return
+		}
+		write(http.StatusOK, map[string]any{"status": "ok", "accounts": len(s.acctList)})
+	case "/_emulator/stats":
+		if r.Method != http.MethodGet {
+			write(http.StatusMethodNotAllowed, map[string]string{"error": "use GET"})
+			return
+		}
+		write(http.StatusOK, s.Stats())
+	case "/_emulator/stats/reset":
+		if r.Method != http.MethodPost {
+			write(http.StatusMethodNotAllowed, map[string]string{"error": "use POST"})
+			return
+		}
+		s.ResetStats()
+		write(http.StatusOK, map[string]string{"status": "ok"})
+	case "/_emulator/state":
+		if r.Method != http.MethodGet {
+			write(http.StatusMethodNotAllowed, map[string]string{"error": "use GET"})
+			return
+		}
+		write(http.StatusOK, s.State())
+	default:
+		write(http.StatusNotFound, map[string]string{"error": "unknown admin endpoint"})
+	}
+}

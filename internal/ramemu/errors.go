@@ -1,0 +1,192 @@
+package ramemu
+
+import (
+	"crypto/rand"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+)
+
+// apiError is an RPC error; it is always sent with a non-2xx status, because the v1 SDK treats any 2xx as success.
+type apiError struct {
+	Status  int
+	Code    string
+	Message string
+	Detail  map[string]string // AccessDeniedDetail (must be a JSON object or absent: the SDK type-asserts it)
+}
+
+func (e *apiError) Error() string { return e.Code + ": " + e.Message }
+
+func errf(status int, code, msg string) *apiError {
+	return &apiError{Status: status, Code: code, Message: msg}
+}
+
+func errMissing(p string) *apiError {
+	return errf(http.StatusBadRequest, "Missing"+p, p+" is mandatory for this action.")
+}
+
+func errInvalidChars(p string) *apiError {
+	return errf(http.StatusBadRequest, "InvalidParameter."+p+".InvalidChars", `The parameter - "`+p+`" contains invalid chars.`)
+}
+
+func errLength(p string) *apiError {
+	return errf(http.StatusBadRequest, "InvalidParameter."+p+".Length", `The parameter - "`+p+`" beyond the length limit.`)
+}
+
+func errFormat(p string) *apiError {
+	return errf(http.StatusBadRequest, "InvalidParameter."+p+".Format", `The format of the parameter - "`+p+`" is incorrect.`)
+}
+
+func errInvalid(p string) *apiError {
+	return errf(http.StatusBadRequest, "InvalidParameter."+p, `The parameter - "`+p+`" is incorrect.`)
+}
+
+func errRange(p string) *apiError {
+	return errf(http.StatusBadRequest, "InvalidParameter."+p, `The parameter - "`+p+`" is beyond the valid range.`)
+}
+
+func errMalformed(detail string) *apiError {
+	return errf(http.StatusBadRequest, "MalformedPolicyDocument", "The policy document is malformed: "+detail)
+}
+
+var notExistMsg = map[string]string{
+	"Role":                  "The role does not exist.",
+	"User":                  "The user does not exist.",
+	"Policy":                "The policy does not exist.",
+	"Policy.Version":        "The policy version does not exist.",
+	"Role.Policy":           "The indicate policy of the role does not exist.",
+	"User.Policy":           "The indicate policy of the user does not exist.",
+	"User.LoginProfile":     "The user login profile does not exist.",
+	"User.AccessKey":        "The user access key does not exist.",
+}
+
+func errNotExist(kind string) *apiError {
+	return errf(http.StatusNotFound, "EntityNotExist."+kind, notExistMsg[kind])
+}
+
+var alreadyMsg = map[string]string{
+	"Role":              "The role does already EXIST.",
+	"User":              "The user does already EXIST.",
+	"Policy":            "The policy does already EXIST.",
+	"Role.Policy":       "The policy has already been attached to the role.",
+	"User.Policy":       "The user has already been attached this policy.",
+	"User.LoginProfile": "The user login profile does already EXIST.",
+	"AccountAlias":      "The account alias does already exist.",
+}
+
+func errAlready(kind string) *apiError {
+	return errf(http.StatusConflict, "EntityAlreadyExists."+kind, alreadyMsg[kind])
+}
+
+var conflictMsg = map[string]string{
+	"Role.Policy":            "The role CAN NOT has any attached policy while deleting the role.",
+	"User.AccessKey":         "The user CAN NOT has any access key while deleting the user.",
+	"User.LoginProfile":      "The user CAN NOT has any login profile while deleting the user.",
+	"User.Policy":            "The user CAN NOT has any attached policy while deleting the user.",
+	"Policy.User":            "The policy CAN NOT been attached to any user while deleting the policy.",
+	"Policy.Group":           "The policy CAN NOT been attached to any group while deleting the policy.",
+	"Policy.Version":         "The policy CAN NOT has any version except the default version.",
+	"Policy.Version.Default": "The default policy version CAN NOT been deleted directly.",
+}
+
+func errConflict(kind string) *apiError {
+	return errf(http.StatusConflict, "DeleteConflict."+kind, conflictMsg[kind])
+}
+
+var limitMsg = map[string]string{
+	"Role":           "The count of roles beyond the current limits.",
+	"User":           "The count of users beyond the current limits.",
+	"Policy":         "The count of policy beyond the current limits.",
+	"Policy.Version": "The count of policy version beyond the current limits.",
+	"Role.Policy":    "The count of policies attached to the role beyond the current limits.",
+	"User.Policy":    "The policy count of the user attached policies beyond the current limits.",
+	"User.AccessKey": "The access key count of the user access keys beyond the current limits.",
+}
+
+func errLimit(kind string) *apiError {
+	return errf(http.StatusConflict, "LimitExceeded."+kind, limitMsg[kind])
+}
+
+// newRequestID returns an uppercase UUID v4 like the real gateway's RequestId.
+func newRequestID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = (b[6] & 0x0f) | 0x40
+	b[8] = (b[8] & 0x3f) | 0x80
+	const hexd = "0123456789ABCDEF"
+	out := make([]byte, 36)
+	j := 0
+	for i, c := range b {
+		if i == 4 || i == 6 || i == 8 || i == 10 {
+			out[j] = '-'
+			j++
+		}
+		out[j] = hexd[c>>4]
+		out[j+1] = hexd[c&0xf]
+		j += 2
+	}
+	return string(out)
+}
+
+type errorBody struct {
+	RequestId          string            `json:"RequestId"`
+	HostId             string            `json:"HostId"`
+	Code               string            `json:"Code"`
+	Message            string            `json:"Message"`
+	Recommend          string            `json:"Recommend"`
+	AccessDeniedDetail map[string]string `json:"AccessDeniedDetail,omitempty"`
+}
+
+func (s *Server) writeError(w http.ResponseWriter, rq *request, e *apiError) {
+	product := rq.product
+	if product == "" {
+		product = "Ram"
+	}
+	b := errorBody{
+		RequestId: rq.requestID,
+		HostId:    rq.hostID(),
+		Code:      e.Code,
+		Message:   e.Message,
+		Recommend: fmt.Sprintf("https://api.aliyun.com/troubleshoot?q=%s&product=%s&requestId=%s", e.Code, product, rq.requestID),
+		AccessDeniedDetail: e.Detail,
+	}
+	buf, _ := json.Marshal(b)
+	h := w.Header()
+	h.Set("Content-Type", "application/json;charset=utf-8")
+	h.Set("x-acs-request-id", rq.requestID)
+	h.Set("Content-Length", strconv.Itoa(len(buf)))
+	w.WriteHeader(e.Status)
+	_, _ = w.Write(buf)
+}
+
+// writeJSON writes a success body; body is a struct or map whose RequestId field is filled here.
+func (s *Server) writeJSON(w http.ResponseWriter, status int, requestID string, body any) {
+	var buf []byte
+	switch b := body.(type) {
+	case nil:
+		buf = []byte(`{"RequestId":"` + requestID + `"}`)
+	case map[string]any:
+		b["RequestId"] = requestID
+		buf, _ = json.Marshal(b)
+	default:
+		raw, _ := json.Marshal(b)
+		// Prepend RequestId to the object without a second encoding pass.
+		if len(raw) > 2 {
+			buf = append([]byte(`{"RequestId":"`+requestID+`",`), raw[1:]...)
+		} else {
+			buf = []byte(`{"RequestId":"` + requestID + `"}`)
+		}
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/json;charset=utf-8")
+	h.Set("x-acs-request-id", requestID)
+	h.Set("Content-Length", strconv.Itoa(len(buf)))
+	w.WriteHeader(status)
+	_, _ = w.Write(buf)
+}
+
+func hasPrefixFold(s, p string) bool {
+	return len(s) >= len(p) && strings.EqualFold(s[:len(p)], p)
+}

@@ -1,0 +1,417 @@
+// Package ramemu emulates the Alibaba Cloud RAM (2015-05-01) and STS (2015-04-01) RPC APIs closely enough
+// that github.com/aliyun/alibaba-cloud-sdk-go cannot tell it from the real endpoints. It shares no code with
+// the provider: it has its own policy parser and evaluator, so a provider bug cannot hide an emulator bug.
+package ramemu
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Account is one emulated Alibaba Cloud account and its root AccessKey.
+type Account struct {
+	ID              string `json:"id"`
+	Alias           string `json:"alias"`
+	AccessKeyID     string `json:"access_key_id"`
+	AccessKeySecret string `json:"access_key_secret"`
+}
+
+// DefaultAccounts returns the two demo accounts documented in the README.
+func DefaultAccounts() []Account {
+	return []Account{
+		{ID: "1000000000000001", Alias: "enterprise-a", AccessKeyID: "LTAI5tDemoEnterpriseA0001", AccessKeySecret: "DemoSecretEnterpriseA000000000001"},
+		{ID: "1000000000000002", Alias: "enterprise-b", AccessKeyID: "LTAI5tDemoEnterpriseB0002", AccessKeySecret: "DemoSecretEnterpriseB000000000002"},
+	}
+}
+
+// Options configures a Server.
+type Options struct {
+	Accounts         []Account     // nil => DefaultAccounts()
+	StatePath        string        // "" => in-memory only
+	Latency          time.Duration // added to every RPC call
+	ThrottleQPS      float64       // per account; 0 = off
+	FaultRate        float64       // 0..1 random ServiceUnavailable 503
+	Seed             int64
+	ConsistencyDelay time.Duration // new roles/users/policies/attachments invisible to Get/List for this long
+	Log              io.Writer     // nil = no call log
+	Clock            Clock         // nil = real clock
+	Secure           bool          // set by the TLS listener so acs:SecureTransport evaluates true
+}
+
+// Clock supplies "now" for business logic (dates, STS expiry, acs:CurrentTime).
+// Request timestamps are always checked against the real clock, because clients sign with real time.
+type Clock interface{ Now() time.Time }
+
+type realClock struct{}
+
+func (realClock) Now() time.Time { return time.Now() }
+
+// FakeClock is a Clock tests can move.
+type FakeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func NewFakeClock(t time.Time) *FakeClock { return &FakeClock{t: t} }
+
+func (c *FakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *FakeClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+// Server is the emulator; it is an http.Handler.
+type Server struct {
+	opts  Options
+	clock Clock
+
+	mu       sync.RWMutex // guards all account state, keys and sessions
+	accounts map[string]*account
+	acctList []*account
+	keys     map[string]*keyRef   // AccessKeyId -> root or user key
+	sessions map[string]*session  // STS AccessKeyId -> session
+	system   map[string]*policy   // lower-cased name -> system policy (shared by all accounts)
+	sysList  []*policy
+
+	nonces *nonceCache
+	faults *faults
+	stats  statsCounter
+	persist *persister
+
+	closed atomic.Bool
+}
+
+// New builds a Server, loading Options.StatePath if it exists.
+func New(opts Options) (*Server, error) {
+	if opts.Accounts == nil {
+		opts.Accounts = DefaultAccounts()
+	}
+	if opts.Clock == nil {
+		opts.Clock = realClock{}
+	}
+	if opts.FaultRate < 0 || opts.FaultRate > 1 {
+		return nil, fmt.Errorf("ramemu: fault rate %v outside 0..1", opts.FaultRate)
+	}
+	if opts.ThrottleQPS < 0 {
+		return nil, fmt.Errorf("ramemu: negative throttle qps")
+	}
+	s := &Server{
+		opts:     opts,
+		clock:    opts.Clock,
+		accounts: map[string]*account{},
+		keys:     map[string]*keyRef{},
+		sessions: map[string]*session{},
+		nonces:   newNonceCache(),
+	}
+	s.stats.reset()
+	s.initSystemPolicies()
+	seenAlias := map[string]bool{}
+	for _, a := range opts.Accounts {
+		if !accountIDRe.MatchString(a.ID) {
+			return nil, fmt.Errorf("ramemu: account id %q is not 16 digits", a.ID)
+		}
+		if a.AccessKeyID == "" || a.AccessKeySecret == "" {
+			return nil, fmt.Errorf("ramemu: account %s has no root AccessKey", a.ID)
+		}
+		if _, dup := s.accounts[a.ID]; dup {
+			return nil, fmt.Errorf("ramemu: duplicate account id %s", a.ID)
+		}
+		if _, dup := s.keys[a.AccessKeyID]; dup {
+			return nil, fmt.Errorf("ramemu: duplicate AccessKeyId for account %s", a.ID)
+		}
+		if a.Alias != "" {
+			if seenAlias[a.Alias] {
+				return nil, fmt.Errorf("ramemu: duplicate alias %q", a.Alias)
+			}
+			seenAlias[a.Alias] = true
+		}
+		acct := newAccount(a)
+		s.accounts[a.ID] = acct
+		s.acctList = append(s.acctList, acct)
+		s.keys[a.AccessKeyID] = &keyRef{acct: acct, root: true, secret: a.AccessKeySecret}
+	}
+	s.faults = newFaults(opts)
+	if opts.StatePath != "" {
+		s.persist = &persister{path: opts.StatePath}
+		if err := s.load(); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+func (s *Server) now() time.Time { return s.clock.Now().UTC() }
+
+// ServeHTTP serves RAM/STS RPC on "/" and the admin API under "/_emulator/".
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, "/_emulator/") {
+		s.serveAdmin(w, r)
+		return
+	}
+	start := time.Now()
+	rq, aerr := s.prepare(r)
+	if aerr == nil {
+		aerr = s.faults.before(r, rq)
+	}
+	var body any
+	if aerr == nil {
+		aerr = s.authenticate(r, rq)
+	}
+	if aerr == nil {
+		aerr = s.faults.throttle(rq)
+	}
+	if aerr == nil {
+		body, aerr = s.dispatch(rq)
+	}
+	status := http.StatusOK
+	if aerr != nil {
+		status = aerr.Status
+		s.writeError(w, rq, aerr)
+	} else {
+		s.writeJSON(w, http.StatusOK, rq.requestID, body)
+	}
+	s.stats.record(rq.statName(), aerr)
+	s.logCall(rq, status, aerr, time.Since(start))
+}
+
+// prepare parses parameters (query ∪ form body) and resolves product and action.
+func (s *Server) prepare(r *http.Request) (*request, *apiError) {
+	rq := &request{s: s, requestID: newRequestID(), host: hostOnly(r.Host)}
+	if r.Method != http.MethodPost && r.Method != http.MethodGet {
+		return rq, errf(http.StatusMethodNotAllowed, "UnsupportedHTTPMethod", "This http method is not supported.")
+	}
+	if r.URL.Path != "/" && r.URL.Path != "" {
+		return rq, errf(http.StatusNotFound, "InvalidAction.NotFound", "Specified api is not found, please check your url and method.")
+	}
+	params, err := readParams(r)
+	if err != nil {
+		return rq, errf(http.StatusBadRequest, "InvalidParameter", "The request body could not be parsed.")
+	}
+	rq.params = params
+	rq.method = r.Method
+	rq.action = params["Action"]
+	switch params["Version"] {
+	case "2015-05-01":
+		rq.product = "Ram"
+	case "2015-04-01":
+		rq.product = "Sts"
+	case "":
+		return rq, errf(http.StatusBadRequest, "MissingVersion", "Version is mandatory for this action.")
+	default:
+		return rq, errf(http.StatusBadRequest, "InvalidVersion", "Specified parameter Version is not valid.")
+	}
+	if rq.action == "" {
+		return rq, errf(http.StatusBadRequest, "MissingAction", "Action is mandatory for this action.")
+	}
+	if rq.handler() == nil {
+		return rq, errf(http.StatusNotFound, "InvalidAction.NotFound", "Specified api is not found, please check your url and method.")
+	}
+	rq.sourceIP = remoteIP(r)
+	rq.secure = s.opts.Secure || r.TLS != nil
+	return rq, nil
+}
+
+func readParams(r *http.Request) (map[string]string, error) {
+	params := map[string]string{}
+	for k, v := range r.URL.Query() {
+		if len(v) > 0 {
+			params[k] = v[0]
+		}
+	}
+	if r.Body != nil && r.Method == http.MethodPost {
+		ct := r.Header.Get("Content-Type")
+		if ct == "" || strings.HasPrefix(strings.ToLower(ct), "application/x-www-form-urlencoded") {
+			b, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+			if err != nil {
+				return nil, err
+			}
+			if len(b) > 0 {
+				form, err := parseQuery(string(b))
+				if err != nil {
+					return nil, err
+				}
+				// form overrides query on clash, as the SDK's signer does
+				for k, v := range form {
+					params[k] = v
+				}
+			}
+		}
+	}
+	return params, nil
+}
+
+func parseQuery(s string) (map[string]string, error) {
+	out := map[string]string{}
+	for s != "" {
+		var kv string
+		kv, s, _ = strings.Cut(s, "&")
+		if kv == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(kv, "=")
+		k, err := queryUnescape(k)
+		if err != nil {
+			return nil, err
+		}
+		v, err = queryUnescape(v)
+		if err != nil {
+			return nil, err
+		}
+		if _, ok := out[k]; !ok {
+			out[k] = v
+		}
+	}
+	return out, nil
+}
+
+func remoteIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+func hostOnly(h string) string {
+	if host, _, err := net.SplitHostPort(h); err == nil {
+		return host
+	}
+	return h
+}
+
+// request is the per-call context.
+type request struct {
+	s         *Server
+	requestID string
+	method    string
+	host      string
+	params    map[string]string
+	product   string // "Ram" | "Sts"
+	action    string
+	caller    *caller
+	sourceIP  string
+	secure    bool
+	now       time.Time
+}
+
+func (rq *request) statName() string {
+	if rq.product == "" {
+		return ""
+	}
+	return rq.product + "." + rq.action
+}
+
+func (rq *request) hostID() string {
+	if rq.product == "Sts" {
+		return "sts.aliyuncs.com"
+	}
+	return "ram.aliyuncs.com"
+}
+
+type handlerFunc func(rq *request) (any, *apiError)
+
+type route struct {
+	fn    handlerFunc
+	write bool // needs the write lock (and persistence)
+}
+
+var ramRoutes, stsRoutes map[string]route
+
+func (rq *request) handler() *route {
+	var m map[string]route
+	switch rq.product {
+	case "Ram":
+		m = ramRoutes
+	case "Sts":
+		m = stsRoutes
+	}
+	if rt, ok := m[rq.action]; ok {
+		return &rt
+	}
+	return nil
+}
+
+func init() {
+	ramRoutes = map[string]route{
+		"CreateRole": {(*request).createRole, true}, "GetRole": {(*request).getRole, false},
+		"UpdateRole": {(*request).updateRole, true}, "DeleteRole": {(*request).deleteRole, true},
+		"ListRoles": {(*request).listRoles, false},
+
+		"CreatePolicy": {(*request).createPolicy, true}, "GetPolicy": {(*request).getPolicy, false},
+		"CreatePolicyVersion": {(*request).createPolicyVersion, true}, "GetPolicyVersion": {(*request).getPolicyVersion, false},
+		"ListPolicyVersions": {(*request).listPolicyVersions, false}, "DeletePolicyVersion": {(*request).deletePolicyVersion, true},
+		"SetDefaultPolicyVersion": {(*request).setDefaultPolicyVersion, true}, "UpdatePolicyDescription": {(*request).updatePolicyDescription, true},
+		"DeletePolicy": {(*request).deletePolicy, true}, "ListPolicies": {(*request).listPolicies, false},
+		"ListEntitiesForPolicy": {(*request).listEntitiesForPolicy, false},
+
+		"AttachPolicyToRole": {(*request).attachPolicyToRole, true}, "DetachPolicyFromRole": {(*request).detachPolicyFromRole, true},
+		"ListPoliciesForRole": {(*request).listPoliciesForRole, false},
+		"AttachPolicyToUser": {(*request).attachPolicyToUser, true}, "DetachPolicyFromUser": {(*request).detachPolicyFromUser, true},
+		"ListPoliciesForUser": {(*request).listPoliciesForUser, false},
+
+		"CreateUser": {(*request).createUser, true}, "GetUser": {(*request).getUser, false},
+		"UpdateUser": {(*request).updateUser, true}, "DeleteUser": {(*request).deleteUser, true},
+		"ListUsers": {(*request).listUsers, false},
+		"CreateLoginProfile": {(*request).createLoginProfile, true}, "GetLoginProfile": {(*request).getLoginProfile, false},
+		"UpdateLoginProfile": {(*request).updateLoginProfile, true}, "DeleteLoginProfile": {(*request).deleteLoginProfile, true},
+		"CreateAccessKey": {(*request).createAccessKey, true}, "ListAccessKeys": {(*request).listAccessKeys, false},
+		"UpdateAccessKey": {(*request).updateAccessKey, true}, "DeleteAccessKey": {(*request).deleteAccessKey, true},
+
+		"GetAccountAlias": {(*request).getAccountAlias, false}, "SetAccountAlias": {(*request).setAccountAlias, true},
+
+		"TagResources": {(*request).tagResources, true}, "UntagResources": {(*request).untagResources, true},
+		"ListTagResources": {(*request).listTagResources, false},
+	}
+	stsRoutes = map[string]route{
+		"AssumeRole":        {(*request).assumeRole, true},
+		"GetCallerIdentity": {(*request).getCallerIdentity, false},
+	}
+}
+
+// dispatch runs the action under the state lock; mutations are persisted before the answer goes out.
+func (s *Server) dispatch(rq *request) (any, *apiError) {
+	rt := rq.handler()
+	if rt.write {
+		s.mu.Lock()
+		rq.now = s.now()
+		body, aerr := rt.fn(rq)
+		var snap []byte
+		var gen uint64
+		if aerr == nil && s.persist != nil {
+			snap, gen = s.snapshotLocked()
+		}
+		s.mu.Unlock()
+		if snap != nil {
+			if err := s.persist.write(snap, gen); err != nil {
+				// The mutation is applied in memory but not durable: say so rather than acknowledge it.
+				return nil, errf(http.StatusInternalServerError, "InternalError", "An internal error occurred.")
+			}
+		}
+		return body, aerr
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	rq.now = s.now()
+	return rt.fn(rq)
+}
+
+// Close flushes nothing (every mutation is already durable) but stops background work.
+func (s *Server) Close() error {
+	s.closed.Store(true)
+	return nil
+}
+
+var errStopped = errors.New("ramemu: stopped")

@@ -1,0 +1,355 @@
+package ramemu
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"math/big"
+	"net/http"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+const dateLayout = "2006-01-02T15:04:05Z"
+
+func fmtDate(t time.Time) string { return t.UTC().Format(dateLayout) }
+
+var accountIDRe = regexp.MustCompile(`^[0-9]{16}$`)
+
+// Limits of ram-api.md §5.
+const (
+	maxRoles           = 1000
+	maxUsers           = 5000
+	maxCustomPolicies  = 1500
+	maxPolicyVersions  = 5
+	maxAccessKeys      = 2
+	maxCustomAttached  = 10
+	maxSystemAttached  = 20
+	maxPolicyDocLen    = 6144
+	maxTrustDocLen     = 2048
+	maxSessionPolicy   = 2048
+	maxTagsPerResource = 20
+)
+
+type account struct {
+	ID, Alias   string
+	rootKeyID   string
+	seq         uint64
+	roles       map[string]*role   // lower-cased name
+	policies    map[string]*policy // custom, lower-cased name
+	users       map[string]*user   // lower-cased name
+	polAttach   map[string]map[string]*attachment // policyKey -> "Role:<id>"|"User:<id>" -> attachment
+	usedIDs     map[string]bool
+}
+
+func newAccount(a Account) *account {
+	return &account{
+		ID: a.ID, Alias: a.Alias, rootKeyID: a.AccessKeyID,
+		roles: map[string]*role{}, policies: map[string]*policy{}, users: map[string]*user{},
+		polAttach: map[string]map[string]*attachment{}, usedIDs: map[string]bool{},
+	}
+}
+
+func (a *account) nextSeq() uint64 { a.seq++; return a.seq }
+
+// newNumericID returns a unique 17-digit id like real RoleId/UserId values.
+func (a *account) newNumericID() string {
+	for {
+		n, _ := rand.Int(rand.Reader, big.NewInt(9e16))
+		id := strconv.FormatInt(n.Int64()+1e16, 10)
+		if !a.usedIDs[id] {
+			a.usedIDs[id] = true
+			return id
+		}
+	}
+}
+
+type role struct {
+	Name, ID, Description string
+	TrustDoc              string
+	trust                 *pdoc
+	MaxSession            int64
+	Created, Updated      time.Time
+	Tags                  map[string]string
+	policies              map[string]*attachment // policyKey -> attachment
+	seq                   uint64
+	visibleAt             time.Time
+}
+
+type policyVersion struct {
+	ID      string
+	num     int
+	Doc     string
+	parsed  *pdoc
+	Created time.Time
+}
+
+type policy struct {
+	Name, Type, Description string
+	DefaultVersion          string
+	Created, Updated        time.Time
+	versions                map[string]*policyVersion // "v3" -> version
+	nextVer                 int
+	Tags                    map[string]string
+	seq                     uint64
+	visibleAt               time.Time
+}
+
+func (p *policy) defaultDoc() *policyVersion { return p.versions[p.DefaultVersion] }
+
+func (p *policy) sortedVersions() []*policyVersion {
+	out := make([]*policyVersion, 0, len(p.versions))
+	for _, v := range p.versions {
+		out = append(out, v)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].num < out[j].num })
+	return out
+}
+
+type loginProfile struct {
+	PasswordHash          string
+	PasswordResetRequired bool
+	MFABindRequired       bool
+	Created               time.Time
+}
+
+type accessKey struct {
+	ID, Secret, Status string
+	Created            time.Time
+}
+
+type user struct {
+	Name, ID, DisplayName, MobilePhone, Email, Comments string
+	Created, Updated                                     time.Time
+	login                                                *loginProfile
+	keys                                                 []*accessKey
+	policies                                             map[string]*attachment
+	seq                                                  uint64
+	visibleAt                                            time.Time
+}
+
+type attachment struct {
+	PrincipalType string // "Role" | "User"
+	PrincipalID   string
+	role          *role // exactly one of role/user is set
+	user          *user
+	PolicyType    string
+	policyLower   string
+	AttachDate    time.Time
+	visibleAt     time.Time
+	seq           uint64
+}
+
+func policyKey(ptype, name string) string { return ptype + ":" + strings.ToLower(name) }
+
+// session is an STS credential issued by AssumeRole.
+type session struct {
+	AccessKeyID, Secret, Token string
+	AccountID                  string // the role's account
+	RoleID, RoleName           string
+	SessionName                string
+	PolicyDoc                  string
+	policy                     *pdoc
+	Expiration                 time.Time
+	SourceAccountID            string
+	SourceArn                  string
+}
+
+// visible reports whether an entity created at visibleAt can be seen by Get/List reads (replication lag).
+func visible(visibleAt, now time.Time) bool { return !now.Before(visibleAt) }
+
+func (s *Server) visibleAt(now time.Time) time.Time { return now.Add(s.opts.ConsistencyDelay) }
+
+// lookupPolicy finds a policy by type ("System"|"Custom") and name, case-insensitively.
+func (s *Server) lookupPolicy(a *account, ptype, name string) *policy {
+	if ptype == "System" {
+		return s.system[strings.ToLower(name)]
+	}
+	return a.policies[strings.ToLower(name)]
+}
+
+func (s *Server) attachmentCount(a *account, p *policy, now time.Time) int {
+	n := 0
+	for _, at := range a.polAttach[policyKey(p.Type, p.Name)] {
+		if visible(at.visibleAt, now) {
+			n++
+		}
+	}
+	return n
+}
+
+// --- parameter helpers ---
+
+func (rq *request) param(name string) (string, bool) {
+	v, ok := rq.params[name]
+	return v, ok && v != ""
+}
+
+func (rq *request) required(name string) (string, *apiError) {
+	v, ok := rq.param(name)
+	if !ok {
+		return "", errMissing(name)
+	}
+	return v, nil
+}
+
+func (rq *request) boolParam(name string, def bool) (bool, *apiError) {
+	v, ok := rq.param(name)
+	if !ok {
+		return def, nil
+	}
+	switch strings.ToLower(v) {
+	case "true":
+		return true, nil
+	case "false":
+		return false, nil
+	}
+	return false, errInvalid(name)
+}
+
+var (
+	roleNameRe   = regexp.MustCompile(`^[A-Za-z0-9._@-]+$`)
+	userNameRe   = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
+	policyNameRe = regexp.MustCompile(`^[A-Za-z0-9-]+$`)
+	emailRe      = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
+	mobileRe     = regexp.MustCompile(`^[0-9]{1,4}-[0-9]{4,20}$`)
+	aliasRe      = regexp.MustCompile(`^[a-z0-9](?:[a-z0-9]|-(?:[a-z0-9]))*$`)
+	sessNameRe   = regexp.MustCompile(`^[A-Za-z0-9.@_-]+$`)
+	externalIDRe = regexp.MustCompile(`^[\w+=,.@:/-]*$`)
+	roleArnRe    = regexp.MustCompile(`^(?i:acs:ram::)([0-9]+):(?i:role)/(.+)$`)
+)
+
+func runeLen(s string) int { return len([]rune(s)) }
+
+func checkName(p, v string, maxLen int, re *regexp.Regexp) *apiError {
+	if n := runeLen(v); n < 1 || n > maxLen {
+		return errLength(p)
+	}
+	if !re.MatchString(v) {
+		return errInvalidChars(p)
+	}
+	return nil
+}
+
+func (rq *request) nameParam(p string, maxLen int, re *regexp.Regexp) (string, *apiError) {
+	v, aerr := rq.required(p)
+	if aerr != nil {
+		return "", aerr
+	}
+	return v, checkName(p, v, maxLen, re)
+}
+
+func (rq *request) roleName() (string, *apiError) { return rq.nameParam("RoleName", 64, roleNameRe) }
+func (rq *request) userName() (string, *apiError) { return rq.nameParam("UserName", 64, userNameRe) }
+func (rq *request) policyName() (string, *apiError) {
+	return rq.nameParam("PolicyName", 128, policyNameRe)
+}
+
+func (rq *request) policyType(required bool) (string, *apiError) {
+	v, ok := rq.param("PolicyType")
+	if !ok {
+		if required {
+			return "", errMissing("PolicyType")
+		}
+		return "", nil
+	}
+	if v != "System" && v != "Custom" {
+		return "", errInvalid("PolicyType")
+	}
+	return v, nil
+}
+
+// optText validates an optional free-text parameter's length.
+func (rq *request) optText(p string, maxLen int) (string, bool, *apiError) {
+	v, ok := rq.param(p)
+	if !ok {
+		return "", false, nil
+	}
+	if runeLen(v) > maxLen {
+		return "", false, errLength(p)
+	}
+	return v, true, nil
+}
+
+// --- pagination: opaque Marker = base64 of the next item's order key ---
+
+type pageReq struct {
+	after uint64
+	max   int
+}
+
+func (rq *request) pageParams() (pageReq, *apiError) {
+	pr := pageReq{max: 100}
+	if v, ok := rq.param("MaxItems"); ok {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1000 {
+			return pr, errRange("MaxItems")
+		}
+		pr.max = n
+	}
+	if v, ok := rq.param("Marker"); ok {
+		raw, err := base64.RawURLEncoding.DecodeString(v)
+		if err != nil || !strings.HasPrefix(string(raw), "m:") {
+			return pr, errInvalid("Marker")
+		}
+		n, err := strconv.ParseUint(string(raw[2:]), 10, 64)
+		if err != nil {
+			return pr, errInvalid("Marker")
+		}
+		pr.after = n
+	}
+	return pr, nil
+}
+
+func encodeMarker(k uint64) string {
+	return base64.RawURLEncoding.EncodeToString([]byte("m:" + strconv.FormatUint(k, 10)))
+}
+
+// paginate returns the page of keys (sorted ascending) starting at pr.after, and the next marker if truncated.
+func paginate(keys []uint64, pr pageReq) (start, end int, marker string) {
+	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
+	start = sort.Search(len(keys), func(i int) bool { return keys[i] >= pr.after })
+	end = start + pr.max
+	if end >= len(keys) {
+		return start, len(keys), ""
+	}
+	return start, end, encodeMarker(keys[end])
+}
+
+// --- random credentials ---
+
+const alnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+
+func randString(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	for i := range b {
+		b[i] = alnum[int(b[i])%len(alnum)]
+	}
+	return string(b)
+}
+
+// newAccessKeyID returns a unique 24-char "LTAI5t..." id.
+func (s *Server) newAccessKeyID() string {
+	for {
+		id := "LTAI5t" + randString(18)
+		if _, ok := s.keys[id]; !ok {
+			return id
+		}
+	}
+}
+
+func (s *Server) newSTSKeyID() string {
+	for {
+		id := "STS.NT" + randString(22)
+		if _, ok := s.sessions[id]; !ok {
+			return id
+		}
+	}
+}
+
+func errInternal() *apiError {
+	return errf(http.StatusInternalServerError, "InternalError", "An internal error occurred.")
+}

@@ -1,0 +1,205 @@
+package ramemu
+
+import (
+	"encoding/base64"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+func stsNoPermission() string {
+	return "You are not authorized to do this action. You should be authorized by RAM."
+}
+
+func (rq *request) assumeRole() (any, *apiError) {
+	c := rq.caller
+	if c.kind == callerRoot {
+		return nil, errf(http.StatusForbidden, "NoPermission", "Roles may not be assumed by root accounts.")
+	}
+	arn, aerr := rq.required("RoleArn")
+	if aerr != nil {
+		return nil, aerr
+	}
+	m := roleArnRe.FindStringSubmatch(arn)
+	if m == nil || !accountIDRe.MatchString(m[1]) || checkName("RoleName", m[2], 64, roleNameRe) != nil {
+		return nil, errf(http.StatusBadRequest, "InvalidParameter.RoleArn", "The parameter RoleArn is wrongly formed.")
+	}
+	roleAcctID, roleName := m[1], m[2]
+	sessName, aerr := rq.required("RoleSessionName")
+	if aerr != nil {
+		return nil, aerr
+	}
+	if n := len(sessName); n < 2 || n > 64 || !sessNameRe.MatchString(sessName) {
+		return nil, errf(http.StatusBadRequest, "InvalidParameter.RoleSessionName", "The parameter RoleSessionName is wrongly formed.")
+	}
+	duration := int64(3600)
+	if v, ok := rq.param("DurationSeconds"); ok {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 900 || n > 43200 {
+			return nil, errf(http.StatusBadRequest, "InvalidParameter.DurationSeconds", "The Min/Max value of DurationSeconds is 15min/12hr.")
+		}
+		duration = n
+	}
+	var sessPol *pdoc
+	polDoc, hasPol := rq.param("Policy")
+	if hasPol {
+		if len(polDoc) > maxSessionPolicy {
+			return nil, errf(http.StatusBadRequest, "InvalidParameter.PolicySize", "The parameter Policy is too large.")
+		}
+		d, err := parsePolicy(polDoc, permissionDoc)
+		if err != nil {
+			return nil, errf(http.StatusBadRequest, "InvalidParameter.PolicyGrammar", "The parameter Policy has not passed grammar check.")
+		}
+		sessPol = d
+	}
+	extID, hasExt := rq.param("ExternalId")
+	if hasExt && (len(extID) < 2 || len(extID) > 1224 || !externalIDRe.MatchString(extID)) {
+		return nil, errf(http.StatusBadRequest, "InvalidParameter.ExternalId", "The parameter ExternalId is wrongly formed.")
+	}
+
+	roleAcct := rq.s.accounts[roleAcctID]
+	var r *role
+	if roleAcct != nil {
+		r = roleAcct.roles[strings.ToLower(roleName)]
+	}
+	if r == nil {
+		return nil, errf(http.StatusNotFound, "EntityNotExist.Role", "The specified Role not exists.")
+	}
+
+	ctx := rq.condCtx()
+	if hasExt {
+		ctx["sts:externalid"] = []string{extID}
+	}
+	// 1. identity-based: the caller's own policies must allow sts:AssumeRole on the role.
+	resource := "acs:ram::" + roleAcctID + ":role/" + r.Name
+	if d := rq.s.decide(c, "sts:AssumeRole", resource, ctx); d != allowed {
+		return nil, rq.noPermission("sts:AssumeRole", d, "AccountLevelIdentityBasedPolicy", stsNoPermission())
+	}
+	// 2. resource-based: the role's trust policy must allow this caller.
+	if d := trustAllows(r.trust, rq.principalMatcher(), ctx); d != allowed {
+		return nil, rq.noPermission("sts:AssumeRole", d, "AssumeRolePolicy", stsNoPermission())
+	}
+	if duration > r.MaxSession {
+		return nil, errf(http.StatusBadRequest, "InvalidParameter.DurationSeconds",
+			"The Min/Max value of DurationSeconds is 15min/"+strconv.FormatInt(r.MaxSession/3600, 10)+"hr.")
+	}
+
+	rq.s.sweepSessionsLocked(rq.now)
+	sess := &session{
+		AccessKeyID: rq.s.newSTSKeyID(), Secret: randString(44), Token: newSecurityToken(),
+		AccountID: roleAcctID, RoleID: r.ID, RoleName: r.Name, SessionName: sessName,
+		PolicyDoc: polDoc, policy: sessPol, Expiration: rq.now.Add(time.Duration(duration) * time.Second).Truncate(time.Second),
+		SourceAccountID: c.acct.ID, SourceArn: c.principalArn(),
+	}
+	rq.s.sessions[sess.AccessKeyID] = sess
+	return map[string]any{
+		"AssumedRoleUser": map[string]string{
+			"AssumedRoleId": r.ID + ":" + sessName,
+			"Arn":           "acs:ram::" + roleAcctID + ":role/" + strings.ToLower(r.Name) + "/" + sessName,
+		},
+		"Credentials": map[string]string{
+			"AccessKeyId":     sess.AccessKeyID,
+			"AccessKeySecret": sess.Secret,
+			"SecurityToken":   sess.Token,
+			"Expiration":      fmtDate(sess.Expiration),
+		},
+	}, nil
+}
+
+// principalMatcher matches trust-policy RAM principals against the caller:
+// acs:ram::<acct>:root (any user or session of that account), :user/<name>, :role/<name> (sessions of that role).
+func (rq *request) principalMatcher() func(string) bool {
+	c := rq.caller
+	var own []string // lower-cased ARNs naming the caller
+	own = append(own, "acs:ram::"+c.acct.ID+":root")
+	switch c.kind {
+	case callerUser:
+		own = append(own, "acs:ram::"+c.acct.ID+":user/"+strings.ToLower(c.user.Name))
+	case callerSession:
+		own = append(own, "acs:ram::"+c.acct.ID+":role/"+strings.ToLower(c.sess.RoleName))
+	}
+	return func(p string) bool {
+		if p == "*" {
+			return true
+		}
+		lp := strings.ToLower(p)
+		for _, o := range own {
+			if globMatch(lp, o) {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+func newSecurityToken() string {
+	return "CAIS" + base64.RawURLEncoding.EncodeToString([]byte(randString(96)))
+}
+
+// sweepSessionsLocked drops sessions long expired or whose role is gone, so memory stays bounded.
+func (s *Server) sweepSessionsLocked(now time.Time) {
+	if len(s.sessions) < 1024 {
+		return
+	}
+	for id, sess := range s.sessions {
+		if now.Sub(sess.Expiration) > time.Hour {
+			delete(s.sessions, id)
+		}
+	}
+}
+
+func (rq *request) getCallerIdentity() (any, *apiError) {
+	c := rq.caller
+	out := map[string]any{"AccountId": c.acct.ID}
+	switch c.kind {
+	case callerRoot:
+		out["IdentityType"] = "Account"
+		out["Arn"] = "acs:ram::" + c.acct.ID + ":root"
+		out["PrincipalId"] = c.acct.ID
+		out["UserId"] = c.acct.ID
+	case callerUser:
+		out["IdentityType"] = "RAMUser"
+		out["Arn"] = "acs:ram::" + c.acct.ID + ":user/" + c.user.Name
+		out["PrincipalId"] = c.user.ID
+		out["UserId"] = c.user.ID
+	case callerSession:
+		out["IdentityType"] = "AssumedRoleUser"
+		out["Arn"] = c.principalArn()
+		out["PrincipalId"] = c.sess.RoleID + ":" + c.sess.SessionName
+		out["RoleId"] = c.sess.RoleID
+	}
+	return out, nil
+}
+
+// --- account alias ---
+
+func (rq *request) getAccountAlias() (any, *apiError) {
+	if aerr := rq.authorize("ram:GetAccountAlias", "*"); aerr != nil {
+		return nil, aerr
+	}
+	return map[string]any{"AccountAlias": rq.s.aliasOrID(rq.caller.acct)}, nil
+}
+
+func (rq *request) setAccountAlias() (any, *apiError) {
+	alias, aerr := rq.required("AccountAlias")
+	if aerr != nil {
+		return nil, aerr
+	}
+	if n := len(alias); n < 3 || n > 32 {
+		return nil, errLength("AccountAlias")
+	}
+	if !aliasRe.MatchString(alias) {
+		return nil, errFormat("AccountAlias")
+	}
+	if aerr := rq.authorize("ram:SetAccountAlias", "*"); aerr != nil {
+		return nil, aerr
+	}
+	for _, other := range rq.s.acctList {
+		if other != rq.caller.acct && other.Alias == alias {
+			return nil, errAlready("AccountAlias")
+		}
+	}
+	rq.caller.acct.Alias = alias
+	return nil, nil
+}
