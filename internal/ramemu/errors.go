@@ -52,14 +52,14 @@ func errMalformed(detail string) *apiError {
 }
 
 var notExistMsg = map[string]string{
-	"Role":                  "The role does not exist.",
-	"User":                  "The user does not exist.",
-	"Policy":                "The policy does not exist.",
-	"Policy.Version":        "The policy version does not exist.",
-	"Role.Policy":           "The indicate policy of the role does not exist.",
-	"User.Policy":           "The indicate policy of the user does not exist.",
-	"User.LoginProfile":     "The user login profile does not exist.",
-	"User.AccessKey":        "The user access key does not exist.",
+	"Role":              "The role does not exist.",
+	"User":              "The user does not exist.",
+	"Policy":            "The policy does not exist.",
+	"Policy.Version":    "The policy version does not exist.",
+	"Role.Policy":       "The indicate policy of the role does not exist.",
+	"User.Policy":       "The indicate policy of the user does not exist.",
+	"User.LoginProfile": "The user login profile does not exist.",
+	"User.AccessKey":    "The user access key does not exist.",
 }
 
 func errNotExist(kind string) *apiError {
@@ -145,11 +145,11 @@ func (s *Server) writeError(w http.ResponseWriter, rq *request, e *apiError) {
 		product = "Ram"
 	}
 	b := errorBody{
-		RequestId: rq.requestID,
-		HostId:    rq.hostID(),
-		Code:      e.Code,
-		Message:   e.Message,
-		Recommend: fmt.Sprintf("https://api.aliyun.com/troubleshoot?q=%s&product=%s&requestId=%s", e.Code, product, rq.requestID),
+		RequestId:          rq.requestID,
+		HostId:             rq.hostID(),
+		Code:               e.Code,
+		Message:            e.Message,
+		Recommend:          fmt.Sprintf("https://api.aliyun.com/troubleshoot?q=%s&product=%s&requestId=%s", e.Code, product, rq.requestID),
 		AccessDeniedDetail: e.Detail,
 	}
 	buf, _ := json.Marshal(b)

@@ -16,9 +16,9 @@ import (
 // the admin dump). Every acknowledged mutation is written with write-temp + fsync + rename.
 
 type snapFile struct {
-	FormatVersion int            `json:"format_version"`
-	Accounts      []snapAccount  `json:"accounts"`
-	Sessions      []*session     `json:"sessions"`
+	FormatVersion int           `json:"format_version"`
+	Accounts      []snapAccount `json:"accounts"`
+	Sessions      []*session    `json:"sessions"`
 }
 
 type snapAccount struct {

@@ -409,4 +409,3 @@ func (rq *request) listEntitiesForPolicy() (any, *apiError) {
 		"Roles":  map[string]any{"Role": roles},
 	}, nil
 }
-

@@ -81,14 +81,14 @@ type Server struct {
 	mu       sync.RWMutex // guards all account state, keys and sessions
 	accounts map[string]*account
 	acctList []*account
-	keys     map[string]*keyRef   // AccessKeyId -> root or user key
-	sessions map[string]*session  // STS AccessKeyId -> session
-	system   map[string]*policy   // lower-cased name -> system policy (shared by all accounts)
+	keys     map[string]*keyRef  // AccessKeyId -> root or user key
+	sessions map[string]*session // STS AccessKeyId -> session
+	system   map[string]*policy  // lower-cased name -> system policy (shared by all accounts)
 	sysList  []*policy
 
-	nonces *nonceCache
-	faults *faults
-	stats  statsCounter
+	nonces  *nonceCache
+	faults  *faults
+	stats   statsCounter
 	persist *persister
 
 	closed atomic.Bool
@@ -359,12 +359,12 @@ func init() {
 
 		"AttachPolicyToRole": {(*request).attachPolicyToRole, true}, "DetachPolicyFromRole": {(*request).detachPolicyFromRole, true},
 		"ListPoliciesForRole": {(*request).listPoliciesForRole, false},
-		"AttachPolicyToUser": {(*request).attachPolicyToUser, true}, "DetachPolicyFromUser": {(*request).detachPolicyFromUser, true},
+		"AttachPolicyToUser":  {(*request).attachPolicyToUser, true}, "DetachPolicyFromUser": {(*request).detachPolicyFromUser, true},
 		"ListPoliciesForUser": {(*request).listPoliciesForUser, false},
 
 		"CreateUser": {(*request).createUser, true}, "GetUser": {(*request).getUser, false},
 		"UpdateUser": {(*request).updateUser, true}, "DeleteUser": {(*request).deleteUser, true},
-		"ListUsers": {(*request).listUsers, false},
+		"ListUsers":          {(*request).listUsers, false},
 		"CreateLoginProfile": {(*request).createLoginProfile, true}, "GetLoginProfile": {(*request).getLoginProfile, false},
 		"UpdateLoginProfile": {(*request).updateLoginProfile, true}, "DeleteLoginProfile": {(*request).deleteLoginProfile, true},
 		"CreateAccessKey": {(*request).createAccessKey, true}, "ListAccessKeys": {(*request).listAccessKeys, false},

@@ -34,14 +34,14 @@ const (
 )
 
 type account struct {
-	ID, Alias   string
-	rootKeyID   string
-	seq         uint64
-	roles       map[string]*role   // lower-cased name
-	policies    map[string]*policy // custom, lower-cased name
-	users       map[string]*user   // lower-cased name
-	polAttach   map[string]map[string]*attachment // policyKey -> "Role:<id>"|"User:<id>" -> attachment
-	usedIDs     map[string]bool
+	ID, Alias string
+	rootKeyID string
+	seq       uint64
+	roles     map[string]*role                  // lower-cased name
+	policies  map[string]*policy                // custom, lower-cased name
+	users     map[string]*user                  // lower-cased name
+	polAttach map[string]map[string]*attachment // policyKey -> "Role:<id>"|"User:<id>" -> attachment
+	usedIDs   map[string]bool
 }
 
 func newAccount(a Account) *account {
@@ -122,12 +122,12 @@ type accessKey struct {
 
 type user struct {
 	Name, ID, DisplayName, MobilePhone, Email, Comments string
-	Created, Updated                                     time.Time
-	login                                                *loginProfile
-	keys                                                 []*accessKey
-	policies                                             map[string]*attachment
-	seq                                                  uint64
-	visibleAt                                            time.Time
+	Created, Updated                                    time.Time
+	login                                               *loginProfile
+	keys                                                []*accessKey
+	policies                                            map[string]*attachment
+	seq                                                 uint64
+	visibleAt                                           time.Time
 }
 
 type attachment struct {
