@@ -283,6 +283,7 @@ func (p *aliramProvider) Configure(ctx context.Context, req provider.ConfigureRe
 
 func (p *aliramProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
+		resources.NewDelegatedUserResource,
 	}
 }
 
@@ -294,5 +295,6 @@ func (p *aliramProvider) DataSources(_ context.Context) []func() datasource.Data
 
 func (p *aliramProvider) EphemeralResources(_ context.Context) []func() ephemeral.EphemeralResource {
 	return []func() ephemeral.EphemeralResource{
+		resources.NewAssumedRoleEphemeralResource,
 	}
 }

@@ -1,0 +1,939 @@
+package resources_test
+
+import (
+	"bytes"
+	"encoding/base64"
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/ProtonMail/go-crypto/openpgp"
+	"github.com/ProtonMail/go-crypto/openpgp/armor"
+	"github.com/aliyun/alibaba-cloud-sdk-go/services/ram"
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/aliram/terraform-provider-aliram/internal/acctest"
+)
+
+const userAddr = "aliram_delegated_user.test"
+
+// roleInA creates a role in account A trusting account B (out of band, with the SDK) and removes it when the
+// test ends; it returns the role's ARN.
+func roleInA(t *testing.T, e *acctest.Env, name string) string {
+	t.Helper()
+	req := ram.CreateCreateRoleRequest()
+	req.RoleName = name
+	req.AssumeRolePolicyDocument = fmt.Sprintf(
+		`{"Statement":[{"Action":"sts:AssumeRole","Effect":"Allow","Principal":{"RAM":["acs:ram::%s:root"]}}],"Version":"1"}`, e.B.ID)
+	if _, err := e.RAM(t, e.A).CreateRole(req); err != nil {
+		t.Fatalf("creating role %s in account A: %v", name, err)
+	}
+	return acctest.RoleARN(e.A.ID, name)
+}
+
+func deleteRoleInA(t *testing.T, e *acctest.Env, name string) error {
+	req := ram.CreateDeleteRoleRequest()
+	req.RoleName = name
+	_, err := e.RAM(t, e.A).DeleteRole(req)
+	if err != nil && !strings.Contains(err.Error(), "EntityNotExist") {
+		return err
+	}
+	return nil
+}
+
+// checkNothingLeftAfter deletes the out-of-band roles, then proves that destroy left nothing in either account.
+func checkNothingLeftAfter(t *testing.T, e *acctest.Env, roles ...string) func(*terraform.State) error {
+	return func(s *terraform.State) error {
+		for _, r := range roles {
+			if err := deleteRoleInA(t, e, r); err != nil {
+				return err
+			}
+		}
+		return e.CheckNothingLeft(t)(s)
+	}
+}
+
+func attr(s *terraform.State, addr, key string) (string, error) {
+	rs, ok := s.RootModule().Resources[addr]
+	if !ok {
+		return "", fmt.Errorf("%s is not in state", addr)
+	}
+	v, ok := rs.Primary.Attributes[key]
+	if !ok || v == "" {
+		return "", fmt.Errorf("%s has no %s in state", addr, key)
+	}
+	return v, nil
+}
+
+// userKey returns the AccessKey a delegated user holds in state.
+func userKey(s *terraform.State, addr string) (acctest.Key, error) {
+	id, err := attr(s, addr, "programmatic_access.access_key_id")
+	if err != nil {
+		return acctest.Key{}, err
+	}
+	secret, err := attr(s, addr, "programmatic_access.access_key_secret")
+	if err != nil {
+		return acctest.Key{}, err
+	}
+	return acctest.Key{ID: id, Secret: secret}, nil
+}
+
+// checkCanAssume: the user's own AccessKey gets STS credentials for each role in can, and is refused for
+// each role in cannot.
+func checkCanAssume(t *testing.T, e *acctest.Env, addr string, can, cannot []string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		key, err := userKey(s, addr)
+		if err != nil {
+			return err
+		}
+		for _, arn := range can {
+			if _, err := e.AssumeRole(t, key, arn, ""); err != nil {
+				return fmt.Errorf("%s should be able to assume %s: %v", addr, arn, err)
+			}
+		}
+		for _, arn := range cannot {
+			if _, err := e.AssumeRole(t, key, arn, ""); err == nil {
+				return fmt.Errorf("%s should NOT be able to assume %s", addr, arn)
+			} else if !strings.Contains(err.Error(), "NoPermission") {
+				return fmt.Errorf("%s assuming %s: expected NoPermission, got %v", addr, arn, err)
+			}
+		}
+		return nil
+	}
+}
+
+// managedPolicy reads a custom policy of account B with the SDK.
+func managedPolicy(t *testing.T, e *acctest.Env, name string) (*ram.GetPolicyResponse, error) {
+	req := ram.CreateGetPolicyRequest()
+	req.PolicyName = name
+	req.PolicyType = "Custom"
+	return e.RAM(t, e.B).GetPolicy(req)
+}
+
+func checkPolicyVersion(t *testing.T, e *acctest.Env, name, version string, mustContain ...string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		p, err := managedPolicy(t, e, name)
+		if err != nil {
+			return fmt.Errorf("policy %s: %v", name, err)
+		}
+		if p.Policy.DefaultVersion != version {
+			return fmt.Errorf("policy %s: default version %s, want %s", name, p.Policy.DefaultVersion, version)
+		}
+		for _, s := range mustContain {
+			if !strings.Contains(p.DefaultPolicyVersion.PolicyDocument, s) {
+				return fmt.Errorf("policy %s document %s does not name %s", name, p.DefaultPolicyVersion.PolicyDocument, s)
+			}
+		}
+		return nil
+	}
+}
+
+func checkPolicyGone(t *testing.T, e *acctest.Env, name string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if _, err := managedPolicy(t, e, name); err == nil {
+			return fmt.Errorf("policy %s still exists", name)
+		} else if !strings.Contains(err.Error(), "EntityNotExist") {
+			return err
+		}
+		return nil
+	}
+}
+
+func userPolicies(t *testing.T, e *acctest.Env, user string) ([]string, error) {
+	req := ram.CreateListPoliciesForUserRequest()
+	req.UserName = user
+	resp, err := e.RAM(t, e.B).ListPoliciesForUser(req)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, p := range resp.Policies.Policy {
+		out = append(out, p.PolicyType+":"+p.PolicyName)
+	}
+	return out, nil
+}
+
+func checkUserPolicies(t *testing.T, e *acctest.Env, user string, want ...string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		got, err := userPolicies(t, e, user)
+		if err != nil {
+			return err
+		}
+		if strings.Join(got, ",") != strings.Join(want, ",") {
+			return fmt.Errorf("user %s has policies %v, want %v", user, got, want)
+		}
+		return nil
+	}
+}
+
+func hclList(items ...string) string {
+	q := make([]string, len(items))
+	for i, s := range items {
+		q[i] = fmt.Sprintf("%q", s)
+	}
+	return "[" + strings.Join(q, ", ") + "]"
+}
+
+// TestAccDelegatedUser_programmaticAccess: an application user in B with an AccessKey and a managed
+// least-privilege policy; it really assumes A's role, and only that role; the set of roles, the name and the
+// policy mode change in place; import.
+func TestAccDelegatedUser_programmaticAccess(t *testing.T) {
+	e := acctest.New(t)
+	role1, role2 := acctest.RandomName("role1"), acctest.RandomName("role2")
+	arn1, arn2 := roleInA(t, e, role1), roleInA(t, e, role2)
+	name := acctest.RandomName("app")
+	renamed := name + "-renamed"
+	sameUserID := statecheck.CompareValue(compare.ValuesSame())
+	sameKey := statecheck.CompareValue(compare.ValuesSame())
+
+	config := func(user, arns string) string {
+		return e.ProviderConfig() + fmt.Sprintf(`
+resource "aliram_delegated_user" "test" {
+  provider            = aliram.b
+  name                = %q
+  display_name        = "Kafka operator bot"
+  comments            = "acceptance test"
+  %s
+  programmatic_access = {}
+}
+`, user, arns)
+	}
+
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             checkNothingLeftAfter(t, e, role1, role2),
+		Steps: []resource.TestStep{
+			{
+				Config: config(name, "assumable_role_arns = "+hclList(arn1)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionCreate),
+					// The plan says which policy grants sts:AssumeRole.
+					plancheck.ExpectKnownValue(userAddr, tfjsonpath.New("assume_role_policy_name"), knownvalue.StringExact("AssumeRole-"+name)),
+					plancheck.ExpectKnownValue(userAddr, tfjsonpath.New("assume_role_policy_type"), knownvalue.StringExact("Custom")),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameUserID.AddStateValue(userAddr, tfjsonpath.New("user_id")),
+					sameKey.AddStateValue(userAddr, tfjsonpath.New("programmatic_access").AtMapKey("access_key_id")),
+					statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("arn"), knownvalue.StringExact("acs:ram::"+e.B.ID+":user/"+name)),
+					statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("logon_name"), knownvalue.StringExact(name+"@"+aliasOrID(e)+".onaliyun.com")),
+					statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("display_name"), knownvalue.StringExact("Kafka operator bot")),
+					statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("programmatic_access").AtMapKey("access_key_secret"), knownvalue.NotNull()),
+					statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("programmatic_access").AtMapKey("access_key_secret_encrypted"), knownvalue.Null()),
+					statecheck.ExpectSensitiveValue(userAddr, tfjsonpath.New("programmatic_access").AtMapKey("access_key_secret")),
+					statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("console_login"), knownvalue.Null()),
+				},
+				Check: resource.ComposeTestCheckFunc(
+					checkUserPolicies(t, e, name, "Custom:AssumeRole-"+name),
+					checkPolicyVersion(t, e, "AssumeRole-"+name, "v1", role1),
+					// Least privilege: the role named, and no other.
+					checkCanAssume(t, e, userAddr, []string{arn1}, []string{arn2}),
+				),
+			},
+			{
+				// Nothing changed: the second plan is empty.
+				Config: config(name, "assumable_role_arns = "+hclList(arn1)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
+			},
+			{
+				// A second role: a new default version of the managed policy, in place.
+				Config: config(name, "assumable_role_arns = "+hclList(arn1, arn2)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameUserID.AddStateValue(userAddr, tfjsonpath.New("user_id")),
+					sameKey.AddStateValue(userAddr, tfjsonpath.New("programmatic_access").AtMapKey("access_key_id")),
+				},
+				Check: resource.ComposeTestCheckFunc(
+					checkPolicyVersion(t, e, "AssumeRole-"+name, "v2", role1, role2),
+					checkCanAssume(t, e, userAddr, []string{arn1, arn2}, nil),
+				),
+			},
+			{
+				// Rename in place: same user ID, same AccessKey, policy follows the new name.
+				Config: config(renamed, "assumable_role_arns = "+hclList(arn2)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(userAddr, tfjsonpath.New("arn"), knownvalue.StringExact("acs:ram::"+e.B.ID+":user/"+renamed)),
+					plancheck.ExpectKnownValue(userAddr, tfjsonpath.New("assume_role_policy_name"), knownvalue.StringExact("AssumeRole-"+renamed)),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameUserID.AddStateValue(userAddr, tfjsonpath.New("user_id")),
+					sameKey.AddStateValue(userAddr, tfjsonpath.New("programmatic_access").AtMapKey("access_key_id")),
+					statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("logon_name"), knownvalue.StringExact(renamed+"@"+aliasOrID(e)+".onaliyun.com")),
+				},
+				Check: resource.ComposeTestCheckFunc(
+					checkUserPolicies(t, e, renamed, "Custom:AssumeRole-"+renamed),
+					checkPolicyGone(t, e, "AssumeRole-"+name),
+					checkCanAssume(t, e, userAddr, []string{arn2}, []string{arn1}),
+				),
+			},
+			{
+				// Import by user name; the secret cannot be imported.
+				ResourceName:            userAddr,
+				ImportState:             true,
+				ImportStateId:           renamed,
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"programmatic_access.access_key_secret"},
+			},
+			{
+				// No roles listed: the system policy instead (attached first, then the managed one removed).
+				Config: config(renamed, ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(userAddr, tfjsonpath.New("assume_role_policy_name"), knownvalue.StringExact("AliyunSTSAssumeRoleAccess")),
+					plancheck.ExpectKnownValue(userAddr, tfjsonpath.New("assume_role_policy_type"), knownvalue.StringExact("System")),
+				}},
+				Check: resource.ComposeTestCheckFunc(
+					checkUserPolicies(t, e, renamed, "System:AliyunSTSAssumeRoleAccess"),
+					checkPolicyGone(t, e, "AssumeRole-"+renamed),
+					checkCanAssume(t, e, userAddr, []string{arn1, arn2}, nil),
+				),
+			},
+			{
+				ResourceName:            userAddr,
+				ImportState:             true,
+				ImportStateId:           renamed,
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"programmatic_access.access_key_secret"},
+			},
+			{
+				// And back to a managed policy, in place.
+				Config: config(renamed, "assumable_role_arns = "+hclList(arn1)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionUpdate),
+				}},
+				Check: resource.ComposeTestCheckFunc(
+					checkUserPolicies(t, e, renamed, "Custom:AssumeRole-"+renamed),
+					checkCanAssume(t, e, userAddr, []string{arn1}, []string{arn2}),
+				),
+			},
+		},
+	})
+}
+
+// aliasOrID is what logon names use: B's alias, or its ID when it has none (real accounts in real mode).
+func aliasOrID(e *acctest.Env) string {
+	if e.B.Alias != "" {
+		return e.B.Alias
+	}
+	return e.B.ID
+}
+
+// TestAccDelegatedUser_consoleLogin: a person in B with a console password and the system policy, as the
+// seeds do; password and flags change in place and are really sent; removing console_login deletes the
+// login profile.
+func TestAccDelegatedUser_consoleLogin(t *testing.T) {
+	e := acctest.New(t)
+	name := acctest.RandomName("alice")
+	config := func(password string, mfa bool, withLogin bool) string {
+		login := ""
+		if withLogin {
+			login = fmt.Sprintf(`console_login = {
+    password          = %q
+    mfa_bind_required = %t
+  }`, password, mfa)
+		}
+		return e.ProviderConfig() + fmt.Sprintf(`
+resource "aliram_delegated_user" "test" {
+  provider     = aliram.b
+  name         = %q
+  email        = "alice@example.com"
+  mobile_phone = "86-18600000000"
+  %s
+}
+`, name, login)
+	}
+
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             e.CheckNothingLeft(t),
+		Steps: []resource.TestStep{
+			{
+				Config: config("Initial-Passw0rd", false, true),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectKnownValue(userAddr, tfjsonpath.New("assume_role_policy_name"), knownvalue.StringExact("AliyunSTSAssumeRoleAccess")),
+					plancheck.ExpectKnownValue(userAddr, tfjsonpath.New("assume_role_policy_type"), knownvalue.StringExact("System")),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("console_login").AtMapKey("password_reset_required"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("console_login").AtMapKey("mfa_bind_required"), knownvalue.Bool(false)),
+					statecheck.ExpectSensitiveValue(userAddr, tfjsonpath.New("console_login").AtMapKey("password")),
+					statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("programmatic_access"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("email"), knownvalue.StringExact("alice@example.com")),
+					statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("logon_name"), knownvalue.StringExact(name+"@"+aliasOrID(e)+".onaliyun.com")),
+				},
+				Check: resource.ComposeTestCheckFunc(
+					checkUserPolicies(t, e, name, "System:AliyunSTSAssumeRoleAccess"),
+					checkLoginProfile(t, e, name, true, true, false),
+				),
+			},
+			{
+				ResourceName:            userAddr,
+				ImportState:             true,
+				ImportStateId:           name,
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"console_login.password"},
+			},
+			{
+				// A new password is really sent.
+				PreConfig: e.ResetCalls,
+				Config:    config("Second-Passw0rd", false, true),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionUpdate),
+				}},
+				Check: checkCalls(e, map[string]int64{"Ram.UpdateLoginProfile": 1, "Ram.CreateLoginProfile": 0}),
+			},
+			{
+				// A flag alone is updated without touching the password.
+				PreConfig: e.ResetCalls,
+				Config:    config("Second-Passw0rd", true, true),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionUpdate),
+				}},
+				Check: resource.ComposeTestCheckFunc(
+					checkCalls(e, map[string]int64{"Ram.UpdateLoginProfile": 1}),
+					checkLoginProfile(t, e, name, true, true, true),
+				),
+			},
+			{
+				// Removing console_login deletes the login profile.
+				Config: config("", false, false),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionUpdate),
+				}},
+				Check: checkLoginProfile(t, e, name, false, false, false),
+			},
+		},
+	})
+}
+
+func checkLoginProfile(t *testing.T, e *acctest.Env, user string, exists, reset, mfa bool) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		req := ram.CreateGetLoginProfileRequest()
+		req.UserName = user
+		resp, err := e.RAM(t, e.B).GetLoginProfile(req)
+		if !exists {
+			if err == nil {
+				return fmt.Errorf("user %s still has a login profile", user)
+			}
+			if !strings.Contains(err.Error(), "EntityNotExist") {
+				return err
+			}
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("login profile of %s: %v", user, err)
+		}
+		if resp.LoginProfile.PasswordResetRequired != reset || resp.LoginProfile.MFABindRequired != mfa {
+			return fmt.Errorf("login profile of %s: reset=%t mfa=%t, want reset=%t mfa=%t", user,
+				resp.LoginProfile.PasswordResetRequired, resp.LoginProfile.MFABindRequired, reset, mfa)
+		}
+		return nil
+	}
+}
+
+// checkCalls asserts the emulator's call counters since the last reset (skipped on real Alibaba Cloud).
+func checkCalls(e *acctest.Env, want map[string]int64) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		calls := e.Calls()
+		if calls == nil {
+			return nil
+		}
+		for action, n := range want {
+			if calls[action] != n {
+				return fmt.Errorf("%s was called %d times, want %d (all calls: %v)", action, calls[action], n, calls)
+			}
+		}
+		return nil
+	}
+}
+
+// TestAccDelegatedUser_writeOnlyPassword: password_wo never reaches plan or state; bumping
+// password_wo_version sends the new one.
+func TestAccDelegatedUser_writeOnlyPassword(t *testing.T) {
+	e := acctest.New(t)
+	name := acctest.RandomName("bob")
+	config := func(password string, version int) string {
+		return e.ProviderConfig() + fmt.Sprintf(`
+resource "aliram_delegated_user" "test" {
+  provider = aliram.b
+  name     = %q
+  console_login = {
+    password_wo             = %q
+    password_wo_version     = %d
+    password_reset_required = false
+  }
+}
+`, name, password, version)
+	}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             e.CheckNothingLeft(t),
+		Steps: []resource.TestStep{
+			{
+				PreConfig: e.ResetCalls,
+				Config:    config("WriteOnly-Passw0rd", 1),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("console_login").AtMapKey("password_wo"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("console_login").AtMapKey("password"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("console_login").AtMapKey("password_wo_version"), knownvalue.Int64Exact(1)),
+				},
+				Check: resource.ComposeTestCheckFunc(
+					checkCalls(e, map[string]int64{"Ram.CreateLoginProfile": 1}),
+					checkLoginProfile(t, e, name, true, false, false),
+					checkStateHasNo(userAddr, "WriteOnly-Passw0rd"),
+				),
+			},
+			{
+				// A new password without a new version is not sent (and not even seen in the plan).
+				Config: config("Ignored-Passw0rd", 1),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
+			},
+			{
+				PreConfig: e.ResetCalls,
+				Config:    config("Rotated-Passw0rd", 2),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionUpdate),
+				}},
+				Check: resource.ComposeTestCheckFunc(
+					checkCalls(e, map[string]int64{"Ram.UpdateLoginProfile": 1}),
+					checkStateHasNo(userAddr, "Rotated-Passw0rd"),
+				),
+			},
+		},
+	})
+}
+
+// checkStateHasNo fails if any attribute of addr holds the secret.
+func checkStateHasNo(addr, secret string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		rs, ok := s.RootModule().Resources[addr]
+		if !ok {
+			return fmt.Errorf("%s is not in state", addr)
+		}
+		for k, v := range rs.Primary.Attributes {
+			if strings.Contains(v, secret) {
+				return fmt.Errorf("state attribute %s holds the write-only password", k)
+			}
+		}
+		return nil
+	}
+}
+
+// TestAccDelegatedUser_drift: out-of-band changes are detected at refresh and repaired by the next apply;
+// an AccessKey added by hand is removed at destroy (CheckDestroy proves B is empty).
+func TestAccDelegatedUser_drift(t *testing.T) {
+	e := acctest.New(t)
+	role := acctest.RandomName("role")
+	arn := roleInA(t, e, role)
+	name := acctest.RandomName("drift")
+	policyName := "AssumeRole-" + name
+	config := e.ProviderConfig() + fmt.Sprintf(`
+resource "aliram_delegated_user" "test" {
+  provider            = aliram.b
+  name                = %q
+  assumable_role_arns = [%q]
+  console_login = {
+    password = "Drift-Passw0rd"
+  }
+  programmatic_access = {}
+}
+`, name, arn)
+
+	var firstKey string
+	rememberKey := func(s *terraform.State) error {
+		var err error
+		firstKey, err = attr(s, userAddr, "programmatic_access.access_key_id")
+		return err
+	}
+	keyChanged := func(s *terraform.State) error {
+		k, err := attr(s, userAddr, "programmatic_access.access_key_id")
+		if err != nil {
+			return err
+		}
+		if k == firstKey {
+			return fmt.Errorf("the AccessKey deleted out of band was not replaced")
+		}
+		return nil
+	}
+	b := func() *ram.Client { return e.RAM(t, e.B) }
+
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             checkNothingLeftAfter(t, e, role),
+		Steps: []resource.TestStep{
+			{
+				Config:      config,
+				Check:       resource.ComposeTestCheckFunc(rememberKey, checkCanAssume(t, e, userAddr, []string{arn}, nil)),
+				ExpectError: nil,
+			},
+			{
+				// Someone deletes the login profile and the AccessKey, detaches the managed policy, and adds a
+				// key of their own.
+				PreConfig: func() {
+					lp := ram.CreateDeleteLoginProfileRequest()
+					lp.UserName = name
+					mustSDK(t, "DeleteLoginProfile")(b().DeleteLoginProfile(lp))
+					dk := ram.CreateDeleteAccessKeyRequest()
+					dk.UserName, dk.UserAccessKeyId = name, firstKey
+					mustSDK(t, "DeleteAccessKey")(b().DeleteAccessKey(dk))
+					dp := ram.CreateDetachPolicyFromUserRequest()
+					dp.UserName, dp.PolicyType, dp.PolicyName = name, "Custom", policyName
+					mustSDK(t, "DetachPolicyFromUser")(b().DetachPolicyFromUser(dp))
+					ck := ram.CreateCreateAccessKeyRequest()
+					ck.UserName = name
+					mustSDK(t, "CreateAccessKey")(b().CreateAccessKey(ck))
+				},
+				RefreshState:       true,
+				ExpectNonEmptyPlan: true,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("console_login"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("programmatic_access"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("assume_role_policy_name"), knownvalue.Null()),
+				},
+			},
+			{
+				// The next apply repairs all three in place.
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(userAddr, tfjsonpath.New("assume_role_policy_name"), knownvalue.StringExact(policyName)),
+					plancheck.ExpectUnknownValue(userAddr, tfjsonpath.New("programmatic_access").AtMapKey("access_key_id")),
+				}},
+				Check: resource.ComposeTestCheckFunc(
+					keyChanged,
+					checkLoginProfile(t, e, name, true, true, false),
+					checkUserPolicies(t, e, name, "Custom:"+policyName),
+					checkCanAssume(t, e, userAddr, []string{arn}, nil),
+				),
+			},
+			{
+				// Someone writes a new version of the managed policy that allows every role: detected, and
+				// the next apply writes the configured document again.
+				PreConfig: func() {
+					req := ram.CreateCreatePolicyVersionRequest()
+					req.PolicyName = policyName
+					req.PolicyDocument = `{"Version":"1","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}]}`
+					req.SetAsDefault = "true"
+					mustSDK(t, "CreatePolicyVersion")(b().CreatePolicyVersion(req))
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionUpdate),
+				}},
+				Check: checkPolicyVersion(t, e, policyName, "v3", arn),
+			},
+			{
+				// Someone deletes the whole user: it is created again.
+				PreConfig: func() { deleteUserOutOfBand(t, e, name) },
+				Config:    config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionCreate),
+				}},
+				Check: resource.ComposeTestCheckFunc(
+					checkLoginProfile(t, e, name, true, true, false),
+					checkUserPolicies(t, e, name, "Custom:"+policyName),
+					checkCanAssume(t, e, userAddr, []string{arn}, nil),
+				),
+			},
+			{
+				// A key added by hand is not drift (the resource manages its own key) but destroy removes it.
+				PreConfig: func() {
+					ck := ram.CreateCreateAccessKeyRequest()
+					ck.UserName = name
+					mustSDK(t, "CreateAccessKey")(b().CreateAccessKey(ck))
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
+			},
+		},
+	})
+}
+
+func mustSDK(t *testing.T, what string) func(any, error) {
+	return func(_ any, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("%s (out of band): %v", what, err)
+		}
+	}
+}
+
+// deleteUserOutOfBand removes a user the way an administrator would in the console: keys, login profile,
+// policies, then the user. The managed policy itself is left behind.
+func deleteUserOutOfBand(t *testing.T, e *acctest.Env, name string) {
+	c := e.RAM(t, e.B)
+	lk := ram.CreateListAccessKeysRequest()
+	lk.UserName = name
+	keys, err := c.ListAccessKeys(lk)
+	mustSDK(t, "ListAccessKeys")(keys, err)
+	for _, k := range keys.AccessKeys.AccessKey {
+		dk := ram.CreateDeleteAccessKeyRequest()
+		dk.UserName, dk.UserAccessKeyId = name, k.AccessKeyId
+		mustSDK(t, "DeleteAccessKey")(c.DeleteAccessKey(dk))
+	}
+	lp := ram.CreateDeleteLoginProfileRequest()
+	lp.UserName = name
+	mustSDK(t, "DeleteLoginProfile")(c.DeleteLoginProfile(lp))
+	pols, err := userPolicies(t, e, name)
+	mustSDK(t, "ListPoliciesForUser")(pols, err)
+	for _, p := range pols {
+		typ, pname, _ := strings.Cut(p, ":")
+		dp := ram.CreateDetachPolicyFromUserRequest()
+		dp.UserName, dp.PolicyType, dp.PolicyName = name, typ, pname
+		mustSDK(t, "DetachPolicyFromUser")(c.DetachPolicyFromUser(dp))
+	}
+	du := ram.CreateDeleteUserRequest()
+	du.UserName = name
+	mustSDK(t, "DeleteUser")(c.DeleteUser(du))
+}
+
+// TestAccDelegatedUser_pgpKey: with pgp_key the secret is stored only encrypted; decrypted, it works.
+func TestAccDelegatedUser_pgpKey(t *testing.T) {
+	e := acctest.New(t)
+	role := acctest.RandomName("role")
+	arn := roleInA(t, e, role)
+	name := acctest.RandomName("pgp")
+	entity, armored := newPGPKey(t)
+	config := func(key string) string {
+		return e.ProviderConfig() + fmt.Sprintf(`
+resource "aliram_delegated_user" "test" {
+  provider            = aliram.b
+  name                = %q
+  assumable_role_arns = [%q]
+  programmatic_access = {
+    pgp_key = <<-EOT
+%s
+EOT
+  }
+}
+`, name, arn, key)
+	}
+	var firstKey string
+	decryptAndAssume := func(s *terraform.State) error {
+		id, err := attr(s, userAddr, "programmatic_access.access_key_id")
+		if err != nil {
+			return err
+		}
+		enc, err := attr(s, userAddr, "programmatic_access.access_key_secret_encrypted")
+		if err != nil {
+			return err
+		}
+		raw, err := base64.StdEncoding.DecodeString(enc)
+		if err != nil {
+			return fmt.Errorf("access_key_secret_encrypted is not base64: %v", err)
+		}
+		md, err := openpgp.ReadMessage(bytes.NewReader(raw), openpgp.EntityList{entity}, nil, nil)
+		if err != nil {
+			return fmt.Errorf("decrypting the secret: %v", err)
+		}
+		secret, err := io.ReadAll(md.UnverifiedBody)
+		if err != nil {
+			return err
+		}
+		if _, err := e.AssumeRole(t, acctest.Key{ID: id, Secret: string(secret)}, arn, ""); err != nil {
+			return fmt.Errorf("the decrypted secret does not work: %v", err)
+		}
+		firstKey = id
+		return nil
+	}
+	_, otherArmored := newPGPKey(t)
+
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             checkNothingLeftAfter(t, e, role),
+		Steps: []resource.TestStep{
+			{
+				Config: config(armored),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectKnownValue(userAddr, tfjsonpath.New("programmatic_access").AtMapKey("access_key_secret"), knownvalue.Null()),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("programmatic_access").AtMapKey("access_key_secret"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("programmatic_access").AtMapKey("access_key_secret_encrypted"), knownvalue.NotNull()),
+				},
+				Check: decryptAndAssume,
+			},
+			{
+				// Another key cannot re-encrypt an existing secret: the AccessKey is replaced, in place.
+				Config: config(otherArmored),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectUnknownValue(userAddr, tfjsonpath.New("programmatic_access").AtMapKey("access_key_id")),
+				}},
+				Check: func(s *terraform.State) error {
+					id, err := attr(s, userAddr, "programmatic_access.access_key_id")
+					if err != nil {
+						return err
+					}
+					if id == firstKey {
+						return fmt.Errorf("the AccessKey was not replaced")
+					}
+					return checkKeys(t, e, name, id)
+				},
+			},
+		},
+	})
+}
+
+// checkKeys asserts the user holds exactly these AccessKeys.
+func checkKeys(t *testing.T, e *acctest.Env, user string, ids ...string) error {
+	req := ram.CreateListAccessKeysRequest()
+	req.UserName = user
+	resp, err := e.RAM(t, e.B).ListAccessKeys(req)
+	if err != nil {
+		return err
+	}
+	var got []string
+	for _, k := range resp.AccessKeys.AccessKey {
+		got = append(got, k.AccessKeyId)
+	}
+	if strings.Join(got, ",") != strings.Join(ids, ",") {
+		return fmt.Errorf("user %s holds AccessKeys %v, want %v", user, got, ids)
+	}
+	return nil
+}
+
+func newPGPKey(t *testing.T) (*openpgp.Entity, string) {
+	t.Helper()
+	entity, err := openpgp.NewEntity("acctest", "", "acctest@example.com", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	w, err := armor.Encode(&buf, openpgp.PublicKeyType, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := entity.Serialize(w); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return entity, buf.String()
+}
+
+// TestAccDelegatedUser_badInput: every bad value fails at plan, names the attribute, and no API call is made.
+func TestAccDelegatedUser_badInput(t *testing.T) {
+	e := acctest.New(t)
+	config := func(body string) string {
+		return e.ProviderConfig() + fmt.Sprintf(`
+resource "aliram_delegated_user" "test" {
+  provider = aliram.b
+  %s
+}
+`, body)
+	}
+	step := func(body, want string) resource.TestStep {
+		return resource.TestStep{Config: config(body), PlanOnly: true, ExpectError: regexp.MustCompile(want)}
+	}
+	e.ResetCalls()
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			step(`name = "bad name!"`, `(?s)name.*user name`),
+			step(`name = ""`, `(?s)name.*1 to 64`),
+			step(`name = "`+strings.Repeat("x", 65)+`"`, `(?s)name.*1 to 64`),
+			step(`
+  name                = "ok"
+  assumable_role_arns = ["acs:ram::1000000000000001:user/alice"]`, `(?s)assumable_role_arns.*not a role ARN`),
+			step(`
+  name                = "ok"
+  assumable_role_arns = ["arn:aws:iam::123456789012:role/x"]`, `(?s)assumable_role_arns.*not a role ARN`),
+			step(`
+  name          = "ok"
+  console_login = { password = "short" }`, `(?s)console_login.password.*between 8 and 32`),
+			step(`
+  name          = "ok"
+  console_login = { password_wo = "short", password_wo_version = 1 }`, `(?s)console_login.password_wo.*between 8 and 32`),
+			step(`
+  name          = "ok"
+  console_login = {}`, `(?s)console_login.*password`),
+			step(`
+  name          = "ok"
+  console_login = { password = "Long-Enough-1", password_wo = "Long-Enough-2", password_wo_version = 1 }`, `(?s)console_login.*password`),
+			step(`
+  name                = "ok"
+  programmatic_access = { pgp_key = "not a key" }`, `(?s)programmatic_access.pgp_key.*OpenPGP public key`),
+			step(`
+  name                = "ok"
+  programmatic_access = { pgp_key = "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nbm9wZQ==\n-----END PGP PUBLIC KEY BLOCK-----" }`, `(?s)programmatic_access.pgp_key.*OpenPGP public key`),
+			step(`
+  name  = "ok"
+  email = "not-an-email"`, `(?s)email.*email address`),
+			step(`
+  name         = "ok"
+  mobile_phone = "18600000000"`, `(?s)mobile_phone.*country code`),
+			step(`
+  name         = "ok"
+  display_name = "`+strings.Repeat("d", 129)+`"`, `(?s)display_name.*between 1 and 128`),
+		},
+	})
+	e.AssertNoAPICalls(t)
+}
+
+// TestAccDelegatedUser_bothAccessModes: allowed, with a warning; a user may hold both.
+func TestAccDelegatedUser_bothAccessModes(t *testing.T) {
+	e := acctest.New(t)
+	name := acctest.RandomName("both")
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             e.CheckNothingLeft(t),
+		Steps: []resource.TestStep{
+			{
+				Config: e.ProviderConfig() + fmt.Sprintf(`
+resource "aliram_delegated_user" "test" {
+  provider            = aliram.b
+  name                = %q
+  console_login       = { password = "Both-Modes-Passw0rd" }
+  programmatic_access = {}
+}
+`, name),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("console_login").AtMapKey("password_reset_required"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("programmatic_access").AtMapKey("access_key_id"), knownvalue.NotNull()),
+				},
+			},
+			{
+				// Removing the AccessKey deletes it (and only it).
+				Config: e.ProviderConfig() + fmt.Sprintf(`
+resource "aliram_delegated_user" "test" {
+  provider      = aliram.b
+  name          = %q
+  console_login = { password = "Both-Modes-Passw0rd" }
+}
+`, name),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionUpdate),
+				}},
+				Check: resource.ComposeTestCheckFunc(
+					func(*terraform.State) error { return checkKeys(t, e, name) },
+					checkLoginProfile(t, e, name, true, true, false),
+				),
+			},
+		},
+	})
+}
