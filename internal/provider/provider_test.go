@@ -1,0 +1,360 @@
+package provider_test
+
+import (
+	"crypto/tls"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/aliyun/alibaba-cloud-sdk-go/services/ram"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/aliram/terraform-provider-aliram/internal/acctest"
+	"github.com/aliram/terraform-provider-aliram/internal/ramemu"
+)
+
+// tlsCertFile is the emulator's self-signed certificate, trusted by this test binary through SSL_CERT_FILE.
+// It must be set before anything loads the system certificate pool, hence TestMain.
+var tlsCertFile, tlsKeyFile string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "aliram-provider-test-tls")
+	if err != nil {
+		panic(err)
+	}
+	tlsCertFile, tlsKeyFile, err = ramemu.GenerateSelfSignedCert(dir)
+	if err != nil {
+		panic(err)
+	}
+	os.Setenv("SSL_CERT_FILE", tlsCertFile)
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+func callerIdentityChecks(name, accountID, arn, identityType string) []statecheck.StateCheck {
+	return []statecheck.StateCheck{
+		statecheck.ExpectKnownValue(name, tfjsonpath.New("account_id"), knownvalue.StringExact(accountID)),
+		statecheck.ExpectKnownValue(name, tfjsonpath.New("arn"), knownvalue.StringExact(arn)),
+		statecheck.ExpectKnownValue(name, tfjsonpath.New("identity_type"), knownvalue.StringExact(identityType)),
+	}
+}
+
+// Two aliased provider blocks read both enterprises' identities in one configuration.
+func TestAccProvider_twoAccounts(t *testing.T) {
+	env := acctest.New(t)
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: env.ProviderConfig() + `
+data "aliram_caller_identity" "a" {}
+data "aliram_caller_identity" "b" { provider = aliram.b }
+`,
+			ConfigStateChecks: append(
+				callerIdentityChecks("data.aliram_caller_identity.a", env.A.ID, "acs:ram::"+env.A.ID+":root", "Account"),
+				callerIdentityChecks("data.aliram_caller_identity.b", env.B.ID, "acs:ram::"+env.B.ID+":root", "Account")...),
+		}},
+	})
+	// The account ID is fetched once per provider block, however many things need it.
+	if got := env.Calls()["Sts.GetCallerIdentity"]; got < 2 {
+		t.Fatalf("expected GetCallerIdentity from both provider blocks, got %d", got)
+	}
+}
+
+// Each credential environment variable family configures the provider on its own.
+func TestAccProvider_environmentFamilies(t *testing.T) {
+	env := acctest.New(t)
+	endpointOnly := fmt.Sprintf("provider \"aliram\" {\n  endpoints {\n    ram = %q\n    sts = %q\n  }\n}\n", env.URL, env.URL)
+	config := endpointOnly + `data "aliram_caller_identity" "me" {}`
+	checks := callerIdentityChecks("data.aliram_caller_identity.me", env.A.ID, "acs:ram::"+env.A.ID+":root", "Account")
+
+	families := map[string]map[string]string{
+		"ALIBABA_CLOUD": {"ALIBABA_CLOUD_ACCESS_KEY_ID": env.A.AccessKeyID, "ALIBABA_CLOUD_ACCESS_KEY_SECRET": env.A.AccessKeySecret},
+		"ALICLOUD":      {"ALICLOUD_ACCESS_KEY": env.A.AccessKeyID, "ALICLOUD_SECRET_KEY": env.A.AccessKeySecret},
+	}
+	for name, vars := range families {
+		t.Run(name, func(t *testing.T) {
+			for k, v := range vars {
+				t.Setenv(k, v)
+			}
+			resource.Test(t, resource.TestCase{
+				PreCheck:                 func() { acctest.PreCheck(t) },
+				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+				Steps:                    []resource.TestStep{{Config: config, ConfigStateChecks: checks}},
+			})
+		})
+	}
+
+	t.Run("endpoints and region from environment", func(t *testing.T) {
+		t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", env.B.AccessKeyID)
+		t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", env.B.AccessKeySecret)
+		t.Setenv("ALIBABA_CLOUD_RAM_ENDPOINT", env.URL)
+		t.Setenv("ALIBABA_CLOUD_STS_ENDPOINT", env.URL)
+		t.Setenv("ALIBABA_CLOUD_REGION_ID", "ap-southeast-1")
+		resource.Test(t, resource.TestCase{
+			PreCheck:                 func() { acctest.PreCheck(t) },
+			ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+			Steps: []resource.TestStep{{
+				Config:            `data "aliram_caller_identity" "me" {}`,
+				ConfigStateChecks: callerIdentityChecks("data.aliram_caller_identity.me", env.B.ID, "acs:ram::"+env.B.ID+":root", "Account"),
+			}},
+		})
+	})
+
+	t.Run("a bad region from the environment is named", func(t *testing.T) {
+		t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", env.A.AccessKeyID)
+		t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", env.A.AccessKeySecret)
+		t.Setenv("ALIBABA_CLOUD_REGION_ID", "Hangzhou 1")
+		resource.Test(t, resource.TestCase{
+			PreCheck:                 func() { acctest.PreCheck(t) },
+			ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+			Steps:                    []resource.TestStep{{Config: config, ExpectError: regexp.MustCompile(`ALIBABA_CLOUD_REGION_ID`)}},
+		})
+	})
+
+	t.Run("security token family", func(t *testing.T) {
+		// A B user with AliyunSTSAssumeRoleAccess assumes a role of A that trusts B; its session configures the provider.
+		key := delegatedSession(t, env)
+		t.Setenv("ALICLOUD_ACCESS_KEY", key.ID)
+		t.Setenv("ALICLOUD_SECRET_KEY", key.Secret)
+		t.Setenv("ALICLOUD_SECURITY_TOKEN", key.Token)
+		resource.Test(t, resource.TestCase{
+			PreCheck:                 func() { acctest.PreCheck(t) },
+			ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+			Steps: []resource.TestStep{{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.aliram_caller_identity.me", tfjsonpath.New("account_id"), knownvalue.StringExact(env.A.ID)),
+					statecheck.ExpectKnownValue("data.aliram_caller_identity.me", tfjsonpath.New("identity_type"), knownvalue.StringExact("AssumedRoleUser")),
+					statecheck.ExpectKnownValue("data.aliram_caller_identity.me", tfjsonpath.New("arn"),
+						knownvalue.StringRegexp(regexp.MustCompile(`^acs:ram::`+env.A.ID+`:assumed-role/operators/acctest$`))),
+				},
+			}},
+		})
+	})
+}
+
+// A profile of the Alibaba Cloud CLI configuration file (what `aliyun configure` writes).
+func TestAccProvider_profile(t *testing.T) {
+	env := acctest.New(t)
+	file := filepath.Join(t.TempDir(), "config.json")
+	content := fmt.Sprintf(`{"current":"other","profiles":[
+  {"name":"other","mode":"AK","access_key_id":"LTAI5tNobody000000000000","access_key_secret":"nobody"},
+  {"name":"enterprise-b","mode":"AK","access_key_id":%q,"access_key_secret":%q,"region_id":"cn-hangzhou"}]}`,
+		env.B.AccessKeyID, env.B.AccessKeySecret)
+	if err := os.WriteFile(file, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+provider "aliram" {
+  profile                 = "enterprise-b"
+  shared_credentials_file = %q
+  endpoints {
+    ram = %q
+    sts = %q
+  }
+}
+data "aliram_caller_identity" "me" {}
+`, file, env.URL, env.URL),
+			ConfigStateChecks: callerIdentityChecks("data.aliram_caller_identity.me", env.B.ID, "acs:ram::"+env.B.ID+":root", "Account"),
+		}},
+	})
+}
+
+// A wrong secret names the error code and the argument to check, and never prints the secret.
+func TestAccProvider_wrongSecret(t *testing.T) {
+	env := acctest.New(t)
+	wrong := acctest.Key{ID: env.A.AccessKeyID, Secret: "NotTheSecret000000000000000000"}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      env.ProviderBlockWith("", wrong, "") + `data "aliram_caller_identity" "me" {}`,
+			ExpectError: regexp.MustCompile(`(?s)SignatureDoesNotMatch.*secret_key`),
+		}},
+	})
+}
+
+// Bad provider arguments fail at plan with the attribute named, before any API call.
+func TestAccProvider_invalidArguments(t *testing.T) {
+	env := acctest.New(t)
+	key := acctest.Key{ID: env.A.AccessKeyID, Secret: env.A.AccessKeySecret}
+	cases := map[string]struct {
+		block string
+		want  string
+	}{
+		"endpoint URL": {env.ProviderBlockWith("", acctest.Key{ID: key.ID, Secret: key.Secret}, "") +
+			`provider "aliram" {
+  alias      = "bad"
+  access_key = "x"
+  secret_key = "y"
+  endpoints { ram = "ftp://example.com/path" }
+}`, `(?s)endpoints\[0\]\.ram.*https://`},
+		"region":                {env.ProviderBlockWith("", key, `region = "Hangzhou!"`), `(?s)region.*region ID`},
+		"assume_role.role_arn":  {env.ProviderBlockWith("", key, `assume_role { role_arn = "acs:ram::123:user/bob" }`), `(?s)assume_role\[0\]\.role_arn.*RAM role ARN`},
+		"expected_account_id":   {env.ProviderBlockWith("", key, `expected_account_id = "12345"`), `(?s)expected_account_id.*16-digit`},
+		"max_retries":           {env.ProviderBlockWith("", key, `max_retries = 99`), `(?s)max_retries.*between 0 and 20`},
+		"access_key w/o secret": {"provider \"aliram\" {\n  access_key = \"LTAI5tOnlyTheId00000000\"\n}\n", `(?s)secret_key.*must be specified`},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			env.ResetCalls()
+			resource.Test(t, resource.TestCase{
+				PreCheck:                 func() { acctest.PreCheck(t) },
+				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:      tc.block + "\n" + `data "aliram_caller_identity" "me" {}`,
+					PlanOnly:    true,
+					ExpectError: regexp.MustCompile(tc.want),
+				}},
+			})
+			env.AssertNoAPICalls(t)
+		})
+	}
+}
+
+// The provider reaches an HTTPS endpoint that is trusted through SSL_CERT_FILE, and assume_role (which
+// credentials-go always sends over HTTPS) exchanges B's user key for a session in A's role.
+func TestAccProvider_tlsAndAssumeRole(t *testing.T) {
+	env := acctest.New(t) // plain HTTP emulator, used only to prepare the accounts
+	cert, err := tls.LoadX509KeyPair(tlsCertFile, tlsKeyFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewUnstartedServer(env.Emulator)
+	hs.TLS = &tls.Config{Certificates: []tls.Certificate{cert}}
+	hs.StartTLS()
+	t.Cleanup(hs.Close)
+
+	user := delegatedUserKey(t, env)
+	roleARN := acctest.RoleARN(env.A.ID, "operators")
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: fmt.Sprintf(`
+provider "aliram" {
+  access_key = %q
+  secret_key = %q
+  endpoints {
+    ram = %q
+    sts = %q
+  }
+}
+provider "aliram" {
+  alias      = "assumed"
+  access_key = %q
+  secret_key = %q
+  assume_role {
+    role_arn     = %q
+    session_name = "ops-by-b"
+  }
+  endpoints {
+    ram = %q
+    sts = %q
+  }
+}
+data "aliram_caller_identity" "root" {}
+data "aliram_caller_identity" "assumed" { provider = aliram.assumed }
+`, env.A.AccessKeyID, env.A.AccessKeySecret, hs.URL, hs.URL, user.ID, user.Secret, roleARN, hs.URL, hs.URL),
+			ConfigStateChecks: append(
+				callerIdentityChecks("data.aliram_caller_identity.root", env.A.ID, "acs:ram::"+env.A.ID+":root", "Account"),
+				statecheck.ExpectKnownValue("data.aliram_caller_identity.assumed", tfjsonpath.New("account_id"), knownvalue.StringExact(env.A.ID)),
+				statecheck.ExpectKnownValue("data.aliram_caller_identity.assumed", tfjsonpath.New("arn"),
+					knownvalue.StringExact("acs:ram::"+env.A.ID+":assumed-role/operators/ops-by-b")),
+			),
+		}},
+	})
+}
+
+// delegatedUserKey prepares the seeds' delegation with the raw SDK: a role "operators" in A trusting B, and a
+// user in B with AliyunSTSAssumeRoleAccess and an AccessKey, which it returns.
+func delegatedUserKey(t *testing.T, env *acctest.Env) acctest.Key {
+	t.Helper()
+	a, b := env.RAM(t, env.A), env.RAM(t, env.B)
+	cr := ram.CreateCreateRoleRequest()
+	cr.RoleName = "operators"
+	cr.AssumeRolePolicyDocument = fmt.Sprintf(`{"Version":"1","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Principal":{"RAM":["acs:ram::%s:root"]}}]}`, env.B.ID)
+	if _, err := a.CreateRole(cr); err != nil {
+		t.Fatal(err)
+	}
+	cu := ram.CreateCreateUserRequest()
+	cu.UserName = "alice"
+	if _, err := b.CreateUser(cu); err != nil {
+		t.Fatal(err)
+	}
+	ap := ram.CreateAttachPolicyToUserRequest()
+	ap.UserName, ap.PolicyType, ap.PolicyName = "alice", "System", "AliyunSTSAssumeRoleAccess"
+	if _, err := b.AttachPolicyToUser(ap); err != nil {
+		t.Fatal(err)
+	}
+	ck := ram.CreateCreateAccessKeyRequest()
+	ck.UserName = "alice"
+	resp, err := b.CreateAccessKey(ck)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return acctest.Key{ID: resp.AccessKey.AccessKeyId, Secret: resp.AccessKey.AccessKeySecret}
+}
+
+func delegatedSession(t *testing.T, env *acctest.Env) acctest.Key {
+	t.Helper()
+	key, err := env.AssumeRole(t, delegatedUserKey(t, env), acctest.RoleARN(env.A.ID, "operators"), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return key
+}
+
+// Nothing secret reaches a TF_LOG=trace log: not the provider's secret key, not the STS token.
+func TestAccProvider_noSecretsInTraceLog(t *testing.T) {
+	env := acctest.New(t)
+	logDir := t.TempDir()
+	t.Setenv("TF_LOG", "TRACE")
+	t.Setenv("TF_ACC_LOG", "TRACE")
+	t.Setenv("TF_LOG_PATH_MASK", filepath.Join(logDir, "%s.log"))
+	session := delegatedSession(t, env)
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: env.ProviderConfig() + env.ProviderBlockWith("session", session, "") + `
+data "aliram_caller_identity" "a" {}
+data "aliram_caller_identity" "s" { provider = aliram.session }
+`,
+		}},
+	})
+	logs, err := os.ReadDir(logDir)
+	if err != nil || len(logs) == 0 {
+		t.Fatalf("no trace log written: %v", err)
+	}
+	var all strings.Builder
+	for _, f := range logs {
+		b, err := os.ReadFile(filepath.Join(logDir, f.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		all.Write(b)
+	}
+	text := all.String()
+	if !strings.Contains(text, "GetCallerIdentity") {
+		t.Fatalf("the trace log does not show the provider's API calls; the test would prove nothing")
+	}
+	for name, secret := range map[string]string{"A's secret key": env.A.AccessKeySecret, "B's secret key": env.B.AccessKeySecret, "the session secret": session.Secret, "the security token": session.Token} {
+		if strings.Contains(text, secret) {
+			t.Errorf("%s appears in the TF_LOG=trace output", name)
+		}
+	}
+}
