@@ -1,6 +1,7 @@
 package ramemu
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
@@ -152,7 +153,7 @@ func (s *Server) writeError(w http.ResponseWriter, rq *request, e *apiError) {
 		Recommend:          fmt.Sprintf("https://api.aliyun.com/troubleshoot?q=%s&product=%s&requestId=%s", e.Code, product, rq.requestID),
 		AccessDeniedDetail: e.Detail,
 	}
-	buf, _ := json.Marshal(b)
+	buf := marshal(b)
 	h := w.Header()
 	h.Set("Content-Type", "application/json;charset=utf-8")
 	h.Set("x-acs-request-id", rq.requestID)
@@ -169,9 +170,9 @@ func (s *Server) writeJSON(w http.ResponseWriter, status int, requestID string, 
 		buf = []byte(`{"RequestId":"` + requestID + `"}`)
 	case map[string]any:
 		b["RequestId"] = requestID
-		buf, _ = json.Marshal(b)
+		buf = marshal(b)
 	default:
-		raw, _ := json.Marshal(b)
+		raw := marshal(b)
 		// Prepend RequestId to the object without a second encoding pass.
 		if len(raw) > 2 {
 			buf = append([]byte(`{"RequestId":"`+requestID+`",`), raw[1:]...)
@@ -189,4 +190,15 @@ func (s *Server) writeJSON(w http.ResponseWriter, status int, requestID string, 
 
 func hasPrefixFold(s, p string) bool {
 	return len(s) >= len(p) && strings.EqualFold(s[:len(p)], p)
+}
+
+// marshal encodes without HTML escaping (the gateway sends "&" in Recommend URLs literally).
+func marshal(v any) []byte {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		panic("ramemu: encode response: " + err.Error())
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 }
