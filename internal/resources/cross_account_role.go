@@ -2,9 +2,8 @@ package resources
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
-	"net/netip"
-	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -40,26 +39,9 @@ var (
 	_ resource.ResourceWithIdentity         = (*crossAccountRoleResource)(nil)
 )
 
-// RAM API rules (ram-api.md §5), enforced at plan so bad input never reaches the API.
-var (
-	roleNameRegexp   = regexp.MustCompile(`^[A-Za-z0-9._@-]+$`)
-	accountIDRegexp  = regexp.MustCompile(`^[0-9]{16}$`)
-	principalRegexp  = regexp.MustCompile(`^acs:ram::[0-9]{16}:(user|role)/[A-Za-z0-9._@-]{1,64}$`)
-	externalIDRegexp = regexp.MustCompile(`^[\w+=,.@:/-]+$`)
-)
-
 // importingKey marks, in private state, a Read that follows an import: only then are tags read even though
 // the state does not track them yet.
 const importingKey = "importing"
-
-// roleNameValidators carry the RAM RoleName rule; shared with the attachment's role_name.
-func roleNameValidators() []validator.String {
-	return []validator.String{
-		stringvalidator.LengthBetween(1, 64),
-		stringvalidator.RegexMatches(roleNameRegexp,
-			"must contain only letters, digits, '.', '_', '@' and '-' (RAM RoleName rule)"),
-	}
-}
 
 // tagsAttribute is the tags schema of roles and policies (RAM allows 20 tags per resource).
 func tagsAttribute(kind string) schema.MapAttribute {
@@ -132,7 +114,7 @@ func (r *crossAccountRoleResource) Schema(_ context.Context, _ resource.SchemaRe
 				MarkdownDescription: "Name of the role: 1–64 characters, letters, digits, `.`, `_`, `@` and `-`. " +
 					"Changing it replaces the role (every session of the old role ends).",
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:    roleNameValidators(),
+				Validators:    []validator.String{policy.RoleNameValidator()},
 			},
 			"trusted_account_ids": schema.SetAttribute{
 				ElementType: types.StringType,
@@ -142,8 +124,7 @@ func (r *crossAccountRoleResource) Schema(_ context.Context, _ resource.SchemaRe
 					"users get `AliyunSTSAssumeRoleAccess`. " + typedTrust,
 				Validators: []validator.Set{
 					setvalidator.SizeAtLeast(1),
-					setvalidator.ValueStringsAre(stringvalidator.RegexMatches(accountIDRegexp,
-						"must be an Alibaba Cloud account ID: exactly 16 digits")),
+					setvalidator.ValueStringsAre(policy.AccountIDValidator()),
 				},
 			},
 			"trusted_principal_arns": schema.SetAttribute{
@@ -154,8 +135,7 @@ func (r *crossAccountRoleResource) Schema(_ context.Context, _ resource.SchemaRe
 					"whole account. " + typedTrust,
 				Validators: []validator.Set{
 					setvalidator.SizeAtLeast(1),
-					setvalidator.ValueStringsAre(stringvalidator.RegexMatches(principalRegexp,
-						"must be acs:ram::<16-digit account id>:user/<name> or acs:ram::<16-digit account id>:role/<name>")),
+					setvalidator.ValueStringsAre(policy.PrincipalARNValidator()),
 				},
 			},
 			"external_id": schema.StringAttribute{
@@ -165,11 +145,7 @@ func (r *crossAccountRoleResource) Schema(_ context.Context, _ resource.SchemaRe
 					"sts:ExternalId`): 2–1224 characters, letters, digits and `_+=,.@:/-`. It guards against the " +
 					"confused-deputy problem; note that RAM stores it in clear text in the trust policy, so it also " +
 					"appears in `assume_role_policy`. " + typedTrust,
-				Validators: []validator.String{
-					stringvalidator.LengthBetween(2, 1224),
-					stringvalidator.RegexMatches(externalIDRegexp,
-						"must contain only letters, digits and _+=,.@:/- (STS ExternalId rule)"),
-				},
+				Validators: []validator.String{policy.ExternalIDValidator()},
 			},
 			"require_mfa": schema.BoolAttribute{
 				Optional: true,
@@ -183,7 +159,7 @@ func (r *crossAccountRoleResource) Schema(_ context.Context, _ resource.SchemaRe
 					"must come from (condition `IpAddress acs:SourceIp`). " + typedTrust,
 				Validators: []validator.Set{
 					setvalidator.SizeAtLeast(1),
-					setvalidator.ValueStringsAre(ipOrCIDRValidator{}),
+					setvalidator.ValueStringsAre(policy.IPOrCIDRValidator()),
 				},
 			},
 			"valid_until": schema.StringAttribute{
@@ -191,7 +167,7 @@ func (r *crossAccountRoleResource) Schema(_ context.Context, _ resource.SchemaRe
 				MarkdownDescription: "RFC 3339 time (for example `2027-06-30T23:59:59Z`) after which nobody can assume " +
 					"the role any more, even if nobody runs destroy: the end of the contract (condition " +
 					"`DateLessThan acs:CurrentTime`). Sessions already issued run until they expire. " + typedTrust,
-				Validators: []validator.String{rfc3339Validator{}},
+				Validators: []validator.String{policy.ValidUntilValidator()},
 			},
 			"assume_role_policy": schema.StringAttribute{
 				CustomType: policy.DocumentType{},
@@ -202,7 +178,7 @@ func (r *crossAccountRoleResource) Schema(_ context.Context, _ resource.SchemaRe
 					"holds the effective document; semantically equal documents (`\"sts:AssumeRole\"` vs " +
 					"`[\"sts:AssumeRole\"]`, principal order, key order, whitespace) never show a diff, and a change " +
 					"made outside Terraform does.",
-				Validators: []validator.String{trustPolicyValidator{}},
+				Validators: []validator.String{policy.TrustPolicyValidator()},
 			},
 			"description": schema.StringAttribute{
 				Optional: true,
@@ -280,7 +256,7 @@ func (r *crossAccountRoleResource) ModifyPlan(ctx context.Context, req resource.
 		return
 	}
 	if !plan.ValidUntil.IsNull() && !plan.ValidUntil.IsUnknown() {
-		if t, err := time.Parse(time.RFC3339, plan.ValidUntil.ValueString()); err == nil && !t.After(time.Now()) {
+		if t, err := policy.ParseValidUntil(plan.ValidUntil.ValueString()); err == nil && !t.After(time.Now()) {
 			resp.Diagnostics.AddAttributeWarning(path.Root("valid_until"), "valid_until is in the past",
 				fmt.Sprintf("%s has passed: STS will refuse every AssumeRole call for this role. Extend valid_until if the delegation should continue.", plan.ValidUntil.ValueString()))
 		}
@@ -340,6 +316,71 @@ func trustSpecFromModel(ctx context.Context, m crossAccountRoleModel) (spec poli
 	spec.RequireMFA = m.RequireMFA.ValueBool()
 	spec.ValidUntil = m.ValidUntil.ValueString()
 	return spec, true, diags
+}
+
+// trustSpecFromDocument recovers the typed arguments from a trust document, if BuildTrustPolicy of them
+// gives the same document (so nothing is lost); ok is false for any other document.
+func trustSpecFromDocument(doc string) (spec policy.TrustSpec, ok bool) {
+	canonical, err := policy.Normalize(doc)
+	if err != nil {
+		return spec, false
+	}
+	var d struct {
+		Statement []struct {
+			Effect    string
+			Principal map[string][]string
+			Condition map[string]map[string][]string
+		}
+	}
+	if json.Unmarshal([]byte(canonical), &d) != nil || len(d.Statement) != 1 {
+		return spec, false
+	}
+	st := d.Statement[0]
+	for _, p := range st.Principal["RAM"] {
+		if id, found := strings.CutSuffix(strings.TrimPrefix(p, "acs:ram::"), ":root"); found && strings.HasPrefix(p, "acs:ram::") {
+			spec.AccountIDs = append(spec.AccountIDs, id)
+		} else {
+			spec.PrincipalARNs = append(spec.PrincipalARNs, p)
+		}
+	}
+	one := func(v []string) string {
+		if len(v) == 1 {
+			return v[0]
+		}
+		return ""
+	}
+	spec.ExternalID = one(st.Condition["StringEquals"]["sts:ExternalId"])
+	spec.RequireMFA = one(st.Condition["Bool"]["acs:MFAPresent"]) == "true"
+	spec.SourceIPs = st.Condition["IpAddress"]["acs:SourceIp"]
+	spec.ValidUntil = one(st.Condition["DateLessThan"]["acs:CurrentTime"])
+	rebuilt, err := policy.BuildTrustPolicy(spec)
+	if err != nil || !policy.Equal(rebuilt, doc) {
+		return spec, false
+	}
+	return spec, true
+}
+
+// setTypedTrust writes a recovered spec into the typed arguments (absent ones stay null, as in a config).
+func setTypedTrust(ctx context.Context, m *crossAccountRoleModel, spec policy.TrustSpec) diag.Diagnostics {
+	var diags diag.Diagnostics
+	set := func(values []string) types.Set {
+		if len(values) == 0 {
+			return types.SetNull(types.StringType)
+		}
+		v, d := types.SetValueFrom(ctx, types.StringType, values)
+		diags.Append(d...)
+		return v
+	}
+	m.TrustedAccountIDs = set(spec.AccountIDs)
+	m.TrustedPrincipalARNs = set(spec.PrincipalARNs)
+	m.AllowedSourceIPs = set(spec.SourceIPs)
+	m.ExternalID = optionalString(spec.ExternalID)
+	m.ValidUntil = optionalString(spec.ValidUntil)
+	m.RequireMFA = types.BoolNull()
+	if spec.RequireMFA {
+		m.RequireMFA = types.BoolValue(true)
+	}
+	return diags
 }
 
 // effectiveTrustPolicy is the document to send: the planned one, or (when it was unknown at plan time
@@ -452,6 +493,13 @@ func (r *crossAccountRoleResource) Read(ctx context.Context, req resource.ReadRe
 	}
 	importing, diags := req.Private.GetKey(ctx, importingKey)
 	resp.Diagnostics.Append(diags...)
+	if importing != nil {
+		// A document the typed arguments can express is imported as them, so a typed configuration plans
+		// no change after import; anything else stays a raw assume_role_policy.
+		if spec, ok := trustSpecFromDocument(role.TrustPolicy); ok {
+			resp.Diagnostics.Append(setTypedTrust(ctx, &state, spec)...)
+		}
+	}
 	tags, diags := readTags(ctx, r.client, "role", name, state.Tags, importing != nil)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -695,61 +743,4 @@ func mapOfStrings(m types.Map) map[string]string {
 		}
 	}
 	return out
-}
-
-// ipOrCIDRValidator accepts an IPv4/IPv6 address or CIDR block, as acs:SourceIp does.
-type ipOrCIDRValidator struct{}
-
-func (ipOrCIDRValidator) Description(context.Context) string {
-	return "must be an IP address or a CIDR block such as 203.0.113.0/24"
-}
-func (v ipOrCIDRValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-func (v ipOrCIDRValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	s := req.ConfigValue.ValueString()
-	if _, err := netip.ParsePrefix(s); err == nil {
-		return
-	}
-	if _, err := netip.ParseAddr(s); err == nil {
-		return
-	}
-	resp.Diagnostics.AddAttributeError(req.Path, "Invalid source IP",
-		fmt.Sprintf("%q %s.", s, v.Description(ctx)))
-}
-
-// rfc3339Validator accepts what acs:CurrentTime is compared against: an RFC 3339 time with a zone.
-type rfc3339Validator struct{}
-
-func (rfc3339Validator) Description(context.Context) string {
-	return "must be an RFC 3339 time with a zone, such as 2027-06-30T23:59:59Z or 2027-07-01T08:00:00+08:00"
-}
-func (v rfc3339Validator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-func (v rfc3339Validator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if _, err := time.Parse(time.RFC3339, req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid time",
-			fmt.Sprintf("%q %s.", req.ConfigValue.ValueString(), v.Description(ctx)))
-	}
-}
-
-// trustPolicyValidator checks a raw trust policy against the RAM trust-policy grammar at plan time.
-type trustPolicyValidator struct{}
-
-func (trustPolicyValidator) Description(context.Context) string {
-	return "must be a RAM trust policy: Version \"1\", statements with Effect, Action sts:AssumeRole and a Principal"
-}
-func (v trustPolicyValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-func (v trustPolicyValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if err := policy.ValidateTrustPolicy(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid trust policy", err.Error())
-	}
 }

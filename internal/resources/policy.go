@@ -68,7 +68,7 @@ func (r *policyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 				Required:            true,
 				MarkdownDescription: "Name of the policy: 1–128 characters, letters, digits and `-`. Changing it replaces the policy.",
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:          policyNameValidators(),
+				Validators:          []validator.String{policy.PolicyNameValidator()},
 			},
 			"document": schema.StringAttribute{
 				CustomType: policy.DocumentType{},
@@ -77,7 +77,7 @@ func (r *policyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 					"`aliram_policy_document` data source. Validated at plan time (Version \"1\", statements with " +
 					"Effect, Action and Resource). Semantically equal documents (key order, whitespace, a string vs a " +
 					"one-element list, element order) never show a diff; a new default version set outside Terraform does.",
-				Validators: []validator.String{permissionPolicyValidator{}},
+				Validators: []validator.String{policy.PermissionPolicyValidator()},
 			},
 			"description": schema.StringAttribute{
 				Optional: true,
@@ -379,24 +379,4 @@ func describeEntities(e *ramclient.PolicyEntities) string {
 func (r *policyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	resource.ImportStatePassthroughWithIdentity(ctx, path.Root("id"), path.Root("name"), req, resp)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importingKey, []byte(`true`))...)
-}
-
-// permissionPolicyValidator checks a permission policy against the RAM grammar at plan time.
-type permissionPolicyValidator struct{}
-
-func (permissionPolicyValidator) Description(context.Context) string {
-	return "must be a RAM permission policy: Version \"1\" and statements with Effect, Action and Resource"
-}
-
-func (v permissionPolicyValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-
-func (v permissionPolicyValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if err := policy.ValidatePermissionPolicy(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid permission policy", err.Error())
-	}
 }

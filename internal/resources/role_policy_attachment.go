@@ -3,7 +3,6 @@ package resources
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -17,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/aliram/terraform-provider-aliram/internal/policy"
 	"github.com/aliram/terraform-provider-aliram/internal/ramclient"
 )
 
@@ -25,16 +25,6 @@ var (
 	_ resource.ResourceWithImportState = (*rolePolicyAttachmentResource)(nil)
 	_ resource.ResourceWithIdentity    = (*rolePolicyAttachmentResource)(nil)
 )
-
-// policyNameRegexp is the RAM PolicyName rule (system policy names follow it too).
-var policyNameRegexp = regexp.MustCompile(`^[A-Za-z0-9-]+$`)
-
-func policyNameValidators() []validator.String {
-	return []validator.String{
-		stringvalidator.LengthBetween(1, 128),
-		stringvalidator.RegexMatches(policyNameRegexp, "must contain only letters, digits and '-' (RAM PolicyName rule)"),
-	}
-}
 
 func NewRolePolicyAttachmentResource() resource.Resource { return &rolePolicyAttachmentResource{} }
 
@@ -77,14 +67,14 @@ func (r *rolePolicyAttachmentResource) Schema(_ context.Context, _ resource.Sche
 				Required:            true,
 				MarkdownDescription: "Name of the role. Changing it replaces the attachment.",
 				PlanModifiers:       replace,
-				Validators:          roleNameValidators(),
+				Validators:          []validator.String{policy.RoleNameValidator()},
 			},
 			"policy_name": schema.StringAttribute{
 				Required: true,
 				MarkdownDescription: "Name of the policy, for example `AliyunKafkaFullAccess` or the `name` of an " +
 					"`aliram_policy`. Changing it replaces the attachment.",
 				PlanModifiers: replace,
-				Validators:    policyNameValidators(),
+				Validators:    []validator.String{policy.PolicyNameValidator()},
 			},
 			"policy_type": schema.StringAttribute{
 				Required: true,
