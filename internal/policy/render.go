@@ -11,7 +11,9 @@ type Statement struct {
 	Actions    []string
 	NotActions []string
 	Resources  []string
-	Conditions []Condition
+	// NotResources carries NotResource through source/override documents; the data source has no argument for it.
+	NotResources []string
+	Conditions   []Condition
 }
 
 // Condition is one operator/key/values triple; values of one condition are alternatives (any may match).
@@ -42,6 +44,9 @@ func RenderPolicy(statements []Statement) (string, error) {
 		}
 		if s.Resources != nil {
 			st["Resource"] = strings2any(s.Resources)
+		}
+		if s.NotResources != nil {
+			st["NotResource"] = strings2any(s.NotResources)
 		}
 		if len(s.Conditions) > 0 {
 			cond := map[string]any{}
@@ -92,7 +97,7 @@ func errStrings(errs []error) []string {
 }
 
 // ParseStatements decodes a permission policy into typed statements (for merging source and override documents
-// by Sid). The document must pass ValidatePermissionPolicy; NotResource is not representable and is rejected.
+// by Sid). The document must pass ValidatePermissionPolicy.
 func ParseStatements(doc string) ([]Statement, error) {
 	if err := ValidatePermissionPolicy(doc); err != nil {
 		return nil, err
@@ -104,16 +109,14 @@ func ParseStatements(doc string) ([]Statement, error) {
 	m = canonicalDocument(m)
 	raw, _ := m["Statement"].([]any)
 	out := make([]Statement, 0, len(raw))
-	for i, r := range raw {
+	for _, r := range raw {
 		st, _ := r.(map[string]any)
-		if _, ok := st["NotResource"]; ok {
-			return nil, fmt.Errorf("Statement[%d]: NotResource is not supported here", i)
-		}
 		s := Statement{Effect: st["Effect"].(string)}
 		s.Sid, _ = st["Sid"].(string)
 		s.Actions = anyStrings(st["Action"])
 		s.NotActions = anyStrings(st["NotAction"])
 		s.Resources = anyStrings(st["Resource"])
+		s.NotResources = anyStrings(st["NotResource"])
 		if cond, ok := st["Condition"].(map[string]any); ok {
 			for _, op := range sortedKeys(cond) {
 				keys, _ := cond[op].(map[string]any)

@@ -78,9 +78,23 @@ func TestMergeStatements(t *testing.T) {
 	}
 }
 
-func TestParseStatementsErrors(t *testing.T) {
-	if _, err := ParseStatements(`{"Version":"1","Statement":[{"Effect":"Allow","Action":"*","NotResource":"*"}]}`); err == nil {
-		t.Error("NotResource accepted")
+func TestParseStatements(t *testing.T) {
+	doc := `{"Version":"1","Statement":[{"Sid":"x","Effect":"Deny","Action":"*","NotResource":["acs:b:*:*:x","acs:a:*:*:x"],"Condition":{"Bool":{"acs:MFAPresent":false}}}]}`
+	got, err := ParseStatements(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Statement{{Sid: "x", Effect: "Deny", Actions: []string{"*"}, NotResources: []string{"acs:a:*:*:x", "acs:b:*:*:x"},
+		Conditions: []Condition{{Test: "Bool", Variable: "acs:MFAPresent", Values: []string{"false"}}}}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %+v\nwant %+v", got, want)
+	}
+	out, err := RenderPolicy(got)
+	if err != nil || !Equal(out, doc) {
+		t.Errorf("round trip: %s %v", out, err)
+	}
+	if _, err := ParseStatements(`{"Version":"1","Statement":[{"Effect":"Allow","Action":"*"}]}`); err == nil {
+		t.Error("invalid policy accepted")
 	}
 	if _, err := ParseStatements(`{`); err == nil {
 		t.Error("invalid JSON accepted")
