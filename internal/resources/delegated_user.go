@@ -400,6 +400,7 @@ func (r *delegatedUserResource) Create(ctx context.Context, req resource.CreateR
 	// destroys it completely and starts over, instead of failing on "user already exists".
 	st := plan
 	st.applyUser(u)
+	st.keepPlanned(plan)
 	st.ARN, st.LogonName = types.StringValue(arn), types.StringValue(logon)
 	st.AssumeRolePolicyName, st.AssumeRolePolicyType = types.StringNull(), types.StringNull()
 	st.ConsoleLogin = types.ObjectNull(consoleLoginAttrTypes)
@@ -670,7 +671,7 @@ func (r *delegatedUserResource) Update(ctx context.Context, req resource.UpdateR
 			return
 		}
 		st.applyUser(u)
-		st.Name = types.StringValue(name)
+		st.keepPlanned(plan)
 		if name != oldName {
 			st.ARN, st.LogonName = plan.ARN, plan.LogonName
 			if st.ARN.IsUnknown() || st.LogonName.IsUnknown() {
@@ -900,6 +901,25 @@ func (m *delegatedUserModel) applyUser(u *ramclient.User) {
 	m.MobilePhone = nullIfEmpty(u.MobilePhone)
 	m.Comments = nullIfEmpty(u.Comments)
 	m.CreateDate = nullIfEmpty(u.CreateDate)
+}
+
+// keepPlanned keeps the configured spelling of the profile fields: Terraform requires the applied value to
+// equal a known planned value, whatever normalisation the API applies in its echo.
+func (m *delegatedUserModel) keepPlanned(plan delegatedUserModel) {
+	for _, f := range []struct {
+		dst     *types.String
+		planned types.String
+	}{
+		{&m.Name, plan.Name},
+		{&m.DisplayName, plan.DisplayName},
+		{&m.Email, plan.Email},
+		{&m.MobilePhone, plan.MobilePhone},
+		{&m.Comments, plan.Comments},
+	} {
+		if !f.planned.IsUnknown() && !f.planned.IsNull() {
+			*f.dst = f.planned
+		}
+	}
 }
 
 func nullIfEmpty(s string) types.String {
