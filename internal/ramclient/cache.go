@@ -5,19 +5,21 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"golang.org/x/sync/singleflight"
 )
 
 // readCache coalesces reads: concurrent callers for one key share a single API call, and a successful
 // result is reused for a short TTL. Any write touching the key calls invalidate, which drops the entry
 // and bumps the key's generation so later callers never join a read that started before the write.
+//
+// In-flight sharing is a small singleflight with waiter counting: the shared call runs on a context
+// detached from any one caller (bounded by the first caller's deadline) and is cancelled only when
+// every waiter has gone, so one caller giving up does not fail the others.
 type readCache struct {
 	c       *Client
 	mu      sync.Mutex
 	entries map[string]cacheEntry
 	gens    map[string]uint64
-	sf      singleflight.Group
+	flights map[string]*flight
 }
 
 type cacheEntry struct {
@@ -26,13 +28,20 @@ type cacheEntry struct {
 	gen uint64
 }
 
-func newReadCache(c *Client) *readCache {
-	return &readCache{c: c, entries: map[string]cacheEntry{}, gens: map[string]uint64{}}
+type flight struct {
+	done    chan struct{}
+	val     any
+	err     error
+	waiters int
+	cancel  context.CancelFunc
 }
 
-// sharedCallTimeout bounds a coalesced call, which runs detached from any single caller's ctx so
-// one caller giving up does not fail the others.
-const sharedCallTimeout = 2 * time.Minute
+func newReadCache(c *Client) *readCache {
+	return &readCache{c: c, entries: map[string]cacheEntry{}, gens: map[string]uint64{}, flights: map[string]*flight{}}
+}
+
+// sharedCallTimeout bounds a shared call whose first caller had no deadline.
+const sharedCallTimeout = 5 * time.Minute
 
 // get returns the cached value for key or runs fetch once for all concurrent callers. ttl 0 means
 // only in-flight sharing. Each caller still returns when its own ctx ends.
@@ -43,33 +52,57 @@ func (rc *readCache) get(ctx context.Context, key string, ttl time.Duration, fet
 		rc.mu.Unlock()
 		return e.val, nil
 	}
-	rc.mu.Unlock()
-
-	sfKey := key + "#" + itoa(gen)
-	ch := rc.sf.DoChan(sfKey, func() (any, error) {
-		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), sharedCallTimeout)
-		defer cancel()
+	fkey := key + "#" + itoa(gen)
+	fl := rc.flights[fkey]
+	if fl == nil {
+		var fctx context.Context
+		var cancel context.CancelFunc
 		if dl, ok := ctx.Deadline(); ok {
-			// The first caller's deadline, extended a little, still bounds the shared call.
-			fctx2, cancel2 := context.WithDeadline(fctx, dl.Add(5*time.Second))
-			defer cancel2()
-			fctx = fctx2
+			fctx, cancel = context.WithDeadline(context.WithoutCancel(ctx), dl)
+		} else {
+			fctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), sharedCallTimeout)
 		}
-		v, err := fetch(fctx)
-		if err == nil && ttl > 0 {
+		fl = &flight{done: make(chan struct{}), cancel: cancel}
+		rc.flights[fkey] = fl
+		go func() {
+			v, err := fetch(fctx)
 			rc.mu.Lock()
-			if rc.gens[key] == gen {
+			fl.val, fl.err = v, err
+			if rc.flights[fkey] == fl {
+				delete(rc.flights, fkey)
+			}
+			if err == nil && ttl > 0 && rc.gens[key] == gen {
 				rc.entries[key] = cacheEntry{val: v, at: rc.c.now(), gen: gen}
 			}
 			rc.mu.Unlock()
-		}
-		return v, err
-	})
+			close(fl.done)
+			cancel()
+		}()
+	}
+	fl.waiters++
+	rc.mu.Unlock()
+
 	select {
-	case r := <-ch:
-		return r.Val, r.Err
+	case <-fl.done:
+		return fl.val, fl.err
 	case <-ctx.Done():
-		return nil, wrapError("RAM", "read", ctx.Err(), nil)
+		select {
+		case <-fl.done: // finished at the same moment: prefer its result
+			return fl.val, fl.err
+		default:
+		}
+		rc.mu.Lock()
+		fl.waiters--
+		if fl.waiters == 0 {
+			// Nobody waits any more: stop the call, and let later callers start afresh.
+			fl.cancel()
+			if rc.flights[fkey] == fl {
+				delete(rc.flights, fkey)
+			}
+		}
+		rc.mu.Unlock()
+		action, _, _ := strings.Cut(key, "/")
+		return nil, wrapError("RAM", action, ctx.Err(), nil)
 	}
 }
 

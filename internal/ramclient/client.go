@@ -60,6 +60,9 @@ func ParseEndpoint(raw string) (scheme, host string, err error) {
 }
 
 func parseEndpoint(raw string) (endpoint, error) {
+	if !strings.Contains(raw, "://") {
+		return endpoint{}, fmt.Errorf("endpoint %q must be a URL with a scheme, like https://ram.aliyuncs.com or http://127.0.0.1:18080", raw)
+	}
 	u, err := url.Parse(raw)
 	if err != nil {
 		return endpoint{}, fmt.Errorf("endpoint %q is not a valid URL: %v", raw, err)
