@@ -1,0 +1,242 @@
+package resources_test
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/aliyun/alibaba-cloud-sdk-go/services/ram"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/aliram/terraform-provider-aliram/internal/acctest"
+)
+
+const (
+	systemAttAddr = "aliram_role_policy_attachment.system"
+	customAttAddr = "aliram_role_policy_attachment.custom"
+)
+
+// rolePolicies lists "<type>:<name>" of the policies attached to a role of account A, sorted.
+func rolePolicies(t *testing.T, e *acctest.Env, role string) ([]string, error) {
+	req := ram.CreateListPoliciesForRoleRequest()
+	req.RoleName = role
+	resp, err := e.RAM(t, e.A).ListPoliciesForRole(req)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, p := range resp.Policies.Policy {
+		out = append(out, p.PolicyType+":"+p.PolicyName)
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+func checkRolePolicies(t *testing.T, e *acctest.Env, role string, want ...string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		got, err := rolePolicies(t, e, role)
+		if err != nil {
+			return err
+		}
+		sort.Strings(want)
+		if strings.Join(got, ",") != strings.Join(want, ",") {
+			return fmt.Errorf("role %s has policies %v, want %v", role, got, want)
+		}
+		return nil
+	}
+}
+
+// attachmentConfig: a role trusted by B, a custom RocketMQ policy, and two attachments (system and custom).
+func attachmentConfig(e *acctest.Env, role, policyName, systemPolicy string) string {
+	return e.ProviderConfig() + fmt.Sprintf(`
+resource "aliram_cross_account_role" "test" {
+  name                = %q
+  trusted_account_ids = [%q]
+}
+
+resource "aliram_policy" "rocketmq" {
+  name = %q
+  document = jsonencode({
+    Version = "1"
+    Statement = [{
+      Effect   = "Allow"
+      Action   = ["mq:PUB", "mq:SUB"]
+      Resource = ["acs:mq:*:*:MQ_INST_1234567890_BXdemo%%orders"]
+    }]
+  })
+}
+
+resource "aliram_role_policy_attachment" "system" {
+  role_name   = aliram_cross_account_role.test.name
+  policy_name = %q
+  policy_type = "System"
+}
+
+resource "aliram_role_policy_attachment" "custom" {
+  role_name   = aliram_cross_account_role.test.name
+  policy_name = aliram_policy.rocketmq.name
+  policy_type = "Custom"
+}
+`, role, e.B.ID, policyName, systemPolicy)
+}
+
+// TestAccRolePolicyAttachment_lifecycle: system and custom attachments; import by ID (type in any case),
+// import block by identity; an attachment removed out of band is planned again; a new policy replaces;
+// a role deleted out of band takes its attachments with it and everything is planned again.
+func TestAccRolePolicyAttachment_lifecycle(t *testing.T) {
+	e := acctest.New(t)
+	role, pol := acctest.RandomName("mq-ops"), acctest.RandomName("rocketmq-orders")
+	systemID := role + ":System:AliyunMQReadOnlyAccess"
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             e.CheckNothingLeft(t),
+		Steps: []resource.TestStep{
+			{
+				Config: attachmentConfig(e, role, pol, "AliyunMQReadOnlyAccess"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(systemAttAddr, tfjsonpath.New("id"), knownvalue.StringExact(systemID)),
+					statecheck.ExpectKnownValue(customAttAddr, tfjsonpath.New("id"), knownvalue.StringExact(role+":Custom:"+pol)),
+					statecheck.ExpectIdentity(systemAttAddr, map[string]knownvalue.Check{
+						"role_name":   knownvalue.StringExact(role),
+						"policy_type": knownvalue.StringExact("System"),
+						"policy_name": knownvalue.StringExact("AliyunMQReadOnlyAccess"),
+					}),
+				},
+				Check: checkRolePolicies(t, e, role, "System:AliyunMQReadOnlyAccess", "Custom:"+pol),
+			},
+			{
+				ResourceName:      systemAttAddr,
+				ImportState:       true,
+				ImportStateId:     systemID,
+				ImportStateVerify: true,
+			},
+			{
+				ResourceName:      customAttAddr,
+				ImportState:       true,
+				ImportStateId:     role + ":custom:" + pol,
+				ImportStateVerify: true,
+			},
+			{
+				ResourceName:    customAttAddr,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithResourceIdentity,
+			},
+			{
+				PreConfig: func() { detachFromRoleOutOfBand(t, e, role, "System", "AliyunMQReadOnlyAccess") },
+				Config:    attachmentConfig(e, role, pol, "AliyunMQReadOnlyAccess"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(systemAttAddr, plancheck.ResourceActionCreate),
+					plancheck.ExpectResourceAction(customAttAddr, plancheck.ResourceActionNoop),
+				}},
+				Check: checkRolePolicies(t, e, role, "System:AliyunMQReadOnlyAccess", "Custom:"+pol),
+			},
+			{
+				Config: attachmentConfig(e, role, pol, "AliyunMQFullAccess"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(systemAttAddr, plancheck.ResourceActionDestroyBeforeCreate),
+					plancheck.ExpectResourceAction(customAttAddr, plancheck.ResourceActionNoop),
+				}},
+				Check: checkRolePolicies(t, e, role, "System:AliyunMQFullAccess", "Custom:"+pol),
+			},
+			{
+				PreConfig: func() { deleteRoleOutOfBand(t, e, role) },
+				Config:    attachmentConfig(e, role, pol, "AliyunMQFullAccess"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionCreate),
+					plancheck.ExpectResourceAction(systemAttAddr, plancheck.ResourceActionCreate),
+					plancheck.ExpectResourceAction(customAttAddr, plancheck.ResourceActionCreate),
+				}},
+				Check: checkRolePolicies(t, e, role, "System:AliyunMQFullAccess", "Custom:"+pol),
+			},
+		},
+	})
+}
+
+// TestAccRolePolicyAttachment_alreadyAttached: attaching what is already attached (out of band) fails and
+// says to import; after the suggested import the configuration owns it and destroy detaches it.
+func TestAccRolePolicyAttachment_alreadyAttached(t *testing.T) {
+	e := acctest.New(t)
+	role := acctest.RandomName("kafka-ops")
+	roleOnly := roleConfig(e, role, fmt.Sprintf("  trusted_account_ids = [%q]\n", e.B.ID))
+	withAttachment := roleOnly + `
+resource "aliram_role_policy_attachment" "system" {
+  role_name   = aliram_cross_account_role.test.name
+  policy_name = "AliyunKafkaFullAccess"
+  policy_type = "System"
+}
+`
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             e.CheckNothingLeft(t),
+		Steps: []resource.TestStep{
+			{
+				Config: roleOnly,
+				Check: func(*terraform.State) error {
+					attachToRoleOutOfBand(t, e, role, "System", "AliyunKafkaFullAccess")
+					return nil
+				},
+			},
+			{
+				Config:      withAttachment,
+				ExpectError: regexp.MustCompile(`(?s)already\s+attached.*tofu\s+import`),
+			},
+			{
+				Config:             withAttachment,
+				ResourceName:       systemAttAddr,
+				ImportState:        true,
+				ImportStateId:      role + ":System:AliyunKafkaFullAccess",
+				ImportStatePersist: true,
+			},
+			{
+				Config: withAttachment,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
+			},
+		},
+	})
+}
+
+// TestAccRolePolicyAttachment_badInput: bad values fail at plan time, naming the attribute, with no API call.
+func TestAccRolePolicyAttachment_badInput(t *testing.T) {
+	e := acctest.New(t)
+	step := func(role, policyName, policyType, want string) resource.TestStep {
+		return resource.TestStep{
+			Config: e.ProviderConfig() + fmt.Sprintf(`
+resource "aliram_role_policy_attachment" "test" {
+  role_name   = %q
+  policy_name = %q
+  policy_type = %q
+}
+`, role, policyName, policyType),
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(want),
+		}
+	}
+	e.ResetCalls()
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			step("kafka-ops", "AliyunKafkaFullAccess", "system", `(?s)policy_type.*"System"`),
+			step("kafka-ops", "AliyunKafkaFullAccess", "Managed", `(?s)policy_type`),
+			step("kafka-ops", "Aliyun_Kafka", "System", `(?s)policy_name.*not\s+allowed`),
+			step("kafka-ops", strings.Repeat("p", 129), "Custom", `(?s)policy_name.*129\s+characters`),
+			step(strings.Repeat("r", 65), "AliyunKafkaFullAccess", "System", `(?s)role_name.*65\s+characters`),
+			step("kafka ops", "AliyunKafkaFullAccess", "System", `(?s)role_name.*not\s+allowed`),
+		},
+	})
+	e.AssertNoAPICalls(t)
+}
