@@ -26,7 +26,7 @@ type Condition struct {
 // the output is deterministic. Statement order is kept, so Statement[i] in errors is statements[i].
 func RenderPolicy(statements []Statement) (string, error) {
 	list := make([]any, 0, len(statements))
-	var errs []error
+	var problems []string
 	for i, s := range statements {
 		st := map[string]any{}
 		if s.Sid != "" {
@@ -58,7 +58,7 @@ func RenderPolicy(statements []Statement) (string, error) {
 				}
 				if _, dup := keys[c.Variable]; dup {
 					// Two blocks on one key would be AND-ed by intent but RAM's JSON can only OR values: refuse.
-					errs = append(errs, fmt.Errorf("Statement[%d] has two %s conditions on %q; put all values in one condition (any value may match)", i, c.Test, c.Variable))
+					problems = append(problems, fmt.Sprintf("Statement[%d] has two %s conditions on %q; put all values in one condition (any value may match)", i, c.Test, c.Variable))
 					continue
 				}
 				keys[c.Variable] = strings2any(c.Values)
@@ -67,8 +67,8 @@ func RenderPolicy(statements []Statement) (string, error) {
 		}
 		list = append(list, st)
 	}
-	if len(errs) > 0 {
-		return "", &ValidationError{Kind: "permission policy", Problems: errStrings(errs)}
+	if len(problems) > 0 {
+		return "", &ValidationError{Kind: "permission policy", Problems: problems}
 	}
 	out, err := encode(canonicalDocument(map[string]any{"Version": "1", "Statement": list}))
 	if err != nil {
@@ -84,14 +84,6 @@ func strings2any(ss []string) []any {
 	out := make([]any, len(ss))
 	for i, s := range ss {
 		out[i] = s
-	}
-	return out
-}
-
-func errStrings(errs []error) []string {
-	out := make([]string, len(errs))
-	for i, e := range errs {
-		out[i] = e.Error()
 	}
 	return out
 }
