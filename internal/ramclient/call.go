@@ -242,7 +242,7 @@ func (c *Client) invoke(ctx context.Context, svc, action string, params map[stri
 		if status != 0 {
 			fields["http_status"] = status
 		}
-		tflog.SubsystemDebug(lctx, logSubsystem, "RAM/STS API call", fields)
+		tflog.SubsystemDebug(lctx, logSubsystem, label+" API call "+action, fields)
 
 		if err == nil {
 			return nil
@@ -259,7 +259,7 @@ func (c *Client) invoke(ctx context.Context, svc, action string, params map[stri
 		if dl, ok := ctx.Deadline(); ok && time.Now().Add(d).After(dl) {
 			return err
 		}
-		tflog.SubsystemDebug(lctx, logSubsystem, "retrying RAM/STS API call", map[string]any{
+		tflog.SubsystemDebug(lctx, logSubsystem, "retrying "+label+" "+action, map[string]any{
 			"service": label, "action": action, "attempt": attempt, "backoff_ms": d.Milliseconds(), "error_code": ae.Code,
 		})
 		if !sleepCtx(ctx, d) {
