@@ -171,3 +171,7 @@ func getRole(c *ram.Client, name string) (*ram.GetRoleResponse, error) {
 }
 
 var _ = http.StatusOK
+
+func credentialsFor(a Account) *credentials.AccessKeyCredential {
+	return credentials.NewAccessKeyCredential(a.AccessKeyID, a.AccessKeySecret)
+}

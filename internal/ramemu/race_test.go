@@ -1,0 +1,5 @@
+//go:build race
+
+package ramemu
+
+const raceEnabled = true
