@@ -161,6 +161,10 @@ func TestValidators(t *testing.T) {
 	if got := run(PermissionPolicyValidator(), types.StringValue(`{"Version":"2","Statement":[]}`)); len(got) != 2 {
 		t.Errorf("PermissionPolicyValidator: %q", got)
 	}
+	if got := run(TrustPolicyValidator(), types.StringValue(`{"Version":"1","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole"}]}`)); len(got) != 1 ||
+		got[0] != "statement[0].actions: Statement[0].Principal is required in a trust policy: name who may assume the role with RAM, Service or Federated" {
+		t.Errorf("TrustPolicyValidator: %q", got)
+	}
 	if got := run(TrustPolicyValidator(), types.StringValue(validTrust)); got != nil {
 		t.Errorf("TrustPolicyValidator: %q", got)
 	}

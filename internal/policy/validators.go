@@ -28,7 +28,7 @@ func (v funcValidator) ValidateString(_ context.Context, req validator.StringReq
 	}
 	if err := v.check(req.ConfigValue.ValueString()); err != nil {
 		var ve *ValidationError
-		if errors.As(err, &ve) && len(ve.Problems) > 1 {
+		if errors.As(err, &ve) {
 			// One diagnostic per problem reads better than one long message.
 			for _, p := range ve.Problems {
 				resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+ve.Kind, fmt.Sprintf("%s: %s", req.Path, p))

@@ -118,9 +118,7 @@ func (d *policyDocumentDataSource) Schema(_ context.Context, _ datasource.Schema
 							Optional:    true,
 							MarkdownDescription: "API operations the statement covers: `*` or `<service>:<Api>`, e.g. `mq:PUB`, " +
 								"`ecs:Describe*` (`*` matches any run of characters, `?` one character). Exactly one of `actions` and `not_actions` is required.",
-							Validators: append([]validator.Set{
-								setvalidator.ExactlyOneOf(path.MatchRelative().AtParent().AtName("not_actions")),
-							}, actionList...),
+							Validators: actionList,
 						},
 						"not_actions": schema.SetAttribute{
 							ElementType: types.StringType,
@@ -141,6 +139,7 @@ func (d *policyDocumentDataSource) Schema(_ context.Context, _ datasource.Schema
 							},
 						},
 					},
+					Validators: []validator.Object{statementActionsValidator{}},
 					Blocks: map[string]schema.Block{
 						"condition": schema.ListNestedBlock{
 							MarkdownDescription: "A condition on the request; all conditions of a statement must hold. " +
@@ -338,5 +337,43 @@ func (conditionValuesValidator) ValidateObject(_ context.Context, req validator.
 			p := req.Path.AtName("values").AtListIndex(i)
 			resp.Diagnostics.AddAttributeError(p, "Invalid condition value", fmt.Sprintf("%s: %s", p, err))
 		}
+	}
+}
+
+// statementActionsValidator requires exactly one of actions and not_actions in a statement block, with a message
+// that names both (the generic ExactlyOneOf renders relative paths like "actions.<.not_actions").
+type statementActionsValidator struct{}
+
+func (statementActionsValidator) Description(context.Context) string {
+	return "exactly one of actions and not_actions must be set"
+}
+
+func (v statementActionsValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (statementActionsValidator) ValidateObject(_ context.Context, req validator.ObjectRequest, resp *validator.ObjectResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	attrs := req.ConfigValue.Attributes()
+	set := func(name string) (isSet, unknown bool) {
+		v, ok := attrs[name]
+		if !ok || v == nil {
+			return false, false
+		}
+		return !v.IsNull(), v.IsUnknown()
+	}
+	a, aUnknown := set("actions")
+	n, nUnknown := set("not_actions")
+	switch {
+	case aUnknown || nUnknown:
+		return
+	case a && n:
+		resp.Diagnostics.AddAttributeError(req.Path.AtName("not_actions"), "Conflicting actions",
+			fmt.Sprintf("%s sets both actions and not_actions; a RAM statement has either Action or NotAction, so keep one.", req.Path))
+	case !a && !n:
+		resp.Diagnostics.AddAttributeError(req.Path, "Missing actions",
+			fmt.Sprintf("%s needs actions (the API operations it covers, e.g. [\"mq:PUB\"]) or not_actions.", req.Path))
 	}
 }

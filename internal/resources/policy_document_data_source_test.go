@@ -245,11 +245,11 @@ func TestAccPolicyDocumentDataSource_invalid(t *testing.T) {
     actions     = ["mq:PUB"]
     not_actions = ["mq:SUB"]
     resources   = ["*"]
-  }`, words(`Invalid Attribute Combination`, `statement[0].not_actions`)},
+  }`, words(`statement[0] sets both actions and not_actions`)},
 		{"no actions", `
   statement {
     resources = ["*"]
-  }`, words(`Invalid Attribute Combination`, `statement[0].not_actions`)},
+  }`, words(`statement[0] needs actions`)},
 		{"duplicate sid", `
   statement {
     sid       = "A"
@@ -278,7 +278,7 @@ func TestAccPolicyDocumentDataSource_invalid(t *testing.T) {
   }`, words(`statement[0].condition[1] repeats test "IpAddress" on variable "acs:SourceIp"`)},
 		{"source document", `
   source_policy_documents = [jsonencode({ Version = "1", Statement = [{ Effect = "Allow", Action = "mq:PUB" }] })]`,
-			words(`source_policy_documents[0]: Statement[0].Resource is required`)},
+			words(`Invalid permission policy`, `source_policy_documents[0]: Statement[0].Resource is required`)},
 		{"source document JSON", `
   source_policy_documents = ["{not json"]`,
 			words(`source_policy_documents[0]: policy document is not valid JSON`)},
