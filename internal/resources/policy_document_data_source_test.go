@@ -2,12 +2,15 @@ package resources_test
 
 import (
 	"context"
+	"os"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -330,4 +333,39 @@ func TestPolicyDocumentDataSourceSchema(t *testing.T) {
 	if meta.TypeName != "aliram_policy_document" {
 		t.Errorf("type name %q", meta.TypeName)
 	}
+}
+
+// The documented example, as written, renders a policy that RAM (the emulator) accepts through aliram_policy.
+func TestAccPolicyDocumentDataSource_example(t *testing.T) {
+	e := acctest.New(t)
+	example, err := os.ReadFile("../../examples/data-sources/aliram_policy_document/data-source.tf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := acctest.RandomName("pdoc")
+	cfg := strings.Replace(string(example), `"rocketmq-orders-enterprise-b"`, strconv.Quote(name), 1)
+	if cfg == string(example) {
+		t.Fatal("the example no longer names its policy rocketmq-orders-enterprise-b; update this test")
+	}
+	resource.UnitTest(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             e.CheckNothingLeft(t),
+		Steps: []resource.TestStep{
+			{
+				Config: e.ProviderConfig() + cfg,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.aliram_policy_document.rocketmq_orders", tfjsonpath.New("json"), knownvalue.StringExact(
+						`{"Statement":[`+
+							`{"Action":["mq:OnsInstanceBaseInfo","mq:QueryMessage"],"Effect":"Allow","Resource":["acs:mq:*:*:MQ_INST_1234567890_BXdemo"],"Sid":"InstanceReadOnly"},`+
+							`{"Action":["mq:PUB","mq:SUB"],"Condition":{"IpAddress":{"acs:SourceIp":["198.51.100.0/24","203.0.113.0/24"]}},"Effect":"Allow",`+
+							`"Resource":["acs:mq:*:*:MQ_INST_1234567890_BXdemo%GID_orders_enterprise_b","acs:mq:*:*:MQ_INST_1234567890_BXdemo%orders"],"Sid":"OrdersPubSub"},`+
+							`{"Action":["mq:OnsGroupDelete","mq:OnsInstanceDelete","mq:OnsTopicDelete"],"Effect":"Deny","Resource":["acs:mq:*:*:MQ_INST_1234567890_BXdemo*"],"Sid":"NoDeletes"}`+
+							`],"Version":"1"}`)),
+					statecheck.CompareValuePairs("data.aliram_policy_document.rocketmq_orders", tfjsonpath.New("json"),
+						"aliram_policy.rocketmq_orders", tfjsonpath.New("document"), compare.ValuesSame()),
+				},
+			},
+		},
+	})
 }
