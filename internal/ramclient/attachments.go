@@ -69,8 +69,8 @@ func (c *Client) DetachPolicyFromRole(ctx context.Context, roleName, policyType,
 		})
 	c.track.dropPending(rolePoliciesKey(roleName), attachMember(policyType, policyName))
 	if err == nil || IsNotFound(err) {
-		c.track.markCleared(roleKey(roleName))
-		c.track.markCleared(policyKey(policyName))
+		c.track.markRemoved(roleKey(roleName), "policy:"+attachMember(policyType, policyName))
+		c.track.markRemoved(policyKey(policyName), "role:"+roleName)
 	}
 	return err
 }
@@ -185,8 +185,8 @@ func (c *Client) DetachPolicyFromUser(ctx context.Context, userName, policyType,
 		})
 	c.track.dropPending(userPoliciesKey(userName), attachMember(policyType, policyName))
 	if err == nil || IsNotFound(err) {
-		c.track.markCleared(userKey(userName))
-		c.track.markCleared(policyKey(policyName))
+		c.track.markRemoved(userKey(userName), "policy:"+attachMember(policyType, policyName))
+		c.track.markRemoved(policyKey(policyName), "user:"+userName)
 	}
 	return err
 }

@@ -145,19 +145,19 @@ func getPolicyKey(n, t string) string {
 	return "GetPolicy/" + strings.ToLower(t) + "/" + strings.ToLower(n)
 }
 
-// tracker remembers what this client itself just created (until a read has seen it) and where it just
-// removed dependents, so eventual-consistency errors are retried only where our own write explains them.
+// tracker remembers what this client itself just created (until a read has seen it) and which dependents
+// it just removed, so eventual-consistency errors are retried only where our own writes explain them.
 type tracker struct {
 	c       *Client
 	mu      sync.Mutex
-	created map[string]time.Time // key => create time; dropped once a read saw the entity
-	cleared map[string]time.Time // key => time we last removed one of its dependents
+	created map[string]time.Time            // key => create time; dropped once a read saw the entity
+	removed map[string]map[string]time.Time // key => dependents we removed => when
 	// pending members of a list (attachments, access keys) we added but a list has not shown yet
 	pending map[string]map[string]time.Time
 }
 
 func newTracker(c *Client) *tracker {
-	return &tracker{c: c, created: map[string]time.Time{}, cleared: map[string]time.Time{}, pending: map[string]map[string]time.Time{}}
+	return &tracker{c: c, created: map[string]time.Time{}, removed: map[string]map[string]time.Time{}, pending: map[string]map[string]time.Time{}}
 }
 
 func (t *tracker) markCreated(key string) {
@@ -176,7 +176,7 @@ func (t *tracker) seen(key string) {
 func (t *tracker) forget(key string) {
 	t.mu.Lock()
 	delete(t.created, key)
-	delete(t.cleared, key)
+	delete(t.removed, key)
 	delete(t.pending, key)
 	t.mu.Unlock()
 }
@@ -195,22 +195,42 @@ func (t *tracker) recentlyCreated(key string) bool {
 	return true
 }
 
-func (t *tracker) markCleared(key string) {
+// markRemoved records that we just removed dependent member (e.g. "policy:custom/p", "key:ltai...",
+// "login", "version:v2", "role:r") of entity key.
+func (t *tracker) markRemoved(key, member string) {
 	t.mu.Lock()
-	t.cleared[key] = t.c.now()
+	m := t.removed[key]
+	if m == nil {
+		m = map[string]time.Time{}
+		t.removed[key] = m
+	}
+	m[strings.ToLower(member)] = t.c.now()
 	t.mu.Unlock()
 }
 
-func (t *tracker) recentlyCleared(key string) bool {
+// onlyRemoved reports whether every member still listed is one we removed within the window, i.e. a
+// DeleteConflict can be explained by replication lag after our own removals. An empty list counts too
+// (the conflict came from a stale replica), but only if we removed something recently.
+func (t *tracker) onlyRemoved(key string, members []string) bool {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	at, ok := t.cleared[key]
-	if !ok {
+	m := t.removed[key]
+	now := t.c.now()
+	recent := false
+	for member, at := range m {
+		if now.Sub(at) > t.c.consistencyWindow {
+			delete(m, member)
+			continue
+		}
+		recent = true
+	}
+	if !recent {
 		return false
 	}
-	if t.c.now().Sub(at) > t.c.consistencyWindow {
-		delete(t.cleared, key)
-		return false
+	for _, member := range members {
+		if _, ok := m[strings.ToLower(member)]; !ok {
+			return false
+		}
 	}
 	return true
 }

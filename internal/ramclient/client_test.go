@@ -261,10 +261,19 @@ func TestTransportErrorRetried(t *testing.T) {
 	f := newFake(t)
 	u := f.srv.URL
 	f.srv.Close()
-	c := newTestClient(t, f, func(c *Config) { c.RAMEndpoint = u; c.MaxRetries = 2 })
+	c := newTestClient(t, f, func(c *Config) { c.RAMEndpoint = u; c.MaxRetries = 2; c.Credentials = stsCred(t) })
 	_, err := c.GetRole(context.Background(), "r")
 	if !IsRetryable(err) || c.CallCount()["Ram.GetRole"] != 3 {
 		t.Errorf("err %v class %v, calls %d", err, ClassOf(err), c.CallCount()["Ram.GetRole"])
+	}
+	// The request URL's query (AccessKeyId, SecurityToken, Signature) never reaches the error text.
+	for _, s := range []string{"Signature", "SecurityToken", "AccessKeyId", testAK, testToken, "?"} {
+		if strings.Contains(err.Error(), s) {
+			t.Errorf("transport error text contains %q: %s", s, err)
+		}
+	}
+	if !strings.Contains(err.Error(), strings.TrimPrefix(u, "http://")) {
+		t.Errorf("transport error should still name the host: %s", err)
 	}
 }
 
@@ -332,10 +341,31 @@ func TestDeleteConflictAfterOwnDetachRetried(t *testing.T) {
 	if n := f.count("DeleteRole"); n != 2 {
 		t.Errorf("DeleteRole attempts = %d, want 2", n)
 	}
+	// After our detach, but another policy is still attached: a real conflict, returned at once.
+	f.on("DeleteRole", seq(resp(409, apiErr("DeleteConflict.Role.Policy", "x"))))
+	f.on("ListPoliciesForRole", seq(resp(200, map[string]any{"RequestId": "R", "Policies": map[string]any{"Policy": []map[string]any{
+		{"PolicyName": "ReadOnlyAccess", "PolicyType": "System"}, {"PolicyName": "Other", "PolicyType": "Custom"}}}})))
+	if err := c.DetachPolicyFromRole(ctx, "r2", "System", "ReadOnlyAccess"); err != nil {
+		t.Fatal(err)
+	}
+	before := f.count("DeleteRole")
+	if err := c.DeleteRole(ctx, "r2"); !IsConflict(err) || f.count("DeleteRole")-before != 1 {
+		t.Errorf("real conflict: %v, attempts %d", err, f.count("DeleteRole")-before)
+	}
+	// Same, but RAM still lists only what we detached: lag, retried.
+	f.on("ListPoliciesForRole", seq(resp(200, map[string]any{"RequestId": "R", "Policies": map[string]any{"Policy": []map[string]any{
+		{"PolicyName": "ReadOnlyAccess", "PolicyType": "System"}}}})))
+	f.on("DeleteRole", seq(resp(409, apiErr("DeleteConflict.Role.Policy", "x")), resp(409, apiErr("DeleteConflict.Role.Policy", "x")),
+		resp(200, map[string]any{"RequestId": "R"})))
+	before = f.count("DeleteRole")
+	if err := c.DeleteRole(ctx, "r2"); err != nil || f.count("DeleteRole")-before != 3 {
+		t.Errorf("lagging list: %v, attempts %d", err, f.count("DeleteRole")-before)
+	}
 	// Without our own detach the conflict is returned at once.
 	f.on("DeleteRole", seq(resp(409, apiErr("DeleteConflict.Role.Policy", "x"))))
-	if err := c.DeleteRole(ctx, "other"); !IsConflict(err) || f.count("DeleteRole") != 3 {
-		t.Errorf("other: %v, attempts %d", err, f.count("DeleteRole"))
+	before = f.count("DeleteRole")
+	if err := c.DeleteRole(ctx, "other"); !IsConflict(err) || f.count("DeleteRole")-before != 1 {
+		t.Errorf("other: %v, attempts %d", err, f.count("DeleteRole")-before)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"regexp"
 	"strings"
 
 	sdkerrors "github.com/aliyun/alibaba-cloud-sdk-go/sdk/errors"
@@ -79,8 +80,11 @@ func (e *APIError) Error() string {
 		b.WriteString(e.Message)
 	}
 	if e.Hint != "" {
-		b.WriteString("; ")
-		b.WriteString(e.Hint)
+		if strings.HasSuffix(e.Message, ".") {
+			b.WriteString(" " + strings.ToUpper(e.Hint[:1]) + e.Hint[1:] + ".")
+		} else {
+			b.WriteString("; " + e.Hint)
+		}
 	}
 	if e.RequestID != "" {
 		fmt.Fprintf(&b, " (request id %s)", e.RequestID)
@@ -221,14 +225,22 @@ func wrapError(service, action string, err error, secrets []string) error {
 	}
 	cls := ClassUnknown
 	code := "ClientError"
+	hint := ""
 	if isTransport(err) {
 		cls, code = ClassRetryable, "TransportError"
+	} else if isCertificate(err) {
+		code = "TLSCertificateError"
+		hint = "the endpoint's TLS certificate is not trusted: add its CA to the system trust store or point SSL_CERT_FILE at it"
 	}
-	return &APIError{Service: service, Action: action, Code: code, Message: scrub(err.Error(), secrets), Class: cls, cause: err}
+	return &APIError{Service: service, Action: action, Code: code, Message: scrub(err.Error(), secrets), Class: cls, Hint: hint, cause: err}
+}
+
+func isCertificate(err error) bool {
+	return strings.Contains(err.Error(), "x509:") || strings.Contains(err.Error(), "tls:")
 }
 
 func isTransport(err error) bool {
-	if strings.Contains(err.Error(), "x509:") || strings.Contains(err.Error(), "tls:") {
+	if isCertificate(err) {
 		return false // certificate problems do not heal by retrying
 	}
 	var ue *url.Error
@@ -238,8 +250,13 @@ func isTransport(err error) bool {
 		strings.Contains(err.Error(), "connection reset") || strings.Contains(err.Error(), "EOF")
 }
 
-// scrub removes any known secret value from s.
+// urlQuery matches the query string of a request URL inside an error text: it carries the AccessKeyId,
+// SecurityToken and Signature, so it is never shown.
+var urlQuery = regexp.MustCompile(`(https?://[^/\s"?]+)/?\?[^\s"]*`)
+
+// scrub removes request query strings and any known secret value from s.
 func scrub(s string, secrets []string) string {
+	s = urlQuery.ReplaceAllString(s, "$1/")
 	for _, sec := range secrets {
 		if len(sec) >= 4 {
 			s = strings.ReplaceAll(s, sec, "***")

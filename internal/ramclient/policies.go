@@ -228,7 +228,7 @@ func (c *Client) DeletePolicyVersion(ctx context.Context, name, versionID string
 			return rc.DeletePolicyVersion(req)
 		})
 	if err == nil || IsNotFound(err) {
-		c.track.markCleared(policyKey(name))
+		c.track.markRemoved(policyKey(name), "version:"+versionID)
 	}
 	return err
 }
@@ -246,9 +246,36 @@ func (c *Client) DeletePolicy(ctx context.Context, name string) error {
 			req.PolicyName = name
 			return rc.DeletePolicy(req)
 		})
-	}, func(err error) bool {
-		return IsConflict(err) && c.track.recentlyCleared(policyKey(name))
-	})
+	}, c.lagCheck(ctx, policyKey(name), func(ctx context.Context, err error) ([]string, error) {
+		if HasCode(err, "DeleteConflict.Policy.Version") {
+			vs, err := c.ListPolicyVersions(ctx, name, PolicyTypeCustom)
+			if err != nil {
+				return nil, err
+			}
+			var ms []string
+			for _, v := range vs {
+				if !v.IsDefault {
+					ms = append(ms, "version:"+v.ID)
+				}
+			}
+			return ms, nil
+		}
+		ents, err := c.ListEntitiesForPolicy(ctx, name, PolicyTypeCustom)
+		if err != nil {
+			return nil, err
+		}
+		if len(ents.Groups) > 0 {
+			return []string{"group:" + ents.Groups[0]}, nil // groups are never ours
+		}
+		var ms []string
+		for _, r := range ents.Roles {
+			ms = append(ms, "role:"+r)
+		}
+		for _, u := range ents.Users {
+			ms = append(ms, "user:"+u)
+		}
+		return ms, nil
+	}))
 	if err == nil {
 		c.track.forget(policyKey(name))
 	}

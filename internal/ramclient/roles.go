@@ -149,9 +149,18 @@ func (c *Client) DeleteRole(ctx context.Context, name string) error {
 			req.RoleName = name
 			return rc.DeleteRole(req)
 		})
-	}, func(err error) bool {
-		return IsConflict(err) && c.track.recentlyCleared(roleKey(name))
-	})
+	}, c.lagCheck(ctx, roleKey(name), func(ctx context.Context, err error) ([]string, error) {
+		c.cache.invalidate(rolePoliciesKey(name))
+		ps, err := c.ListPoliciesForRole(ctx, name)
+		if err != nil {
+			return nil, err
+		}
+		ms := make([]string, 0, len(ps))
+		for _, p := range ps {
+			ms = append(ms, "policy:"+attachMember(p.Type, p.Name))
+		}
+		return ms, nil
+	}))
 	if err == nil {
 		c.track.forget(roleKey(name))
 		c.track.forget(rolePoliciesKey(name))
@@ -184,5 +193,24 @@ func (c *Client) ListRoles(ctx context.Context) ([]Role, error) {
 			return out, nil
 		}
 		marker = page.Marker
+	}
+}
+
+// lagCheck returns the retry predicate for Delete*: a DeleteConflict on entity key may be replication
+// lag after our own removals only if we removed dependents recently and every dependent RAM still lists
+// is one of them. Anything else is a real conflict and is returned at once. The (one extra) list call
+// runs on the first conflict; later conflicts inside the window reuse its verdict.
+func (c *Client) lagCheck(ctx context.Context, key string, list func(ctx context.Context, err error) ([]string, error)) func(error) bool {
+	var verdict *bool
+	return func(err error) bool {
+		if !IsConflict(err) || !c.track.onlyRemoved(key, nil) {
+			return false
+		}
+		if verdict == nil {
+			members, lerr := list(ctx, err)
+			v := lerr == nil && c.track.onlyRemoved(key, members)
+			verdict = &v
+		}
+		return *verdict
 	}
 }

@@ -71,7 +71,7 @@ func TestSecretsNeverLoggedOrInErrors(t *testing.T) {
 		t.Fatalf("want SignatureDoesNotMatch auth error, got %v", sigErr)
 	}
 	msg := sigErr.Error()
-	if !strings.Contains(msg, "check the secret key (secret_key / ALIBABA_CLOUD_ACCESS_KEY_SECRET)") {
+	if !strings.Contains(msg, "heck the secret key (secret_key / ALIBABA_CLOUD_ACCESS_KEY_SECRET)") {
 		t.Errorf("signature error does not say what to check: %s", msg)
 	}
 	if strings.Contains(msg, "string to sign") || strings.Contains(msg, "POST&") {

@@ -2,6 +2,7 @@ package ramclient
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"strings"
 
@@ -137,9 +138,42 @@ func (c *Client) DeleteUser(ctx context.Context, name string) error {
 			req.UserName = name
 			return rc.DeleteUser(req)
 		})
-	}, func(err error) bool {
-		return IsConflict(err) && c.track.recentlyCleared(userKey(name))
-	})
+	}, c.lagCheck(ctx, userKey(name), func(ctx context.Context, err error) ([]string, error) {
+		var ae *APIError
+		errors.As(err, &ae)
+		switch ae.Code {
+		case "DeleteConflict.User.AccessKey":
+			c.cache.invalidate(accessKeysKey(name))
+			ks, err := c.ListAccessKeys(ctx, name)
+			if err != nil {
+				return nil, err
+			}
+			var ms []string
+			for _, k := range ks {
+				ms = append(ms, "key:"+k.ID)
+			}
+			return ms, nil
+		case "DeleteConflict.User.LoginProfile":
+			c.cache.invalidate(loginCacheKey(name))
+			_, err := c.GetLoginProfile(ctx, name)
+			if IsNotFound(err) {
+				return nil, nil
+			}
+			return []string{"login"}, err
+		case "DeleteConflict.User.Policy":
+			c.cache.invalidate(userPoliciesKey(name))
+			ps, err := c.ListPoliciesForUser(ctx, name)
+			if err != nil {
+				return nil, err
+			}
+			var ms []string
+			for _, p := range ps {
+				ms = append(ms, "policy:"+attachMember(p.Type, p.Name))
+			}
+			return ms, nil
+		}
+		return []string{ae.Code}, nil // groups, MFA devices: never removed by this client
+	}))
 	if err == nil {
 		for _, k := range []string{userKey(name), loginKey(name), userPoliciesKey(name), accessKeysKey(name)} {
 			c.track.forget(k)
@@ -286,7 +320,7 @@ func (c *Client) DeleteLoginProfile(ctx context.Context, userName string) error 
 	})
 	c.track.forget(loginKey(userName))
 	if err == nil || IsNotFound(err) {
-		c.track.markCleared(userKey(userName))
+		c.track.markRemoved(userKey(userName), "login")
 	}
 	return err
 }
@@ -401,7 +435,7 @@ func (c *Client) DeleteAccessKey(ctx context.Context, userName, accessKeyID stri
 		})
 	c.track.dropPending(accessKeysKey(userName), accessKeyID)
 	if err == nil || IsNotFound(err) {
-		c.track.markCleared(userKey(userName))
+		c.track.markRemoved(userKey(userName), "key:"+accessKeyID)
 	}
 	return err
 }

@@ -1,0 +1,317 @@
+// Package emulatortest runs the ramclient against the in-process emulator (internal/ramemu) through the
+// real SDK wire protocol. It is a separate package so ramclient's own unit tests never depend on the
+// emulator building.
+package emulatortest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aliram/terraform-provider-aliram/internal/ramclient"
+	"github.com/aliram/terraform-provider-aliram/internal/ramemu"
+	"github.com/aliyun/credentials-go/credentials"
+)
+
+const (
+	acctA = "1000000000000001"
+	acctB = "1000000000000002"
+)
+
+func sp(s string) *string { return &s }
+
+func startEmu(t *testing.T, opts ramemu.Options) (*ramemu.Server, string) {
+	t.Helper()
+	emu, err := ramemu.New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(emu)
+	t.Cleanup(srv.Close)
+	return emu, srv.URL
+}
+
+func cred(t *testing.T, ak, secret, token string) credentials.Credential {
+	t.Helper()
+	cfg := &credentials.Config{Type: sp("access_key"), AccessKeyId: sp(ak), AccessKeySecret: sp(secret)}
+	if token != "" {
+		cfg.Type, cfg.SecurityToken = sp("sts"), sp(token)
+	}
+	c, err := credentials.NewCredential(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func client(t *testing.T, url string, c credentials.Credential, expected string) *ramclient.Client {
+	t.Helper()
+	cl, err := ramclient.New(ramclient.Config{Credentials: c, RAMEndpoint: url, STSEndpoint: url, MaxRetries: 5, ExpectedAccountID: expected})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cl
+}
+
+func accountKeys(id string) ramemu.Account {
+	for _, a := range ramemu.DefaultAccounts() {
+		if a.ID == id {
+			return a
+		}
+	}
+	panic("no account " + id)
+}
+
+func TestDelegationLifecycle(t *testing.T) {
+	emu, url := startEmu(t, ramemu.Options{})
+	ka, kb := accountKeys(acctA), accountKeys(acctB)
+	a := client(t, url, cred(t, ka.AccessKeyID, ka.AccessKeySecret, ""), acctA)
+	b := client(t, url, cred(t, kb.AccessKeyID, kb.AccessKeySecret, ""), acctB)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+
+	id, err := a.CallerIdentity(ctx)
+	if err != nil || id.AccountID != acctA {
+		t.Fatalf("identity A: %+v %v", id, err)
+	}
+	if alias, err := a.AccountAlias(ctx); err != nil || alias != ka.Alias {
+		t.Errorf("alias: %q %v", alias, err)
+	}
+
+	trust := fmt.Sprintf(`{"Version":"1","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Principal":{"RAM":["acs:ram::%s:root"]}}]}`, acctB)
+	role, err := a.CreateRole(ctx, ramclient.CreateRoleInput{Name: "ops-from-b", TrustPolicy: trust, Description: "B operators", MaxSessionDuration: 3600})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if role.ARN == "" || role.ID == "" {
+		t.Errorf("role %+v", role)
+	}
+	if _, err := a.CreateRole(ctx, ramclient.CreateRoleInput{Name: "ops-from-b", TrustPolicy: trust}); !ramclient.IsAlreadyExists(err) {
+		t.Errorf("duplicate role: %v", err)
+	}
+	got, err := a.GetRole(ctx, "ops-from-b")
+	if err != nil || got.TrustPolicy == "" || got.Description != "B operators" {
+		t.Fatalf("GetRole %+v %v", got, err)
+	}
+	desc := "changed"
+	if r, err := a.UpdateRole(ctx, ramclient.UpdateRoleInput{Name: "ops-from-b", Description: &desc}); err != nil || r.Description != "changed" {
+		t.Fatalf("UpdateRole %+v %v", r, err)
+	}
+	roles, err := a.ListRoles(ctx)
+	if err != nil || len(roles) == 0 {
+		t.Fatalf("ListRoles %v %v", roles, err)
+	}
+	if err := a.TagResource(ctx, "role", "ops-from-b", map[string]string{"env": "prod", "team": "sec"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.UntagResource(ctx, "role", "ops-from-b", []string{"team"}); err != nil {
+		t.Fatal(err)
+	}
+	if tags, err := a.ListTags(ctx, "role", "ops-from-b"); err != nil || len(tags) != 1 || tags["env"] != "prod" {
+		t.Errorf("tags %v %v", tags, err)
+	}
+
+	doc1 := `{"Version":"1","Statement":[{"Effect":"Allow","Action":"oss:GetObject","Resource":"*"}]}`
+	doc2 := `{"Version":"1","Statement":[{"Effect":"Allow","Action":["oss:GetObject","oss:ListObjects"],"Resource":"*"}]}`
+	if _, err := a.CreatePolicy(ctx, "oss-read", doc1, "read"); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := a.CreatePolicyVersion(ctx, "oss-read", doc2, true, true); err != nil || v.ID == "" {
+		t.Fatalf("CreatePolicyVersion %+v %v", v, err)
+	}
+	p, err := a.GetPolicy(ctx, "oss-read", "Custom")
+	if err != nil || p.Document != doc2 || p.DefaultVersion == "v1" {
+		t.Fatalf("GetPolicy %+v %v", p, err)
+	}
+	if err := a.UpdatePolicyDescription(ctx, "oss-read", "read objects"); err != nil {
+		t.Fatal(err)
+	}
+	vs, err := a.ListPolicyVersions(ctx, "oss-read", "Custom")
+	if err != nil || len(vs) != 2 {
+		t.Fatalf("versions %v %v", vs, err)
+	}
+	if err := a.AttachPolicyToRole(ctx, "ops-from-b", "Custom", "oss-read"); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.AttachPolicyToRole(ctx, "ops-from-b", "System", "ReadOnlyAccess"); err != nil {
+		t.Fatal(err)
+	}
+	ents, err := a.ListEntitiesForPolicy(ctx, "oss-read", "Custom")
+	if err != nil || len(ents.Roles) != 1 {
+		t.Fatalf("entities %+v %v", ents, err)
+	}
+
+	// Coalescing: 20 attachment reads of one role cost one ListPoliciesForRole.
+	emu.ResetStats()
+	var wg sync.WaitGroup
+	for i := 0; i < 20; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ps, err := a.ListPoliciesForRole(ctx, "ops-from-b")
+			if err != nil || len(ps) != 2 {
+				t.Errorf("ListPoliciesForRole %v %v", ps, err)
+			}
+		}()
+	}
+	wg.Wait()
+	if n := emu.Stats().Calls["Ram.ListPoliciesForRole"]; n != 1 {
+		t.Errorf("20 reads made %d ListPoliciesForRole calls, want 1", n)
+	}
+
+	// B side: an operator user allowed to assume roles.
+	if _, err := b.CreateUser(ctx, ramclient.CreateUserInput{Name: "alice", DisplayName: "Alice"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.AttachPolicyToUser(ctx, "alice", "System", "AliyunSTSAssumeRoleAccess"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.CreateLoginProfile(ctx, ramclient.LoginProfileInput{UserName: "alice", Password: "Str0ng!Passw0rd#2026", PasswordResetRequired: true}); err != nil {
+		t.Fatal(err)
+	}
+	if lp, err := b.GetLoginProfile(ctx, "alice"); err != nil || !lp.PasswordResetRequired {
+		t.Fatalf("login profile %+v %v", lp, err)
+	}
+	if err := b.UpdateLoginProfile(ctx, ramclient.LoginProfileInput{UserName: "alice", PasswordResetRequired: false}); err != nil {
+		t.Fatal(err)
+	}
+	if lp, err := b.GetLoginProfile(ctx, "alice"); err != nil || lp.PasswordResetRequired {
+		t.Fatalf("login profile after update %+v %v (cache not invalidated?)", lp, err)
+	}
+	key, err := b.CreateAccessKey(ctx, "alice")
+	if err != nil || key.Secret == "" {
+		t.Fatalf("CreateAccessKey %+v %v", key, err)
+	}
+	if ks, err := b.ListAccessKeys(ctx, "alice"); err != nil || len(ks) != 1 || ks[0].Secret != "" {
+		t.Fatalf("ListAccessKeys %+v %v", ks, err)
+	}
+
+	alice := client(t, url, cred(t, key.ID, key.Secret, ""), "")
+	tc, err := alice.AssumeRole(ctx, ramclient.AssumeRoleInput{RoleARN: role.ARN, SessionName: "alice-session", DurationSeconds: 900})
+	if err != nil {
+		t.Fatalf("AssumeRole: %v", err)
+	}
+	if !strings.HasPrefix(tc.AccessKeyID, "STS.") || tc.SecurityToken == "" || time.Until(tc.Expiration) < 10*time.Minute {
+		t.Errorf("temporary credentials %+v", tc.Expiration)
+	}
+	sess := client(t, url, cred(t, tc.AccessKeyID, tc.AccessKeySecret, tc.SecurityToken), "")
+	sid, err := sess.CallerIdentity(ctx)
+	if err != nil || sid.AccountID != acctA || sid.IdentityType != "AssumedRoleUser" {
+		t.Fatalf("session identity %+v %v", sid, err)
+	}
+
+	// Teardown, as resources' Delete would do it.
+	if err := a.DetachPolicyFromRole(ctx, "ops-from-b", "Custom", "oss-read"); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.DeleteRole(ctx, "ops-from-b"); !ramclient.IsConflict(err) {
+		t.Errorf("DeleteRole with an attachment left: %v", err)
+	}
+	if err := a.DetachPolicyFromRole(ctx, "ops-from-b", "System", "ReadOnlyAccess"); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.DeleteRole(ctx, "ops-from-b"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.GetRole(ctx, "ops-from-b"); !ramclient.IsNotFound(err) {
+		t.Errorf("GetRole after delete: %v", err)
+	}
+	for _, v := range vs {
+		if !v.IsDefault {
+			if err := a.DeletePolicyVersion(ctx, "oss-read", v.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := a.DeletePolicy(ctx, "oss-read"); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.DeleteAccessKey(ctx, "alice", key.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.DeleteLoginProfile(ctx, "alice"); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.DetachPolicyFromUser(ctx, "alice", "System", "AliyunSTSAssumeRoleAccess"); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.DeleteUser(ctx, "alice"); err != nil {
+		t.Fatal(err)
+	}
+	st := emu.State()
+	for _, acct := range st.Accounts {
+		if len(acct.Roles) != 0 || len(acct.Users) != 0 || len(acct.Policies) != 0 || len(acct.Attachments) != 0 {
+			t.Errorf("account %s not empty: %+v", acct.ID, acct)
+		}
+	}
+}
+
+func TestWrongSecretAndGuard(t *testing.T) {
+	emu, url := startEmu(t, ramemu.Options{})
+	ka, kb := accountKeys(acctA), accountKeys(acctB)
+	ctx := context.Background()
+
+	bad := client(t, url, cred(t, ka.AccessKeyID, "WrongSecret0000000000000000000", ""), "")
+	_, err := bad.CallerIdentity(ctx)
+	if !ramclient.IsAuth(err) || !ramclient.HasCode(err, "SignatureDoesNotMatch") ||
+		!strings.Contains(err.Error(), "secret_key") || strings.Contains(err.Error(), "string to sign") {
+		t.Errorf("wrong secret: %v", err)
+	}
+
+	emu.ResetStats()
+	wrong := client(t, url, cred(t, kb.AccessKeyID, kb.AccessKeySecret, ""), acctA)
+	_, err = wrong.CreateRole(ctx, ramclient.CreateRoleInput{Name: "x", TrustPolicy: "{}"})
+	var me *ramclient.AccountMismatchError
+	if !errors.As(err, &me) || !strings.Contains(err.Error(), acctA) || !strings.Contains(err.Error(), acctB) {
+		t.Fatalf("guard: %v", err)
+	}
+	calls := emu.Stats().Calls
+	for k := range calls {
+		if k != "Sts.GetCallerIdentity" {
+			t.Errorf("unexpected call %s before the guard", k)
+		}
+	}
+}
+
+func TestThrottlingRetried(t *testing.T) {
+	if testing.Short() {
+		t.Skip("uses real backoff timings")
+	}
+	emu, url := startEmu(t, ramemu.Options{ThrottleQPS: 5})
+	ka := accountKeys(acctA)
+	c, err := ramclient.New(ramclient.Config{Credentials: cred(t, ka.AccessKeyID, ka.AccessKeySecret, ""), RAMEndpoint: url, STSEndpoint: url, MaxRetries: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var wg sync.WaitGroup
+	for i := 0; i < 12; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := c.AccountAlias(ctx); err != nil {
+				t.Errorf("AccountAlias: %v", err)
+			}
+		}()
+	}
+	wg.Wait()
+	st := emu.Stats()
+	throttled := int64(0)
+	for code, n := range st.Errors {
+		if strings.Contains(code, "Throttling") {
+			throttled += n
+		}
+	}
+	if throttled == 0 {
+		t.Logf("emulator did not throttle (stats %+v); retry path not exercised", st)
+	}
+	if got := c.CallCount()["Ram.GetAccountAlias"]; got != st.Calls["Ram.GetAccountAlias"] {
+		t.Errorf("client counted %d calls, emulator saw %d", got, st.Calls["Ram.GetAccountAlias"])
+	}
+}
