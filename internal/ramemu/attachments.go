@@ -1,6 +1,9 @@
 package ramemu
 
-import "sort"
+import (
+	"sort"
+	"time"
+)
 
 // principalRef abstracts over roles and users for the attachment actions.
 type principalRef struct {
@@ -70,6 +73,9 @@ func (rq *request) attach(kind string) (any, *apiError) {
 		return nil, errLimit(kind + ".Policy")
 	}
 	a := rq.caller.acct
+	if m := a.detached[kind+":"+pr.id]; m != nil {
+		delete(m, pk)
+	}
 	at := &attachment{
 		PrincipalType: kind, PrincipalID: pr.id, PolicyType: p.Type, policyLower: p.Name,
 		role: pr.role, user: pr.user, AttachDate: rq.now, visibleAt: rq.s.visibleAt(rq.now), seq: a.nextSeq(),
@@ -118,6 +124,13 @@ func (rq *request) detach(kind string) (any, *apiError) {
 	}
 	delete(pr.policies, pk)
 	a := rq.caller.acct
+	if d := rq.s.opts.ConsistencyDelay; d > 0 {
+		key := kind + ":" + pr.id
+		if a.detached[key] == nil {
+			a.detached[key] = map[string]time.Time{}
+		}
+		a.detached[key][pk] = rq.now.Add(d)
+	}
 	if m := a.polAttach[pk]; m != nil {
 		delete(m, kind+":"+pr.id)
 		if len(m) == 0 {

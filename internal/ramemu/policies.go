@@ -316,10 +316,10 @@ func (rq *request) deletePolicy() (any, *apiError) {
 			roles++
 		}
 	}
-	if users > 0 {
+	if users > 0 || a.policyRecentlyDetached("User", pk, rq.now) {
 		return nil, errConflict("Policy.User")
 	}
-	if roles > 0 {
+	if roles > 0 || a.policyRecentlyDetached("Role", pk, rq.now) {
 		return nil, errConflict("Role.Policy")
 	}
 	delete(a.policies, strings.ToLower(p.Name))

@@ -159,7 +159,7 @@ func (rq *request) deleteRole() (any, *apiError) {
 	if aerr := rq.authorize("ram:DeleteRole", roleRes(a.ID, r.Name)); aerr != nil {
 		return nil, aerr
 	}
-	if len(r.policies) > 0 {
+	if len(r.policies) > 0 || a.recentlyDetached("Role:"+r.ID, "", rq.now) {
 		return nil, errConflict("Role.Policy")
 	}
 	delete(a.roles, strings.ToLower(r.Name))

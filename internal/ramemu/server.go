@@ -1,6 +1,3 @@
-// Package ramemu emulates the Alibaba Cloud RAM (2015-05-01) and STS (2015-04-01) RPC APIs closely enough
-// that github.com/aliyun/alibaba-cloud-sdk-go cannot tell it from the real endpoints. It shares no code with
-// the provider: it has its own policy parser and evaluator, so a provider bug cannot hide an emulator bug.
 package ramemu
 
 import (

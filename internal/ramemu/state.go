@@ -42,6 +42,9 @@ type account struct {
 	users     map[string]*user                  // lower-cased name
 	polAttach map[string]map[string]*attachment // policyKey -> "Role:<id>"|"User:<id>" -> attachment
 	usedIDs   map[string]bool
+	// detached remembers recent detaches ("Role:<id>" -> policyKey -> until) so that, with a consistency
+	// delay, a delete right after a detach still sees the attachment (DeleteConflict), as real RAM may.
+	detached map[string]map[string]time.Time
 }
 
 func newAccount(a Account) *account {
@@ -49,6 +52,7 @@ func newAccount(a Account) *account {
 		ID: a.ID, Alias: a.Alias, rootKeyID: a.AccessKeyID,
 		roles: map[string]*role{}, policies: map[string]*policy{}, users: map[string]*user{},
 		polAttach: map[string]map[string]*attachment{}, usedIDs: map[string]bool{},
+		detached: map[string]map[string]time.Time{},
 	}
 }
 
@@ -352,4 +356,34 @@ func (s *Server) newSTSKeyID() string {
 
 func errInternal() *apiError {
 	return errf(http.StatusInternalServerError, "InternalError", "An internal error occurred.")
+}
+
+// recentlyDetached reports whether principal ("Role:<id>") had a policy (pk, or any if pk == "") detached
+// less than the consistency delay ago. Expired entries are dropped.
+func (a *account) recentlyDetached(principal, pk string, now time.Time) bool {
+	m := a.detached[principal]
+	hit := false
+	for k, until := range m {
+		if !now.Before(until) {
+			delete(m, k)
+			continue
+		}
+		if pk == "" || k == pk {
+			hit = true
+		}
+	}
+	if len(m) == 0 {
+		delete(a.detached, principal)
+	}
+	return hit
+}
+
+// policyRecentlyDetached reports whether policy pk was detached from any principal of kind recently.
+func (a *account) policyRecentlyDetached(kind, pk string, now time.Time) bool {
+	for principal := range a.detached {
+		if strings.HasPrefix(principal, kind+":") && a.recentlyDetached(principal, pk, now) {
+			return true
+		}
+	}
+	return false
 }

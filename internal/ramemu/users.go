@@ -158,7 +158,7 @@ func (rq *request) deleteUser() (any, *apiError) {
 		return nil, errConflict("User.AccessKey")
 	case u.login != nil:
 		return nil, errConflict("User.LoginProfile")
-	case len(u.policies) > 0:
+	case len(u.policies) > 0 || a.recentlyDetached("User:"+u.ID, "", rq.now):
 		return nil, errConflict("User.Policy")
 	}
 	delete(a.users, strings.ToLower(u.Name))

@@ -1,0 +1,27 @@
+// Package ramemu emulates the Alibaba Cloud RAM (2015-05-01) and STS (2015-04-01) RPC APIs closely enough
+// that github.com/aliyun/alibaba-cloud-sdk-go cannot tell it from the real endpoints. It shares no code with
+// the provider: it has its own policy parser and evaluator, so a provider bug cannot hide an emulator bug.
+//
+// Behaviour follows /work/shared/ram-api.md; where that document says "unconfirmed" its recommendation is
+// used. Choices worth knowing:
+//
+//   - Pipeline: parameters (query ∪ form body, form wins) → Version/Action → latency and fault injection →
+//     authentication (AccessKeyId, STS token, timestamp ±15 min, signature v1, nonce replay) → per-account
+//     throttle → action: parameter validation → existence (404) → authorization (403) → conflicts/limits (409).
+//   - Timestamps and nonces are checked against the real wall clock (clients sign with it); everything else
+//     (dates, STS expiry, acs:CurrentTime, consistency delay) uses Options.Clock so tests can move time.
+//   - Throttling.User is answered with HTTP 400 (the usual POP gateway status; 429 is unconfirmed for RAM).
+//     The v1 SDK does not retry it; ServiceUnavailable (503) it does retry when AutoRetry is on.
+//   - Names are unique case-insensitively and echoed in their original case. RAM Arn keeps the case; STS
+//     AssumedRoleUser.Arn and GetCallerIdentity lower-case the role name. Resource/principal matching in
+//     policies is case-insensitive.
+//   - Authorization resources: acs:ram:*:<acct>:role/<n>, user/<n>, policy/<n>; "*" for ListRoles, ListUsers,
+//     ListPolicies, ListTagResources and the account alias. Root keys may do anything in their own account.
+//   - A token of a deleted role fails with InvalidSecurityToken.Expired (the role-ID check fails, also when a
+//     role of the same name was re-created).
+//   - DeletePolicy of a role-attached policy answers DeleteConflict.Role.Policy; DetachPolicyFromRole of a
+//     policy not attached answers EntityNotExist.Role.Policy (404).
+//   - With a consistency delay, new roles/users/policies/attachments are invisible to Get/List reads for the
+//     delay, and a detach is still seen by deletes (DeleteConflict.*) for the delay. Writes see the truth.
+//   - Groups and MFA devices are not emulated.
+package ramemu
