@@ -80,11 +80,14 @@ func (p *aliramProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 		MarkdownDescription: "The aliram provider manages cross-account delegation in Alibaba Cloud RAM: " +
 			"a role in the owner's account that trusts an operator's account, its permission policies, and the " +
 			"operator's RAM users allowed to assume it. Configure one aliased provider block per account.\n\n" +
-			"Credentials are resolved in this order: `access_key`/`secret_key` (and `security_token`), the " +
-			"environment variables `ALIBABA_CLOUD_ACCESS_KEY_ID`/`ALIBABA_CLOUD_ACCESS_KEY_SECRET`/" +
-			"`ALIBABA_CLOUD_SECURITY_TOKEN` (or `ALICLOUD_ACCESS_KEY`/`ALICLOUD_SECRET_KEY`/`ALICLOUD_SECURITY_TOKEN`), " +
-			"a `profile` of the Alibaba Cloud CLI configuration file, then the ECS instance RAM role (`ecs_role_name`). " +
-			"An `assume_role` block then exchanges those credentials for a role session.",
+			"Credentials come from one source, the first that applies: `access_key`/`secret_key` (and " +
+			"`security_token`) in the block; a `profile` / `shared_credentials_file` of the Alibaba Cloud CLI in the block; " +
+			"`ecs_role_name` in the block (the ECS instance RAM role); then the environment: " +
+			"`ALIBABA_CLOUD_ACCESS_KEY_ID`/`ALIBABA_CLOUD_ACCESS_KEY_SECRET`/`ALIBABA_CLOUD_SECURITY_TOKEN` " +
+			"(or `ALICLOUD_ACCESS_KEY`/`ALICLOUD_SECRET_KEY`/`ALICLOUD_SECURITY_TOKEN`), `ALIBABA_CLOUD_PROFILE` " +
+			"(or `ALICLOUD_PROFILE`), `ALIBABA_CLOUD_ECS_METADATA`, and finally the current profile of `~/.aliyun/config.json`. " +
+			"An `assume_role` block then exchanges those credentials for a role session. Everything is resolved by " +
+			"[credentials-go](https://github.com/aliyun/credentials-go); nothing is fetched until the first API call.",
 		Attributes: map[string]schema.Attribute{
 			"region": schema.StringAttribute{
 				Optional: true,
@@ -293,6 +296,7 @@ func (p *aliramProvider) Resources(_ context.Context) []func() resource.Resource
 func (p *aliramProvider) DataSources(_ context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		resources.NewCallerIdentityDataSource,
+		resources.NewPolicyDocumentDataSource,
 	}
 }
 

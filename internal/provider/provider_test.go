@@ -195,13 +195,7 @@ func TestAccProvider_invalidArguments(t *testing.T) {
 		block string
 		want  string
 	}{
-		"endpoint URL": {env.ProviderBlockWith("", acctest.Key{ID: key.ID, Secret: key.Secret}, "") +
-			`provider "aliram" {
-  alias      = "bad"
-  access_key = "x"
-  secret_key = "y"
-  endpoints { ram = "ftp://example.com/path" }
-}`, `(?s)endpoints\[0\]\.ram.*https://`},
+		"endpoint URL":          {"provider \"aliram\" {\n  access_key = \"x\"\n  secret_key = \"y\"\n  endpoints {\n    ram = \"ftp://example.com/path\"\n  }\n}\n", `(?s)endpoints\[0\]\.ram.*https://`},
 		"region":                {env.ProviderBlockWith("", key, `region = "Hangzhou!"`), `(?s)region.*region ID`},
 		"assume_role.role_arn":  {env.ProviderBlockWith("", key, `assume_role { role_arn = "acs:ram::123:user/bob" }`), `(?s)assume_role\[0\]\.role_arn.*RAM role ARN`},
 		"expected_account_id":   {env.ProviderBlockWith("", key, `expected_account_id = "12345"`), `(?s)expected_account_id.*16-digit`},
@@ -318,22 +312,53 @@ func delegatedSession(t *testing.T, env *acctest.Env) acctest.Key {
 	return key
 }
 
-// Nothing secret reaches a TF_LOG=trace log: not the provider's secret key, not the STS token.
+// Nothing secret reaches a TF_LOG=trace log: not the secret keys, not the STS token. The secrets come from
+// the environment and a CLI profile, as in real use (the test harness itself logs inline configuration text).
 func TestAccProvider_noSecretsInTraceLog(t *testing.T) {
 	env := acctest.New(t)
 	logDir := t.TempDir()
+	if d := os.Getenv("ALIRAM_KEEP_TRACE"); d != "" { // to inspect the log by hand
+		logDir = d
+	}
+	session := delegatedSession(t, env)
+	profile := filepath.Join(t.TempDir(), "config.json")
+	content := fmt.Sprintf(`{"current":"s","profiles":[{"name":"s","mode":"StsToken","access_key_id":%q,"access_key_secret":%q,"sts_token":%q}]}`,
+		session.ID, session.Secret, session.Token)
+	if err := os.WriteFile(profile, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", env.A.AccessKeyID)
+	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", env.A.AccessKeySecret)
 	t.Setenv("TF_LOG", "TRACE")
 	t.Setenv("TF_ACC_LOG", "TRACE")
 	t.Setenv("TF_LOG_PATH_MASK", filepath.Join(logDir, "%s.log"))
-	session := delegatedSession(t, env)
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: env.ProviderConfig() + env.ProviderBlockWith("session", session, "") + `
+			Config: fmt.Sprintf(`
+provider "aliram" {
+  endpoints {
+    ram = %[1]q
+    sts = %[1]q
+  }
+}
+provider "aliram" {
+  alias                   = "session"
+  access_key              = null
+  profile                 = "s"
+  shared_credentials_file = %[2]q
+  endpoints {
+    ram = %[1]q
+    sts = %[1]q
+  }
+}
 data "aliram_caller_identity" "a" {}
 data "aliram_caller_identity" "s" { provider = aliram.session }
-`,
+`, env.URL, profile),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.aliram_caller_identity.s", tfjsonpath.New("identity_type"), knownvalue.StringExact("AssumedRoleUser")),
+			},
 		}},
 	})
 	logs, err := os.ReadDir(logDir)
@@ -352,7 +377,7 @@ data "aliram_caller_identity" "s" { provider = aliram.session }
 	if !strings.Contains(text, "GetCallerIdentity") {
 		t.Fatalf("the trace log does not show the provider's API calls; the test would prove nothing")
 	}
-	for name, secret := range map[string]string{"A's secret key": env.A.AccessKeySecret, "B's secret key": env.B.AccessKeySecret, "the session secret": session.Secret, "the security token": session.Token} {
+	for name, secret := range map[string]string{"A's secret key": env.A.AccessKeySecret, "the session secret": session.Secret, "the security token": session.Token} {
 		if strings.Contains(text, secret) {
 			t.Errorf("%s appears in the TF_LOG=trace output", name)
 		}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 
@@ -33,7 +34,7 @@ type settings struct {
 	maxRetries        int
 	expectedAccountID string
 
-	// credential sources, in the order they are tried
+	// the one credential source chosen by chooseCredentialSource
 	accessKey, secretKey, securityToken string
 	profile, profileFile                string
 	ecsRoleName                         string
@@ -97,13 +98,8 @@ func resolveSettings(ctx context.Context, m providerModel) (*settings, diag.Diag
 		region:            firstNonEmpty(m.Region, "ALIBABA_CLOUD_REGION_ID", "ALICLOUD_REGION"),
 		expectedAccountID: m.ExpectedAccountID.ValueString(),
 		maxRetries:        defaultMaxRetries,
-		accessKey:         firstNonEmpty(m.AccessKey, "ALIBABA_CLOUD_ACCESS_KEY_ID", "ALICLOUD_ACCESS_KEY"),
-		secretKey:         firstNonEmpty(m.SecretKey, "ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ALICLOUD_SECRET_KEY"),
-		securityToken:     firstNonEmpty(m.SecurityToken, "ALIBABA_CLOUD_SECURITY_TOKEN", "ALICLOUD_SECURITY_TOKEN"),
-		profile:           firstNonEmpty(m.Profile, "ALIBABA_CLOUD_PROFILE", "ALICLOUD_PROFILE"),
-		profileFile:       firstNonEmpty(m.SharedCredentialsFile, "ALIBABA_CLOUD_CONFIG_FILE"),
-		ecsRoleName:       firstNonEmpty(m.ECSRoleName, "ALIBABA_CLOUD_ECS_METADATA"),
 	}
+	s.chooseCredentialSource(m)
 	if !m.MaxRetries.IsNull() {
 		s.maxRetries = int(m.MaxRetries.ValueInt64())
 	}
@@ -139,6 +135,50 @@ func resolveSettings(ctx context.Context, m providerModel) (*settings, diag.Diag
 			"The assume_role block exchanges credentials through STS over HTTPS only, but the STS endpoint is an http:// URL.")
 	}
 	return s, diags
+}
+
+// chooseCredentialSource picks one source: what the provider block sets explicitly wins over the environment,
+// so a block with `profile = "b"` is not silently overridden by keys exported in the shell.
+func (s *settings) chooseCredentialSource(m providerModel) {
+	switch {
+	case m.AccessKey.ValueString() != "" || m.SecretKey.ValueString() != "":
+		s.accessKey, s.secretKey, s.securityToken = m.AccessKey.ValueString(), m.SecretKey.ValueString(), m.SecurityToken.ValueString()
+	case m.Profile.ValueString() != "" || m.SharedCredentialsFile.ValueString() != "":
+		s.profile = firstNonEmpty(m.Profile, "ALIBABA_CLOUD_PROFILE", "ALICLOUD_PROFILE")
+		s.profileFile = firstNonEmpty(m.SharedCredentialsFile, "ALIBABA_CLOUD_CONFIG_FILE")
+	case m.ECSRoleName.ValueString() != "":
+		s.ecsRoleName = m.ECSRoleName.ValueString()
+	default:
+		none := types.StringNull()
+		s.accessKey = firstNonEmpty(none, "ALIBABA_CLOUD_ACCESS_KEY_ID", "ALICLOUD_ACCESS_KEY")
+		s.secretKey = firstNonEmpty(none, "ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ALICLOUD_SECRET_KEY")
+		s.securityToken = firstNonEmpty(none, "ALIBABA_CLOUD_SECURITY_TOKEN", "ALICLOUD_SECURITY_TOKEN")
+		if s.accessKey == "" && s.secretKey == "" {
+			s.profile = firstNonEmpty(none, "ALIBABA_CLOUD_PROFILE", "ALICLOUD_PROFILE")
+			s.profileFile = firstNonEmpty(none, "ALIBABA_CLOUD_CONFIG_FILE")
+			s.ecsRoleName = firstNonEmpty(none, "ALIBABA_CLOUD_ECS_METADATA")
+			if s.profile == "" && s.profileFile == "" && s.ecsRoleName == "" && defaultProfileFileExists() {
+				s.profileFile = defaultProfileFile() // the current profile of `aliyun configure`
+			}
+		}
+	}
+}
+
+func defaultProfileFile() string {
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(home, ".aliyun", "config.json")
+}
+
+func defaultProfileFileExists() bool {
+	f := defaultProfileFile()
+	if f == "" {
+		return false
+	}
+	_, err := os.Stat(f)
+	return err == nil
 }
 
 // credential builds the credential chain with credentials-go; nothing is fetched until the first call.
@@ -235,7 +275,9 @@ type endpointURLValidator struct{}
 func (endpointURLValidator) Description(context.Context) string {
 	return "must be a URL of the form https://host[:port] (or http:// for a local emulator)"
 }
-func (v endpointURLValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (v endpointURLValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
 func (endpointURLValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
