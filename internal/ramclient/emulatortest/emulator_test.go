@@ -315,3 +315,46 @@ func TestThrottlingRetried(t *testing.T) {
 		t.Errorf("client counted %d calls, emulator saw %d", got, st.Calls["Ram.GetAccountAlias"])
 	}
 }
+
+func TestEventualConsistency(t *testing.T) {
+	emu, url := startEmu(t, ramemu.Options{ConsistencyDelay: 400 * time.Millisecond})
+	ka := accountKeys(acctA)
+	a := client(t, url, cred(t, ka.AccessKeyID, ka.AccessKeySecret, ""), "")
+	other := client(t, url, cred(t, ka.AccessKeyID, ka.AccessKeySecret, ""), "")
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	trust := fmt.Sprintf(`{"Version":"1","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Principal":{"RAM":["acs:ram::%s:root"]}}]}`, acctB)
+	if _, err := a.CreateRole(ctx, ramclient.CreateRoleInput{Name: "lagging", TrustPolicy: trust}); err != nil {
+		t.Fatal(err)
+	}
+	// Another client (did not create it) sees the real, lagging answer at once.
+	start := time.Now()
+	if _, err := other.GetRole(ctx, "lagging"); !ramclient.IsNotFound(err) || time.Since(start) > 300*time.Millisecond {
+		t.Errorf("other client: %v after %v", err, time.Since(start))
+	}
+	// The creating client waits out the lag.
+	if r, err := a.GetRole(ctx, "lagging"); err != nil || r.Name != "lagging" {
+		t.Fatalf("GetRole after own create: %+v %v", r, err)
+	}
+	if err := a.AttachPolicyToRole(ctx, "lagging", "System", "ReadOnlyAccess"); err != nil {
+		t.Fatal(err)
+	}
+	ps, err := a.ListPoliciesForRole(ctx, "lagging")
+	if err != nil || len(ps) != 1 || ps[0].Name != "ReadOnlyAccess" {
+		t.Fatalf("ListPoliciesForRole after own attach: %v %v", ps, err)
+	}
+	if _, err := a.CreateUser(ctx, ramclient.CreateUserInput{Name: "lagger"}); err != nil {
+		t.Fatal(err)
+	}
+	if u, err := a.GetUser(ctx, "lagger"); err != nil || u.Name != "lagger" {
+		t.Fatalf("GetUser after own create: %+v %v", u, err)
+	}
+	doc := `{"Version":"1","Statement":[{"Effect":"Allow","Action":"oss:GetObject","Resource":"*"}]}`
+	if _, err := a.CreatePolicy(ctx, "lagpol", doc, ""); err != nil {
+		t.Fatal(err)
+	}
+	if p, err := a.GetPolicy(ctx, "lagpol", "Custom"); err != nil || p.Document != doc {
+		t.Fatalf("GetPolicy after own create: %+v %v", p, err)
+	}
+	_ = emu
+}
