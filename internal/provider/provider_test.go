@@ -383,3 +383,31 @@ data "aliram_caller_identity" "s" { provider = aliram.session }
 		}
 	}
 }
+
+// A configuration written for A, applied with B's keys, fails before the first write and names both accounts.
+func TestAccProvider_expectedAccountMismatch(t *testing.T) {
+	env := acctest.New(t)
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: env.ProviderBlockWith("", acctest.Key{ID: env.B.AccessKeyID, Secret: env.B.AccessKeySecret},
+				fmt.Sprintf("expected_account_id = %q", env.A.ID)) + fmt.Sprintf(`
+resource "aliram_cross_account_role" "ops" {
+  name                = "kafka-operators"
+  trusted_account_ids = [%q]
+}
+`, env.B.ID),
+			ExpectError: regexp.MustCompile(`(?s)` + env.B.ID + `.*` + env.A.ID),
+		}},
+		CheckDestroy: env.CheckNothingLeft(t),
+	})
+	for call, n := range env.Calls() {
+		if call != "Sts.GetCallerIdentity" && n > 0 {
+			t.Errorf("the guard let %d %s call(s) through", n, call)
+		}
+	}
+	if env.Calls()["Sts.GetCallerIdentity"] == 0 {
+		t.Errorf("the guard never checked the identity")
+	}
+}
