@@ -31,6 +31,12 @@ resource "aliram_cross_account_role" "test" {
 `, name, body)
 }
 
+// wrapRe compiles an expected-error pattern in which a space matches any run of whitespace: the CLI wraps
+// diagnostics at its terminal width.
+func wrapRe(pattern string) *regexp.Regexp {
+	return regexp.MustCompile(strings.ReplaceAll(pattern, " ", `\s+`))
+}
+
 // mustTrust builds the document the provider must plan for a typed spec.
 func mustTrust(t *testing.T, spec policy.TrustSpec) string {
 	t.Helper()
@@ -474,7 +480,7 @@ func TestAccCrossAccountRole_badInput(t *testing.T) {
 	e := acctest.New(t)
 	b := e.B.ID
 	step := func(body, want string) resource.TestStep {
-		return resource.TestStep{Config: roleConfig(e, "kafka-ops", body), PlanOnly: true, ExpectError: regexp.MustCompile(want)}
+		return resource.TestStep{Config: roleConfig(e, "kafka-ops", body), PlanOnly: true, ExpectError: wrapRe(want)}
 	}
 	trusted := fmt.Sprintf("  trusted_account_ids = [%q]\n", b)
 	e.ResetCalls()
@@ -483,9 +489,9 @@ func TestAccCrossAccountRole_badInput(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{Config: roleConfig(e, strings.Repeat("r", 65), trusted), PlanOnly: true,
-				ExpectError: regexp.MustCompile(`(?s)name.*65 characters long`)},
+				ExpectError: wrapRe(`(?s)name.*65 characters long`)},
 			{Config: roleConfig(e, "kafka ops/b!", trusted), PlanOnly: true,
-				ExpectError: regexp.MustCompile(`(?s)name.*not allowed`)},
+				ExpectError: wrapRe(`(?s)name.*not allowed`)},
 			step(`  trusted_account_ids = ["12345"]`, `(?s)trusted_account_ids.*exactly\s+16\s+digits`),
 			step(`  trusted_account_ids = ["10000000000000021"]`, `(?s)trusted_account_ids.*exactly\s+16\s+digits`),
 			step(`  trusted_principal_arns = ["acs:ram::`+b+`:group/ops"]`, `(?s)trusted_principal_arns`),
@@ -529,7 +535,7 @@ func TestAccCrossAccountRole_forceDetach(t *testing.T) {
 			},
 			{
 				Config:      e.ProviderConfig(),
-				ExpectError: regexp.MustCompile(`(?s)AliyunKafkaFullAccess \(System\).*force_detach_policies\s+=\s+true`),
+				ExpectError: wrapRe(`(?s)AliyunKafkaFullAccess \(System\).*force_detach_policies\s+=\s+true`),
 			},
 			{
 				// Turning force on changes nothing in RAM: an in-place update of the state only.

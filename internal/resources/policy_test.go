@@ -246,7 +246,7 @@ resource "aliram_policy" "test" {
 			},
 			{
 				Config:      withRole,
-				ExpectError: regexp.MustCompile(`(?s)still\s+attached\s+to\s+role\s+` + regexp.QuoteMeta(role) + `.*Detach`),
+				ExpectError: wrapRe(`(?s)still\s+attached\s+to\s+role\s+` + regexp.QuoteMeta(role) + `.*Detach`),
 			},
 			{
 				PreConfig: func() { detachFromRoleOutOfBand(t, e, role, "Custom", name) },
@@ -262,7 +262,7 @@ func TestAccPolicy_badInput(t *testing.T) {
 	e := acctest.New(t)
 	good := rocketMQDoc(`"mq:PUB"`, "orders")
 	step := func(name, doc, want string) resource.TestStep {
-		return resource.TestStep{Config: policyConfig(e, name, doc, ""), PlanOnly: true, ExpectError: regexp.MustCompile(want)}
+		return resource.TestStep{Config: policyConfig(e, name, doc, ""), PlanOnly: true, ExpectError: wrapRe(want)}
 	}
 	e.ResetCalls()
 	resource.Test(t, resource.TestCase{
@@ -276,7 +276,7 @@ func TestAccPolicy_badInput(t *testing.T) {
 			step("rocketmq-orders", `{"Version":"1","Statement":[{"Effect":"Allow","Action":"publish","Resource":"*"}]}`, `(?s)document.*publish`),
 			step("rocketmq-orders", `{"Version":"1","Statement":[{"Effect":"Maybe","Action":"mq:PUB","Resource":"*"}]}`, `(?s)document.*Effect`),
 			{Config: policyConfig(e, "rocketmq-orders", good, `  description = ""`), PlanOnly: true,
-				ExpectError: regexp.MustCompile(`(?s)description.*1\s+and\s+1024`)},
+				ExpectError: wrapRe(`(?s)description.*1\s+and\s+1024`)},
 		},
 	})
 	e.AssertNoAPICalls(t)

@@ -2,7 +2,6 @@ package resources_test
 
 import (
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -190,10 +189,10 @@ resource "aliram_role_policy_attachment" "system" {
 			},
 			{
 				Config:      withAttachment,
-				ExpectError: regexp.MustCompile(`(?s)already\s+attached.*tofu\s+import`),
+				ExpectError: wrapRe(`(?s)already\s+attached.*tofu\s+import`),
 			},
 			{
-				Config:             withAttachment,
+				// The prior step's configuration is used (a Config here would lack the harness's provider prelude).
 				ResourceName:       systemAttAddr,
 				ImportState:        true,
 				ImportStateId:      role + ":System:AliyunKafkaFullAccess",
@@ -222,7 +221,7 @@ resource "aliram_role_policy_attachment" "test" {
 }
 `, role, policyName, policyType),
 			PlanOnly:    true,
-			ExpectError: regexp.MustCompile(want),
+			ExpectError: wrapRe(want),
 		}
 	}
 	e.ResetCalls()

@@ -1,0 +1,347 @@
+package resources_test
+
+import (
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aliyun/alibaba-cloud-sdk-go/services/ram"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/aliram/terraform-provider-aliram/internal/acctest"
+	"github.com/aliram/terraform-provider-aliram/internal/provider"
+	"github.com/aliram/terraform-provider-aliram/internal/ramemu"
+)
+
+// How much a refresh costs in RAM API calls, counted by the emulator. A refresh reads every role with one
+// GetRole, and every attachment through ListPoliciesForRole, which the client shares among all attachments
+// of a role (Terraform reads them in parallel): one role with 10 attachments costs 2 calls, 5 such roles 10.
+
+const benchAttachments = 10
+
+// benchPolicyDoc is the document of the custom policies the attachments use (created out of band, so the
+// refresh measured covers only roles and attachments).
+const benchPolicyDoc = `{"Version":"1","Statement":[{"Effect":"Allow","Action":"mq:SUB","Resource":"*"}]}`
+
+func benchPolicyNames() []string {
+	names := make([]string, benchAttachments)
+	for i := range names {
+		names[i] = fmt.Sprintf("bench-policy-%02d", i)
+	}
+	return names
+}
+
+func createBenchPolicies(c *ram.Client) error {
+	for _, n := range benchPolicyNames() {
+		req := ram.CreateCreatePolicyRequest()
+		req.PolicyName, req.PolicyDocument = n, benchPolicyDoc
+		if _, err := c.CreatePolicy(req); err != nil {
+			return fmt.Errorf("CreatePolicy %s: %w", n, err)
+		}
+	}
+	return nil
+}
+
+func deleteBenchPolicies(c *ram.Client) error {
+	for _, n := range benchPolicyNames() {
+		req := ram.CreateDeletePolicyRequest()
+		req.PolicyName = n
+		if _, err := c.DeletePolicy(req); err != nil && !strings.Contains(err.Error(), "EntityNotExist") {
+			return fmt.Errorf("DeletePolicy %s: %w", n, err)
+		}
+	}
+	return nil
+}
+
+// benchConfig: roles roles, each with the 10 custom policies attached (one resource block per attachment:
+// the harness's state shim does not support for_each).
+func benchConfig(e *acctest.Env, prefix string, roles int) string {
+	var b strings.Builder
+	b.WriteString(e.ProviderConfig())
+	for r := 0; r < roles; r++ {
+		fmt.Fprintf(&b, `
+resource "aliram_cross_account_role" "r%d" {
+  name                = "%s-%d"
+  trusted_account_ids = [%q]
+}
+`, r, prefix, r, e.B.ID)
+		for i, p := range benchPolicyNames() {
+			fmt.Fprintf(&b, `
+resource "aliram_role_policy_attachment" "r%[1]d_%[2]d" {
+  role_name   = aliram_cross_account_role.r%[1]d.name
+  policy_name = %[3]q
+  policy_type = "Custom"
+}
+`, r, i, p)
+		}
+	}
+	return b.String()
+}
+
+// ramCalls sums the emulator's RAM calls (STS calls, such as a caller-identity lookup, are not RAM calls).
+func ramCalls(calls map[string]int64) (total int64, detail string) {
+	var parts []string
+	for k, v := range calls {
+		if strings.HasPrefix(k, "Ram.") {
+			total += v
+			parts = append(parts, fmt.Sprintf("%s=%d", strings.TrimPrefix(k, "Ram."), v))
+		}
+	}
+	sort.Strings(parts)
+	return total, strings.Join(parts, " ")
+}
+
+// TestAccRefreshCost drives a real `tofu refresh` (and a plan) through terraform-plugin-testing and
+// asserts the RAM calls it costs: exactly GetRole + one ListPoliciesForRole per role.
+func TestAccRefreshCost(t *testing.T) {
+	for _, roles := range []int{1, 5} {
+		t.Run(fmt.Sprintf("roles=%d", roles), func(t *testing.T) {
+			e := acctest.New(t)
+			if e.Emulator == nil {
+				t.Skip("call counting needs the emulator")
+			}
+			if err := createBenchPolicies(e.RAM(t, e.A)); err != nil {
+				t.Fatal(err)
+			}
+			config := benchConfig(e, acctest.RandomName("bench"), roles)
+			want := int64(2 * roles)
+			var planCalls map[string]int64
+			expect := func(what string, calls map[string]int64) error {
+				total, detail := ramCalls(calls)
+				t.Logf("%s of %d role(s) x %d attachments: %d RAM calls (%s)", what, roles, benchAttachments, total, detail)
+				if total != want || calls["Ram.GetRole"] != int64(roles) || calls["Ram.ListPoliciesForRole"] != int64(roles) {
+					return fmt.Errorf("%s cost %d RAM calls (%s), want %d: %d GetRole + %d ListPoliciesForRole", what, total, detail, want, roles, roles)
+				}
+				return nil
+			}
+			resource.Test(t, resource.TestCase{
+				PreCheck:                 func() { acctest.PreCheck(t) },
+				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+				CheckDestroy: func(s *terraform.State) error {
+					if err := deleteBenchPolicies(e.RAM(t, e.A)); err != nil {
+						return err
+					}
+					return e.CheckNothingLeft(t)(s)
+				},
+				Steps: []resource.TestStep{
+					{Config: config},
+					{
+						// Check runs right after `tofu refresh`, before the harness's own follow-up plan.
+						PreConfig:    e.ResetCalls,
+						RefreshState: true,
+						Check: func(*terraform.State) error {
+							return expect("refresh", e.Emulator.Stats().Calls)
+						},
+					},
+					{
+						PreConfig: e.ResetCalls,
+						Config:    config,
+						PlanOnly:  true,
+					},
+					{
+						// What the plan-only step cost (a plan refreshes first), read before resetting again.
+						PreConfig: func() {
+							planCalls = e.Emulator.Stats().Calls
+							e.ResetCalls()
+						},
+						RefreshState: true,
+						Check: func(*terraform.State) error {
+							return expect("plan", planCalls)
+						},
+					},
+				},
+			})
+		})
+	}
+}
+
+// BenchmarkRefresh measures the same refresh without the CLI: for each iteration a fresh provider server
+// (as every tofu command starts one) is configured and ReadResource is called for every role and attachment
+// with Terraform's default parallelism of 10, roles before their attachments as the dependency graph
+// orders them. It reports RAM calls per refresh; with -latency it shows the wall time at a realistic
+// per-call latency.
+//
+//	go test ./internal/resources -run '^$' -bench Refresh -benchtime 20x
+func BenchmarkRefresh(b *testing.B) {
+	for _, tc := range []struct {
+		roles   int
+		latency time.Duration
+	}{{1, 0}, {5, 0}, {1, 50 * time.Millisecond}, {5, 50 * time.Millisecond}} {
+		b.Run(fmt.Sprintf("roles=%d/attachments=%d/latency=%s", tc.roles, benchAttachments, tc.latency), func(b *testing.B) {
+			benchmarkRefresh(b, tc.roles, tc.latency)
+		})
+	}
+}
+
+func benchmarkRefresh(b *testing.B, roles int, latency time.Duration) {
+	accounts := ramemu.DefaultAccounts()
+	emu, err := ramemu.New(ramemu.Options{Accounts: accounts, Latency: latency})
+	if err != nil {
+		b.Fatal(err)
+	}
+	hs := httptest.NewServer(emu)
+	defer hs.Close()
+	env := &acctest.Env{Emulator: emu, URL: hs.URL, A: accounts[0], B: accounts[1]}
+	c := sdkClient(b, hs.URL, accounts[0])
+	if err := createBenchPolicies(c); err != nil {
+		b.Fatal(err)
+	}
+	roleNames := make([]string, roles)
+	for r := range roleNames {
+		roleNames[r] = fmt.Sprintf("bench-role-%d", r)
+		req := ram.CreateCreateRoleRequest()
+		req.RoleName = roleNames[r]
+		req.AssumeRolePolicyDocument = fmt.Sprintf(`{"Statement":[{"Action":"sts:AssumeRole","Effect":"Allow","Principal":{"RAM":["acs:ram::%s:root"]}}],"Version":"1"}`, env.B.ID)
+		if _, err := c.CreateRole(req); err != nil {
+			b.Fatal(err)
+		}
+		for _, p := range benchPolicyNames() {
+			ar := ram.CreateAttachPolicyToRoleRequest()
+			ar.RoleName, ar.PolicyType, ar.PolicyName = roleNames[r], "Custom", p
+			if _, err := c.AttachPolicyToRole(ar); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+
+	ctx := context.Background()
+	var calls int64
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		emu.ResetStats()
+		b.StartTimer()
+		refreshOnce(b, ctx, hs.URL, accounts[0], roleNames)
+		b.StopTimer()
+		n, _ := ramCalls(emu.Stats().Calls)
+		calls += n
+		b.StartTimer()
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(calls)/float64(b.N), "ram-calls/refresh")
+	if want := int64(2 * roles * b.N); calls != want {
+		b.Errorf("%d RAM calls over %d refreshes, want %d", calls, b.N, want)
+	}
+}
+
+// refreshOnce is one refresh as Terraform performs it, over the provider's gRPC interface.
+func refreshOnce(b *testing.B, ctx context.Context, url string, acct ramemu.Account, roles []string) {
+	server, err := providerserver.NewProtocol6WithError(provider.New("bench")())()
+	if err != nil {
+		b.Fatal(err)
+	}
+	schemas, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil || diagErr(schemas.Diagnostics) != nil {
+		b.Fatalf("GetProviderSchema: %v %v", err, diagErr(schemas.Diagnostics))
+	}
+	provType := schemas.Provider.ValueType().(tftypes.Object)
+	endpointsType := provType.AttributeTypes["endpoints"].(tftypes.List)
+	config := objectValue(provType, map[string]tftypes.Value{
+		"access_key": tftypes.NewValue(tftypes.String, acct.AccessKeyID),
+		"secret_key": tftypes.NewValue(tftypes.String, acct.AccessKeySecret),
+		"endpoints": tftypes.NewValue(endpointsType, []tftypes.Value{objectValue(endpointsType.ElementType.(tftypes.Object), map[string]tftypes.Value{
+			"ram": tftypes.NewValue(tftypes.String, url),
+			"sts": tftypes.NewValue(tftypes.String, url),
+		})}),
+	})
+	cfg, err := tfprotov6.NewDynamicValue(provType, config)
+	if err != nil {
+		b.Fatal(err)
+	}
+	conf, err := server.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{Config: &cfg})
+	if err != nil || diagErr(conf.Diagnostics) != nil {
+		b.Fatalf("ConfigureProvider: %v %v", err, diagErr(conf.Diagnostics))
+	}
+
+	roleType := schemas.ResourceSchemas["aliram_cross_account_role"].ValueType().(tftypes.Object)
+	attType := schemas.ResourceSchemas["aliram_role_policy_attachment"].ValueType().(tftypes.Object)
+	str := func(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
+	read := func(typeName string, typ tftypes.Object, attrs map[string]tftypes.Value) {
+		state, err := tfprotov6.NewDynamicValue(typ, objectValue(typ, attrs))
+		if err != nil {
+			b.Error(err)
+			return
+		}
+		resp, err := server.ReadResource(ctx, &tfprotov6.ReadResourceRequest{TypeName: typeName, CurrentState: &state})
+		if err != nil || diagErr(resp.Diagnostics) != nil {
+			b.Errorf("ReadResource %s: %v %v", typeName, err, diagErr(resp.Diagnostics))
+		}
+	}
+	sem := make(chan struct{}, 10) // Terraform's default -parallelism
+	var wg sync.WaitGroup
+	for _, role := range roles {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			read("aliram_cross_account_role", roleType, map[string]tftypes.Value{
+				"id": str(role), "name": str(role),
+				"trusted_account_ids":   tftypes.NewValue(roleType.AttributeTypes["trusted_account_ids"], []tftypes.Value{str(acct.ID)}),
+				"max_session_duration":  tftypes.NewValue(tftypes.Number, 3600),
+				"force_detach_policies": tftypes.NewValue(tftypes.Bool, false),
+			})
+			<-sem
+			// The role's attachments become ready once the role is read.
+			var inner sync.WaitGroup
+			for _, p := range benchPolicyNames() {
+				inner.Add(1)
+				go func() {
+					defer inner.Done()
+					sem <- struct{}{}
+					defer func() { <-sem }()
+					read("aliram_role_policy_attachment", attType, map[string]tftypes.Value{
+						"id": str(role + ":Custom:" + p), "role_name": str(role), "policy_name": str(p), "policy_type": str("Custom"),
+					})
+				}()
+			}
+			inner.Wait()
+		}()
+	}
+	wg.Wait()
+}
+
+// objectValue builds an object of typ with the given attributes and every other one null.
+func objectValue(typ tftypes.Object, set map[string]tftypes.Value) tftypes.Value {
+	vals := make(map[string]tftypes.Value, len(typ.AttributeTypes))
+	for name, at := range typ.AttributeTypes {
+		if v, ok := set[name]; ok {
+			vals[name] = v
+		} else {
+			vals[name] = tftypes.NewValue(at, nil)
+		}
+	}
+	return tftypes.NewValue(typ, vals)
+}
+
+func diagErr(diags []*tfprotov6.Diagnostic) error {
+	var msgs []string
+	for _, d := range diags {
+		if d.Severity == tfprotov6.DiagnosticSeverityError {
+			msgs = append(msgs, d.Summary+": "+d.Detail)
+		}
+	}
+	if len(msgs) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%s", strings.Join(msgs, "; "))
+}
+
+// sdkClient is a raw RAM client of an account against the emulator at url (benchmarks have no *testing.T
+// for acctest.Env.RAM).
+func sdkClient(b *testing.B, url string, acct ramemu.Account) *ram.Client {
+	c, err := ram.NewClientWithAccessKey("cn-hangzhou", acct.AccessKeyID, acct.AccessKeySecret)
+	if err != nil {
+		b.Fatal(err)
+	}
+	c.Domain = strings.TrimPrefix(url, "http://")
+	return c
+}
