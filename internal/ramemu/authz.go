@@ -28,6 +28,23 @@ var systemPolicyDefs = []struct{ name, desc, version, doc string }{
 		`{"Statement":[{"Action":["mq:OnsInstanceBaseInfo","mq:List*","mq:Query*","mq:Get*","mq:Download*","mq:Dashboard*","rocketmq:List*","rocketmq:SubmitQuery*","rocketmq:Get*","rocketmq:Download*","mq-as:List*","mq-as:Get*"],"Effect":"Allow","Resource":"*"}],"Version":"1"}`},
 }
 
+// Further common system policies (document text approximated: full = "<svc>:*", read-only = Describe/List/Get),
+// so principals can reach the 20-system-policy limit and configurations naming them work.
+func init() {
+	for _, svc := range []struct{ name, prefix, label string }{
+		{"ECS", "ecs", "Elastic Compute Service (ECS)"}, {"OSS", "oss", "Object Storage Service (OSS)"},
+		{"RDS", "rds", "ApsaraDB RDS"}, {"VPC", "vpc", "Virtual Private Cloud (VPC)"}, {"SLB", "slb", "Server Load Balancer (SLB)"},
+		{"Log", "log", "Simple Log Service (SLS)"}, {"KMS", "kms", "Key Management Service (KMS)"},
+		{"CloudMonitor", "cms", "CloudMonitor"},
+	} {
+		systemPolicyDefs = append(systemPolicyDefs,
+			struct{ name, desc, version, doc string }{"Aliyun" + svc.name + "FullAccess", "Provides full access to " + svc.label + ".", "v1",
+				`{"Statement":[{"Action":"` + svc.prefix + `:*","Effect":"Allow","Resource":"*"}],"Version":"1"}`},
+			struct{ name, desc, version, doc string }{"Aliyun" + svc.name + "ReadOnlyAccess", "Provides read-only access to " + svc.label + ".", "v1",
+				`{"Statement":[{"Action":["` + svc.prefix + `:Describe*","` + svc.prefix + `:List*","` + svc.prefix + `:Get*"],"Effect":"Allow","Resource":"*"}],"Version":"1"}`})
+	}
+}
+
 var systemEpoch = time.Date(2015, 4, 28, 8, 0, 0, 0, time.UTC)
 
 func (s *Server) initSystemPolicies() {
