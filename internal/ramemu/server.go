@@ -1,14 +1,12 @@
 package ramemu
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -87,8 +85,6 @@ type Server struct {
 	faults  *faults
 	stats   statsCounter
 	persist *persister
-
-	closed atomic.Bool
 }
 
 // New builds a Server, loading Options.StatePath if it exists.
@@ -405,10 +401,22 @@ func (s *Server) dispatch(rq *request) (any, *apiError) {
 	return rt.fn(rq)
 }
 
-// Close flushes nothing (every mutation is already durable) but stops background work.
-func (s *Server) Close() error {
-	s.closed.Store(true)
-	return nil
-}
+// Close exists for symmetry; every acknowledged mutation is already durable, so there is nothing to flush.
+func (s *Server) Close() error { return nil }
 
-var errStopped = errors.New("ramemu: stopped")
+// Account returns the account with the given id (its alias as currently set), and whether it exists.
+func (s *Server) Account(id string) (Account, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	a := s.accounts[id]
+	if a == nil {
+		return Account{}, false
+	}
+	for _, o := range s.opts.Accounts {
+		if o.ID == id {
+			o.Alias = a.Alias
+			return o, true
+		}
+	}
+	return Account{}, false
+}

@@ -1,8 +1,14 @@
 package main
 
 import (
+	"crypto/tls"
+	"net/http/httptest"
+
 	"bufio"
 	"context"
+	"github.com/aliram/terraform-provider-aliram/internal/ramemu"
+	"github.com/aliyun/alibaba-cloud-sdk-go/services/sts"
+	credsgo "github.com/aliyun/credentials-go/credentials"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -128,5 +134,91 @@ func TestAccountsFile(t *testing.T) {
 	var sb strings.Builder
 	if err := run([]string{"--fault-rate", "2"}, &sb, &sb); err == nil {
 		t.Fatal("bad fault rate accepted")
+	}
+}
+
+// TestHTTPSOnlyClientTrustsCertFile: credentials-go's RAM-role-ARN provider hard-codes https and sends its
+// business parameters in a form body; trusting the emulator's PEM via SSL_CERT_FILE is enough.
+func TestHTTPSOnlyClientTrustsCertFile(t *testing.T) {
+	certFile, keyFile, err := ramemu.GenerateSelfSignedCert(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Must run before anything in this process loads the system roots (they are cached).
+	t.Setenv("SSL_CERT_FILE", certFile)
+	srv, err := ramemu.New(ramemu.Options{Secure: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pair, err := tls.LoadX509KeyPair(certFile, keyFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewUnstartedServer(srv)
+	ts.TLS = &tls.Config{Certificates: []tls.Certificate{pair}}
+	ts.StartTLS()
+	defer ts.Close()
+	host := strings.TrimPrefix(ts.URL, "https://")
+
+	mk := func(ak, secret string) *ram.Client {
+		c, err := ram.NewClientWithOptions("cn-hangzhou", sdk.NewConfig().WithScheme("HTTPS"), credentials.NewAccessKeyCredential(ak, secret))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Domain = host
+		return c
+	}
+	a := mk("LTAI5tDemoEnterpriseA0001", "DemoSecretEnterpriseA000000000001")
+	b := mk("LTAI5tDemoEnterpriseB0002", "DemoSecretEnterpriseB000000000002")
+	cr := ram.CreateCreateRoleRequest()
+	cr.RoleName = "Delegated"
+	cr.AssumeRolePolicyDocument = `{"Statement":[{"Action":"sts:AssumeRole","Effect":"Allow","Principal":{"RAM":"acs:ram::1000000000000002:root"},"Condition":{"StringEquals":{"sts:ExternalId":"ext-99"},"Bool":{"acs:SecureTransport":"true"}}}],"Version":"1"}`
+	if _, err := a.CreateRole(cr); err != nil {
+		t.Fatal(err)
+	}
+	cu := ram.CreateCreateUserRequest()
+	cu.UserName = "op"
+	if _, err := b.CreateUser(cu); err != nil {
+		t.Fatal(err)
+	}
+	at := ram.CreateAttachPolicyToUserRequest()
+	at.UserName, at.PolicyType, at.PolicyName = "op", "System", "AliyunSTSAssumeRoleAccess"
+	if _, err := b.AttachPolicyToUser(at); err != nil {
+		t.Fatal(err)
+	}
+	ck := ram.CreateCreateAccessKeyRequest()
+	ck.UserName = "op"
+	key, err := b.CreateAccessKey(ck)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	cfg := new(credsgo.Config).SetType("ram_role_arn").
+		SetAccessKeyId(key.AccessKey.AccessKeyId).SetAccessKeySecret(key.AccessKey.AccessKeySecret).
+		SetRoleArn("acs:ram::1000000000000001:role/delegated").SetRoleSessionName("tf-run").
+		SetExternalId("ext-99").SetSTSEndpoint(host)
+	cred, err := credsgo.NewCredential(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := cred.GetCredential()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(*got.AccessKeyId, "STS.") || *got.SecurityToken == "" {
+		t.Fatalf("credentials %+v", got)
+	}
+	s, err := sts.NewClientWithOptions("cn-hangzhou", sdk.NewConfig().WithScheme("HTTPS"),
+		credentials.NewStsTokenCredential(*got.AccessKeyId, *got.AccessKeySecret, *got.SecurityToken))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Domain = host
+	id, err := s.GetCallerIdentity(sts.CreateGetCallerIdentityRequest())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id.Arn != "acs:ram::1000000000000001:assumed-role/delegated/tf-run" {
+		t.Fatal(id.Arn)
 	}
 }
