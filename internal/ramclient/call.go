@@ -247,6 +247,10 @@ func (c *Client) invoke(ctx context.Context, svc, action string, params map[stri
 		if err == nil {
 			return nil
 		}
+		if ctx.Err() != nil && lastErr != nil {
+			// The deadline cut this retry short: the service's previous answer says more than "deadline exceeded".
+			return lastErr
+		}
 		lastErr = err
 		cls := ClassOf(err)
 		if cls != ClassThrottled && cls != ClassRetryable {
