@@ -48,13 +48,14 @@ func tagsAttribute(kind string) schema.MapAttribute {
 	return schema.MapAttribute{
 		ElementType: types.StringType,
 		Optional:    true,
-		MarkdownDescription: fmt.Sprintf("Tags of the %s (at most 20; keys 1–128 characters, values up to 128). "+
+		MarkdownDescription: fmt.Sprintf("Tags of the %s (at most 20; keys 1–128 characters, not starting with `aliyun`, `acs:`, `http://` or `https://`; values up to 128). "+
 			"Tags are read back from RAM only while this argument is set (or right after an import), so a plain "+
 			"refresh of an untagged %s costs a single API call; tags added outside Terraform to a %s whose "+
 			"configuration has no `tags` are not detected.", kind, kind, kind),
 		Validators: []validator.Map{
 			mapvalidator.SizeAtMost(20),
-			mapvalidator.KeysAre(stringvalidator.LengthBetween(1, 128)),
+			mapvalidator.KeysAre(stringvalidator.LengthBetween(1, 128), policy.StringValidator(
+				`must not start with "aliyun", "acs:", "http://" or "https://" (reserved by Alibaba Cloud)`, checkTagKey)),
 			mapvalidator.ValueStringsAre(stringvalidator.LengthAtMost(128)),
 		},
 	}
@@ -672,6 +673,17 @@ func setNameIdentity(ctx context.Context, id *tfsdk.ResourceIdentity, name strin
 		return // the CLI does not support resource identity
 	}
 	diags.Append(id.Set(ctx, nameIdentityModel{Name: types.StringValue(name)})...)
+}
+
+// checkTagKey rejects the prefixes RAM reserves for its own tags.
+func checkTagKey(k string) error {
+	lk := strings.ToLower(k)
+	for _, p := range []string{"aliyun", "acs:", "http://", "https://"} {
+		if strings.HasPrefix(lk, p) {
+			return fmt.Errorf("tag key %q starts with %q, which Alibaba Cloud reserves", k, p)
+		}
+	}
+	return nil
 }
 
 // optionalString maps RAM's empty string ("not set") to null.

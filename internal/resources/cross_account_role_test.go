@@ -2,8 +2,12 @@ package resources_test
 
 import (
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/ram"
@@ -17,6 +21,7 @@ import (
 
 	"github.com/aliram/terraform-provider-aliram/internal/acctest"
 	"github.com/aliram/terraform-provider-aliram/internal/policy"
+	"github.com/aliram/terraform-provider-aliram/internal/ramemu"
 )
 
 const roleAddr = "aliram_cross_account_role.test"
@@ -503,6 +508,7 @@ func TestAccCrossAccountRole_badInput(t *testing.T) {
 			step(trusted+`  valid_until = "next tuesday"`, `(?s)valid_until.*RFC\s+3339`),
 			step(trusted+`  external_id = "x"`, `(?s)external_id.*2\s+to\s+1224`),
 			step(trusted+`  description = ""`, `(?s)description.*1\s+and\s+1024`),
+			step(trusted+`  tags = { "acs:owner" = "b" }`, `(?s)tags.*reserves`),
 			step(`  assume_role_policy = "{\"Version\": \"1\", \"Statement\": ["`, `(?s)assume_role_policy.*JSON`),
 			step(`  assume_role_policy = jsonencode({Version = "1", Statement = [{Effect = "Allow", Action = "ecs:*", Resource = "*"}]})`,
 				`(?s)assume_role_policy`),
@@ -549,6 +555,66 @@ func TestAccCrossAccountRole_forceDetach(t *testing.T) {
 			{
 				Config: e.ProviderConfig(),
 				Check:  checkRoleGone(t, e, name),
+			},
+		},
+	})
+}
+
+// envFailingTags is a test environment whose emulator refuses TagResources while the returned flag is set.
+func envFailingTags(t *testing.T) (*acctest.Env, *atomic.Bool) {
+	t.Helper()
+	acctest.PreCheck(t)
+	if acctest.Real() {
+		t.Skip("fault injection needs the emulator")
+	}
+	accounts := ramemu.DefaultAccounts()
+	srv, err := ramemu.New(ramemu.Options{Accounts: accounts})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fail := &atomic.Bool{}
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if fail.Load() && r.URL.Query().Get("Action") == "TagResources" {
+			w.Header().Set("Content-Type", "application/json;charset=utf-8")
+			w.WriteHeader(http.StatusBadRequest)
+			_, _ = io.WriteString(w, `{"RequestId":"6A1C2F4E-0000-4000-8000-000000000001","HostId":"ram.aliyuncs.com",`+
+				`"Code":"InvalidParameter.Tag","Message":"Injected failure."}`)
+			return
+		}
+		srv.ServeHTTP(w, r)
+	}))
+	t.Cleanup(hs.Close)
+	return &acctest.Env{Emulator: srv, URL: hs.URL, A: accounts[0], B: accounts[1]}, fail
+}
+
+// TestAccCrossAccountRole_halfCreate: when tagging fails right after CreateRole, the role is already in the
+// state (tainted), so the next apply replaces it instead of failing on EntityAlreadyExists.Role.
+func TestAccCrossAccountRole_halfCreate(t *testing.T) {
+	e, fail := envFailingTags(t)
+	name := acctest.RandomName("kafka-ops")
+	config := roleConfig(e, name, fmt.Sprintf(`
+  trusted_account_ids = [%q]
+  tags = {
+    contract = "0042"
+  }
+`, e.B.ID))
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             e.CheckNothingLeft(t),
+		Steps: []resource.TestStep{
+			{
+				PreConfig:   func() { fail.Store(true) },
+				Config:      config,
+				ExpectError: wrapRe(`(?s)Tagging RAM role.*Injected failure.*tainted`),
+			},
+			{
+				PreConfig: func() { fail.Store(false) },
+				Config:    config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionDestroyBeforeCreate),
+				}},
+				Check: checkRoleTags(e, name, map[string]string{"contract": "0042"}),
 			},
 		},
 	})
