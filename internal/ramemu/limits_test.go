@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http/httptest"
+	"path/filepath"
 	"testing"
+	"time"
 )
 
 // call runs one signed request in-process and returns status and body.
@@ -61,4 +63,50 @@ func TestCountLimits(t *testing.T) {
 	// Version document length on CreatePolicyVersion too.
 	long := `{"Statement":[{"Action":"ecs:` + fmt.Sprintf("%06144d", 0) + `","Effect":"Allow","Resource":"*"}],"Version":"1"}`
 	wantCall(t, s, "CreatePolicyVersion", map[string]string{"PolicyName": "p1", "PolicyDocument": long}, 400, "InvalidParameter.PolicyDocument.Length")
+}
+
+func TestMoreValidationCodes(t *testing.T) {
+	s, err := New(Options{})
+	must(t, err)
+	wantCall(t, s, "CreateUser", map[string]string{"UserName": "v"}, 200, "")
+	wantCall(t, s, "UpdateUser", map[string]string{"UserName": "v", "NewMobilePhone": "phone"}, 400, "InvalidParameter.NewMobilePhone.Format")
+	wantCall(t, s, "UpdateUser", map[string]string{"UserName": "v", "NewDisplayName": string(make([]rune, 129))}, 400, "InvalidParameter.NewDisplayName.Length")
+	wantCall(t, s, "UpdateUser", map[string]string{"UserName": "v", "NewComments": fmt.Sprintf("%0129d", 0)}, 400, "InvalidParameter.NewComments.Length")
+	wantCall(t, s, "UpdateRole", map[string]string{"RoleName": "x", "NewAssumeRolePolicyDocument": "{"}, 400, "MalformedPolicyDocument")
+	wantCall(t, s, "UpdateRole", map[string]string{"RoleName": "x", "NewAssumeRolePolicyDocument": fmt.Sprintf("%02049d", 0)}, 400, "InvalidParameter.NewAssumeRolePolicyDocument.Length")
+	wantCall(t, s, "UpdatePolicyDescription", map[string]string{"PolicyName": "x", "NewDescription": fmt.Sprintf("%01025d", 0)}, 400, "InvalidParameter.NewDescription.Length")
+	wantCall(t, s, "CreateLoginProfile", map[string]string{"UserName": "v", "Password": "Good-Passw0rd", "MFABindRequired": "maybe"}, 400, "InvalidParameter.MFABindRequired")
+
+	// STS parameter checks (the caller is a RAM user of A allowed to assume).
+	wantCall(t, s, "AttachPolicyToUser", map[string]string{"UserName": "v", "PolicyType": "System", "PolicyName": "AliyunSTSAssumeRoleAccess"}, 200, "")
+	_, m := call(s, acctA, "CreateAccessKey", map[string]string{"UserName": "v"})
+	ak := m["AccessKey"].(map[string]any)
+	user := Account{ID: acctA.ID, AccessKeyID: ak["AccessKeyId"].(string), AccessKeySecret: ak["AccessKeySecret"].(string)}
+	sts := func(params map[string]string, status int, code string) {
+		t.Helper()
+		w := httptest.NewRecorder()
+		p := rawParams(user.AccessKeyID, "2015-04-01", "AssumeRole", time.Now(), fmt.Sprintf("sts-%d", benchNonce.Add(1)), params)
+		signParams("POST", user.AccessKeySecret, p)
+		req := httptest.NewRequest("POST", "/?"+encode(p), nil)
+		s.ServeHTTP(w, req)
+		var body map[string]any
+		_ = json.Unmarshal(w.Body.Bytes(), &body)
+		if w.Code != status || body["Code"] != code {
+			t.Fatalf("AssumeRole %v: want %d %s, got %d %v", params, status, code, w.Code, body)
+		}
+	}
+	arn := "acs:ram::1000000000000001:role/r"
+	big := `{"Statement":[{"Action":"ecs:` + fmt.Sprintf("%02100d", 0) + `","Effect":"Allow","Resource":"*"}],"Version":"1"}`
+	sts(map[string]string{"RoleArn": arn, "RoleSessionName": "ok-name", "Policy": big}, 400, "InvalidParameter.PolicySize")
+	sts(map[string]string{"RoleArn": arn, "RoleSessionName": "ok-name", "ExternalId": "bad id!"}, 400, "InvalidParameter.ExternalId")
+	sts(map[string]string{"RoleArn": arn, "RoleSessionName": "ok-name", "DurationSeconds": "abc"}, 400, "InvalidParameter.DurationSeconds")
+	sts(map[string]string{"RoleArn": arn}, 400, "MissingRoleSessionName")
+}
+
+func TestPersistFailureIsInternalError(t *testing.T) {
+	s, err := New(Options{StatePath: filepath.Join(t.TempDir(), "missing-dir", "state.json")})
+	must(t, err)
+	wantCall(t, s, "CreateUser", map[string]string{"UserName": "v"}, 500, "InternalError")
+	// Reads still work.
+	wantCall(t, s, "GetAccountAlias", nil, 200, "")
 }
