@@ -178,6 +178,7 @@ func TestAccCrossAccountRole_lifecycle(t *testing.T) {
   }
 `, e.B.ID, e.B.ID)
 	trust1, trust2 := mustTrust(t, spec1), mustTrust(t, spec2)
+	untagged := body2[:strings.Index(body2, "  tags = {")]
 
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
@@ -238,6 +239,14 @@ func TestAccCrossAccountRole_lifecycle(t *testing.T) {
 				ResourceName:    roleAddr,
 				ImportState:     true,
 				ImportStateKind: resource.ImportBlockWithResourceIdentity,
+			},
+			{
+				// Dropping tags from the configuration removes them from the role.
+				Config: roleConfig(e, name, untagged),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate),
+				}},
+				Check: checkRoleTags(e, name, map[string]string{}),
 			},
 			{
 				Config: roleConfig(e, renamed, body2),

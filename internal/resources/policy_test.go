@@ -105,6 +105,7 @@ func TestAccPolicy_lifecycle(t *testing.T) {
 	doc3 := rocketMQDoc(`["mq:PUB","mq:SUB"]`, "orders", "GID_orders", "refunds")
 	foreign := rocketMQDoc(`"mq:*"`, "*")
 	tags := `  tags = { contract = "0042" }`
+	tags2 := `  tags = { contract = "0042", partner = "enterprise-b" }`
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
@@ -134,7 +135,7 @@ func TestAccPolicy_lifecycle(t *testing.T) {
 				}},
 			},
 			{
-				Config: policyConfig(e, name, doc2, `  description = "publish and subscribe on orders"`+"\n"+tags),
+				Config: policyConfig(e, name, doc2, `  description = "publish and subscribe on orders"`+"\n"+tags2),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(policyAddr, plancheck.ResourceActionUpdate),
 					plancheck.ExpectUnknownValue(policyAddr, tfjsonpath.New("default_version")),
@@ -142,7 +143,10 @@ func TestAccPolicy_lifecycle(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(policyAddr, tfjsonpath.New("default_version"), knownvalue.StringExact("v3")),
 				},
-				Check: checkPolicyInRAM(t, e, name, doc2, "publish and subscribe on orders"),
+				Check: resource.ComposeTestCheckFunc(
+					checkPolicyInRAM(t, e, name, doc2, "publish and subscribe on orders"),
+					checkPolicyTags(e, name, map[string]string{"contract": "0042", "partner": "enterprise-b"}),
+				),
 			},
 			{
 				// Fill the policy up to the 5-version limit out of band; the next change must still apply.
@@ -150,7 +154,7 @@ func TestAccPolicy_lifecycle(t *testing.T) {
 					policyVersionOutOfBand(t, e, name, doc1, false)
 					policyVersionOutOfBand(t, e, name, doc1, false)
 				},
-				Config: policyConfig(e, name, doc3, `  description = "publish and subscribe on orders"`+"\n"+tags),
+				Config: policyConfig(e, name, doc3, `  description = "publish and subscribe on orders"`+"\n"+tags2),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(policyAddr, plancheck.ResourceActionUpdate),
 				}},
@@ -158,7 +162,7 @@ func TestAccPolicy_lifecycle(t *testing.T) {
 			},
 			{
 				PreConfig: func() { policyVersionOutOfBand(t, e, name, foreign, true) },
-				Config:    policyConfig(e, name, doc3, `  description = "publish and subscribe on orders"`+"\n"+tags),
+				Config:    policyConfig(e, name, doc3, `  description = "publish and subscribe on orders"`+"\n"+tags2),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(policyAddr, plancheck.ResourceActionUpdate),
 				}},
@@ -195,6 +199,26 @@ func checkPolicyGoneInA(t *testing.T, e *acctest.Env, name string) resource.Test
 			return err
 		}
 		return nil
+	}
+}
+
+// checkPolicyTags asserts the policy's tags in the emulator (skipped on real Alibaba Cloud).
+func checkPolicyTags(e *acctest.Env, name string, want map[string]string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if e.Emulator == nil {
+			return nil
+		}
+		for _, a := range e.Emulator.State().Accounts {
+			for _, p := range a.Policies {
+				if a.ID == e.A.ID && strings.EqualFold(p.Name, name) {
+					if fmt.Sprint(p.Tags) != fmt.Sprint(want) {
+						return fmt.Errorf("policy %s has tags %v, want %v", name, p.Tags, want)
+					}
+					return nil
+				}
+			}
+		}
+		return fmt.Errorf("policy %s not found in the emulator", name)
 	}
 }
 
