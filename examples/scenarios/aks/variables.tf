@@ -112,6 +112,7 @@ variable "employee_initial_passwords" {
   description = "Initial console password of each employee, by user name (8-32 characters; changed at the first logon). Write-only."
   type        = map(string)
   sensitive   = true
+  ephemeral   = true
 }
 
 variable "password_version" {

@@ -113,6 +113,7 @@ variable "employee_initial_password" {
   description = "Initial console password of the employee (8-32 characters); they must change it at the first logon. Write-only: never stored in the state."
   type        = string
   sensitive   = true
+  ephemeral   = true
 }
 
 variable "employee_password_version" {

@@ -133,6 +133,7 @@ variable "employee_initial_password" {
   description = "Initial console password of the employee (8-32 characters); changed at the first logon. Write-only."
   type        = string
   sensitive   = true
+  ephemeral   = true
 }
 
 variable "employee_password_version" {
