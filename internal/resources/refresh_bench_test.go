@@ -233,15 +233,16 @@ func benchmarkRefresh(b *testing.B, roles int, latency time.Duration) {
 	}
 }
 
-// refreshOnce is one refresh as Terraform performs it, over the provider's gRPC interface.
-func refreshOnce(b *testing.B, ctx context.Context, url string, acct ramemu.Account, roles []string) {
-	server, err := providerserver.NewProtocol6WithError(provider.New("bench")())()
+// configuredProvider starts a provider server and configures it for acct against the emulator at url, as
+// the CLI does at the start of every command.
+func configuredProvider(tb testing.TB, ctx context.Context, url string, acct ramemu.Account) (tfprotov6.ProviderServer, *tfprotov6.GetProviderSchemaResponse) {
+	server, err := providerserver.NewProtocol6WithError(provider.New("test")())()
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	schemas, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil || diagErr(schemas.Diagnostics) != nil {
-		b.Fatalf("GetProviderSchema: %v %v", err, diagErr(schemas.Diagnostics))
+		tb.Fatalf("GetProviderSchema: %v %v", err, diagErr(schemas.Diagnostics))
 	}
 	provType := schemas.Provider.ValueType().(tftypes.Object)
 	endpointsType := provType.AttributeTypes["endpoints"].(tftypes.List)
@@ -255,12 +256,18 @@ func refreshOnce(b *testing.B, ctx context.Context, url string, acct ramemu.Acco
 	})
 	cfg, err := tfprotov6.NewDynamicValue(provType, config)
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	conf, err := server.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{Config: &cfg})
 	if err != nil || diagErr(conf.Diagnostics) != nil {
-		b.Fatalf("ConfigureProvider: %v %v", err, diagErr(conf.Diagnostics))
+		tb.Fatalf("ConfigureProvider: %v %v", err, diagErr(conf.Diagnostics))
 	}
+	return server, schemas
+}
+
+// refreshOnce is one refresh as Terraform performs it, over the provider's gRPC interface.
+func refreshOnce(b *testing.B, ctx context.Context, url string, acct ramemu.Account, roles []string) {
+	server, schemas := configuredProvider(b, ctx, url, acct)
 
 	roleType := schemas.ResourceSchemas["aliram_cross_account_role"].ValueType().(tftypes.Object)
 	attType := schemas.ResourceSchemas["aliram_role_policy_attachment"].ValueType().(tftypes.Object)
@@ -337,11 +344,81 @@ func diagErr(diags []*tfprotov6.Diagnostic) error {
 
 // sdkClient is a raw RAM client of an account against the emulator at url (benchmarks have no *testing.T
 // for acctest.Env.RAM).
-func sdkClient(b *testing.B, url string, acct ramemu.Account) *ram.Client {
+func sdkClient(tb testing.TB, url string, acct ramemu.Account) *ram.Client {
 	c, err := ram.NewClientWithAccessKey("cn-hangzhou", acct.AccessKeyID, acct.AccessKeySecret)
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	c.Domain = strings.TrimPrefix(url, "http://")
 	return c
+}
+
+// deleteWhenGone calls the provider's delete (ApplyResourceChange with a null plan) for an object that no
+// longer exists: destroy must succeed, since the goal, the object gone, is reached.
+func deleteWhenGone(t *testing.T, typeName string, attrs map[string]string, setup func(*ram.Client)) {
+	t.Helper()
+	accounts := ramemu.DefaultAccounts()
+	emu, err := ramemu.New(ramemu.Options{Accounts: accounts})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(emu)
+	defer hs.Close()
+	if setup != nil {
+		setup(sdkClient(t, hs.URL, accounts[0]))
+	}
+	ctx := context.Background()
+	server, schemas := configuredProvider(t, ctx, hs.URL, accounts[0])
+	typ := schemas.ResourceSchemas[typeName].ValueType().(tftypes.Object)
+	set := map[string]tftypes.Value{}
+	for k, v := range attrs {
+		set[k] = tftypes.NewValue(tftypes.String, v)
+	}
+	if _, ok := typ.AttributeTypes["force_detach_policies"]; ok {
+		set["force_detach_policies"] = tftypes.NewValue(tftypes.Bool, true)
+	}
+	prior, err := tfprotov6.NewDynamicValue(typ, objectValue(typ, set))
+	if err != nil {
+		t.Fatal(err)
+	}
+	null, err := tfprotov6.NewDynamicValue(typ, tftypes.NewValue(typ, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := server.ApplyResourceChange(ctx, &tfprotov6.ApplyResourceChangeRequest{
+		TypeName: typeName, PriorState: &prior, PlannedState: &null, Config: &null,
+	})
+	if err != nil || diagErr(resp.Diagnostics) != nil {
+		t.Fatalf("deleting a %s that is already gone: %v %v", typeName, err, diagErr(resp.Diagnostics))
+	}
+	if n, detail := ramCalls(emu.Stats().Calls); n == 0 {
+		t.Fatalf("no RAM call was made (%s): the test did not exercise the delete", detail)
+	}
+}
+
+// TestDeleteWhenGone: each resource's destroy succeeds when the object is already gone (the role, the
+// attachment with or without its role, the policy).
+func TestDeleteWhenGone(t *testing.T) {
+	t.Run("role", func(t *testing.T) {
+		deleteWhenGone(t, "aliram_cross_account_role", map[string]string{"id": "gone", "name": "gone"}, nil)
+	})
+	t.Run("attachment of a gone role", func(t *testing.T) {
+		deleteWhenGone(t, "aliram_role_policy_attachment", map[string]string{
+			"id": "gone:System:AliyunKafkaFullAccess", "role_name": "gone", "policy_type": "System", "policy_name": "AliyunKafkaFullAccess"}, nil)
+	})
+	t.Run("attachment already detached", func(t *testing.T) {
+		deleteWhenGone(t, "aliram_role_policy_attachment", map[string]string{
+			"id": "ops:System:AliyunKafkaFullAccess", "role_name": "ops", "policy_type": "System", "policy_name": "AliyunKafkaFullAccess"},
+			func(c *ram.Client) {
+				req := ram.CreateCreateRoleRequest()
+				req.RoleName = "ops"
+				req.AssumeRolePolicyDocument = `{"Statement":[{"Action":"sts:AssumeRole","Effect":"Allow","Principal":{"RAM":["acs:ram::1000000000000002:root"]}}],"Version":"1"}`
+				if _, err := c.CreateRole(req); err != nil {
+					t.Fatal(err)
+				}
+			})
+	})
+	t.Run("policy", func(t *testing.T) {
+		deleteWhenGone(t, "aliram_policy", map[string]string{"id": "gone", "name": "gone"}, nil)
+	})
 }
