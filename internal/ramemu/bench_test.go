@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strconv"
 	"sync/atomic"
 	"testing"
@@ -88,8 +89,10 @@ func BenchmarkGetUser(b *testing.B) {
 
 // TestThroughputFloor keeps the benchmark claim honest in the normal test run (short, lenient floor).
 func TestThroughputFloor(t *testing.T) {
-	if testing.Short() || raceEnabled {
-		t.Skip("timing test")
+	// A throughput floor is a measurement, not a correctness check: on a shared, loaded CI machine it would fail
+	// for reasons that are not the emulator's. `make bench` runs it (ALIRAM_PERF=1) beside the benchmarks.
+	if os.Getenv("ALIRAM_PERF") != "1" || raceEnabled {
+		t.Skip("throughput floor runs under `make bench` (ALIRAM_PERF=1)")
 	}
 	s, _ := New(Options{})
 	serveOK(t, s, signedRequest(acctA, "CreateRole", map[string]string{"RoleName": "bench", "AssumeRolePolicyDocument": trustB}))
