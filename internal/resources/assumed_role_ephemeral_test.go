@@ -94,13 +94,13 @@ resource "echo" "test" {}
 			},
 			{
 				// Defaults: a generated session name and one hour.
-				Config: strings.Replace(strings.Replace(config, `session_name     = "echo-session"`, "", 1), `duration_seconds = 900`, "", 1),
+				// (echo only records data when created, hence a new echo resource.)
+				Config: strings.NewReplacer(`session_name     = "echo-session"`, "", `duration_seconds = 900`, "",
+					`resource "echo" "test"`, `resource "echo" "defaults"`).Replace(config),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("echo.test", data.AtMapKey("session_name"), knownvalue.StringRegexp(regexp.MustCompile(`^terraform-\d+$`))),
-					statecheck.ExpectKnownValue("echo.test", data.AtMapKey("duration_seconds"), knownvalue.Int64Exact(3600)),
+					statecheck.ExpectKnownValue("echo.defaults", data.AtMapKey("session_name"), knownvalue.StringRegexp(regexp.MustCompile(`^terraform-\d+$`))),
+					statecheck.ExpectKnownValue("echo.defaults", data.AtMapKey("duration_seconds"), knownvalue.Int64Exact(3600)),
 				},
-				// The session name changes on every open, so echo's data differs each plan.
-				ExpectNonEmptyPlan: true,
 			},
 		},
 	})
@@ -118,36 +118,34 @@ func TestAccAssumedRoleEphemeral_delegationChain(t *testing.T) {
 	if e.URL != "" {
 		endpoints = fmt.Sprintf("  endpoints {\n    ram = %q\n    sts = %q\n  }\n", e.URL, e.URL)
 	}
-	user := e.ProviderConfig() + fmt.Sprintf(`
+	user := e.SeparateProviderConfig() + fmt.Sprintf(`
 resource "aliram_delegated_user" "test" {
-  provider            = aliram.b
+  provider            = aliramb
   name                = %q
   assumable_role_arns = [%q]
   programmatic_access = {}
 }
 `, name, arn)
 	chain := user + fmt.Sprintf(`
-provider "aliram" {
-  alias      = "user"
+provider "aliramuser" {
   access_key = aliram_delegated_user.test.programmatic_access.access_key_id
   secret_key = aliram_delegated_user.test.programmatic_access.access_key_secret
 %[1]s}
 
 ephemeral "aliram_assumed_role" "session" {
-  provider     = aliram.user
+  provider     = aliramuser
   role_arn     = %[2]q
   session_name = "seed-003"
 }
 
-provider "aliram" {
-  alias          = "assumed"
+provider "aliramassumed" {
   access_key     = ephemeral.aliram_assumed_role.session.access_key_id
   secret_key     = ephemeral.aliram_assumed_role.session.access_key_secret
   security_token = ephemeral.aliram_assumed_role.session.security_token
 %[1]s}
 
 data "aliram_caller_identity" "assumed" {
-  provider = aliram.assumed
+  provider = aliramassumed
 }
 
 output "assumed_arn" {
@@ -161,7 +159,7 @@ output "assumed_account_id" {
 
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: acctest.FactoriesWith("aliramb", "aliramuser", "aliramassumed"),
 		CheckDestroy:             checkNothingLeftAfter(t, e, role),
 		Steps: []resource.TestStep{
 			{Config: user},
@@ -173,8 +171,6 @@ output "assumed_account_id" {
 					statecheck.ExpectKnownOutputValue("assumed_account_id", knownvalue.StringExact(e.A.ID)),
 				},
 			},
-			// Destroy with the user alone: the chain's provider blocks would need the key being deleted.
-			{Config: user},
 		},
 	})
 }

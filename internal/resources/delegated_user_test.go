@@ -195,9 +195,9 @@ func TestAccDelegatedUser_programmaticAccess(t *testing.T) {
 	sameKey := statecheck.CompareValue(compare.ValuesSame())
 
 	config := func(user, arns string) string {
-		return e.ProviderConfig() + fmt.Sprintf(`
+		return e.SeparateProviderConfig() + fmt.Sprintf(`
 resource "aliram_delegated_user" "test" {
-  provider            = aliram.b
+  provider            = aliramb
   name                = %q
   display_name        = "Kafka operator bot"
   comments            = "acceptance test"
@@ -209,7 +209,7 @@ resource "aliram_delegated_user" "test" {
 
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: acctest.FactoriesWith("aliramb"),
 		CheckDestroy:             checkNothingLeftAfter(t, e, role1, role2),
 		Steps: []resource.TestStep{
 			{
@@ -345,9 +345,9 @@ func TestAccDelegatedUser_consoleLogin(t *testing.T) {
     mfa_bind_required = %t
   }`, password, mfa)
 		}
-		return e.ProviderConfig() + fmt.Sprintf(`
+		return e.SeparateProviderConfig() + fmt.Sprintf(`
 resource "aliram_delegated_user" "test" {
-  provider     = aliram.b
+  provider     = aliramb
   name         = %q
   email        = "alice@example.com"
   mobile_phone = "86-18600000000"
@@ -358,7 +358,7 @@ resource "aliram_delegated_user" "test" {
 
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: acctest.FactoriesWith("aliramb"),
 		CheckDestroy:             e.CheckNothingLeft(t),
 		Steps: []resource.TestStep{
 			{
@@ -467,9 +467,9 @@ func TestAccDelegatedUser_writeOnlyPassword(t *testing.T) {
 	e := acctest.New(t)
 	name := acctest.RandomName("bob")
 	config := func(password string, version int) string {
-		return e.ProviderConfig() + fmt.Sprintf(`
+		return e.SeparateProviderConfig() + fmt.Sprintf(`
 resource "aliram_delegated_user" "test" {
-  provider = aliram.b
+  provider = aliramb
   name     = %q
   console_login = {
     password_wo             = %q
@@ -481,7 +481,7 @@ resource "aliram_delegated_user" "test" {
 	}
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: acctest.FactoriesWith("aliramb"),
 		CheckDestroy:             e.CheckNothingLeft(t),
 		Steps: []resource.TestStep{
 			{
@@ -544,9 +544,9 @@ func TestAccDelegatedUser_drift(t *testing.T) {
 	arn := roleInA(t, e, role)
 	name := acctest.RandomName("drift")
 	policyName := "AssumeRole-" + name
-	config := e.ProviderConfig() + fmt.Sprintf(`
+	config := e.SeparateProviderConfig() + fmt.Sprintf(`
 resource "aliram_delegated_user" "test" {
-  provider            = aliram.b
+  provider            = aliramb
   name                = %q
   assumable_role_arns = [%q]
   console_login = {
@@ -576,7 +576,7 @@ resource "aliram_delegated_user" "test" {
 
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: acctest.FactoriesWith("aliramb"),
 		CheckDestroy:             checkNothingLeftAfter(t, e, role),
 		Steps: []resource.TestStep{
 			{
@@ -721,9 +721,9 @@ func TestAccDelegatedUser_pgpKey(t *testing.T) {
 	name := acctest.RandomName("pgp")
 	entity, armored := newPGPKey(t)
 	config := func(key string) string {
-		return e.ProviderConfig() + fmt.Sprintf(`
+		return e.SeparateProviderConfig() + fmt.Sprintf(`
 resource "aliram_delegated_user" "test" {
-  provider            = aliram.b
+  provider            = aliramb
   name                = %q
   assumable_role_arns = [%q]
   programmatic_access = {
@@ -766,7 +766,7 @@ EOT
 
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: acctest.FactoriesWith("aliramb"),
 		CheckDestroy:             checkNothingLeftAfter(t, e, role),
 		Steps: []resource.TestStep{
 			{
@@ -844,9 +844,9 @@ func newPGPKey(t *testing.T) (*openpgp.Entity, string) {
 func TestAccDelegatedUser_badInput(t *testing.T) {
 	e := acctest.New(t)
 	config := func(body string) string {
-		return e.ProviderConfig() + fmt.Sprintf(`
+		return e.SeparateProviderConfig() + fmt.Sprintf(`
 resource "aliram_delegated_user" "test" {
-  provider = aliram.b
+  provider = aliramb
   %s
 }
 `, body)
@@ -857,7 +857,7 @@ resource "aliram_delegated_user" "test" {
 	e.ResetCalls()
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: acctest.FactoriesWith("aliramb"),
 		Steps: []resource.TestStep{
 			step(`name = "bad name!"`, `(?s)name.*user name`),
 			step(`name = ""`, `(?s)name.*1 to 64`),
@@ -906,13 +906,13 @@ func TestAccDelegatedUser_bothAccessModes(t *testing.T) {
 	name := acctest.RandomName("both")
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: acctest.FactoriesWith("aliramb"),
 		CheckDestroy:             e.CheckNothingLeft(t),
 		Steps: []resource.TestStep{
 			{
-				Config: e.ProviderConfig() + fmt.Sprintf(`
+				Config: e.SeparateProviderConfig() + fmt.Sprintf(`
 resource "aliram_delegated_user" "test" {
-  provider            = aliram.b
+  provider            = aliramb
   name                = %q
   console_login       = { password = "Both-Modes-Passw0rd" }
   programmatic_access = {}
@@ -925,9 +925,9 @@ resource "aliram_delegated_user" "test" {
 			},
 			{
 				// Removing the AccessKey deletes it (and only it).
-				Config: e.ProviderConfig() + fmt.Sprintf(`
+				Config: e.SeparateProviderConfig() + fmt.Sprintf(`
 resource "aliram_delegated_user" "test" {
-  provider      = aliram.b
+  provider      = aliramb
   name          = %q
   console_login = { password = "Both-Modes-Passw0rd" }
 }
@@ -939,6 +939,185 @@ resource "aliram_delegated_user" "test" {
 					func(*terraform.State) error { return checkKeys(t, e, name) },
 					checkLoginProfile(t, e, name, true, true, false),
 				),
+			},
+		},
+	})
+}
+
+// TestAccDelegatedUser_twoAccountDelegation applies the whole delegation in one configuration: A's role (with
+// what it may do) and B's users allowed to assume it. Users come and go one at a time; the role set changes in
+// place; destroy leaves nothing in either account.
+func TestAccDelegatedUser_twoAccountDelegation(t *testing.T) {
+	e := acctest.New(t)
+	roleName, role2Name := acctest.RandomName("kafka-ops"), acctest.RandomName("mq-ops")
+	arn, arn2 := acctest.RoleARN(e.A.ID, roleName), acctest.RoleARN(e.A.ID, role2Name)
+	u1, u2, u3 := acctest.RandomName("u1"), acctest.RandomName("u2"), acctest.RandomName("u3")
+	outsider := acctest.RandomName("outsider")
+	outsiderKey := userInB(t, e, outsider, false)
+	// One block per user (the test harness's state shim does not support for_each keys).
+	label := map[string]string{u1: "u1", u2: "u2", u3: "u3"}
+	addr := func(u string) string { return "aliram_delegated_user." + label[u] }
+
+	config := func(roles string, users ...string) string {
+		return e.SeparateProviderConfig() + fmt.Sprintf(`
+resource "aliram_cross_account_role" "kafka" {
+  name                  = %q
+  trusted_account_ids   = [%q]
+  force_detach_policies = true
+}
+
+resource "aliram_cross_account_role" "mq" {
+  name                  = %q
+  trusted_account_ids   = [%q]
+  force_detach_policies = true
+}
+
+resource "aliram_role_policy_attachment" "kafka" {
+  role_name   = aliram_cross_account_role.kafka.name
+  policy_type = "System"
+  policy_name = "AliyunKafkaFullAccess"
+}
+
+`, roleName, e.B.ID, role2Name, e.B.ID) + usersHCL(roles, users, label)
+	}
+	oneRole := "[aliram_cross_account_role.kafka.arn]"
+	twoRoles := "[aliram_cross_account_role.kafka.arn, aliram_cross_account_role.mq.arn]"
+	canAssume := func(users []string, can, cannot []string) resource.TestCheckFunc {
+		var fs []resource.TestCheckFunc
+		for _, u := range users {
+			fs = append(fs, checkCanAssume(t, e, addr(u), can, cannot))
+		}
+		return resource.ComposeTestCheckFunc(fs...)
+	}
+	outsiderRefused := func(*terraform.State) error {
+		_, err := e.AssumeRole(t, outsiderKey, arn, "")
+		if err == nil || !strings.Contains(err.Error(), "NoPermission") {
+			return fmt.Errorf("a B user outside the delegation should get NoPermission, got %v", err)
+		}
+		return nil
+	}
+	var u2Key acctest.Key
+	rememberU2 := func(s *terraform.State) error {
+		var err error
+		u2Key, err = userKey(s, addr(u2))
+		return err
+	}
+	u2Revoked := func(*terraform.State) error {
+		if _, err := e.AssumeRole(t, u2Key, arn, ""); err == nil {
+			return fmt.Errorf("the removed user's AccessKey can still assume the role")
+		}
+		return nil
+	}
+
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.FactoriesWith("aliramb"),
+		CheckDestroy: func(s *terraform.State) error {
+			deleteUserOutOfBand(t, e, outsider)
+			return e.CheckNothingLeft(t)(s)
+		},
+		Steps: []resource.TestStep{
+			{
+				Config: config(oneRole, u1, u2),
+				Check: resource.ComposeTestCheckFunc(
+					canAssume([]string{u1, u2}, []string{arn}, []string{arn2}),
+					outsiderRefused,
+					rememberU2,
+				),
+			},
+			{
+				Config: config(oneRole, u1, u2),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
+			},
+			{
+				// Adding a user creates only that user.
+				Config: config(oneRole, u1, u2, u3),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr(u3), plancheck.ResourceActionCreate),
+					plancheck.ExpectResourceAction(addr(u1), plancheck.ResourceActionNoop),
+					plancheck.ExpectResourceAction(addr(u2), plancheck.ResourceActionNoop),
+					plancheck.ExpectResourceAction("aliram_cross_account_role.kafka", plancheck.ResourceActionNoop),
+				}},
+				Check: canAssume([]string{u3}, []string{arn}, nil),
+			},
+			{
+				// Removing one destroys only that user, and its key no longer gets in.
+				Config: config(oneRole, u1, u3),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr(u2), plancheck.ResourceActionDestroy),
+					plancheck.ExpectResourceAction(addr(u1), plancheck.ResourceActionNoop),
+					plancheck.ExpectResourceAction(addr(u3), plancheck.ResourceActionNoop),
+				}},
+				Check: resource.ComposeTestCheckFunc(u2Revoked, canAssume([]string{u1, u3}, []string{arn}, nil)),
+			},
+			{
+				// A second role: each user's managed policy gets a new version, in place.
+				Config: config(twoRoles, u1, u3),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(addr(u1), plancheck.ResourceActionUpdate),
+					plancheck.ExpectResourceAction(addr(u3), plancheck.ResourceActionUpdate),
+				}},
+				Check: resource.ComposeTestCheckFunc(
+					checkPolicyVersion(t, e, "AssumeRole-"+u1, "v2", roleName, role2Name),
+					canAssume([]string{u1, u3}, []string{arn, arn2}, nil),
+				),
+			},
+		},
+	})
+}
+
+func usersHCL(roles string, users []string, label map[string]string) string {
+	var b strings.Builder
+	for _, u := range users {
+		fmt.Fprintf(&b, `
+resource "aliram_delegated_user" %q {
+  provider            = aliramb
+  name                = %q
+  assumable_role_arns = %s
+  programmatic_access = {}
+}
+`, label[u], u, roles)
+	}
+	return b.String()
+}
+
+// TestAccDelegatedUser_failedCreate: when creation fails half-way (RAM rejects the password after the user
+// exists), the user is kept in state as tainted, and the next apply replaces it cleanly.
+func TestAccDelegatedUser_failedCreate(t *testing.T) {
+	e := acctest.New(t)
+	name := acctest.RandomName("half")
+	config := func(password string) string {
+		return e.SeparateProviderConfig() + fmt.Sprintf(`
+resource "aliram_delegated_user" "test" {
+  provider      = aliramb
+  name          = %q
+  console_login = { password = %q }
+}
+`, name, password)
+	}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.FactoriesWith("aliramb"),
+		CheckDestroy:             e.CheckNothingLeft(t),
+		Steps: []resource.TestStep{
+			{
+				// Long enough for plan-time validation, but RAM's password policy refuses the spaces.
+				Config:      config("not accepted by ram"),
+				ExpectError: regexp.MustCompile(`(?s)Password.TooWeak.*password policy`),
+			},
+			{
+				PreConfig: func() {
+					if _, err := userPolicies(t, e, name); err != nil {
+						t.Errorf("the half-created user should exist until the next apply: %v", err)
+					}
+				},
+				Config: config("Accepted-Passw0rd"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionReplace),
+				}},
+				Check: checkLoginProfile(t, e, name, true, true, false),
 			},
 		},
 	})
