@@ -169,8 +169,9 @@ func (r *delegatedUserResource) Schema(_ context.Context, _ resource.SchemaReque
 			"assume_role_policy_name": schema.StringAttribute{
 				Computed: true,
 				MarkdownDescription: "The policy that lets this user call `sts:AssumeRole`: `AssumeRole-<name>` (the managed " +
-					"custom policy) when `assumable_role_arns` is set, else `AliyunSTSAssumeRoleAccess`. Null when that " +
-					"policy was detached outside Terraform (the next apply attaches it again).",
+					"custom policy; `.` and `_` in the name become `-` and a short hash of the name is appended) when " +
+					"`assumable_role_arns` is set, else `AliyunSTSAssumeRoleAccess`. Null when that policy was detached " +
+					"or changed outside Terraform (the next apply attaches or rewrites it).",
 			},
 			"assume_role_policy_type": schema.StringAttribute{
 				Computed:            true,

@@ -1122,3 +1122,47 @@ resource "aliram_delegated_user" "test" {
 		},
 	})
 }
+
+// TestAccDelegatedUser_refreshCost: a refresh reads the user, its policies and (only because programmatic
+// access is managed) its keys; the managed policy's document only when its default version changed, the
+// login profile only when console login is managed, and never the account alias.
+func TestAccDelegatedUser_refreshCost(t *testing.T) {
+	e := acctest.New(t)
+	if e.Emulator == nil {
+		t.Skip("call counts come from the emulator")
+	}
+	role := acctest.RandomName("role")
+	arn := roleInA(t, e, role)
+	name := acctest.RandomName("cheap")
+	config := e.SeparateProviderConfig() + fmt.Sprintf(`
+resource "aliram_delegated_user" "test" {
+  provider            = aliramb
+  name                = %q
+  assumable_role_arns = [%q]
+  programmatic_access = {}
+}
+`, name, arn)
+	cost := func(*terraform.State) error {
+		calls := e.Calls()
+		n := calls["Ram.GetUser"]
+		if n < 1 || n > 2 {
+			return fmt.Errorf("GetUser called %d times for the refresh: %v", n, calls)
+		}
+		want := map[string]int64{"Ram.GetUser": n, "Ram.ListPoliciesForUser": n, "Ram.ListAccessKeys": n}
+		for action, c := range calls {
+			if c != want[action] {
+				return fmt.Errorf("refresh called %s %d times, want %d (all calls: %v)", action, c, want[action], calls)
+			}
+		}
+		return nil
+	}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.FactoriesWith("aliramb"),
+		CheckDestroy:             checkNothingLeftAfter(t, e, role),
+		Steps: []resource.TestStep{
+			{Config: config},
+			{PreConfig: e.ResetCalls, RefreshState: true, Check: cost},
+		},
+	})
+}
