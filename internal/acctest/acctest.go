@@ -28,9 +28,11 @@ import (
 	"github.com/aliram/terraform-provider-aliram/internal/ramemu"
 )
 
-// ProtoV6ProviderFactories serves the provider in-process to the CLI under test.
+// ProtoV6ProviderFactories serves the provider in-process to the CLI under test, twice: "aliram" for account A
+// and "aliramb" for account B (see servers.go for why each account needs its own server in tests).
 var ProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"aliram": providerserver.NewProtocol6WithError(provider.New("test")()),
+	"aliram":  providerserver.NewProtocol6WithError(provider.New("test")()),
+	"aliramb": providerserver.NewProtocol6WithError(provider.New("test")()),
 }
 
 // Real reports whether the tests target real Alibaba Cloud instead of the emulator.
@@ -95,9 +97,10 @@ func (e *Env) callerAccount(t *testing.T, acct ramemu.Account) string {
 	return resp.AccountId
 }
 
-// ProviderConfig returns the default provider block (account A) and an aliased one, aliram.b (account B).
+// ProviderConfig returns the provider block of account A ("aliram", the default for aliram_* types) and of
+// account B ("aliramb": resources in B say `provider = aliramb`).
 func (e *Env) ProviderConfig() string {
-	return e.ProviderBlock("", e.A) + e.ProviderBlock("b", e.B)
+	return e.ProviderBlock("", e.A) + e.NamedProviderBlock("aliramb", Key{ID: e.B.AccessKeyID, Secret: e.B.AccessKeySecret}, "")
 }
 
 // ProviderBlock renders one provider block for an account; alias "" means the default provider.

@@ -11,10 +11,11 @@ import (
 
 // The test harness serves each factory once and the CLI sends every provider block of that provider (all
 // aliases) to the same in-process server, where the last ConfigureProvider wins: with aliram and aliram.b in
-// one configuration, resources of one block can run with the other block's credentials. A configuration that
+// one configuration, resources of one block can run with the other block's credentials. (Outside tests the
+// CLI starts one plugin process per provider block, so real use is not affected.) A test configuration that
 // uses several provider blocks at once therefore gives each block its own provider name, served by its own
-// server: the default block stays "aliram" and the others are named e.g. "aliramb", and resources pick them
-// with `provider = aliramb` (the resource types keep their aliram_ prefix).
+// server: the default block stays "aliram", account B is "aliramb" (see ProviderConfig), others are added
+// with FactoriesWith, and resources pick them with `provider = <name>` (types keep their aliram_ prefix).
 
 // FactoriesWith returns the aliram factory plus one separate server of the same provider per extra name.
 func FactoriesWith(names ...string) map[string]func() (tfprotov6.ProviderServer, error) {
@@ -33,9 +34,5 @@ func (e *Env) NamedProviderBlock(name string, key Key, extra string) string {
 	return strings.Replace(e.ProviderBlockWith("", key, extra), `provider "aliram" {`, `provider "`+name+`" {`, 1)
 }
 
-// SeparateProviderConfig is ProviderConfig with account B's block served separately: the default provider
-// "aliram" is account A, provider "aliramb" is account B. Use it with FactoriesWith("aliramb").
-func (e *Env) SeparateProviderConfig() string {
-	return e.ProviderBlock("", e.A) +
-		e.NamedProviderBlock("aliramb", Key{ID: e.B.AccessKeyID, Secret: e.B.AccessKeySecret}, "")
-}
+// SeparateProviderConfig is ProviderConfig; kept for the tests that name it.
+func (e *Env) SeparateProviderConfig() string { return e.ProviderConfig() }

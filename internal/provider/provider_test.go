@@ -56,7 +56,7 @@ func TestAccProvider_twoAccounts(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config: env.ProviderConfig() + `
 data "aliram_caller_identity" "a" {}
-data "aliram_caller_identity" "b" { provider = aliram.b }
+data "aliram_caller_identity" "b" { provider = aliramb }
 `,
 			ConfigStateChecks: append(
 				callerIdentityChecks("data.aliram_caller_identity.a", env.A.ID, "acs:ram::"+env.A.ID+":root", "Account"),
@@ -247,8 +247,7 @@ provider "aliram" {
     sts = %q
   }
 }
-provider "aliram" {
-  alias      = "assumed"
+provider "aliramb" {
   access_key = %q
   secret_key = %q
   assume_role {
@@ -261,7 +260,7 @@ provider "aliram" {
   }
 }
 data "aliram_caller_identity" "root" {}
-data "aliram_caller_identity" "assumed" { provider = aliram.assumed }
+data "aliram_caller_identity" "assumed" { provider = aliramb }
 `, env.A.AccessKeyID, env.A.AccessKeySecret, hs.URL, hs.URL, user.ID, user.Secret, roleARN, hs.URL, hs.URL),
 			ConfigStateChecks: append(
 				callerIdentityChecks("data.aliram_caller_identity.root", env.A.ID, "acs:ram::"+env.A.ID+":root", "Account"),
@@ -343,9 +342,7 @@ provider "aliram" {
     sts = %[1]q
   }
 }
-provider "aliram" {
-  alias                   = "session"
-  access_key              = null
+provider "aliramb" {
   profile                 = "s"
   shared_credentials_file = %[2]q
   endpoints {
@@ -354,7 +351,7 @@ provider "aliram" {
   }
 }
 data "aliram_caller_identity" "a" {}
-data "aliram_caller_identity" "s" { provider = aliram.session }
+data "aliram_caller_identity" "s" { provider = aliramb }
 `, env.URL, profile),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue("data.aliram_caller_identity.s", tfjsonpath.New("identity_type"), knownvalue.StringExact("AssumedRoleUser")),
