@@ -26,9 +26,13 @@ import (
 
 const roleAddr = "aliram_cross_account_role.test"
 
+// providerA is the provider block of account A only: everything these resources manage lives in A, and an
+// unused aliased block for B would share the in-process provider server (see acctest.FactoriesWith).
+func providerA(e *acctest.Env) string { return e.ProviderBlock("", e.A) }
+
 // roleConfig renders the provider blocks and one aliram_cross_account_role "test" with the given arguments.
 func roleConfig(e *acctest.Env, name, body string) string {
-	return e.ProviderConfig() + fmt.Sprintf(`
+	return providerA(e) + fmt.Sprintf(`
 resource "aliram_cross_account_role" "test" {
   name = %q
 %s
@@ -414,7 +418,7 @@ func TestAccCrossAccountRole_trustIsReal(t *testing.T) {
 	n := func(s string) string { return acctest.RandomName(s) }
 	good, expired, other, mfa, office, narrow, local := n("good"), n("expired"), n("other"), n("mfa"), n("office"), n("narrow"), n("local")
 	config := func(goodUntil string) string {
-		return e.ProviderConfig() + fmt.Sprintf(`
+		return providerA(e) + fmt.Sprintf(`
 resource "aliram_cross_account_role" "good" {
   name                = %[1]q
   trusted_account_ids = [%[8]q]
@@ -549,7 +553,7 @@ func TestAccCrossAccountRole_forceDetach(t *testing.T) {
 				},
 			},
 			{
-				Config:      e.ProviderConfig(),
+				Config:      providerA(e),
 				ExpectError: wrapRe(`(?s)AliyunKafkaFullAccess \(System\).*force_detach_policies\s+=\s+true`),
 			},
 			{
@@ -562,7 +566,7 @@ func TestAccCrossAccountRole_forceDetach(t *testing.T) {
 				Check: checkCalls(e, map[string]int64{"Ram.UpdateRole": 0}),
 			},
 			{
-				Config: e.ProviderConfig(),
+				Config: providerA(e),
 				Check:  checkRoleGone(t, e, name),
 			},
 		},

@@ -32,7 +32,7 @@ func rocketMQDoc(actions string, topics ...string) string {
 }
 
 func policyConfig(e *acctest.Env, name, doc, extra string) string {
-	return e.ProviderConfig() + fmt.Sprintf(`
+	return providerA(e) + fmt.Sprintf(`
 resource "aliram_policy" "test" {
   name     = %q
   document = %q

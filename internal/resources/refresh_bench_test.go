@@ -66,7 +66,7 @@ func deleteBenchPolicies(c *ram.Client) error {
 // the harness's state shim does not support for_each).
 func benchConfig(e *acctest.Env, prefix string, roles int) string {
 	var b strings.Builder
-	b.WriteString(e.ProviderConfig())
+	b.WriteString(providerA(e))
 	for r := 0; r < roles; r++ {
 		fmt.Fprintf(&b, `
 resource "aliram_cross_account_role" "r%d" {

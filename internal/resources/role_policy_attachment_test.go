@@ -54,7 +54,7 @@ func checkRolePolicies(t *testing.T, e *acctest.Env, role string, want ...string
 
 // attachmentConfig: a role trusted by B, a custom RocketMQ policy, and two attachments (system and custom).
 func attachmentConfig(e *acctest.Env, role, policyName, systemPolicy string) string {
-	return e.ProviderConfig() + fmt.Sprintf(`
+	return providerA(e) + fmt.Sprintf(`
 resource "aliram_cross_account_role" "test" {
   name                = %q
   trusted_account_ids = [%q]
@@ -213,7 +213,7 @@ func TestAccRolePolicyAttachment_badInput(t *testing.T) {
 	e := acctest.New(t)
 	step := func(role, policyName, policyType, want string) resource.TestStep {
 		return resource.TestStep{
-			Config: e.ProviderConfig() + fmt.Sprintf(`
+			Config: providerA(e) + fmt.Sprintf(`
 resource "aliram_role_policy_attachment" "test" {
   role_name   = %q
   policy_name = %q
