@@ -149,7 +149,7 @@ func (c *Client) DeleteRole(ctx context.Context, name string) error {
 			req.RoleName = name
 			return rc.DeleteRole(req)
 		})
-	}, c.lagCheck(ctx, roleKey(name), func(ctx context.Context, err error) ([]string, error) {
+	}, c.lagCheck(ctx, roleKey(name), func(ctx context.Context, _ error) ([]string, error) {
 		c.cache.invalidate(rolePoliciesKey(name))
 		ps, err := c.ListPoliciesForRole(ctx, name)
 		if err != nil {

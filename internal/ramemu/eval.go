@@ -96,10 +96,12 @@ func parsePolicy(doc string, kind docKind) (*pdoc, error) {
 	for i, raw := range stmtsRaw {
 		m, ok := raw.(map[string]any)
 		if !ok {
+			//lint:ignore ST1005 the message names the JSON element as the user wrote it
 			return nil, fmt.Errorf("Statement[%d] must be an object", i)
 		}
 		st, err := parseStatement(m, kind)
 		if err != nil {
+			//lint:ignore ST1005 the message names the JSON element as the user wrote it
 			return nil, fmt.Errorf("Statement[%d]: %v", i, err)
 		}
 		d.stmts = append(d.stmts, st)

@@ -15,8 +15,6 @@ import (
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/sts"
 )
 
-var nonceSeq int64
-
 // rawParams returns signed common params for a hand-crafted request.
 func rawParams(ak, version, action string, ts time.Time, nonce string, extra map[string]string) map[string]string {
 	p := map[string]string{

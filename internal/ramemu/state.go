@@ -4,7 +4,6 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"math/big"
-	"net/http"
 	"regexp"
 	"sort"
 	"strconv"
@@ -352,10 +351,6 @@ func (s *Server) newSTSKeyID() string {
 			return id
 		}
 	}
-}
-
-func errInternal() *apiError {
-	return errf(http.StatusInternalServerError, "InternalError", "An internal error occurred.")
 }
 
 // recentlyDetached reports whether principal ("Role:<id>") had a policy (pk, or any if pk == "") detached
