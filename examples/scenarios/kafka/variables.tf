@@ -76,7 +76,7 @@ variable "contract_end" {
 }
 
 variable "external_id" {
-  description = "Optional external ID that B's callers must pass to AssumeRole. A shares it with B out of band."
+  description = "Optional external ID that B's callers must pass to AssumeRole; A shares it with B out of band. The console's Switch Role page cannot send one, so when it is set only applications (STS API) can assume the role."
   type        = string
   default     = null
   sensitive   = true
