@@ -1,5 +1,6 @@
-# Seed 000: enterprise A lets enterprise B maintain, monitor and manage its Message Queue for Apache Kafka
-# instances. One apply sets up both sides; `destroy` is the end of the contract.
+# Enterprise A lets enterprise B maintain, monitor and manage its Message Queue for Apache Kafka instances,
+# as in Alibaba Cloud's cross-account RAM role tutorial for Kafka. One apply sets up both sides; `destroy` is
+# the end of the contract.
 
 # Step 1 (enterprise A): a RAM role that enterprise B's account may assume, until the contract ends.
 resource "aliram_cross_account_role" "kafka" {
@@ -31,9 +32,9 @@ resource "aliram_role_policy_attachment" "kafka_full_access" {
   policy_name = "AliyunKafkaFullAccess"
 }
 
-# Steps 3 and 4 (enterprise B): RAM users allowed to assume exactly A's role. Instead of the broad
-# AliyunSTSAssumeRoleAccess of the seed, each user gets a managed policy allowing sts:AssumeRole on this
-# one role ARN. The seeds recommend one access mode per user: console for people, AccessKey for programs.
+# Steps 3 and 4 (enterprise B): RAM users allowed to assume exactly A's role. Instead of the tutorial's broad
+# AliyunSTSAssumeRoleAccess, each user gets a managed policy allowing sts:AssumeRole on this one role ARN.
+# Alibaba Cloud recommends one access mode per user: console for people, AccessKey for programs.
 
 # An employee: console password logon, then "Switch Role" to A's role.
 resource "aliram_delegated_user" "employee" {
