@@ -1,6 +1,7 @@
 package acctest
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -8,11 +9,15 @@ import (
 	"regexp"
 	"strconv"
 	"sync"
+
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 )
 
 var (
 	cliOnce sync.Once
 	cliErr  error
+	// cliHasIdentity: the CLI under test stores resource identities (Terraform and OpenTofu 1.12+).
+	cliHasIdentity = true
 )
 
 // setupCLI sets every variable terraform-plugin-testing relies on, explicitly, once per test binary:
@@ -48,9 +53,11 @@ func doSetupCLI() error {
 		if bin, err = filepath.Abs(bin); err != nil {
 			return err
 		}
-		if err := requireTerraform111(bin); err != nil {
+		minor, err := requireTerraform111(bin)
+		if err != nil {
 			return err
 		}
+		cliHasIdentity = minor >= 12
 	default:
 		return fmt.Errorf("ALIRAM_ACC_CLI must be tofu or terraform, not %q", os.Getenv("ALIRAM_ACC_CLI"))
 	}
@@ -101,22 +108,43 @@ func repoRoot() (string, error) {
 
 var terraformVersion = regexp.MustCompile(`Terraform v(\d+)\.(\d+)\.`)
 
-// requireTerraform111 refuses a Terraform CLI older than 1.11 (write-only attributes and ephemeral values).
-func requireTerraform111(bin string) error {
+// requireTerraform111 refuses a Terraform CLI older than 1.11 (write-only attributes and ephemeral values)
+// and returns its minor version.
+func requireTerraform111(bin string) (int, error) {
 	cmd := exec.Command(bin, "version")
 	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE=/dev/null", "CHECKPOINT_DISABLE=1")
 	out, err := cmd.Output()
 	if err != nil {
-		return fmt.Errorf("%s version: %v", bin, err)
+		return 0, fmt.Errorf("%s version: %v", bin, err)
 	}
 	m := terraformVersion.FindSubmatch(out)
 	if m == nil {
-		return fmt.Errorf("cannot read the version of %s", bin)
+		return 0, fmt.Errorf("cannot read the version of %s", bin)
 	}
 	major, _ := strconv.Atoi(string(m[1]))
 	minor, _ := strconv.Atoi(string(m[2]))
-	if major < 1 || (major == 1 && minor < 11) {
-		return fmt.Errorf("%s is Terraform %s.%s; the suite needs 1.11 or later", bin, m[1], m[2])
+	if major != 1 || minor < 11 {
+		return 0, fmt.Errorf("%s is Terraform %s.%s; the suite needs 1.11 or later", bin, m[1], m[2])
 	}
-	return nil
+	return minor, nil
+}
+
+// WithoutIdentity is a TestStep.SkipFunc for steps that need resource identities (import by identity):
+// Terraform 1.11 has none. Under OpenTofu 1.12 (what CI runs) such steps always run.
+func WithoutIdentity() (bool, error) {
+	if err := setupCLI(); err != nil {
+		return false, err
+	}
+	return !cliHasIdentity, nil
+}
+
+// IfIdentity wraps an identity state check so it runs only where the CLI stores identities.
+func IfIdentity(check statecheck.StateCheck) statecheck.StateCheck { return identityCheck{check} }
+
+type identityCheck struct{ inner statecheck.StateCheck }
+
+func (c identityCheck) CheckState(ctx context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	if cliHasIdentity {
+		c.inner.CheckState(ctx, req, resp)
+	}
 }

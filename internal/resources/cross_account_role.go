@@ -471,6 +471,9 @@ func (r *crossAccountRoleResource) Read(ctx context.Context, req resource.ReadRe
 	role, err := r.client.GetRole(ctx, name)
 	if ramclient.IsNotFound(err) {
 		notFoundWarning(&resp.Diagnostics, fmt.Sprintf("RAM role %q", name))
+		// Keep the identity on removal: a CLI without identity support (Terraform 1.11) stored none, and the
+		// framework refuses a Read that ends with no identity, even one that drops the resource.
+		setNameIdentity(ctx, resp.Identity, name, &resp.Diagnostics)
 		resp.State.RemoveResource(ctx)
 		return
 	}

@@ -185,6 +185,7 @@ func (r *policyResource) Read(ctx context.Context, req resource.ReadRequest, res
 	p, err := r.client.GetPolicy(ctx, name, "Custom")
 	if ramclient.IsNotFound(err) {
 		notFoundWarning(&resp.Diagnostics, fmt.Sprintf("RAM policy %q", name))
+		setNameIdentity(ctx, resp.Identity, name, &resp.Diagnostics) // see crossAccountRoleResource.Read
 		resp.State.RemoveResource(ctx)
 		return
 	}

@@ -141,6 +141,7 @@ func (r *rolePolicyAttachmentResource) Read(ctx context.Context, req resource.Re
 	attached, err := r.client.ListPoliciesForRole(ctx, role)
 	if ramclient.IsNotFound(err) {
 		notFoundWarning(&resp.Diagnostics, what)
+		setAttachmentIdentity(ctx, resp.Identity, state, &resp.Diagnostics) // see crossAccountRoleResource.Read
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -158,6 +159,7 @@ func (r *rolePolicyAttachmentResource) Read(ctx context.Context, req resource.Re
 		}
 	}
 	notFoundWarning(&resp.Diagnostics, what)
+	setAttachmentIdentity(ctx, resp.Identity, state, &resp.Diagnostics)
 	resp.State.RemoveResource(ctx)
 }
 
