@@ -22,7 +22,9 @@ TF
 "$root/bin/tofu" -chdir="$work" init -input=false -backend=false -plugin-dir=./plugins >/dev/null
 "$root/bin/tofu" -chdir="$work" providers schema -json > "$work/schema.json"
 
-"$root/bin/tfplugindocs" generate --provider-dir . --provider-name aliram --providers-schema "$work/schema.json" \
-  --rendered-website-dir docs >/dev/null
-"$root/bin/tfplugindocs" validate --provider-dir . --provider-name aliram --providers-schema "$work/schema.json" >/dev/null
+# tfplugindocs logs at debug level on stderr; show it only when a step fails.
+run() { "$@" >"$work/log" 2>&1 || { cat "$work/log" >&2; return 1; }; }
+run "$root/bin/tfplugindocs" generate --provider-dir . --provider-name aliram --providers-schema "$work/schema.json" \
+  --rendered-website-dir docs
+run "$root/bin/tfplugindocs" validate --provider-dir . --provider-name aliram --providers-schema "$work/schema.json"
 echo "docs/ regenerated"

@@ -27,7 +27,7 @@ var (
 )
 
 // NewAssumedRoleEphemeralResource exchanges the provider's credentials for a role's temporary STS
-// credentials: how B's automation uses a delegation (the seeds' STS method), never written to state.
+// credentials: how B's automation uses a delegation (the STS method of Alibaba Cloud's cross-account tutorials), never written to state.
 func NewAssumedRoleEphemeralResource() ephemeral.EphemeralResource { return &assumedRoleEphemeral{} }
 
 type assumedRoleEphemeral struct {

@@ -31,7 +31,7 @@ import (
 )
 
 const (
-	// stsAssumeRoleSystemPolicy is what the seeds attach to B's users; used when assumable_role_arns is empty.
+	// stsAssumeRoleSystemPolicy is what Alibaba Cloud's cross-account tutorials attach to B's users; used when assumable_role_arns is empty.
 	stsAssumeRoleSystemPolicy = "AliyunSTSAssumeRoleAccess"
 	policyTypeSystem          = "System"
 	policyTypeCustom          = "Custom"
@@ -128,7 +128,7 @@ func (r *delegatedUserResource) Schema(_ context.Context, _ resource.SchemaReque
 			"steps 3 and 4 of the cross-account delegation. The user gets either a least-privilege custom policy " +
 			"allowing `sts:AssumeRole` on exactly `assumable_role_arns`, managed by this resource, or (when that set is " +
 			"empty) the system policy `AliyunSTSAssumeRoleAccess`. Give it console access (`console_login`) for an " +
-			"employee or an AccessKey (`programmatic_access`) for an application; the seeds recommend one of the two.\n\n" +
+			"employee or an AccessKey (`programmatic_access`) for an application; Alibaba Cloud recommends one of the two per user.\n\n" +
 			"Destroying it revokes the user completely: every AccessKey (also ones created outside Terraform), the " +
 			"login profile, every attached policy, the managed policy with all its versions, then the user.",
 		Attributes: map[string]schema.Attribute{
@@ -160,7 +160,7 @@ func (r *delegatedUserResource) Schema(_ context.Context, _ resource.SchemaReque
 					"gets a custom policy in this account, managed by this resource, that allows `sts:AssumeRole` on " +
 					"exactly these roles; changing the set writes a new default version of that policy in place. " +
 					"When empty or unset, the system policy `AliyunSTSAssumeRoleAccess` (any role) is attached instead, " +
-					"as the seed documents do. At most 50 roles.",
+					"as Alibaba Cloud's cross-account tutorials do. At most 50 roles.",
 				Validators: []validator.Set{
 					setvalidator.SizeAtMost(maxAssumableRoles),
 					setvalidator.ValueStringsAre(policy.RoleARNValidator()),
@@ -281,7 +281,7 @@ func (r *delegatedUserResource) Schema(_ context.Context, _ resource.SchemaReque
 	}
 }
 
-// ValidateConfig warns when both access modes are set: the seed documents recommend one per user.
+// ValidateConfig warns when both access modes are set: Alibaba Cloud recommends one per user.
 func (r *delegatedUserResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var console, prog types.Object
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("console_login"), &console)...)

@@ -1,4 +1,4 @@
-# Seed 003's STS method in Terraform: B's delegated user assumes A's role with its own AccessKey,
+# The STS method of Alibaba Cloud's RocketMQ cross-account tutorial, in Terraform: B's delegated user assumes A's role with its own AccessKey,
 # and a provider block works inside A's account with the temporary credentials. Nothing reaches state.
 provider "aliram" {
   alias      = "kafka_bot"

@@ -1,4 +1,4 @@
-# Seed 002: enterprise A bought SOFAStack's container application service (AKS) and delegates its day-to-day
+# Alibaba Cloud's AKS cross-account tutorial: enterprise A bought SOFAStack's container application service (AKS) and delegates its day-to-day
 # operation to enterprise B. B decides which of its employees and programs may act, without A changing
 # anything when B's staff changes; A revokes everything when the contract ends (destroy).
 

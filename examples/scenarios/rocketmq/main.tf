@@ -1,4 +1,4 @@
-# Seeds 001 and 003: enterprise A owns an ApsaraMQ for RocketMQ instance; enterprise B publishes and
+# Alibaba Cloud's RocketMQ cross-account tutorials: enterprise A owns an ApsaraMQ for RocketMQ instance; enterprise B publishes and
 # subscribes on one topic with one consumer group, and nothing else. Least privilege at the three levels
 # RocketMQ supports: instance, topic, group.
 

@@ -143,7 +143,7 @@ variable "employee_password_version" {
 }
 
 variable "apps" {
-  description = "B's applications that publish and consume with an AccessKey and STS tokens (seed 003, method 1). One user each."
+  description = "B's applications that publish and consume with an AccessKey and STS tokens (the tutorial's STS method). One user each."
   type        = set(string)
   default     = ["orders-producer", "orders-consumer"]
 }
