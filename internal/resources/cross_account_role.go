@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -42,24 +41,6 @@ var (
 // importingKey marks, in private state, a Read that follows an import: only then are tags read even though
 // the state does not track them yet.
 const importingKey = "importing"
-
-// tagsAttribute is the tags schema of roles and policies (RAM allows 20 tags per resource).
-func tagsAttribute(kind string) schema.MapAttribute {
-	return schema.MapAttribute{
-		ElementType: types.StringType,
-		Optional:    true,
-		MarkdownDescription: fmt.Sprintf("Tags of the %s (at most 20; keys 1–128 characters, not starting with `aliyun`, `acs:`, `http://` or `https://`; values up to 128). "+
-			"Tags are read back from RAM only while this argument is set (or right after an import), so a plain "+
-			"refresh of an untagged %s costs a single API call; tags added outside Terraform to a %s whose "+
-			"configuration has no `tags` are not detected.", kind, kind, kind),
-		Validators: []validator.Map{
-			mapvalidator.SizeAtMost(20),
-			mapvalidator.KeysAre(stringvalidator.LengthBetween(1, 128), policy.StringValidator(
-				`must not start with "aliyun", "acs:", "http://" or "https://" (reserved by Alibaba Cloud)`, checkTagKey)),
-			mapvalidator.ValueStringsAre(stringvalidator.LengthAtMost(128)),
-		},
-	}
-}
 
 func NewCrossAccountRoleResource() resource.Resource { return &crossAccountRoleResource{} }
 
@@ -443,22 +424,7 @@ func (r *crossAccountRoleResource) Create(ctx context.Context, req resource.Crea
 	if plan.Description.IsUnknown() {
 		state.Description = optionalString(role.Description)
 	}
-	wantTags := plan.Tags
-	state.Tags = types.MapNull(types.StringType)
-	// Saved before tagging: if tagging fails the role is in state (tainted) and the next apply replaces
-	// it, instead of failing on EntityAlreadyExists.Role for an orphan.
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	setNameIdentity(ctx, resp.Identity, state.ID.ValueString(), &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if err := applyTags(ctx, r.client, "role", name, types.MapNull(types.StringType), wantTags); err != nil {
-		addAPIError(&resp.Diagnostics, fmt.Sprintf("Tagging RAM role %q", name), err,
-			"The role was created but its tags could not be set. It is kept in the state as tainted; the next apply replaces it with a correctly tagged role.")
-		return
-	}
-	state.Tags = wantTags
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	saveThenTag(ctx, r.client, resp, "role", name, &state, func(m types.Map) { state.Tags = m }, plan.Tags)
 }
 
 func (r *crossAccountRoleResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -678,17 +644,6 @@ func setNameIdentity(ctx context.Context, id *tfsdk.ResourceIdentity, name strin
 	diags.Append(id.Set(ctx, nameIdentityModel{Name: types.StringValue(name)})...)
 }
 
-// checkTagKey rejects the prefixes RAM reserves for its own tags.
-func checkTagKey(k string) error {
-	lk := strings.ToLower(k)
-	for _, p := range []string{"aliyun", "acs:", "http://", "https://"} {
-		if strings.HasPrefix(lk, p) {
-			return fmt.Errorf("tag key %q starts with %q, which Alibaba Cloud reserves", k, p)
-		}
-	}
-	return nil
-}
-
 // optionalString maps RAM's empty string ("not set") to null.
 func optionalString(s string) types.String {
 	if s == "" {
@@ -715,47 +670,4 @@ func readTags(ctx context.Context, c *ramclient.Client, resourceType, name strin
 	m, d := types.MapValueFrom(ctx, types.StringType, tags)
 	diags.Append(d...)
 	return m, diags
-}
-
-// applyTags moves the remote tags from old (what the state tracks) to want: keys no longer wanted are
-// removed, new or changed ones set. Tags the state never tracked are left alone.
-func applyTags(ctx context.Context, c *ramclient.Client, resourceType, name string, old, want types.Map) error {
-	oldTags, wantTags := mapOfStrings(old), mapOfStrings(want)
-	var remove []string
-	for k := range oldTags {
-		if _, ok := wantTags[k]; !ok {
-			remove = append(remove, k)
-		}
-	}
-	set := map[string]string{}
-	for k, v := range wantTags {
-		if ov, ok := oldTags[k]; !ok || ov != v {
-			set[k] = v
-		}
-	}
-	if len(remove) > 0 {
-		sort.Strings(remove)
-		if err := c.UntagResource(ctx, resourceType, name, remove); err != nil {
-			return err
-		}
-	}
-	if len(set) > 0 {
-		if err := c.TagResource(ctx, resourceType, name, set); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func mapOfStrings(m types.Map) map[string]string {
-	out := map[string]string{}
-	if m.IsNull() || m.IsUnknown() {
-		return out
-	}
-	for k, v := range m.Elements() {
-		if s, ok := v.(types.String); ok {
-			out[k] = s.ValueString()
-		}
-	}
-	return out
 }

@@ -158,21 +158,7 @@ func (r *policyResource) Create(ctx context.Context, req resource.CreateRequest,
 	if plan.Description.IsUnknown() {
 		state.Description = optionalString(p.Description)
 	}
-	wantTags := plan.Tags
-	state.Tags = types.MapNull(types.StringType)
-	// Saved before tagging, so a tagging failure leaves a tainted policy the next apply replaces, not an orphan.
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	setNameIdentity(ctx, resp.Identity, name, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if err := applyTags(ctx, r.client, "policy", name, types.MapNull(types.StringType), wantTags); err != nil {
-		addAPIError(&resp.Diagnostics, fmt.Sprintf("Tagging RAM policy %q", name), err,
-			"The policy was created but its tags could not be set. It is kept in the state as tainted; the next apply replaces it.")
-		return
-	}
-	state.Tags = wantTags
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	saveThenTag(ctx, r.client, resp, "policy", name, &state, func(m types.Map) { state.Tags = m }, plan.Tags)
 }
 
 func (r *policyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
