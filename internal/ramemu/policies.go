@@ -214,24 +214,34 @@ func (rq *request) listPolicyVersions() (any, *apiError) {
 	return map[string]any{"PolicyVersions": map[string]any{"PolicyVersion": items}}, nil
 }
 
-func (rq *request) deletePolicyVersion() (any, *apiError) {
+// customPolicyVersion resolves PolicyName and VersionId of a write to an existing version of a custom policy,
+// checked in RAM's order: parameters, policy, permission, version.
+func (rq *request) customPolicyVersion(action string) (*policy, string, *apiError) {
 	name, aerr := rq.policyName()
 	if aerr != nil {
-		return nil, aerr
+		return nil, "", aerr
 	}
 	vid, aerr := rq.versionIDParam()
 	if aerr != nil {
-		return nil, aerr
+		return nil, "", aerr
 	}
 	p, aerr := rq.findPolicy("Custom", name, false)
 	if aerr != nil {
-		return nil, aerr
+		return nil, "", aerr
 	}
-	if aerr := rq.authorize("ram:DeletePolicyVersion", policyRes(rq.caller.acct.ID, p.Name)); aerr != nil {
-		return nil, aerr
+	if aerr := rq.authorize(action, policyRes(rq.caller.acct.ID, p.Name)); aerr != nil {
+		return nil, "", aerr
 	}
 	if p.versions[vid] == nil {
-		return nil, errNotExist("Policy.Version")
+		return nil, "", errNotExist("Policy.Version")
+	}
+	return p, vid, nil
+}
+
+func (rq *request) deletePolicyVersion() (any, *apiError) {
+	p, vid, aerr := rq.customPolicyVersion("ram:DeletePolicyVersion")
+	if aerr != nil {
+		return nil, aerr
 	}
 	if vid == p.DefaultVersion {
 		return nil, errConflict("Policy.Version.Default")
@@ -241,23 +251,9 @@ func (rq *request) deletePolicyVersion() (any, *apiError) {
 }
 
 func (rq *request) setDefaultPolicyVersion() (any, *apiError) {
-	name, aerr := rq.policyName()
+	p, vid, aerr := rq.customPolicyVersion("ram:SetDefaultPolicyVersion")
 	if aerr != nil {
 		return nil, aerr
-	}
-	vid, aerr := rq.versionIDParam()
-	if aerr != nil {
-		return nil, aerr
-	}
-	p, aerr := rq.findPolicy("Custom", name, false)
-	if aerr != nil {
-		return nil, aerr
-	}
-	if aerr := rq.authorize("ram:SetDefaultPolicyVersion", policyRes(rq.caller.acct.ID, p.Name)); aerr != nil {
-		return nil, aerr
-	}
-	if p.versions[vid] == nil {
-		return nil, errNotExist("Policy.Version")
 	}
 	p.DefaultVersion = vid
 	p.Updated = rq.now
