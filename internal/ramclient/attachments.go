@@ -88,8 +88,7 @@ func (c *Client) ListPoliciesForUser(ctx context.Context, userName string) ([]At
 }
 
 func (c *Client) listAttached(ctx context.Context, action, kind, entityKey, listKey, name string) ([]AttachedPolicy, error) {
-	var out []AttachedPolicy
-	fetch := func(fctx context.Context) (any, error) {
+	call := func(fctx context.Context) ([]AttachedPolicy, error) {
 		var res []AttachedPolicy
 		err := c.callRAM(fctx, action, map[string]string{kind + "Name": name}, nil, func(rc *ram.Client) (responses.AcsResponse, error) {
 			if kind == "Role" {
@@ -112,31 +111,56 @@ func (c *Client) listAttached(ctx context.Context, action, kind, entityKey, list
 		return res, err
 	}
 	errStale := &APIError{Code: "stale"}
-	err := c.afterCreate(ctx, kind, entityKey, func() error {
-		return c.settle(ctx, func() error {
-			v, err := c.cache.get(ctx, listKey, c.cacheTTL, fetch)
-			if err != nil {
-				return err
-			}
-			list := v.([]AttachedPolicy)
-			stale := c.track.missingPending(listKey, func(member string) bool {
-				for _, p := range list {
-					if attachMember(p.Type, p.Name) == member {
-						return true
-					}
+	isStale := func(err error) bool { return err == errStale }
+	// missing: the list lacks a member we (or an earlier process, see RecentlyCreated) added recently.
+	missing := func(list []AttachedPolicy) bool {
+		return c.track.missingPending(listKey, func(member string) bool {
+			for _, p := range list {
+				if attachMember(p.Type, p.Name) == member {
+					return true
 				}
-				return false
-			})
-			out = append([]AttachedPolicy(nil), list...)
-			if stale {
-				c.cache.invalidate(listKey)
-				return errStale
 			}
-			return nil
-		}, func(err error) bool { return err == errStale })
-	})
-	if err == errStale {
-		// Window over: return what RAM shows.
+			return false
+		})
+	}
+	// The waits for a lagging principal or attachment run inside the shared call, so the attachments of one
+	// role read in parallel share the retries too, not only the first call.
+	fetch := func(fctx context.Context) (any, error) {
+		var res []AttachedPolicy
+		err := c.afterCreate(fctx, kind, entityKey, func() error {
+			return c.settle(fctx, func() error {
+				list, err := call(fctx)
+				if err != nil {
+					return err
+				}
+				res = list
+				if missing(list) {
+					return errStale
+				}
+				return nil
+			}, isStale)
+		})
+		if isStale(err) {
+			err = nil // window over: what RAM shows
+		}
+		return res, err
+	}
+	var out []AttachedPolicy
+	err := c.settle(ctx, func() error {
+		v, err := c.cache.get(ctx, listKey, c.cacheTTL, fetch)
+		if err != nil {
+			return err
+		}
+		list := v.([]AttachedPolicy)
+		out = append([]AttachedPolicy(nil), list...)
+		if missing(list) {
+			// A member recorded after this result was fetched: read again.
+			c.cache.invalidate(listKey)
+			return errStale
+		}
+		return nil
+	}, isStale)
+	if isStale(err) {
 		return out, nil
 	}
 	if err != nil {

@@ -160,9 +160,14 @@ func newTracker(c *Client) *tracker {
 	return &tracker{c: c, created: map[string]time.Time{}, removed: map[string]map[string]time.Time{}, pending: map[string]map[string]time.Time{}}
 }
 
-func (t *tracker) markCreated(key string) {
+func (t *tracker) markCreated(key string) { t.markCreatedAt(key, t.c.now()) }
+
+// markCreatedAt records a create at `at`; an existing later record is kept.
+func (t *tracker) markCreatedAt(key string, at time.Time) {
 	t.mu.Lock()
-	t.created[key] = t.c.now()
+	if prev, ok := t.created[key]; !ok || at.After(prev) {
+		t.created[key] = at
+	}
 	t.mu.Unlock()
 }
 
@@ -235,14 +240,23 @@ func (t *tracker) onlyRemoved(key string, members []string) bool {
 	return true
 }
 
-func (t *tracker) addPending(list, member string) {
+func (t *tracker) addPending(list, member string) { t.addPendingAt(list, member, t.c.now()) }
+
+// addPendingAt records a member added at `at`; an existing later record is kept.
+func (t *tracker) addPendingAt(list, member string, at time.Time) {
+	if member == "" {
+		return
+	}
+	member = strings.ToLower(member)
 	t.mu.Lock()
 	m := t.pending[list]
 	if m == nil {
 		m = map[string]time.Time{}
 		t.pending[list] = m
 	}
-	m[strings.ToLower(member)] = t.c.now()
+	if prev, ok := m[member]; !ok || at.After(prev) {
+		m[member] = at
+	}
 	t.mu.Unlock()
 }
 

@@ -184,7 +184,7 @@ func New(cfg Config) (*Client, error) {
 		limiter:           rate.NewLimiter(rate.Limit(qps), burst),
 		backoffBase:       200 * time.Millisecond,
 		backoffCap:        10 * time.Second,
-		consistencyWindow: 30 * time.Second,
+		consistencyWindow: defaultConsistencyWindow(),
 		consistencyBase:   250 * time.Millisecond,
 		consistencyCap:    2 * time.Second,
 		cacheTTL:          5 * time.Second,

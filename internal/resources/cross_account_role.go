@@ -414,6 +414,8 @@ func (r *crossAccountRoleResource) Create(ctx context.Context, req resource.Crea
 		return
 	}
 
+	resp.Diagnostics.Append(markCreatedNow(ctx, resp.Private, "role")...)
+
 	state := plan
 	state.ID = types.StringValue(role.Name)
 	state.Name = plan.Name
@@ -434,6 +436,11 @@ func (r *crossAccountRoleResource) Read(ctx context.Context, req resource.ReadRe
 		return
 	}
 	name := state.ID.ValueString()
+	// Created by the previous command (e.g. the apply before this plan): RAM may not show it yet.
+	recent, diags := announceRecentCreates(ctx, r.client, req.Private, func(string) []ramclient.Entity {
+		return []ramclient.Entity{ramclient.RoleEntity(name)}
+	})
+	resp.Diagnostics.Append(diags...)
 	role, err := r.client.GetRole(ctx, name)
 	if ramclient.IsNotFound(err) {
 		notFoundWarning(&resp.Diagnostics, fmt.Sprintf("RAM role %q", name))
@@ -478,6 +485,9 @@ func (r *crossAccountRoleResource) Read(ctx context.Context, req resource.ReadRe
 	state.Tags = tags
 	if importing != nil {
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, importingKey, nil)...)
+	}
+	if recent {
+		resp.Diagnostics.Append(clearCreatedAt(ctx, resp.Private)...)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	setNameIdentity(ctx, resp.Identity, name, &resp.Diagnostics)

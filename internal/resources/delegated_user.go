@@ -41,6 +41,14 @@ const (
 	maxAssumableRoles       = 50 // keeps the managed policy well under RAM's 6144-character document limit
 )
 
+// Parts of a delegated user whose creation time the private state records (see privateKeyCreatedAt).
+const (
+	createdUser         = "user"
+	createdAssumePolicy = "assume_role_policy"
+	createdConsoleLogin = "console_login"
+	createdAccessKey    = "programmatic_access"
+)
+
 var (
 	emailPattern       = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
 	mobilePhonePattern = regexp.MustCompile(`^[0-9]{1,4}-[0-9]{4,20}$`)
@@ -396,6 +404,7 @@ func (r *delegatedUserResource) Create(ctx context.Context, req resource.CreateR
 		return
 	}
 	tflog.Info(ctx, "created RAM user", map[string]any{"user_id": u.ID})
+	resp.Diagnostics.Append(markCreatedNow(ctx, resp.Private, createdUser)...)
 
 	// Save the user at once: if a later step fails, Terraform keeps it (tainted) and the next apply
 	// destroys it completely and starts over, instead of failing on "user already exists".
@@ -424,6 +433,7 @@ func (r *delegatedUserResource) Create(ctx context.Context, req resource.CreateR
 	st.AssumableRoleARNs = plan.AssumableRoleARNs
 	st.AssumeRolePolicyName, st.AssumeRolePolicyType = types.StringValue(pName), types.StringValue(pType)
 	resp.Diagnostics.Append(setPolicyVersion(ctx, resp.Private, version)...)
+	resp.Diagnostics.Append(markCreatedNow(ctx, resp.Private, createdAssumePolicy)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &st)...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -440,6 +450,7 @@ func (r *delegatedUserResource) Create(ctx context.Context, req resource.CreateR
 			addAPIError(&resp.Diagnostics, fmt.Sprintf("Creating the login profile of RAM user %q", name), err, passwordHint(err))
 			return
 		}
+		resp.Diagnostics.Append(markCreatedNow(ctx, resp.Private, createdConsoleLogin)...)
 		pc.PasswordWO = types.StringNull()
 		st.ConsoleLogin = objectFrom(ctx, consoleLoginAttrTypes, pc, &resp.Diagnostics)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &st)...)
@@ -458,6 +469,7 @@ func (r *delegatedUserResource) Create(ctx context.Context, req resource.CreateR
 			addAPIError(&resp.Diagnostics, fmt.Sprintf("Creating an AccessKey for RAM user %q", name), err, accessKeyHint(err))
 			return
 		}
+		resp.Diagnostics.Append(markCreatedNow(ctx, resp.Private, createdAccessKey)...)
 		st.ProgrammaticAccess = objectFrom(ctx, programmaticAccessAttrTypes, pp, &resp.Diagnostics)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &st)...)
@@ -473,6 +485,11 @@ func (r *delegatedUserResource) Read(ctx context.Context, req resource.ReadReque
 	ctx = tflog.SetField(ctx, "user_name", name)
 	importing := st.UserID.IsNull() // ImportState sets only the name
 
+	// Created by the previous command (e.g. the apply before this plan): RAM may not show it all yet.
+	recent, diags := announceRecentCreates(ctx, r.client, req.Private, func(part string) []ramclient.Entity {
+		return st.createdEntities(ctx, part)
+	})
+	resp.Diagnostics.Append(diags...)
 	u, err := r.client.GetUser(ctx, name)
 	if ramclient.IsNotFound(err) {
 		notFoundWarning(&resp.Diagnostics, fmt.Sprintf("RAM user %q", name))
@@ -555,7 +572,39 @@ func (r *delegatedUserResource) Read(ctx context.Context, req resource.ReadReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if recent {
+		resp.Diagnostics.Append(clearCreatedAt(ctx, resp.Private)...)
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &st)...)
+}
+
+// createdEntities names what a recorded part of the user is in RAM, from the state before the refresh.
+func (m *delegatedUserModel) createdEntities(ctx context.Context, part string) []ramclient.Entity {
+	name := m.Name.ValueString()
+	switch part {
+	case createdUser:
+		return []ramclient.Entity{ramclient.UserEntity(name)}
+	case createdAssumePolicy:
+		if m.AssumeRolePolicyName.IsNull() || m.AssumeRolePolicyType.IsNull() {
+			return nil
+		}
+		pName, pType := m.AssumeRolePolicyName.ValueString(), m.AssumeRolePolicyType.ValueString()
+		es := []ramclient.Entity{ramclient.UserAttachmentEntity(name, pType, pName)}
+		if pType == policyTypeCustom {
+			es = append(es, ramclient.PolicyEntity(pName))
+		}
+		return es
+	case createdConsoleLogin:
+		if !m.ConsoleLogin.IsNull() {
+			return []ramclient.Entity{ramclient.LoginProfileEntity(name)}
+		}
+	case createdAccessKey:
+		var d diag.Diagnostics
+		if pa := objectOrNil[programmaticAccessModel](ctx, m.ProgrammaticAccess, &d); pa != nil && pa.AccessKeyID.ValueString() != "" {
+			return []ramclient.Entity{ramclient.AccessKeyEntity(name, pa.AccessKeyID.ValueString())}
+		}
+	}
+	return nil
 }
 
 // readAssumePolicy finds out whether the policy granting sts:AssumeRole is still attached and, for the
@@ -674,6 +723,8 @@ func (r *delegatedUserResource) Update(ctx context.Context, req resource.UpdateR
 		st.applyUser(u)
 		st.keepPlanned(plan)
 		if name != oldName {
+			// RAM may show the user under its new name only after a while, like a new user.
+			resp.Diagnostics.Append(markCreatedNow(ctx, resp.Private, createdUser)...)
 			st.ARN, st.LogonName = plan.ARN, plan.LogonName
 			if st.ARN.IsUnknown() || st.LogonName.IsUnknown() {
 				arn, logon, err := r.userARNAndLogon(ctx, name)
@@ -711,6 +762,7 @@ func (r *delegatedUserResource) Update(ctx context.Context, req resource.UpdateR
 		st.AssumableRoleARNs = plan.AssumableRoleARNs
 		st.AssumeRolePolicyName, st.AssumeRolePolicyType = types.StringValue(pName), types.StringValue(pType)
 		resp.Diagnostics.Append(setPolicyVersion(ctx, resp.Private, version)...)
+		resp.Diagnostics.Append(markCreatedNow(ctx, resp.Private, createdAssumePolicy)...)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &st)...)
 		if resp.Diagnostics.HasError() {
 			return
@@ -740,6 +792,7 @@ func (r *delegatedUserResource) Update(ctx context.Context, req resource.UpdateR
 			addAPIError(&resp.Diagnostics, fmt.Sprintf("Creating the login profile of RAM user %q", name), err, passwordHint(err))
 			return
 		}
+		resp.Diagnostics.Append(markCreatedNow(ctx, resp.Private, createdConsoleLogin)...)
 		pc.PasswordWO = types.StringNull()
 		st.ConsoleLogin = objectFrom(ctx, consoleLoginAttrTypes, *pc, &resp.Diagnostics)
 	case pc != nil && sc != nil:
@@ -759,6 +812,9 @@ func (r *delegatedUserResource) Update(ctx context.Context, req resource.UpdateR
 			err := r.client.UpdateLoginProfile(ctx, in)
 			if ramclient.IsNotFound(err) && in.Password != "" {
 				err = r.createLoginProfile(ctx, name, in.Password, *pc)
+				if err == nil {
+					resp.Diagnostics.Append(markCreatedNow(ctx, resp.Private, createdConsoleLogin)...)
+				}
 			}
 			if err != nil {
 				addAPIError(&resp.Diagnostics, fmt.Sprintf("Updating the login profile of RAM user %q", name), err, passwordHint(err))
@@ -806,6 +862,7 @@ func (r *delegatedUserResource) Update(ctx context.Context, req resource.UpdateR
 			addAPIError(&resp.Diagnostics, fmt.Sprintf("Creating an AccessKey for RAM user %q", name), err, accessKeyHint(err))
 			return
 		}
+		resp.Diagnostics.Append(markCreatedNow(ctx, resp.Private, createdAccessKey)...)
 		st.ProgrammaticAccess = objectFrom(ctx, programmaticAccessAttrTypes, *pp, &resp.Diagnostics)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &st)...)
 		if oldKey != "" {

@@ -147,6 +147,7 @@ func (r *policyResource) Create(ctx context.Context, req resource.CreateRequest,
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("Creating RAM policy %q", name), err, hint)
 		return
 	}
+	resp.Diagnostics.Append(markCreatedNow(ctx, resp.Private, "policy")...)
 	state := plan
 	state.ID = types.StringValue(name)
 	state.DefaultVersion = types.StringValue(p.DefaultVersion)
@@ -168,6 +169,11 @@ func (r *policyResource) Read(ctx context.Context, req resource.ReadRequest, res
 		return
 	}
 	name := state.ID.ValueString()
+	// Created by the previous command (e.g. the apply before this plan): RAM may not show it yet.
+	recent, diags := announceRecentCreates(ctx, r.client, req.Private, func(string) []ramclient.Entity {
+		return []ramclient.Entity{ramclient.PolicyEntity(name)}
+	})
+	resp.Diagnostics.Append(diags...)
 	p, err := r.client.GetPolicy(ctx, name, "Custom")
 	if ramclient.IsNotFound(err) {
 		notFoundWarning(&resp.Diagnostics, fmt.Sprintf("RAM policy %q", name))
@@ -200,6 +206,9 @@ func (r *policyResource) Read(ctx context.Context, req resource.ReadRequest, res
 	state.Tags = tags
 	if importing != nil {
 		resp.Diagnostics.Append(resp.Private.SetKey(ctx, importingKey, nil)...)
+	}
+	if recent {
+		resp.Diagnostics.Append(clearCreatedAt(ctx, resp.Private)...)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	setNameIdentity(ctx, resp.Identity, name, &resp.Diagnostics)

@@ -124,6 +124,7 @@ func (r *rolePolicyAttachmentResource) Create(ctx context.Context, req resource.
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("Attaching %s policy %q to RAM role %q", ptype, pname, role), err, hint)
 		return
 	}
+	resp.Diagnostics.Append(markCreatedNow(ctx, resp.Private, "attachment")...)
 	plan.ID = types.StringValue(id)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	setAttachmentIdentity(ctx, resp.Identity, plan, &resp.Diagnostics)
@@ -137,6 +138,11 @@ func (r *rolePolicyAttachmentResource) Read(ctx context.Context, req resource.Re
 	}
 	role, ptype, pname := state.RoleName.ValueString(), state.PolicyType.ValueString(), state.PolicyName.ValueString()
 	what := fmt.Sprintf("Attachment of %s policy %q to RAM role %q", ptype, pname, role)
+	// Made by the previous command (e.g. the apply before this plan): RAM may not list it yet.
+	recent, diags := announceRecentCreates(ctx, r.client, req.Private, func(string) []ramclient.Entity {
+		return []ramclient.Entity{ramclient.RoleAttachmentEntity(role, ptype, pname)}
+	})
+	resp.Diagnostics.Append(diags...)
 	// Coalesced in the client: every attachment of this role shares one ListPoliciesForRole per refresh.
 	attached, err := r.client.ListPoliciesForRole(ctx, role)
 	if ramclient.IsNotFound(err) {
@@ -153,6 +159,9 @@ func (r *rolePolicyAttachmentResource) Read(ctx context.Context, req resource.Re
 		// Names are case-insensitive in RAM; keep the configured spelling.
 		if strings.EqualFold(p.Name, pname) && strings.EqualFold(p.Type, ptype) {
 			state.ID = types.StringValue(attachmentID(role, ptype, pname))
+			if recent {
+				resp.Diagnostics.Append(clearCreatedAt(ctx, resp.Private)...)
+			}
 			resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 			setAttachmentIdentity(ctx, resp.Identity, state, &resp.Diagnostics)
 			return
