@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/aliram/terraform-provider-aliram/internal/ramclient"
 )
@@ -83,8 +84,9 @@ func announceRecentCreates(ctx context.Context, c *ramclient.Client, p privateGe
 		return false, diags
 	}
 	for part, at := range m {
-		if es := entities(part); len(es) > 0 {
-			c.RecentlyCreated(at, es...)
+		if es := entities(part); len(es) > 0 && c.RecentlyCreated(at, es...) {
+			tflog.Debug(ctx, "created by an earlier command: RAM may not show it yet, an absence is retried until the consistency window ends",
+				map[string]any{"part": part, "created_at": at.UTC().Format(time.RFC3339Nano)})
 		}
 	}
 	return true, diags
