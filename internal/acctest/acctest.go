@@ -12,7 +12,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"net/http/httptest"
 	"os"
 	"strings"
 	"testing"
@@ -68,24 +67,7 @@ type Env struct {
 // New starts a fresh emulator for the test (or describes the real accounts) and stops it when the test ends.
 func New(t *testing.T) *Env {
 	t.Helper()
-	PreCheck(t)
-	if Real() {
-		e := &Env{
-			A: ramemu.Account{AccessKeyID: os.Getenv("ALIBABA_CLOUD_ACCESS_KEY_ID"), AccessKeySecret: os.Getenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET")},
-			B: ramemu.Account{AccessKeyID: os.Getenv("ALIRAM_TEST_B_ACCESS_KEY_ID"), AccessKeySecret: os.Getenv("ALIRAM_TEST_B_ACCESS_KEY_SECRET")},
-		}
-		e.A.ID = e.callerAccount(t, e.A)
-		e.B.ID = e.callerAccount(t, e.B)
-		return e
-	}
-	accounts := ramemu.DefaultAccounts()
-	srv, err := ramemu.New(ramemu.Options{Accounts: accounts})
-	if err != nil {
-		t.Fatalf("starting the emulator: %v", err)
-	}
-	hs := httptest.NewServer(srv)
-	t.Cleanup(hs.Close)
-	return &Env{Emulator: srv, URL: hs.URL, A: accounts[0], B: accounts[1]}
+	return NewWithOptions(t, ramemu.Options{})
 }
 
 func (e *Env) callerAccount(t *testing.T, acct ramemu.Account) string {
