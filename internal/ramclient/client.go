@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/aliyun/credentials-go/credentials"
-	"golang.org/x/sync/singleflight"
 	"golang.org/x/time/rate"
 )
 
@@ -119,7 +118,6 @@ type Client struct {
 
 	identMu sync.Mutex
 	ident   *Identity
-	identSF singleflight.Group
 
 	track *tracker
 	cache *readCache

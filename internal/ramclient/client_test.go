@@ -3,6 +3,7 @@ package ramclient
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/url"
 	"strings"
 	"sync"
@@ -566,5 +567,34 @@ func TestIdentityCachedErrorsNot(t *testing.T) {
 	wg.Wait()
 	if f.count("GetCallerIdentity") != 2 {
 		t.Errorf("GetCallerIdentity calls = %d, want 2", f.count("GetCallerIdentity"))
+	}
+}
+
+func TestIdentityWithCancelledCallerDoesNotFailOthers(t *testing.T) {
+	f := newFake(t)
+	f.delay = 100 * time.Millisecond
+	c := newTestClient(t, f, nil)
+	ctx1, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { _, err := c.CallerIdentity(ctx1); done <- err }()
+	time.Sleep(20 * time.Millisecond)
+	res := make(chan error, 1)
+	go func() {
+		id, err := c.CallerIdentity(context.Background())
+		if err == nil && id.AccountID != "1000000000000001" {
+			err = fmt.Errorf("wrong identity %+v", id)
+		}
+		res <- err
+	}()
+	time.Sleep(10 * time.Millisecond)
+	cancel()
+	if err := <-done; err == nil {
+		t.Error("cancelled caller got no error")
+	}
+	if err := <-res; err != nil {
+		t.Errorf("second caller failed: %v", err)
+	}
+	if n := f.count("GetCallerIdentity"); n != 1 {
+		t.Errorf("GetCallerIdentity calls = %d, want 1", n)
 	}
 }

@@ -9,7 +9,8 @@ import (
 )
 
 // CallerIdentity returns who the credentials belong to. It is fetched once with STS
-// GetCallerIdentity and cached; errors are not cached.
+// GetCallerIdentity and cached; errors are not cached. Concurrent first callers share one call, which
+// one caller giving up does not cancel for the others.
 func (c *Client) CallerIdentity(ctx context.Context) (*Identity, error) {
 	c.identMu.Lock()
 	if c.ident != nil {
@@ -19,11 +20,10 @@ func (c *Client) CallerIdentity(ctx context.Context) (*Identity, error) {
 	}
 	c.identMu.Unlock()
 
-	ch := c.identSF.DoChan("identity", func() (any, error) {
+	v, err := c.cache.get(ctx, "GetCallerIdentity", 0, func(fctx context.Context) (any, error) {
 		var out *sts.GetCallerIdentityResponse
-		err := c.callSTS(ctx, "GetCallerIdentity", nil, nil, func(sc *sts.Client) (responses.AcsResponse, error) {
-			req := sts.CreateGetCallerIdentityRequest()
-			resp, err := sc.GetCallerIdentity(req)
+		err := c.callSTS(fctx, "GetCallerIdentity", nil, nil, func(sc *sts.Client) (responses.AcsResponse, error) {
+			resp, err := sc.GetCallerIdentity(sts.CreateGetCallerIdentityRequest())
 			out = resp
 			return resp, err
 		})
@@ -37,16 +37,14 @@ func (c *Client) CallerIdentity(ctx context.Context) (*Identity, error) {
 		c.identMu.Unlock()
 		return id, nil
 	})
-	select {
-	case r := <-ch:
-		if r.Err != nil {
-			return nil, r.Err
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, wrapError("STS", "GetCallerIdentity", ctx.Err(), nil)
 		}
-		id := *r.Val.(*Identity)
-		return &id, nil
-	case <-ctx.Done():
-		return nil, wrapError("STS", "GetCallerIdentity", ctx.Err(), nil)
+		return nil, err
 	}
+	id := *v.(*Identity)
+	return &id, nil
 }
 
 // AccountID returns the account the credentials belong to.
