@@ -29,6 +29,8 @@ type cacheEntry struct {
 }
 
 type flight struct {
+	key     string
+	gen     uint64
 	done    chan struct{}
 	val     any
 	err     error
@@ -62,7 +64,7 @@ func (rc *readCache) get(ctx context.Context, key string, ttl time.Duration, fet
 		} else {
 			fctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), sharedCallTimeout)
 		}
-		fl = &flight{done: make(chan struct{}), cancel: cancel}
+		fl = &flight{key: key, gen: gen, done: make(chan struct{}), cancel: cancel}
 		rc.flights[fkey] = fl
 		go func() {
 			v, err := fetch(fctx)
@@ -115,6 +117,24 @@ func (rc *readCache) invalidate(keys ...string) {
 	rc.mu.Unlock()
 }
 
+// invalidatePrefix is invalidate for every key, cached or in flight, that starts with prefix: for writes
+// that change what many keys show (a policy's default version appears in every attachment list).
+func (rc *readCache) invalidatePrefix(prefix string) {
+	rc.mu.Lock()
+	for k := range rc.entries {
+		if strings.HasPrefix(k, prefix) {
+			delete(rc.entries, k)
+			rc.gens[k]++
+		}
+	}
+	for _, fl := range rc.flights {
+		if strings.HasPrefix(fl.key, prefix) && rc.gens[fl.key] == fl.gen {
+			rc.gens[fl.key]++
+		}
+	}
+	rc.mu.Unlock()
+}
+
 func itoa(u uint64) string {
 	if u == 0 {
 		return "0"
@@ -135,8 +155,11 @@ func userKey(n string) string   { return "user/" + strings.ToLower(n) }
 func policyKey(n string) string { return "policy/" + strings.ToLower(n) }
 func loginKey(n string) string  { return "loginprofile/" + strings.ToLower(n) }
 
-func rolePoliciesKey(n string) string { return "ListPoliciesForRole/" + strings.ToLower(n) }
-func userPoliciesKey(n string) string { return "ListPoliciesForUser/" + strings.ToLower(n) }
+// attachmentListsPrefix starts the keys of both attachment lists.
+const attachmentListsPrefix = "ListPoliciesFor"
+
+func rolePoliciesKey(n string) string { return attachmentListsPrefix + "Role/" + strings.ToLower(n) }
+func userPoliciesKey(n string) string { return attachmentListsPrefix + "User/" + strings.ToLower(n) }
 func accessKeysKey(n string) string   { return "ListAccessKeys/" + strings.ToLower(n) }
 func loginCacheKey(n string) string   { return "GetLoginProfile/" + strings.ToLower(n) }
 func getRoleKey(n string) string      { return "GetRole/" + strings.ToLower(n) }

@@ -598,3 +598,57 @@ func TestIdentityWithCancelledCallerDoesNotFailOthers(t *testing.T) {
 		t.Errorf("GetCallerIdentity calls = %d, want 1", n)
 	}
 }
+
+// A policy write changes what the attachment lists show of that policy (DefaultVersion, Description), so
+// cached lists must not outlive it.
+func TestPolicyWriteDropsCachedAttachmentLists(t *testing.T) {
+	f := newFake(t)
+	var mu sync.Mutex
+	version, desc := "v1", "d1"
+	list := func(url.Values) (int, any) {
+		mu.Lock()
+		defer mu.Unlock()
+		return 200, map[string]any{"RequestId": "R", "Policies": map[string]any{"Policy": []map[string]any{
+			{"PolicyName": "p1", "PolicyType": "Custom", "DefaultVersion": version, "Description": desc}}}}
+	}
+	f.on("ListPoliciesForRole", list)
+	f.on("ListPoliciesForUser", list)
+	f.on("CreatePolicyVersion", func(url.Values) (int, any) {
+		mu.Lock()
+		defer mu.Unlock()
+		version = "v2"
+		return 200, map[string]any{"RequestId": "R", "PolicyVersion": map[string]any{"VersionId": "v2", "IsDefaultVersion": true}}
+	})
+	f.on("UpdatePolicyDescription", func(url.Values) (int, any) {
+		mu.Lock()
+		defer mu.Unlock()
+		desc = "d2"
+		return 200, map[string]any{"RequestId": "R"}
+	})
+	c := newTestClient(t, f, nil)
+	ctx := context.Background()
+	read := func(step string, wantVersion, wantDesc string) {
+		t.Helper()
+		rs, err := c.ListPoliciesForRole(ctx, "r")
+		if err != nil || len(rs) != 1 || rs[0].DefaultVersion != wantVersion || rs[0].Description != wantDesc {
+			t.Fatalf("%s: role list %+v %v, want %s %s", step, rs, err, wantVersion, wantDesc)
+		}
+		us, err := c.ListPoliciesForUser(ctx, "u")
+		if err != nil || len(us) != 1 || us[0].DefaultVersion != wantVersion || us[0].Description != wantDesc {
+			t.Fatalf("%s: user list %+v %v, want %s %s", step, us, err, wantVersion, wantDesc)
+		}
+	}
+	read("first", "v1", "d1")
+	read("cached", "v1", "d1")
+	if n := f.count("ListPoliciesForRole") + f.count("ListPoliciesForUser"); n != 2 {
+		t.Fatalf("list calls = %d, want 2 (second read cached)", n)
+	}
+	if _, err := c.CreatePolicyVersion(ctx, "p1", "{}", true, false); err != nil {
+		t.Fatal(err)
+	}
+	read("after CreatePolicyVersion", "v2", "d1")
+	if err := c.UpdatePolicyDescription(ctx, "p1", "d2"); err != nil {
+		t.Fatal(err)
+	}
+	read("after UpdatePolicyDescription", "v2", "d2")
+}

@@ -34,6 +34,14 @@ func (c *Client) invalidatePolicy(name string) {
 	c.cache.invalidate(getPolicyKey(name, PolicyTypeCustom), getPolicyKey(name, PolicyTypeSystem))
 }
 
+// invalidatePolicyShown is invalidatePolicy for writes that change what attachment lists show of the
+// policy (DefaultVersion, Description). The client does not know every principal it is attached to, so
+// all cached attachment lists go.
+func (c *Client) invalidatePolicyShown(name string) {
+	c.invalidatePolicy(name)
+	c.cache.invalidatePrefix(attachmentListsPrefix)
+}
+
 // CreatePolicy creates a custom policy.
 func (c *Client) CreatePolicy(ctx context.Context, name, document, description string) (*Policy, error) {
 	if err := c.guard(ctx); err != nil {
@@ -104,7 +112,7 @@ func (c *Client) UpdatePolicyDescription(ctx context.Context, name, description 
 	if err := c.guard(ctx); err != nil {
 		return err
 	}
-	defer c.invalidatePolicy(name)
+	defer c.invalidatePolicyShown(name)
 	return c.afterCreate(ctx, "Policy", policyKey(name), func() error {
 		return c.callRAM(ctx, "UpdatePolicyDescription", map[string]string{"PolicyName": name, "NewDescription": description}, nil,
 			func(rc *ram.Client) (responses.AcsResponse, error) {
@@ -127,7 +135,7 @@ func (c *Client) CreatePolicyVersion(ctx context.Context, name, document string,
 	}
 	params := map[string]string{"PolicyName": name, "PolicyDocument": document, "SetAsDefault": boolStr(setAsDefault), "RotateStrategy": strategy}
 	var out PolicyVersion
-	defer c.invalidatePolicy(name)
+	defer c.invalidatePolicyShown(name)
 	err := c.afterCreate(ctx, "Policy", policyKey(name), func() error {
 		return c.callRAM(ctx, "CreatePolicyVersion", params, nil, func(rc *ram.Client) (responses.AcsResponse, error) {
 			req := ram.CreateCreatePolicyVersionRequest()
@@ -178,7 +186,7 @@ func (c *Client) SetDefaultPolicyVersion(ctx context.Context, name, versionID st
 	if err := c.guard(ctx); err != nil {
 		return err
 	}
-	defer c.invalidatePolicy(name)
+	defer c.invalidatePolicyShown(name)
 	return c.callRAM(ctx, "SetDefaultPolicyVersion", map[string]string{"PolicyName": name, "VersionId": versionID}, nil,
 		func(rc *ram.Client) (responses.AcsResponse, error) {
 			req := ram.CreateSetDefaultPolicyVersionRequest()
