@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
@@ -60,6 +61,7 @@ var (
 	_ resource.ResourceWithImportState    = (*delegatedUserResource)(nil)
 	_ resource.ResourceWithModifyPlan     = (*delegatedUserResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*delegatedUserResource)(nil)
+	_ resource.ResourceWithIdentity       = (*delegatedUserResource)(nil)
 )
 
 // NewDelegatedUserResource is account B's side of a delegation: a RAM user allowed to assume roles of
@@ -120,6 +122,18 @@ var programmaticAccessAttrTypes = map[string]attr.Type{
 
 func (r *delegatedUserResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_delegated_user"
+	// The identity is the user name, which RAM looks users up by and which an import block names; a rename
+	// is an in-place update, so the identity changes with it. (The stable user ID would need a ListUsers scan
+	// to import.)
+	resp.ResourceBehavior.MutableIdentity = true
+}
+
+func (r *delegatedUserResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{
+		Attributes: map[string]identityschema.Attribute{
+			"name": identityschema.StringAttribute{RequiredForImport: true, Description: "Name of the RAM user."},
+		},
+	}
 }
 
 func (r *delegatedUserResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -416,6 +430,7 @@ func (r *delegatedUserResource) Create(ctx context.Context, req resource.CreateR
 	st.ConsoleLogin = types.ObjectNull(consoleLoginAttrTypes)
 	st.ProgrammaticAccess = types.ObjectNull(programmaticAccessAttrTypes)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &st)...)
+	setNameIdentity(ctx, resp.Identity, name, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -493,6 +508,7 @@ func (r *delegatedUserResource) Read(ctx context.Context, req resource.ReadReque
 	u, err := r.client.GetUser(ctx, name)
 	if ramclient.IsNotFound(err) {
 		notFoundWarning(&resp.Diagnostics, fmt.Sprintf("RAM user %q", name))
+		setNameIdentity(ctx, resp.Identity, name, &resp.Diagnostics) // see crossAccountRoleResource.Read
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -576,6 +592,7 @@ func (r *delegatedUserResource) Read(ctx context.Context, req resource.ReadReque
 		resp.Diagnostics.Append(clearCreatedAt(ctx, resp.Private)...)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &st)...)
+	setNameIdentity(ctx, resp.Identity, st.Name.ValueString(), &resp.Diagnostics)
 }
 
 // createdEntities names what a recorded part of the user is in RAM, from the state before the refresh.
@@ -738,6 +755,7 @@ func (r *delegatedUserResource) Update(ctx context.Context, req resource.UpdateR
 		// Keep the state in step with what was done, in case a later step fails.
 		resp.Diagnostics.Append(resp.State.Set(ctx, &st)...)
 	}
+	setNameIdentity(ctx, resp.Identity, name, &resp.Diagnostics)
 
 	// 2. The policy granting sts:AssumeRole (also repairs a detached or edited policy).
 	if !plan.AssumableRoleARNs.Equal(st.AssumableRoleARNs) || !plan.AssumeRolePolicyName.Equal(st.AssumeRolePolicyName) ||
@@ -941,11 +959,17 @@ func (r *delegatedUserResource) Delete(ctx context.Context, req resource.DeleteR
 }
 
 func (r *delegatedUserResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if err := policy.ValidateUserName(req.ID); err != nil {
+	name := req.ID
+	if name == "" && req.Identity != nil { // import by identity
+		var id nameIdentityModel
+		resp.Diagnostics.Append(req.Identity.Get(ctx, &id)...)
+		name = id.Name.ValueString()
+	}
+	if err := policy.ValidateUserName(name); err != nil {
 		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("Import an aliram_delegated_user by its user name: %v.", err))
 		return
 	}
-	resource.ImportStatePassthroughID(ctx, path.Root("name"), req, resp)
+	resource.ImportStatePassthroughWithIdentity(ctx, path.Root("name"), path.Root("name"), req, resp)
 }
 
 // ---- helpers ----

@@ -230,6 +230,7 @@ resource "aliram_delegated_user" "test" {
 					statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("programmatic_access").AtMapKey("access_key_secret_encrypted"), knownvalue.Null()),
 					statecheck.ExpectSensitiveValue(userAddr, tfjsonpath.New("programmatic_access").AtMapKey("access_key_secret")),
 					statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("console_login"), knownvalue.Null()),
+					acctest.IfIdentity(statecheck.ExpectIdentity(userAddr, map[string]knownvalue.Check{"name": knownvalue.StringExact(name)})),
 				},
 				Check: resource.ComposeTestCheckFunc(
 					checkUserPolicies(t, e, name, "Custom:AssumeRole-"+name),
@@ -272,6 +273,8 @@ resource "aliram_delegated_user" "test" {
 					sameUserID.AddStateValue(userAddr, tfjsonpath.New("user_id")),
 					sameKey.AddStateValue(userAddr, tfjsonpath.New("programmatic_access").AtMapKey("access_key_id")),
 					statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("logon_name"), knownvalue.StringExact(renamed+"@"+aliasOrID(e)+".onaliyun.com")),
+					// The identity follows the rename.
+					acctest.IfIdentity(statecheck.ExpectIdentity(userAddr, map[string]knownvalue.Check{"name": knownvalue.StringExact(renamed)})),
 				},
 				Check: resource.ComposeTestCheckFunc(
 					checkUserPolicies(t, e, renamed, "Custom:AssumeRole-"+renamed),
@@ -286,6 +289,13 @@ resource "aliram_delegated_user" "test" {
 				ImportStateId:           renamed,
 				ImportStateVerify:       true,
 				ImportStateVerifyIgnore: []string{"programmatic_access.access_key_secret"},
+			},
+			{
+				// Import block by identity (the new name): the imported user plans no change.
+				ResourceName:    userAddr,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithResourceIdentity,
+				SkipFunc:        acctest.WithoutIdentity,
 			},
 			{
 				// No roles listed: the system policy instead (attached first, then the managed one removed).
