@@ -152,7 +152,6 @@ func TestAssumeRoleTrustAndConditions(t *testing.T) {
 	// Parameter validation.
 	for _, c := range []struct{ arn, sess, code string }{
 		{"not-an-arn", "s1", "InvalidParameter.RoleArn"},
-		{"acs:ram::1000000000000001:user/x", "s1", "InvalidParameter.RoleArn"},
 		{arn("only-op"), "x", "InvalidParameter.RoleSessionName"},
 		{arn("only-op"), "bad name", "InvalidParameter.RoleSessionName"},
 	} {
@@ -166,6 +165,14 @@ func TestAssumeRoleTrustAndConditions(t *testing.T) {
 	}
 	_, err = assume(bSTS, "acs:ram::1999999999999999:role/ghost", "s1", "")
 	wantErr(t, err, "EntityNotExist.Role", 404)
+	// An ARN naming a user is a role that does not exist (ram-api.md §3.1 step 3).
+	_, err = assume(bSTS, "acs:ram::1000000000000001:user/x", "s1", "")
+	se = wantErr(t, err, "EntityNotExist.Role", 404)
+	if se.Message() != "The specified Role not exists." {
+		t.Fatal(se.Message())
+	}
+	_, err = assume(bSTS, "acs:ram::1000000000000001:user/x", "x", "")
+	wantErr(t, err, "InvalidParameter.RoleSessionName", 400)
 	q := sts.CreateAssumeRoleRequest()
 	q.RoleArn, q.RoleSessionName, q.DurationSeconds = arn("only-op"), "s1", "899"
 	_, err = bSTS.AssumeRole(q)

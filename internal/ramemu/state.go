@@ -222,6 +222,7 @@ var (
 	sessNameRe   = regexp.MustCompile(`^[A-Za-z0-9.@_-]+$`)
 	externalIDRe = regexp.MustCompile(`^[\w+=,.@:/-]*$`)
 	roleArnRe    = regexp.MustCompile(`^(?i:acs:ram::)([0-9]+):(?i:role)/(.+)$`)
+	userArnRe    = regexp.MustCompile(`^(?i:acs:ram::)([0-9]+):(?i:user)/(.+)$`)
 )
 
 func runeLen(s string) int { return len([]rune(s)) }

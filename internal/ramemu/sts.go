@@ -21,11 +21,18 @@ func (rq *request) assumeRole() (any, *apiError) {
 	if aerr != nil {
 		return nil, aerr
 	}
-	m := roleArnRe.FindStringSubmatch(arn)
-	if m == nil || !accountIDRe.MatchString(m[1]) || checkName("RoleName", m[2], 64, roleNameRe) != nil {
-		return nil, errf(http.StatusBadRequest, "InvalidParameter.RoleArn", "The parameter RoleArn is wrongly formed.")
+	var roleAcctID, roleName string
+	if m := userArnRe.FindStringSubmatch(arn); m != nil && accountIDRe.MatchString(m[1]) {
+		// A well-formed ARN naming a user is a role that does not exist (ram-api.md §3.1 step 3), not a
+		// malformed parameter: roleName stays "" and the lookup below fails.
+		roleAcctID = m[1]
+	} else {
+		m := roleArnRe.FindStringSubmatch(arn)
+		if m == nil || !accountIDRe.MatchString(m[1]) || checkName("RoleName", m[2], 64, roleNameRe) != nil {
+			return nil, errf(http.StatusBadRequest, "InvalidParameter.RoleArn", "The parameter RoleArn is wrongly formed.")
+		}
+		roleAcctID, roleName = m[1], m[2]
 	}
-	roleAcctID, roleName := m[1], m[2]
 	sessName, aerr := rq.required("RoleSessionName")
 	if aerr != nil {
 		return nil, aerr
@@ -60,7 +67,7 @@ func (rq *request) assumeRole() (any, *apiError) {
 
 	roleAcct := rq.s.accounts[roleAcctID]
 	var r *role
-	if roleAcct != nil {
+	if roleAcct != nil && roleName != "" {
 		r = roleAcct.roles[strings.ToLower(roleName)]
 	}
 	if r == nil {
