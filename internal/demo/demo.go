@@ -115,7 +115,13 @@ func Code(err error) string {
 func Describe(err error) string {
 	var se *sdkerrors.ServerError
 	if errors.As(err, &se) {
-		return fmt.Sprintf("%s (HTTP %d): %s", se.ErrorCode(), se.HttpStatus(), se.Message())
+		msg := se.Message()
+		if i := strings.Index(msg, sdkerrors.MessageContain); i >= 0 {
+			// A signature error's message ends with the server's string to sign, which holds the
+			// AccessKeyId and any SecurityToken.
+			msg = strings.TrimSpace(msg[:i])
+		}
+		return fmt.Sprintf("%s (HTTP %d): %s", se.ErrorCode(), se.HttpStatus(), msg)
 	}
 	return err.Error()
 }
