@@ -8,10 +8,12 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strings"
 
 	"github.com/aliyun/credentials-go/credentials"
 	"github.com/aliyun/credentials-go/credentials/providers"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -81,14 +83,9 @@ func isPlainHTTP(v types.String) bool {
 // (values that come from the environment).
 func resolveSettings(ctx context.Context, m providerModel) (*settings, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	for name, v := range map[string]types.String{
-		"region": m.Region, "access_key": m.AccessKey, "secret_key": m.SecretKey, "security_token": m.SecurityToken,
-		"profile": m.Profile, "shared_credentials_file": m.SharedCredentialsFile, "expected_account_id": m.ExpectedAccountID,
-	} {
-		if v.IsUnknown() {
-			diags.AddAttributeError(path.Root(name), "Provider argument not known yet",
-				fmt.Sprintf("%s depends on a value that is only known after apply; the provider must be configured before planning. Use a literal, a variable or an ephemeral value.", name))
-		}
+	for _, p := range unknownArguments(m) {
+		diags.AddAttributeError(p, "Provider argument not known yet",
+			fmt.Sprintf("%s depends on a value that is only known after apply; the provider must be configured before planning. Use a literal, a variable or an ephemeral value.", p))
 	}
 	if diags.HasError() {
 		return nil, diags
@@ -135,6 +132,37 @@ func resolveSettings(ctx context.Context, m providerModel) (*settings, diag.Diag
 			"The assume_role block exchanges credentials through STS over HTTPS only, but the STS endpoint is an http:// URL.")
 	}
 	return s, diags
+}
+
+// unknownArguments names the arguments whose value is not known yet. Every one of them must be refused:
+// read as unset, an unknown ecs_role_name or endpoint would silently fall back to the environment's
+// credentials or the real endpoints.
+func unknownArguments(m providerModel) []path.Path {
+	var out []path.Path
+	for name, v := range map[string]attr.Value{
+		"region": m.Region, "access_key": m.AccessKey, "secret_key": m.SecretKey, "security_token": m.SecurityToken,
+		"profile": m.Profile, "shared_credentials_file": m.SharedCredentialsFile, "ecs_role_name": m.ECSRoleName,
+		"max_retries": m.MaxRetries, "expected_account_id": m.ExpectedAccountID,
+		"assume_role": m.AssumeRole, "endpoints": m.Endpoints,
+	} {
+		if v.IsUnknown() {
+			out = append(out, path.Root(name))
+			continue
+		}
+		if l, ok := v.(types.List); ok {
+			for i, e := range l.Elements() {
+				if o, ok := e.(types.Object); ok {
+					for k, a := range o.Attributes() {
+						if a.IsUnknown() {
+							out = append(out, path.Root(name).AtListIndex(i).AtName(k))
+						}
+					}
+				}
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].String() < out[j].String() })
+	return out
 }
 
 // chooseCredentialSource picks one source: what the provider block sets explicitly wins over the environment,
