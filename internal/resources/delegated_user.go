@@ -978,11 +978,11 @@ func (m *delegatedUserModel) applyUser(u *ramclient.User) {
 	m.ID = types.StringValue(u.ID)
 	m.UserID = types.StringValue(u.ID)
 	m.Name = types.StringValue(u.Name)
-	m.DisplayName = nullIfEmpty(u.DisplayName)
-	m.Email = nullIfEmpty(u.Email)
-	m.MobilePhone = nullIfEmpty(u.MobilePhone)
-	m.Comments = nullIfEmpty(u.Comments)
-	m.CreateDate = nullIfEmpty(u.CreateDate)
+	m.DisplayName = optionalString(u.DisplayName)
+	m.Email = optionalString(u.Email)
+	m.MobilePhone = optionalString(u.MobilePhone)
+	m.Comments = optionalString(u.Comments)
+	m.CreateDate = optionalString(u.CreateDate)
 }
 
 // keepPlanned keeps the configured spelling of the profile fields: Terraform requires the applied value to
@@ -1002,13 +1002,6 @@ func (m *delegatedUserModel) keepPlanned(plan delegatedUserModel) {
 			*f.dst = f.planned
 		}
 	}
-}
-
-func nullIfEmpty(s string) types.String {
-	if s == "" {
-		return types.StringNull()
-	}
-	return types.StringValue(s)
 }
 
 // userARNAndLogon builds the user's ARN and console sign-in name from the account facts (cached by the client).
