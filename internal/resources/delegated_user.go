@@ -506,6 +506,31 @@ func (r *delegatedUserResource) Read(ctx context.Context, req resource.ReadReque
 	})
 	resp.Diagnostics.Append(diags...)
 	u, err := r.client.GetUser(ctx, name)
+	if ramclient.IsNotFound(err) && !importing {
+		// Renamed outside Terraform? The ID stays; only this path pays for the ListUsers scan. Dropping the
+		// resource instead would orphan the user, its AccessKeys and policies, and plan a second user.
+		renamed, lerr := r.findUserByID(ctx, st.UserID.ValueString())
+		if lerr != nil {
+			hint := ""
+			if ramclient.IsPermission(lerr) {
+				hint = "The user was not found by name; to tell a rename outside Terraform from a deletion, the provider needs ram:ListUsers."
+			}
+			addAPIError(&resp.Diagnostics, fmt.Sprintf("Looking for RAM user %q by its ID %s", name, st.UserID.ValueString()), lerr, hint)
+			return
+		}
+		if renamed != nil {
+			tflog.Warn(ctx, "RAM user renamed outside Terraform; the plan renames it back", map[string]any{"remote_name": renamed.Name})
+			u, err, name = renamed, nil, renamed.Name
+			ctx = tflog.SetField(ctx, "user_name", name)
+			st.Name = types.StringValue(name)
+			st.ARN, st.LogonName = types.StringNull(), types.StringNull() // rebuilt below for the remote name
+			// Parts created by the previous command now live under the remote name.
+			_, d := announceRecentCreates(ctx, r.client, req.Private, func(part string) []ramclient.Entity {
+				return st.createdEntities(ctx, part)
+			})
+			resp.Diagnostics.Append(d...)
+		}
+	}
 	if ramclient.IsNotFound(err) {
 		notFoundWarning(&resp.Diagnostics, fmt.Sprintf("RAM user %q", name))
 		setNameIdentity(ctx, resp.Identity, name, &resp.Diagnostics) // see crossAccountRoleResource.Read
@@ -593,6 +618,23 @@ func (r *delegatedUserResource) Read(ctx context.Context, req resource.ReadReque
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &st)...)
 	setNameIdentity(ctx, resp.Identity, st.Name.ValueString(), &resp.Diagnostics)
+}
+
+// findUserByID scans every user for the ID (RAM has no GetUser by ID); nil when no user has it.
+func (r *delegatedUserResource) findUserByID(ctx context.Context, id string) (*ramclient.User, error) {
+	if id == "" {
+		return nil, nil
+	}
+	users, err := r.client.ListUsers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for i := range users {
+		if users[i].ID == id {
+			return &users[i], nil
+		}
+	}
+	return nil, nil
 }
 
 // createdEntities names what a recorded part of the user is in RAM, from the state before the refresh.
