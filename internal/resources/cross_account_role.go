@@ -477,20 +477,7 @@ func (r *crossAccountRoleResource) Read(ctx context.Context, req resource.ReadRe
 			resp.Diagnostics.Append(setTypedTrust(ctx, &state, spec)...)
 		}
 	}
-	tags, diags := readTags(ctx, r.client, "role", name, state.Tags, importing != nil)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	state.Tags = tags
-	if importing != nil {
-		resp.Diagnostics.Append(resp.Private.SetKey(ctx, importingKey, nil)...)
-	}
-	if recent {
-		resp.Diagnostics.Append(clearCreatedAt(ctx, resp.Private)...)
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	setNameIdentity(ctx, resp.Identity, name, &resp.Diagnostics)
+	finishTaggedRead(ctx, r.client, resp, "role", name, importing != nil, recent, &state, &state.Tags)
 }
 
 func (r *crossAccountRoleResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -660,24 +647,4 @@ func optionalString(s string) types.String {
 		return types.StringNull()
 	}
 	return types.StringValue(s)
-}
-
-// readTags returns the tags to keep in state: read from RAM only when the state tracks tags (or after an
-// import), so an untagged resource refreshes with one API call.
-func readTags(ctx context.Context, c *ramclient.Client, resourceType, name string, current types.Map, force bool) (types.Map, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	if current.IsNull() && !force {
-		return current, diags
-	}
-	tags, err := c.ListTags(ctx, resourceType, name)
-	if err != nil {
-		addAPIError(&diags, fmt.Sprintf("Reading the tags of RAM %s %q", resourceType, name), err, "")
-		return current, diags
-	}
-	if len(tags) == 0 && current.IsNull() {
-		return current, diags
-	}
-	m, d := types.MapValueFrom(ctx, types.StringType, tags)
-	diags.Append(d...)
-	return m, diags
 }

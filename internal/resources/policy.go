@@ -198,20 +198,7 @@ func (r *policyResource) Read(ctx context.Context, req resource.ReadRequest, res
 	state.CreateDate = types.StringValue(p.CreateDate)
 	importing, diags := req.Private.GetKey(ctx, importingKey)
 	resp.Diagnostics.Append(diags...)
-	tags, diags := readTags(ctx, r.client, "policy", name, state.Tags, importing != nil)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	state.Tags = tags
-	if importing != nil {
-		resp.Diagnostics.Append(resp.Private.SetKey(ctx, importingKey, nil)...)
-	}
-	if recent {
-		resp.Diagnostics.Append(clearCreatedAt(ctx, resp.Private)...)
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	setNameIdentity(ctx, resp.Identity, name, &resp.Diagnostics)
+	finishTaggedRead(ctx, r.client, resp, "policy", name, importing != nil, recent, &state, &state.Tags)
 }
 
 func (r *policyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {

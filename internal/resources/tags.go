@@ -8,6 +8,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/mapvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -109,4 +110,44 @@ func saveThenTag(ctx context.Context, c *ramclient.Client, resp *resource.Create
 	}
 	setTags(want)
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+// finishTaggedRead ends the Read of a role or policy: tags are read (only when tracked, see tagsAttribute), the
+// one-shot private markers (import, recent creation) are cleared, and the state and identity are written.
+func finishTaggedRead(ctx context.Context, c *ramclient.Client, resp *resource.ReadResponse, kind, name string,
+	importing, recent bool, state any, tags *types.Map) {
+	read, diags := readTags(ctx, c, kind, name, *tags, importing)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	*tags = read
+	if importing {
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, importingKey, nil)...)
+	}
+	if recent {
+		resp.Diagnostics.Append(clearCreatedAt(ctx, resp.Private)...)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	setNameIdentity(ctx, resp.Identity, name, &resp.Diagnostics)
+}
+
+// readTags returns the tags to keep in state: read from RAM only when the state tracks tags (or after an
+// import), so an untagged resource refreshes with one API call.
+func readTags(ctx context.Context, c *ramclient.Client, resourceType, name string, current types.Map, force bool) (types.Map, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if current.IsNull() && !force {
+		return current, diags
+	}
+	tags, err := c.ListTags(ctx, resourceType, name)
+	if err != nil {
+		addAPIError(&diags, fmt.Sprintf("Reading the tags of RAM %s %q", resourceType, name), err, "")
+		return current, diags
+	}
+	if len(tags) == 0 && current.IsNull() {
+		return current, diags
+	}
+	m, d := types.MapValueFrom(ctx, types.StringType, tags)
+	diags.Append(d...)
+	return m, diags
 }
