@@ -23,6 +23,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -440,16 +441,7 @@ func (r *delegatedUserResource) Create(ctx context.Context, req resource.CreateR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	pName, pType, version, err := r.syncAssumePolicy(ctx, name, arns, nil)
-	if err != nil {
-		addAPIError(&resp.Diagnostics, fmt.Sprintf("Granting sts:AssumeRole to RAM user %q", name), err, "")
-		return
-	}
-	st.AssumableRoleARNs = plan.AssumableRoleARNs
-	st.AssumeRolePolicyName, st.AssumeRolePolicyType = types.StringValue(pName), types.StringValue(pType)
-	resp.Diagnostics.Append(setPolicyVersion(ctx, resp.Private, version)...)
-	resp.Diagnostics.Append(markCreatedNow(ctx, resp.Private, createdAssumePolicy)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &st)...)
+	r.grantAssumeRole(ctx, name, arns, nil, plan.AssumableRoleARNs, &st, resp.Private, &resp.State, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -814,16 +806,7 @@ func (r *delegatedUserResource) Update(ctx context.Context, req resource.UpdateR
 		if len(st.AssumableRoleARNs.Elements()) > 0 {
 			old = append(old, managedPolicyName(oldName))
 		}
-		pName, pType, version, err := r.syncAssumePolicy(ctx, name, arns, old)
-		if err != nil {
-			addAPIError(&resp.Diagnostics, fmt.Sprintf("Granting sts:AssumeRole to RAM user %q", name), err, "")
-			return
-		}
-		st.AssumableRoleARNs = plan.AssumableRoleARNs
-		st.AssumeRolePolicyName, st.AssumeRolePolicyType = types.StringValue(pName), types.StringValue(pType)
-		resp.Diagnostics.Append(setPolicyVersion(ctx, resp.Private, version)...)
-		resp.Diagnostics.Append(markCreatedNow(ctx, resp.Private, createdAssumePolicy)...)
-		resp.Diagnostics.Append(resp.State.Set(ctx, &st)...)
+		r.grantAssumeRole(ctx, name, arns, old, plan.AssumableRoleARNs, &st, resp.Private, &resp.State, &resp.Diagnostics)
 		if resp.Diagnostics.HasError() {
 			return
 		}
@@ -1158,6 +1141,23 @@ func assumableRolesFromDocument(doc string) []string {
 // syncAssumePolicy makes the user hold exactly one policy granting sts:AssumeRole: the managed custom policy
 // for arns, or the system policy when arns is empty. The new grant is attached before the old one is removed,
 // so the user never loses access in between. old lists managed policy names to remove if no longer wanted.
+// grantAssumeRole makes the user's sts:AssumeRole grant match arns (old: managed policies to drop), records it
+// in st and in private state, and saves the state at once, so a later failure of the same apply leaves the
+// grant known to the next one.
+func (r *delegatedUserResource) grantAssumeRole(ctx context.Context, name string, arns, old []string, planARNs types.Set,
+	st *delegatedUserModel, private privateStore, state *tfsdk.State, diags *diag.Diagnostics) {
+	pName, pType, version, err := r.syncAssumePolicy(ctx, name, arns, old)
+	if err != nil {
+		addAPIError(diags, fmt.Sprintf("Granting sts:AssumeRole to RAM user %q", name), err, "")
+		return
+	}
+	st.AssumableRoleARNs = planARNs
+	st.AssumeRolePolicyName, st.AssumeRolePolicyType = types.StringValue(pName), types.StringValue(pType)
+	diags.Append(setPolicyVersion(ctx, private, version)...)
+	diags.Append(markCreatedNow(ctx, private, createdAssumePolicy)...)
+	diags.Append(state.Set(ctx, st)...)
+}
+
 func (r *delegatedUserResource) syncAssumePolicy(ctx context.Context, user string, arns []string, old []string) (name, pType, version string, err error) {
 	attached, err := r.client.ListPoliciesForUser(ctx, user)
 	if err != nil {
