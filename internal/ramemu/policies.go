@@ -94,7 +94,9 @@ func (rq *request) createPolicy() (any, *apiError) {
 	return map[string]any{"Policy": out}, nil
 }
 
-func (rq *request) getPolicy() (any, *apiError) {
+// readPolicy resolves PolicyName and PolicyType of a read of a system or custom policy, checked in RAM's
+// order: parameters, policy, permission.
+func (rq *request) readPolicy(action string) (*policy, *apiError) {
 	name, aerr := rq.policyName()
 	if aerr != nil {
 		return nil, aerr
@@ -107,7 +109,15 @@ func (rq *request) getPolicy() (any, *apiError) {
 	if aerr != nil {
 		return nil, aerr
 	}
-	if aerr := rq.authorize("ram:GetPolicy", policyRes(rq.caller.acct.ID, p.Name)); aerr != nil {
+	if aerr := rq.authorize(action, policyRes(rq.caller.acct.ID, p.Name)); aerr != nil {
+		return nil, aerr
+	}
+	return p, nil
+}
+
+func (rq *request) getPolicy() (any, *apiError) {
+	p, aerr := rq.readPolicy("ram:GetPolicy")
+	if aerr != nil {
 		return nil, aerr
 	}
 	return map[string]any{"Policy": rq.policyOut(p, true), "DefaultPolicyVersion": versionOut(p, p.defaultDoc())}, nil
@@ -192,19 +202,8 @@ func (rq *request) getPolicyVersion() (any, *apiError) {
 }
 
 func (rq *request) listPolicyVersions() (any, *apiError) {
-	name, aerr := rq.policyName()
+	p, aerr := rq.readPolicy("ram:ListPolicyVersions")
 	if aerr != nil {
-		return nil, aerr
-	}
-	ptype, aerr := rq.policyType(true)
-	if aerr != nil {
-		return nil, aerr
-	}
-	p, aerr := rq.findPolicy(ptype, name, true)
-	if aerr != nil {
-		return nil, aerr
-	}
-	if aerr := rq.authorize("ram:ListPolicyVersions", policyRes(rq.caller.acct.ID, p.Name)); aerr != nil {
 		return nil, aerr
 	}
 	items := []policyVersionJSON{}
@@ -366,22 +365,11 @@ func (rq *request) listPolicies() (any, *apiError) {
 }
 
 func (rq *request) listEntitiesForPolicy() (any, *apiError) {
-	name, aerr := rq.policyName()
-	if aerr != nil {
-		return nil, aerr
-	}
-	ptype, aerr := rq.policyType(true)
-	if aerr != nil {
-		return nil, aerr
-	}
-	p, aerr := rq.findPolicy(ptype, name, true)
+	p, aerr := rq.readPolicy("ram:ListEntitiesForPolicy")
 	if aerr != nil {
 		return nil, aerr
 	}
 	a := rq.caller.acct
-	if aerr := rq.authorize("ram:ListEntitiesForPolicy", policyRes(a.ID, p.Name)); aerr != nil {
-		return nil, aerr
-	}
 	var atts []*attachment
 	for _, at := range a.polAttach[policyKey(p.Type, p.Name)] {
 		if visible(at.visibleAt, rq.now) {
