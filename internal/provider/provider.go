@@ -20,6 +20,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/aliram/terraform-provider-aliram/internal/policy"
 	"github.com/aliram/terraform-provider-aliram/internal/ramclient"
 	"github.com/aliram/terraform-provider-aliram/internal/resources"
 )
@@ -153,7 +154,7 @@ func (p *aliramProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 					"this 16-digit account ID: a configuration written for one enterprise cannot be applied with the " +
 					"other's keys.",
 				Validators: []validator.String{
-					stringvalidator.RegexMatches(regexp.MustCompile(`^[0-9]{16}$`), "must be a 16-digit Alibaba Cloud account ID"),
+					policy.AccountIDValidator(),
 				},
 			},
 		},
@@ -168,15 +169,14 @@ func (p *aliramProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 							Required:            true,
 							MarkdownDescription: "ARN of the role to assume, `acs:ram::<account-id>:role/<role-name>`.",
 							Validators: []validator.String{
-								stringvalidator.RegexMatches(roleARNPattern, "must be a RAM role ARN of the form acs:ram::<16-digit account id>:role/<role name>"),
+								policy.RoleARNValidator(),
 							},
 						},
 						"session_name": schema.StringAttribute{
 							Optional:            true,
 							MarkdownDescription: "Role session name, 2–64 characters: letters, digits, `.`, `@`, `-`, `_`. Defaults to `terraform`.",
 							Validators: []validator.String{
-								stringvalidator.LengthBetween(2, 64),
-								stringvalidator.RegexMatches(regexp.MustCompile(`^[A-Za-z0-9.@_-]+$`), "may contain only letters, digits, '.', '@', '-' and '_'"),
+								policy.SessionNameValidator(),
 							},
 						},
 						"external_id": schema.StringAttribute{
@@ -184,8 +184,7 @@ func (p *aliramProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 							Sensitive:           true,
 							MarkdownDescription: "External ID the role's trust policy requires (`sts:ExternalId`), 2–1224 characters.",
 							Validators: []validator.String{
-								stringvalidator.LengthBetween(2, 1224),
-								stringvalidator.RegexMatches(regexp.MustCompile(`^[\w+=,.@:/-]+$`), "may contain only letters, digits and + = , . @ : / - _"),
+								policy.ExternalIDValidator(),
 							},
 						},
 						"session_expiration": schema.Int64Attribute{
@@ -198,7 +197,7 @@ func (p *aliramProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 							MarkdownDescription: "Session policy (JSON) further restricting the session, at most 2048 characters.",
 							Validators: []validator.String{
 								stringvalidator.LengthBetween(1, 2048),
-								jsonObjectValidator{},
+								policy.PermissionPolicyValidator(), // a session policy is a permission policy
 							},
 						},
 					},

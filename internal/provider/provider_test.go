@@ -195,12 +195,14 @@ func TestAccProvider_invalidArguments(t *testing.T) {
 		block string
 		want  string
 	}{
-		"endpoint URL":          {"provider \"aliram\" {\n  access_key = \"x\"\n  secret_key = \"y\"\n  endpoints {\n    ram = \"ftp://example.com/path\"\n  }\n}\n", `(?s)endpoints\[0\]\.ram.*https://`},
-		"region":                {env.ProviderBlockWith("", key, `region = "Hangzhou!"`), `(?s)region.*region ID`},
-		"assume_role.role_arn":  {env.ProviderBlockWith("", key, `assume_role { role_arn = "acs:ram::123:user/bob" }`), `(?s)assume_role\[0\]\.role_arn.*RAM role ARN`},
-		"expected_account_id":   {env.ProviderBlockWith("", key, `expected_account_id = "12345"`), `(?s)expected_account_id.*16-digit`},
-		"max_retries":           {env.ProviderBlockWith("", key, `max_retries = 99`), `(?s)max_retries.*between 0 and 20`},
-		"access_key w/o secret": {"provider \"aliram\" {\n  access_key = \"LTAI5tOnlyTheId00000000\"\n}\n", `(?s)secret_key.*must be specified`},
+		"endpoint URL":             {"provider \"aliram\" {\n  access_key = \"x\"\n  secret_key = \"y\"\n  endpoints {\n    ram = \"ftp://example.com/path\"\n  }\n}\n", `(?s)endpoints\[0\]\.ram.*https://`},
+		"region":                   {env.ProviderBlockWith("", key, `region = "Hangzhou!"`), `(?s)region.*region ID`},
+		"assume_role.role_arn":     {env.ProviderBlockWith("", key, `assume_role { role_arn = "acs:ram::123:user/bob" }`), `(?s)assume_role\[0\]\.role_arn.*not\s+a\s+role\s+ARN`},
+		"assume_role.session_name": {env.ProviderBlockWith("", key, "assume_role {\n  role_arn     = \"acs:ram::1000000000000001:role/ops\"\n  session_name = \"x\"\n}"), `(?s)assume_role\[0\]\.session_name.*2\s+to\s+64\s+characters`},
+		"assume_role.policy":       {env.ProviderBlockWith("", key, "assume_role {\n  role_arn = \"acs:ram::1000000000000001:role/ops\"\n  policy   = \"{not json\"\n}"), `(?s)assume_role\[0\]\.policy.*not\s+valid\s+JSON`},
+		"expected_account_id":      {env.ProviderBlockWith("", key, `expected_account_id = "12345"`), `(?s)expected_account_id.*exactly\s+16\s+digits`},
+		"max_retries":              {env.ProviderBlockWith("", key, `max_retries = 99`), `(?s)max_retries.*between 0 and 20`},
+		"access_key w/o secret":    {"provider \"aliram\" {\n  access_key = \"LTAI5tOnlyTheId00000000\"\n}\n", `(?s)secret_key.*must be specified`},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

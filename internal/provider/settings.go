@@ -2,12 +2,10 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 
@@ -25,8 +23,6 @@ const (
 	defaultMaxRetries = 5
 	defaultSession    = "terraform"
 )
-
-var roleARNPattern = regexp.MustCompile(`^acs:ram::[0-9]{16}:role/[A-Za-z0-9._@-]{1,64}$`)
 
 // settings is the provider block after defaults and environment variables are applied.
 type settings struct {
@@ -312,23 +308,5 @@ func (endpointURLValidator) ValidateString(_ context.Context, req validator.Stri
 	}
 	if err := checkEndpointURL(req.ConfigValue.ValueString()); err != nil {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid endpoint URL", fmt.Sprintf("%s %s", req.Path, err))
-	}
-}
-
-// jsonObjectValidator checks that a session policy is a JSON object (STS rejects anything else).
-type jsonObjectValidator struct{}
-
-func (jsonObjectValidator) Description(context.Context) string { return "must be a JSON object" }
-func (v jsonObjectValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
-func (jsonObjectValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	var obj map[string]any
-	if err := json.Unmarshal([]byte(req.ConfigValue.ValueString()), &obj); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid policy JSON",
-			fmt.Sprintf("%s must be a JSON policy object: %v", req.Path, err))
 	}
 }
