@@ -1,67 +1,70 @@
 package ramemu
 
-import (
-	"sort"
-	"time"
-)
+import "time"
 
-// principalRef abstracts over roles and users for the attachment actions.
-type principalRef struct {
-	kind     string // "Role" | "User"
-	id, name string
-	policies map[string]*attachment
-	res      string
-	role     *role
+// Attaching policies to roles and users (groups are a third principal kind on the same code): a principalKind
+// parses the principal's name parameter and finds it; attach, detach and listPoliciesFor are the actions.
+
+// principal is a role or a user as the attachment actions see it.
+type principal struct {
+	kind     string // "Role" | "User": names the actions (AttachPolicyTo<kind>) and error codes (<kind>.Policy)
+	id       string
+	policies map[string]*attachment // policyKey -> attachment
+	res      string                 // authorization resource
+	role     *role                  // exactly one of role/user is set
 	user     *user
 }
 
-func (rq *request) findPrincipal(kind string, read bool) (*principalRef, *apiError) {
-	a := rq.caller.acct
-	if kind == "Role" {
-		name, aerr := rq.roleName()
-		if aerr != nil {
-			return nil, aerr
-		}
-		r, aerr := rq.findRole(name, read)
-		if aerr != nil {
-			return nil, aerr
-		}
-		return &principalRef{kind: kind, id: r.ID, name: r.Name, policies: r.policies, res: roleRes(a.ID, r.Name), role: r}, nil
+// key names the principal in account.polAttach and account.detached.
+func (p *principal) key() string { return p.kind + ":" + p.id }
+
+// principalKind parses the request's principal name parameter (400) and finds the principal (404).
+type principalKind func(rq *request, v view) *principal
+
+func rolePrincipal(rq *request, v view) *principal {
+	r := rq.findRole(rq.roleName(), v)
+	if r == nil {
+		return nil
 	}
-	name, aerr := rq.userName()
-	if aerr != nil {
-		return nil, aerr
-	}
-	u, aerr := rq.findUser(name, read)
-	if aerr != nil {
-		return nil, aerr
-	}
-	return &principalRef{kind: kind, id: u.ID, name: u.Name, policies: u.policies, res: userRes(a.ID, u.Name), user: u}, nil
+	return &principal{kind: "Role", id: r.ID, policies: r.policies, res: roleRes(rq.caller.acct.ID, r.Name), role: r}
 }
 
-func (rq *request) attach(kind string) (any, *apiError) {
-	ptype, aerr := rq.policyType(true)
-	if aerr != nil {
-		return nil, aerr
+func userPrincipal(rq *request, v view) *principal {
+	u := rq.findUser(rq.userName(), v)
+	if u == nil {
+		return nil
 	}
-	pname, aerr := rq.policyName()
-	if aerr != nil {
-		return nil, aerr
+	return &principal{kind: "User", id: u.ID, policies: u.policies, res: userRes(rq.caller.acct.ID, u.Name), user: u}
+}
+
+// attach is AttachPolicyTo<kind>.
+func attach(find principalKind) handlerFunc {
+	return attachmentWrite(find, "ram:AttachPolicyTo", attachPolicy)
+}
+
+// detach is DetachPolicyFrom<kind>.
+func detach(find principalKind) handlerFunc {
+	return attachmentWrite(find, "ram:DetachPolicyFrom", detachPolicy)
+}
+
+// attachmentWrite resolves an attach or detach in RAM's order: PolicyType, PolicyName, the principal's name,
+// the principal (404), the policy (404), permission on the principal (403); then it applies the change.
+func attachmentWrite(find principalKind, action string, apply func(rq *request, pr *principal, p *policy, pk string) any) handlerFunc {
+	return func(rq *request) any {
+		ptype := rq.policyType(true)
+		pname := rq.policyName()
+		pr := find(rq, forWrite)
+		p := rq.findPolicy(ptype, pname, forWrite)
+		if rq.err != nil || !rq.allow(action+pr.kind, pr.res) {
+			return nil
+		}
+		return apply(rq, pr, p, policyKey(p.Type, p.Name))
 	}
-	pr, aerr := rq.findPrincipal(kind, false)
-	if aerr != nil {
-		return nil, aerr
-	}
-	p, aerr := rq.findPolicy(ptype, pname, false)
-	if aerr != nil {
-		return nil, aerr
-	}
-	if aerr := rq.authorize("ram:AttachPolicyTo"+kind, pr.res); aerr != nil {
-		return nil, aerr
-	}
-	pk := policyKey(p.Type, p.Name)
+}
+
+func attachPolicy(rq *request, pr *principal, p *policy, pk string) any {
 	if pr.policies[pk] != nil {
-		return nil, errAlready(kind + ".Policy")
+		return rq.fail(errAlready(pr.kind + ".Policy"))
 	}
 	n := 0
 	for _, at := range pr.policies {
@@ -70,18 +73,17 @@ func (rq *request) attach(kind string) (any, *apiError) {
 		}
 	}
 	if (p.Type == "Custom" && n >= maxCustomAttached) || (p.Type == "System" && n >= maxSystemAttached) {
-		return nil, errLimit(kind + ".Policy")
+		return rq.fail(errLimit(pr.kind + ".Policy"))
 	}
 	a := rq.caller.acct
-	if m := a.detached[kind+":"+pr.id]; m != nil {
+	if m := a.detached[pr.key()]; m != nil {
 		delete(m, pk)
 	}
-	at := &attachment{
-		PrincipalType: kind, PrincipalID: pr.id, PolicyType: p.Type, policyLower: p.Name,
+	a.addAttachment(pk, &attachment{
+		PrincipalType: pr.kind, PrincipalID: pr.id, PolicyType: p.Type, policyLower: p.Name,
 		role: pr.role, user: pr.user, AttachDate: rq.now, visibleAt: rq.s.visibleAt(rq.now), seq: a.nextSeq(),
-	}
-	a.addAttachment(pk, at)
-	return nil, nil
+	})
+	return nil
 }
 
 func (a *account) addAttachment(pk string, at *attachment) {
@@ -98,78 +100,43 @@ func (a *account) addAttachment(pk string, at *attachment) {
 	m[at.PrincipalType+":"+at.PrincipalID] = at
 }
 
-func (rq *request) detach(kind string) (any, *apiError) {
-	ptype, aerr := rq.policyType(true)
-	if aerr != nil {
-		return nil, aerr
-	}
-	pname, aerr := rq.policyName()
-	if aerr != nil {
-		return nil, aerr
-	}
-	pr, aerr := rq.findPrincipal(kind, false)
-	if aerr != nil {
-		return nil, aerr
-	}
-	p, aerr := rq.findPolicy(ptype, pname, false)
-	if aerr != nil {
-		return nil, aerr
-	}
-	if aerr := rq.authorize("ram:DetachPolicyFrom"+kind, pr.res); aerr != nil {
-		return nil, aerr
-	}
-	pk := policyKey(p.Type, p.Name)
+func detachPolicy(rq *request, pr *principal, _ *policy, pk string) any {
 	if pr.policies[pk] == nil {
-		return nil, errNotExist(kind + ".Policy")
+		return rq.fail(errNotExist(pr.kind + ".Policy"))
 	}
 	delete(pr.policies, pk)
 	a := rq.caller.acct
 	if d := rq.s.opts.ConsistencyDelay; d > 0 {
-		key := kind + ":" + pr.id
-		if a.detached[key] == nil {
-			a.detached[key] = map[string]time.Time{}
+		if a.detached[pr.key()] == nil {
+			a.detached[pr.key()] = map[string]time.Time{}
 		}
-		a.detached[key][pk] = rq.now.Add(d)
+		a.detached[pr.key()][pk] = rq.now.Add(d)
 	}
 	if m := a.polAttach[pk]; m != nil {
-		delete(m, kind+":"+pr.id)
+		delete(m, pr.key())
 		if len(m) == 0 {
 			delete(a.polAttach, pk)
 		}
 	}
-	return nil, nil
+	return nil
 }
 
-func (rq *request) listFor(kind string) (any, *apiError) {
-	pr, aerr := rq.findPrincipal(kind, true)
-	if aerr != nil {
-		return nil, aerr
-	}
-	if aerr := rq.authorize("ram:ListPoliciesFor"+kind, pr.res); aerr != nil {
-		return nil, aerr
-	}
-	atts := make([]*attachment, 0, len(pr.policies))
-	for _, at := range pr.policies {
-		if visible(at.visibleAt, rq.now) {
-			atts = append(atts, at)
+// listPoliciesFor is ListPoliciesFor<kind> (not paginated).
+func listPoliciesFor(find principalKind) handlerFunc {
+	return func(rq *request) any {
+		pr := find(rq, forRead)
+		if rq.err != nil || !rq.allow("ram:ListPoliciesFor"+pr.kind, pr.res) {
+			return nil
 		}
-	}
-	sort.Slice(atts, func(i, j int) bool { return atts[i].seq < atts[j].seq })
-	items := make([]policyJSON, 0, len(atts))
-	for _, at := range atts {
-		p := rq.s.lookupPolicy(rq.caller.acct, at.PolicyType, at.policyLower)
-		if p == nil {
-			continue
+		items := []policyJSON{}
+		for _, at := range readable(rq, pr.policies) {
+			p := rq.s.lookupPolicy(rq.caller.acct, at.PolicyType, at.policyLower)
+			if p == nil {
+				continue
+			}
+			items = append(items, policyJSON{PolicyName: p.Name, PolicyType: p.Type, Description: p.Description,
+				DefaultVersion: p.DefaultVersion, AttachDate: fmtDate(at.AttachDate)})
 		}
-		items = append(items, policyJSON{PolicyName: p.Name, PolicyType: p.Type, Description: p.Description,
-			DefaultVersion: p.DefaultVersion, AttachDate: fmtDate(at.AttachDate)})
+		return map[string]any{"Policies": map[string]any{"Policy": items}}
 	}
-	return map[string]any{"Policies": map[string]any{"Policy": items}}, nil
 }
-
-func (rq *request) attachPolicyToRole() (any, *apiError)   { return rq.attach("Role") }
-func (rq *request) detachPolicyFromRole() (any, *apiError) { return rq.detach("Role") }
-func (rq *request) listPoliciesForRole() (any, *apiError)  { return rq.listFor("Role") }
-func (rq *request) attachPolicyToUser() (any, *apiError)   { return rq.attach("User") }
-func (rq *request) detachPolicyFromUser() (any, *apiError) { return rq.detach("User") }
-func (rq *request) listPoliciesForUser() (any, *apiError)  { return rq.listFor("User") }

@@ -2,46 +2,47 @@ package ramemu
 
 import (
 	"regexp"
-	"sort"
 	"strconv"
 	"strings"
 )
 
 var versionIDRe = regexp.MustCompile(`^v[1-9][0-9]{0,8}$`)
 
-func (rq *request) permissionDocParam(p string) (string, *pdoc, *apiError) {
-	v, aerr := rq.required(p)
-	if aerr != nil {
-		return "", nil, aerr
+// permissionPolicy returns a mandatory permission policy parameter and its parsed form.
+func (rq *request) permissionPolicy(p string) (string, *pdoc) {
+	return rq.document(p, permissionDoc, maxPolicyDocLen, true)
+}
+
+// document returns a policy document parameter of at most maxLen characters and its parsed form (nil when
+// optional and absent).
+func (rq *request) document(p string, kind docKind, maxLen int, required bool) (string, *pdoc) {
+	if rq.err != nil {
+		return "", nil
 	}
-	if runeLen(v) > maxPolicyDocLen {
-		return "", nil, errLength(p)
+	v, ok := rq.param(p)
+	if !ok {
+		if required {
+			rq.check(errMissing(p))
+		}
+		return "", nil
 	}
-	d, err := parsePolicy(v, permissionDoc)
+	if !rq.check(maxLenErr(p, v, maxLen)) {
+		return "", nil
+	}
+	d, err := parsePolicy(v, kind)
 	if err != nil {
-		return "", nil, errMalformed(err.Error())
+		rq.check(errMalformed(err.Error()))
+		return "", nil
 	}
-	return v, d, nil
+	return v, d
 }
 
-func (rq *request) versionIDParam() (string, *apiError) {
-	v, aerr := rq.required("VersionId")
-	if aerr != nil {
-		return "", aerr
+func (rq *request) versionID() string {
+	v := rq.mandatory("VersionId")
+	if rq.err == nil && !versionIDRe.MatchString(v) {
+		rq.check(errFormat("VersionId"))
 	}
-	if !versionIDRe.MatchString(v) {
-		return "", errFormat("VersionId")
-	}
-	return v, nil
-}
-
-// findPolicy resolves a policy of the given type; reads honour the consistency delay.
-func (rq *request) findPolicy(ptype, name string, read bool) (*policy, *apiError) {
-	p := rq.s.lookupPolicy(rq.caller.acct, ptype, name)
-	if p == nil || (read && !visible(p.visibleAt, rq.now)) {
-		return nil, errNotExist("Policy")
-	}
-	return p, nil
+	return v
 }
 
 func (rq *request) policyOut(p *policy, withCount bool) policyJSON {
@@ -56,33 +57,15 @@ func (rq *request) policyOut(p *policy, withCount bool) policyJSON {
 	return out
 }
 
-func (rq *request) createPolicy() (any, *apiError) {
-	name, aerr := rq.policyName()
-	if aerr != nil {
-		return nil, aerr
-	}
-	doc, parsed, aerr := rq.permissionDocParam("PolicyDocument")
-	if aerr != nil {
-		return nil, aerr
-	}
-	desc, _, aerr := rq.optText("Description", 1024)
-	if aerr != nil {
-		return nil, aerr
-	}
-	tags, aerr := rq.createTags()
-	if aerr != nil {
-		return nil, aerr
-	}
-	a := rq.caller.acct
-	if aerr := rq.authorize("ram:CreatePolicy", policyRes(a.ID, name)); aerr != nil {
-		return nil, aerr
-	}
-	key := strings.ToLower(name)
-	if a.policies[key] != nil || rq.s.system[key] != nil {
-		return nil, errAlready("Policy")
-	}
-	if len(a.policies) >= maxCustomPolicies {
-		return nil, errLimit("Policy")
+func (rq *request) createPolicy() any {
+	name := rq.policyName()
+	doc, parsed := rq.permissionPolicy("PolicyDocument")
+	desc, _ := rq.text("Description", 1024)
+	tags := rq.createTags()
+	a, key := rq.caller.acct, strings.ToLower(name)
+	taken := a.policies[key] != nil || rq.s.system[key] != nil
+	if !rq.creatable("ram:CreatePolicy", policyRes(a.ID, name), "Policy", taken, len(a.policies), maxCustomPolicies) {
+		return nil
 	}
 	p := &policy{
 		Name: name, Type: "Custom", Description: desc, DefaultVersion: "v1", Created: rq.now, Updated: rq.now,
@@ -91,71 +74,43 @@ func (rq *request) createPolicy() (any, *apiError) {
 	}
 	a.policies[key] = p
 	out := policyJSON{PolicyName: name, PolicyType: "Custom", Description: desc, DefaultVersion: "v1", CreateDate: fmtDate(rq.now)}
-	return map[string]any{"Policy": out}, nil
+	return map[string]any{"Policy": out}
 }
 
 // readPolicy resolves PolicyName and PolicyType of a read of a system or custom policy, checked in RAM's
 // order: parameters, policy, permission.
-func (rq *request) readPolicy(action string) (*policy, *apiError) {
-	name, aerr := rq.policyName()
-	if aerr != nil {
-		return nil, aerr
-	}
-	ptype, aerr := rq.policyType(true)
-	if aerr != nil {
-		return nil, aerr
-	}
-	p, aerr := rq.findPolicy(ptype, name, true)
-	if aerr != nil {
-		return nil, aerr
-	}
-	if aerr := rq.authorize(action, policyRes(rq.caller.acct.ID, p.Name)); aerr != nil {
-		return nil, aerr
-	}
-	return p, nil
+func (rq *request) readPolicy(action string) *policy {
+	name := rq.policyName()
+	return rq.policy(rq.policyType(true), name, action, forRead)
 }
 
-func (rq *request) getPolicy() (any, *apiError) {
-	p, aerr := rq.readPolicy("ram:GetPolicy")
-	if aerr != nil {
-		return nil, aerr
+func (rq *request) getPolicy() any {
+	p := rq.readPolicy("ram:GetPolicy")
+	if rq.err != nil {
+		return nil
 	}
-	return map[string]any{"Policy": rq.policyOut(p, true), "DefaultPolicyVersion": versionOut(p, p.defaultDoc())}, nil
+	return map[string]any{"Policy": rq.policyOut(p, true), "DefaultPolicyVersion": versionOut(p, p.defaultDoc())}
 }
 
-func (rq *request) createPolicyVersion() (any, *apiError) {
-	name, aerr := rq.policyName()
-	if aerr != nil {
-		return nil, aerr
-	}
-	doc, parsed, aerr := rq.permissionDocParam("PolicyDocument")
-	if aerr != nil {
-		return nil, aerr
-	}
-	setDefault, aerr := rq.boolParam("SetAsDefault", false)
-	if aerr != nil {
-		return nil, aerr
-	}
+func (rq *request) createPolicyVersion() any {
+	name := rq.policyName()
+	doc, parsed := rq.permissionPolicy("PolicyDocument")
+	setDefault := rq.flag("SetAsDefault", false)
 	rotate := false
-	if v, ok := rq.param("RotateStrategy"); ok {
-		switch v {
-		case "None":
-		case "DeleteOldestNonDefaultVersionWhenLimitExceeded":
-			rotate = true
-		default:
-			return nil, errInvalid("RotateStrategy")
-		}
+	switch v, _ := rq.param("RotateStrategy"); v {
+	case "", "None":
+	case "DeleteOldestNonDefaultVersionWhenLimitExceeded":
+		rotate = true
+	default:
+		rq.check(errInvalid("RotateStrategy"))
 	}
-	p, aerr := rq.findPolicy("Custom", name, false)
-	if aerr != nil {
-		return nil, aerr
-	}
-	if aerr := rq.authorize("ram:CreatePolicyVersion", policyRes(rq.caller.acct.ID, p.Name)); aerr != nil {
-		return nil, aerr
+	p := rq.policy("Custom", name, "ram:CreatePolicyVersion", forWrite)
+	if rq.err != nil {
+		return nil
 	}
 	if len(p.versions) >= maxPolicyVersions {
 		if !rotate {
-			return nil, errLimit("Policy.Version")
+			return rq.fail(errLimit("Policy.Version"))
 		}
 		for _, v := range p.sortedVersions() {
 			if v.ID != p.DefaultVersion {
@@ -171,137 +126,96 @@ func (rq *request) createPolicyVersion() (any, *apiError) {
 		p.DefaultVersion = v.ID
 	}
 	p.Updated = rq.now
-	return map[string]any{"PolicyVersion": versionOut(p, v)}, nil
+	return map[string]any{"PolicyVersion": versionOut(p, v)}
 }
 
-func (rq *request) getPolicyVersion() (any, *apiError) {
-	name, aerr := rq.policyName()
-	if aerr != nil {
-		return nil, aerr
-	}
-	ptype, aerr := rq.policyType(true)
-	if aerr != nil {
-		return nil, aerr
-	}
-	vid, aerr := rq.versionIDParam()
-	if aerr != nil {
-		return nil, aerr
-	}
-	p, aerr := rq.findPolicy(ptype, name, true)
-	if aerr != nil {
-		return nil, aerr
-	}
-	if aerr := rq.authorize("ram:GetPolicyVersion", policyRes(rq.caller.acct.ID, p.Name)); aerr != nil {
-		return nil, aerr
+func (rq *request) getPolicyVersion() any {
+	name := rq.policyName()
+	ptype := rq.policyType(true)
+	vid := rq.versionID()
+	p := rq.policy(ptype, name, "ram:GetPolicyVersion", forRead)
+	if rq.err != nil {
+		return nil
 	}
 	v := p.versions[vid]
 	if v == nil {
-		return nil, errNotExist("Policy.Version")
+		return rq.fail(errNotExist("Policy.Version"))
 	}
-	return map[string]any{"PolicyVersion": versionOut(p, v)}, nil
+	return map[string]any{"PolicyVersion": versionOut(p, v)}
 }
 
-func (rq *request) listPolicyVersions() (any, *apiError) {
-	p, aerr := rq.readPolicy("ram:ListPolicyVersions")
-	if aerr != nil {
-		return nil, aerr
+func (rq *request) listPolicyVersions() any {
+	p := rq.readPolicy("ram:ListPolicyVersions")
+	if rq.err != nil {
+		return nil
 	}
 	items := []policyVersionJSON{}
 	for _, v := range p.sortedVersions() {
 		items = append(items, versionOut(p, v))
 	}
-	return map[string]any{"PolicyVersions": map[string]any{"PolicyVersion": items}}, nil
+	return map[string]any{"PolicyVersions": map[string]any{"PolicyVersion": items}}
 }
 
 // customPolicyVersion resolves PolicyName and VersionId of a write to an existing version of a custom policy,
 // checked in RAM's order: parameters, policy, permission, version.
-func (rq *request) customPolicyVersion(action string) (*policy, string, *apiError) {
-	name, aerr := rq.policyName()
-	if aerr != nil {
-		return nil, "", aerr
+func (rq *request) customPolicyVersion(action string) (*policy, string) {
+	name := rq.policyName()
+	vid := rq.versionID()
+	p := rq.policy("Custom", name, action, forWrite)
+	if p != nil && p.versions[vid] == nil {
+		rq.check(errNotExist("Policy.Version"))
+		return nil, ""
 	}
-	vid, aerr := rq.versionIDParam()
-	if aerr != nil {
-		return nil, "", aerr
-	}
-	p, aerr := rq.findPolicy("Custom", name, false)
-	if aerr != nil {
-		return nil, "", aerr
-	}
-	if aerr := rq.authorize(action, policyRes(rq.caller.acct.ID, p.Name)); aerr != nil {
-		return nil, "", aerr
-	}
-	if p.versions[vid] == nil {
-		return nil, "", errNotExist("Policy.Version")
-	}
-	return p, vid, nil
+	return p, vid
 }
 
-func (rq *request) deletePolicyVersion() (any, *apiError) {
-	p, vid, aerr := rq.customPolicyVersion("ram:DeletePolicyVersion")
-	if aerr != nil {
-		return nil, aerr
+func (rq *request) deletePolicyVersion() any {
+	p, vid := rq.customPolicyVersion("ram:DeletePolicyVersion")
+	if rq.err != nil {
+		return nil
 	}
 	if vid == p.DefaultVersion {
-		return nil, errConflict("Policy.Version.Default")
+		return rq.fail(errConflict("Policy.Version.Default"))
 	}
 	delete(p.versions, vid)
-	return nil, nil
+	return nil
 }
 
-func (rq *request) setDefaultPolicyVersion() (any, *apiError) {
-	p, vid, aerr := rq.customPolicyVersion("ram:SetDefaultPolicyVersion")
-	if aerr != nil {
-		return nil, aerr
+func (rq *request) setDefaultPolicyVersion() any {
+	p, vid := rq.customPolicyVersion("ram:SetDefaultPolicyVersion")
+	if rq.err != nil {
+		return nil
 	}
 	p.DefaultVersion = vid
 	p.Updated = rq.now
-	return nil, nil
+	return nil
 }
 
-func (rq *request) updatePolicyDescription() (any, *apiError) {
-	name, aerr := rq.policyName()
-	if aerr != nil {
-		return nil, aerr
-	}
-	desc, set, aerr := rq.optText("NewDescription", 1024)
-	if aerr != nil {
-		return nil, aerr
-	}
-	p, aerr := rq.findPolicy("Custom", name, false)
-	if aerr != nil {
-		return nil, aerr
-	}
-	if aerr := rq.authorize("ram:UpdatePolicyDescription", policyRes(rq.caller.acct.ID, p.Name)); aerr != nil {
-		return nil, aerr
+func (rq *request) updatePolicyDescription() any {
+	name := rq.policyName()
+	desc, set := rq.text("NewDescription", 1024)
+	p := rq.policy("Custom", name, "ram:UpdatePolicyDescription", forWrite)
+	if rq.err != nil {
+		return nil
 	}
 	if set {
 		p.Description = desc
 	}
 	p.Updated = rq.now
-	return map[string]any{"Policy": rq.policyOut(p, false)}, nil
+	return map[string]any{"Policy": rq.policyOut(p, false)}
 }
 
-func (rq *request) deletePolicy() (any, *apiError) {
-	name, aerr := rq.policyName()
-	if aerr != nil {
-		return nil, aerr
-	}
-	cascade, aerr := rq.boolParam("CascadingDelete", false)
-	if aerr != nil {
-		return nil, aerr
-	}
-	p, aerr := rq.findPolicy("Custom", name, false)
-	if aerr != nil {
-		return nil, aerr
-	}
-	a := rq.caller.acct
-	if aerr := rq.authorize("ram:DeletePolicy", policyRes(a.ID, p.Name)); aerr != nil {
-		return nil, aerr
+func (rq *request) deletePolicy() any {
+	name := rq.policyName()
+	cascade := rq.flag("CascadingDelete", false)
+	p := rq.policy("Custom", name, "ram:DeletePolicy", forWrite)
+	if rq.err != nil {
+		return nil
 	}
 	if len(p.versions) > 1 && !cascade {
-		return nil, errConflict("Policy.Version")
+		return rq.fail(errConflict("Policy.Version"))
 	}
+	a := rq.caller.acct
 	pk := policyKey("Custom", p.Name)
 	var users, roles int
 	for _, at := range a.polAttach[pk] {
@@ -312,74 +226,45 @@ func (rq *request) deletePolicy() (any, *apiError) {
 		}
 	}
 	if users > 0 || a.policyRecentlyDetached("User", pk, rq.now) {
-		return nil, errConflict("Policy.User")
+		return rq.fail(errConflict("Policy.User"))
 	}
 	if roles > 0 || a.policyRecentlyDetached("Role", pk, rq.now) {
-		return nil, errConflict("Role.Policy")
+		return rq.fail(errConflict("Role.Policy"))
 	}
 	delete(a.policies, strings.ToLower(p.Name))
 	delete(a.polAttach, pk)
-	return nil, nil
+	return nil
 }
 
-func (rq *request) listPolicies() (any, *apiError) {
-	ptype, aerr := rq.policyType(false)
-	if aerr != nil {
-		return nil, aerr
-	}
-	pr, aerr := rq.pageParams()
-	if aerr != nil {
-		return nil, aerr
-	}
-	a := rq.caller.acct
-	if aerr := rq.authorize("ram:ListPolicies", "*"); aerr != nil {
-		return nil, aerr
-	}
-	// Order: system policies first (fixed order), then custom ones by creation.
-	const customBase = 1 << 32
-	byKey := map[uint64]*policy{}
-	var keys []uint64
+func (rq *request) listPolicies() any {
+	ptype := rq.policyType(false)
+	pr := rq.listPage("ram:ListPolicies")
+	var all []*policy
 	if ptype != "Custom" {
-		for _, p := range rq.s.sysList {
-			byKey[p.seq] = p
-			keys = append(keys, p.seq)
-		}
+		all = rq.s.sysList
 	}
 	if ptype != "System" {
-		for _, p := range a.policies {
-			if visible(p.visibleAt, rq.now) {
-				byKey[customBase+p.seq] = p
-				keys = append(keys, customBase+p.seq)
-			}
-		}
+		all = append(all[:len(all):len(all)], readable(rq, rq.caller.acct.policies)...)
 	}
-	start, end, marker := paginate(keys, pr)
-	items := make([]policyJSON, 0, end-start)
-	for _, k := range keys[start:end] {
-		p := byKey[k]
-		o := rq.policyOut(p, true)
-		o.Tags = tagsOf(p.Tags)
-		items = append(items, o)
-	}
-	return listResp(marker, "Policies", map[string]any{"Policy": items}), nil
+	return markerList(rq, pr, all, rq.listedPolicy, "Policies", "Policy")
 }
 
-func (rq *request) listEntitiesForPolicy() (any, *apiError) {
-	p, aerr := rq.readPolicy("ram:ListEntitiesForPolicy")
-	if aerr != nil {
-		return nil, aerr
+// listedPolicy is a policy as ListPolicies shows it: with its attachment count and tags.
+func (rq *request) listedPolicy(p *policy) policyJSON {
+	o := rq.policyOut(p, true)
+	o.Tags = tagsOf(p.Tags)
+	return o
+}
+
+func (rq *request) listEntitiesForPolicy() any {
+	p := rq.readPolicy("ram:ListEntitiesForPolicy")
+	if rq.err != nil {
+		return nil
 	}
 	a := rq.caller.acct
-	var atts []*attachment
-	for _, at := range a.polAttach[policyKey(p.Type, p.Name)] {
-		if visible(at.visibleAt, rq.now) {
-			atts = append(atts, at)
-		}
-	}
-	sort.Slice(atts, func(i, j int) bool { return atts[i].seq < atts[j].seq })
 	users := []userJSON{}
 	roles := []roleJSON{}
-	for _, at := range atts {
+	for _, at := range readable(rq, a.polAttach[policyKey(p.Type, p.Name)]) {
 		if u := at.user; u != nil {
 			users = append(users, userJSON{UserId: u.ID, UserName: u.Name, DisplayName: u.DisplayName, AttachDate: fmtDate(at.AttachDate)})
 		} else if r := at.role; r != nil {
@@ -391,5 +276,5 @@ func (rq *request) listEntitiesForPolicy() (any, *apiError) {
 		"Groups": map[string]any{"Group": []any{}},
 		"Users":  map[string]any{"User": users},
 		"Roles":  map[string]any{"Role": roles},
-	}, nil
+	}
 }

@@ -5,70 +5,36 @@ import (
 	"strings"
 )
 
-func (rq *request) sessionDuration(p string) (int64, bool, *apiError) {
+// sessionDuration returns an optional MaxSessionDuration-style parameter (3600..43200 s), and whether it was given.
+func (rq *request) sessionDuration(p string) (int64, bool) {
 	v, ok := rq.param(p)
-	if !ok {
-		return 0, false, nil
+	if !ok || rq.err != nil {
+		return 0, false
 	}
 	n, err := strconv.ParseInt(v, 10, 64)
 	if err != nil || n < 3600 || n > 43200 {
-		return 0, false, errRange(p)
+		return 0, rq.check(errRange(p))
 	}
-	return n, true, nil
+	return n, true
 }
 
-func (rq *request) trustDocParam(p string, required bool) (string, *pdoc, *apiError) {
-	v, ok := rq.param(p)
-	if !ok {
-		if required {
-			return "", nil, errMissing(p)
-		}
-		return "", nil, nil
-	}
-	if runeLen(v) > maxTrustDocLen {
-		return "", nil, errLength(p)
-	}
-	d, err := parsePolicy(v, trustDoc)
-	if err != nil {
-		return "", nil, errMalformed(err.Error())
-	}
-	return v, d, nil
+// trustPolicy returns a trust policy parameter and its parsed form (nil when optional and absent).
+func (rq *request) trustPolicy(p string, required bool) (string, *pdoc) {
+	return rq.document(p, trustDoc, maxTrustDocLen, required)
 }
 
-func (rq *request) createRole() (any, *apiError) {
-	name, aerr := rq.roleName()
-	if aerr != nil {
-		return nil, aerr
-	}
-	doc, parsed, aerr := rq.trustDocParam("AssumeRolePolicyDocument", true)
-	if aerr != nil {
-		return nil, aerr
-	}
-	desc, _, aerr := rq.optText("Description", 1024)
-	if aerr != nil {
-		return nil, aerr
-	}
-	maxSess, set, aerr := rq.sessionDuration("MaxSessionDuration")
-	if aerr != nil {
-		return nil, aerr
+func (rq *request) createRole() any {
+	name := rq.roleName()
+	doc, parsed := rq.trustPolicy("AssumeRolePolicyDocument", true)
+	desc, _ := rq.text("Description", 1024)
+	maxSess, set := rq.sessionDuration("MaxSessionDuration")
+	tags := rq.createTags()
+	a, key := rq.caller.acct, strings.ToLower(name)
+	if !rq.creatable("ram:CreateRole", roleRes(a.ID, name), "Role", a.roles[key] != nil, len(a.roles), maxRoles) {
+		return nil
 	}
 	if !set {
 		maxSess = 3600
-	}
-	tags, aerr := rq.createTags()
-	if aerr != nil {
-		return nil, aerr
-	}
-	a := rq.caller.acct
-	if aerr := rq.authorize("ram:CreateRole", roleRes(a.ID, name)); aerr != nil {
-		return nil, aerr
-	}
-	key := strings.ToLower(name)
-	if a.roles[key] != nil {
-		return nil, errAlready("Role")
-	}
-	if len(a.roles) >= maxRoles {
-		return nil, errLimit("Role")
 	}
 	r := &role{
 		Name: name, ID: a.newNumericID(), Description: desc, TrustDoc: doc, trust: parsed, MaxSession: maxSess,
@@ -76,62 +42,29 @@ func (rq *request) createRole() (any, *apiError) {
 		seq: a.nextSeq(), visibleAt: rq.s.visibleAt(rq.now),
 	}
 	a.roles[key] = r
-	return map[string]any{"Role": a.roleOut(r, true, false)}, nil
+	return map[string]any{"Role": a.roleOut(r, true, false)}
 }
 
-// findRole resolves a role for a read (honours the consistency delay) or a write.
-func (rq *request) findRole(name string, read bool) (*role, *apiError) {
-	r := rq.caller.acct.roles[strings.ToLower(name)]
-	if r == nil || (read && !visible(r.visibleAt, rq.now)) {
-		return nil, errNotExist("Role")
+func (rq *request) getRole() any {
+	r := rq.role(rq.roleName(), "ram:GetRole", forRead)
+	if rq.err != nil {
+		return nil
 	}
-	return r, nil
-}
-
-func (rq *request) getRole() (any, *apiError) {
-	name, aerr := rq.roleName()
-	if aerr != nil {
-		return nil, aerr
-	}
-	r, aerr := rq.findRole(name, true)
-	if aerr != nil {
-		return nil, aerr
-	}
-	a := rq.caller.acct
-	if aerr := rq.authorize("ram:GetRole", roleRes(a.ID, r.Name)); aerr != nil {
-		return nil, aerr
-	}
-	return getRoleResp{Role: a.roleOut(r, true, true)}, nil
+	return getRoleResp{Role: rq.caller.acct.roleOut(r, true, true)}
 }
 
 type getRoleResp struct {
 	Role roleJSON `json:"Role"`
 }
 
-func (rq *request) updateRole() (any, *apiError) {
-	name, aerr := rq.roleName()
-	if aerr != nil {
-		return nil, aerr
-	}
-	doc, parsed, aerr := rq.trustDocParam("NewAssumeRolePolicyDocument", false)
-	if aerr != nil {
-		return nil, aerr
-	}
-	desc, descSet, aerr := rq.optText("NewDescription", 1024)
-	if aerr != nil {
-		return nil, aerr
-	}
-	maxSess, maxSet, aerr := rq.sessionDuration("NewMaxSessionDuration")
-	if aerr != nil {
-		return nil, aerr
-	}
-	r, aerr := rq.findRole(name, false)
-	if aerr != nil {
-		return nil, aerr
-	}
-	a := rq.caller.acct
-	if aerr := rq.authorize("ram:UpdateRole", roleRes(a.ID, r.Name)); aerr != nil {
-		return nil, aerr
+func (rq *request) updateRole() any {
+	name := rq.roleName()
+	doc, parsed := rq.trustPolicy("NewAssumeRolePolicyDocument", false)
+	desc, descSet := rq.text("NewDescription", 1024)
+	maxSess, maxSet := rq.sessionDuration("NewMaxSessionDuration")
+	r := rq.role(name, "ram:UpdateRole", forWrite)
+	if rq.err != nil {
+		return nil
 	}
 	if parsed != nil {
 		r.TrustDoc, r.trust = doc, parsed
@@ -143,62 +76,31 @@ func (rq *request) updateRole() (any, *apiError) {
 		r.MaxSession = maxSess
 	}
 	r.Updated = rq.now
-	return map[string]any{"Role": a.roleOut(r, true, true)}, nil
+	return map[string]any{"Role": rq.caller.acct.roleOut(r, true, true)}
 }
 
-func (rq *request) deleteRole() (any, *apiError) {
-	name, aerr := rq.roleName()
-	if aerr != nil {
-		return nil, aerr
-	}
-	r, aerr := rq.findRole(name, false)
-	if aerr != nil {
-		return nil, aerr
+func (rq *request) deleteRole() any {
+	r := rq.role(rq.roleName(), "ram:DeleteRole", forWrite)
+	if rq.err != nil {
+		return nil
 	}
 	a := rq.caller.acct
-	if aerr := rq.authorize("ram:DeleteRole", roleRes(a.ID, r.Name)); aerr != nil {
-		return nil, aerr
-	}
 	if len(r.policies) > 0 || a.recentlyDetached("Role:"+r.ID, "", rq.now) {
-		return nil, errConflict("Role.Policy")
+		return rq.fail(errConflict("Role.Policy"))
 	}
 	delete(a.roles, strings.ToLower(r.Name))
 	// Outstanding STS tokens of this role fail their role-ID check from now on.
-	return nil, nil
+	return nil
 }
 
-func (rq *request) listRoles() (any, *apiError) {
-	pr, aerr := rq.pageParams()
-	if aerr != nil {
-		return nil, aerr
-	}
-	a := rq.caller.acct
-	if aerr := rq.authorize("ram:ListRoles", "*"); aerr != nil {
-		return nil, aerr
-	}
-	bySeq := map[uint64]*role{}
-	keys := make([]uint64, 0, len(a.roles))
-	for _, r := range a.roles {
-		if visible(r.visibleAt, rq.now) {
-			bySeq[r.seq] = r
-			keys = append(keys, r.seq)
-		}
-	}
-	start, end, marker := paginate(keys, pr)
-	items := make([]roleJSON, 0, end-start)
-	for _, k := range keys[start:end] {
-		r := bySeq[k]
-		o := a.roleOut(r, false, true)
-		o.Tags = tagsOf(r.Tags)
-		items = append(items, o)
-	}
-	return listResp(marker, "Roles", map[string]any{"Role": items}), nil
+func (rq *request) listRoles() any {
+	pr := rq.listPage("ram:ListRoles")
+	return markerList(rq, pr, readable(rq, rq.caller.acct.roles), rq.listedRole, "Roles", "Role")
 }
 
-func listResp(marker, key string, inner any) map[string]any {
-	out := map[string]any{"IsTruncated": marker != "", key: inner}
-	if marker != "" {
-		out["Marker"] = marker
-	}
-	return out
+// listedRole is a role as ListRoles shows it: without its trust policy, with its tags.
+func (rq *request) listedRole(r *role) roleJSON {
+	o := rq.caller.acct.roleOut(r, false, true)
+	o.Tags = tagsOf(r.Tags)
+	return o
 }

@@ -298,6 +298,7 @@ type request struct {
 	sourceIP  string
 	secure    bool
 	now       time.Time
+	err       *apiError // the action's first failed check (action.go)
 }
 
 func (rq *request) statName() string {
@@ -314,12 +315,16 @@ func (rq *request) hostID() string {
 	return "ram.aliyuncs.com"
 }
 
-type handlerFunc func(rq *request) (any, *apiError)
+// handlerFunc runs one action (action.go says how one is written): it answers a body, or nil with rq.err set.
+type handlerFunc func(rq *request) any
 
 type route struct {
 	fn    handlerFunc
 	write bool // needs the write lock (and persistence)
 }
+
+func reads(fn handlerFunc) route  { return route{fn: fn} }
+func writes(fn handlerFunc) route { return route{fn: fn, write: true} }
 
 var ramRoutes, stsRoutes map[string]route
 
@@ -338,39 +343,57 @@ func (rq *request) handler() *route {
 }
 
 func init() {
+	type rq = request
 	ramRoutes = map[string]route{
-		"CreateRole": {(*request).createRole, true}, "GetRole": {(*request).getRole, false},
-		"UpdateRole": {(*request).updateRole, true}, "DeleteRole": {(*request).deleteRole, true},
-		"ListRoles": {(*request).listRoles, false},
+		"CreateRole": writes((*rq).createRole),
+		"GetRole":    reads((*rq).getRole),
+		"UpdateRole": writes((*rq).updateRole),
+		"DeleteRole": writes((*rq).deleteRole),
+		"ListRoles":  reads((*rq).listRoles),
 
-		"CreatePolicy": {(*request).createPolicy, true}, "GetPolicy": {(*request).getPolicy, false},
-		"CreatePolicyVersion": {(*request).createPolicyVersion, true}, "GetPolicyVersion": {(*request).getPolicyVersion, false},
-		"ListPolicyVersions": {(*request).listPolicyVersions, false}, "DeletePolicyVersion": {(*request).deletePolicyVersion, true},
-		"SetDefaultPolicyVersion": {(*request).setDefaultPolicyVersion, true}, "UpdatePolicyDescription": {(*request).updatePolicyDescription, true},
-		"DeletePolicy": {(*request).deletePolicy, true}, "ListPolicies": {(*request).listPolicies, false},
-		"ListEntitiesForPolicy": {(*request).listEntitiesForPolicy, false},
+		"CreatePolicy":            writes((*rq).createPolicy),
+		"GetPolicy":               reads((*rq).getPolicy),
+		"CreatePolicyVersion":     writes((*rq).createPolicyVersion),
+		"GetPolicyVersion":        reads((*rq).getPolicyVersion),
+		"ListPolicyVersions":      reads((*rq).listPolicyVersions),
+		"DeletePolicyVersion":     writes((*rq).deletePolicyVersion),
+		"SetDefaultPolicyVersion": writes((*rq).setDefaultPolicyVersion),
+		"UpdatePolicyDescription": writes((*rq).updatePolicyDescription),
+		"DeletePolicy":            writes((*rq).deletePolicy),
+		"ListPolicies":            reads((*rq).listPolicies),
+		"ListEntitiesForPolicy":   reads((*rq).listEntitiesForPolicy),
 
-		"AttachPolicyToRole": {(*request).attachPolicyToRole, true}, "DetachPolicyFromRole": {(*request).detachPolicyFromRole, true},
-		"ListPoliciesForRole": {(*request).listPoliciesForRole, false},
-		"AttachPolicyToUser":  {(*request).attachPolicyToUser, true}, "DetachPolicyFromUser": {(*request).detachPolicyFromUser, true},
-		"ListPoliciesForUser": {(*request).listPoliciesForUser, false},
+		"AttachPolicyToRole":   writes(attach(rolePrincipal)),
+		"DetachPolicyFromRole": writes(detach(rolePrincipal)),
+		"ListPoliciesForRole":  reads(listPoliciesFor(rolePrincipal)),
+		"AttachPolicyToUser":   writes(attach(userPrincipal)),
+		"DetachPolicyFromUser": writes(detach(userPrincipal)),
+		"ListPoliciesForUser":  reads(listPoliciesFor(userPrincipal)),
 
-		"CreateUser": {(*request).createUser, true}, "GetUser": {(*request).getUser, false},
-		"UpdateUser": {(*request).updateUser, true}, "DeleteUser": {(*request).deleteUser, true},
-		"ListUsers":          {(*request).listUsers, false},
-		"CreateLoginProfile": {(*request).createLoginProfile, true}, "GetLoginProfile": {(*request).getLoginProfile, false},
-		"UpdateLoginProfile": {(*request).updateLoginProfile, true}, "DeleteLoginProfile": {(*request).deleteLoginProfile, true},
-		"CreateAccessKey": {(*request).createAccessKey, true}, "ListAccessKeys": {(*request).listAccessKeys, false},
-		"UpdateAccessKey": {(*request).updateAccessKey, true}, "DeleteAccessKey": {(*request).deleteAccessKey, true},
+		"CreateUser":         writes((*rq).createUser),
+		"GetUser":            reads((*rq).getUser),
+		"UpdateUser":         writes((*rq).updateUser),
+		"DeleteUser":         writes((*rq).deleteUser),
+		"ListUsers":          reads((*rq).listUsers),
+		"CreateLoginProfile": writes((*rq).createLoginProfile),
+		"GetLoginProfile":    reads((*rq).getLoginProfile),
+		"UpdateLoginProfile": writes((*rq).updateLoginProfile),
+		"DeleteLoginProfile": writes((*rq).deleteLoginProfile),
+		"CreateAccessKey":    writes((*rq).createAccessKey),
+		"ListAccessKeys":     reads((*rq).listAccessKeys),
+		"UpdateAccessKey":    writes((*rq).updateAccessKey),
+		"DeleteAccessKey":    writes((*rq).deleteAccessKey),
 
-		"GetAccountAlias": {(*request).getAccountAlias, false}, "SetAccountAlias": {(*request).setAccountAlias, true},
+		"GetAccountAlias": reads((*rq).getAccountAlias),
+		"SetAccountAlias": writes((*rq).setAccountAlias),
 
-		"TagResources": {(*request).tagResources, true}, "UntagResources": {(*request).untagResources, true},
-		"ListTagResources": {(*request).listTagResources, false},
+		"TagResources":     writes((*rq).tagResources),
+		"UntagResources":   writes((*rq).untagResources),
+		"ListTagResources": reads((*rq).listTagResources),
 	}
 	stsRoutes = map[string]route{
-		"AssumeRole":        {(*request).assumeRole, true},
-		"GetCallerIdentity": {(*request).getCallerIdentity, false},
+		"AssumeRole":        writes((*rq).assumeRole),
+		"GetCallerIdentity": reads((*rq).getCallerIdentity),
 	}
 }
 
@@ -380,7 +403,8 @@ func (s *Server) dispatch(rq *request) (any, *apiError) {
 	if rt.write {
 		s.mu.Lock()
 		rq.now = s.now()
-		body, aerr := rt.fn(rq)
+		body := rt.fn(rq)
+		aerr := rq.err
 		var snap []byte
 		var gen uint64
 		if aerr == nil && s.persist != nil {
@@ -398,7 +422,8 @@ func (s *Server) dispatch(rq *request) (any, *apiError) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	rq.now = s.now()
-	return rt.fn(rq)
+	body := rt.fn(rq)
+	return body, rq.err
 }
 
 // Close exists for symmetry; every acknowledged mutation is already durable, so there is nothing to flush.

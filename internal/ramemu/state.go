@@ -183,33 +183,56 @@ func (s *Server) attachmentCount(a *account, p *policy, now time.Time) int {
 	return n
 }
 
-// --- parameter helpers ---
+// --- parameters: each records its failure (400) on the request and is a no-op after an earlier one ---
 
+// param returns a parameter as sent; an empty value counts as absent. It checks nothing.
 func (rq *request) param(name string) (string, bool) {
 	v, ok := rq.params[name]
 	return v, ok && v != ""
 }
 
-func (rq *request) required(name string) (string, *apiError) {
+// mandatory returns a parameter that must be present (Missing<name>).
+func (rq *request) mandatory(name string) string {
+	if rq.err != nil {
+		return ""
+	}
 	v, ok := rq.param(name)
 	if !ok {
-		return "", errMissing(name)
+		rq.check(errMissing(name))
 	}
-	return v, nil
+	return v
 }
 
-func (rq *request) boolParam(name string, def bool) (bool, *apiError) {
+// flag returns an optional "true"/"false" parameter, def when absent.
+func (rq *request) flag(name string, def bool) bool {
 	v, ok := rq.param(name)
-	if !ok {
-		return def, nil
+	if !ok || rq.err != nil {
+		return def
 	}
 	switch strings.ToLower(v) {
 	case "true":
-		return true, nil
+		return true
 	case "false":
-		return false, nil
+		return false
 	}
-	return false, errInvalid(name)
+	rq.check(errInvalid(name))
+	return def
+}
+
+// text returns an optional free-text parameter of at most maxLen characters, and whether it was given.
+func (rq *request) text(p string, maxLen int) (string, bool) {
+	v, ok := rq.param(p)
+	if !ok || rq.err != nil {
+		return "", false
+	}
+	return v, rq.check(maxLenErr(p, v, maxLen))
+}
+
+func maxLenErr(p, v string, maxLen int) *apiError {
+	if runeLen(v) > maxLen {
+		return errLength(p)
+	}
+	return nil
 }
 
 var (
@@ -237,44 +260,33 @@ func checkName(p, v string, maxLen int, re *regexp.Regexp) *apiError {
 	return nil
 }
 
-func (rq *request) nameParam(p string, maxLen int, re *regexp.Regexp) (string, *apiError) {
-	v, aerr := rq.required(p)
-	if aerr != nil {
-		return "", aerr
+// name returns a mandatory name parameter of 1..maxLen characters matching re.
+func (rq *request) name(p string, maxLen int, re *regexp.Regexp) string {
+	v := rq.mandatory(p)
+	if rq.err != nil {
+		return ""
 	}
-	return v, checkName(p, v, maxLen, re)
+	rq.check(checkName(p, v, maxLen, re))
+	return v
 }
 
-func (rq *request) roleName() (string, *apiError) { return rq.nameParam("RoleName", 64, roleNameRe) }
-func (rq *request) userName() (string, *apiError) { return rq.nameParam("UserName", 64, userNameRe) }
-func (rq *request) policyName() (string, *apiError) {
-	return rq.nameParam("PolicyName", 128, policyNameRe)
-}
+func (rq *request) roleName() string   { return rq.name("RoleName", 64, roleNameRe) }
+func (rq *request) userName() string   { return rq.name("UserName", 64, userNameRe) }
+func (rq *request) policyName() string { return rq.name("PolicyName", 128, policyNameRe) }
 
-func (rq *request) policyType(required bool) (string, *apiError) {
+// policyType returns PolicyType ("System" | "Custom"; "" when optional and absent).
+func (rq *request) policyType(required bool) string {
+	if rq.err != nil {
+		return ""
+	}
 	v, ok := rq.param("PolicyType")
-	if !ok {
-		if required {
-			return "", errMissing("PolicyType")
-		}
-		return "", nil
+	switch {
+	case !ok && required:
+		rq.check(errMissing("PolicyType"))
+	case ok && v != "System" && v != "Custom":
+		rq.check(errInvalid("PolicyType"))
 	}
-	if v != "System" && v != "Custom" {
-		return "", errInvalid("PolicyType")
-	}
-	return v, nil
-}
-
-// optText validates an optional free-text parameter's length.
-func (rq *request) optText(p string, maxLen int) (string, bool, *apiError) {
-	v, ok := rq.param(p)
-	if !ok {
-		return "", false, nil
-	}
-	if runeLen(v) > maxLen {
-		return "", false, errLength(p)
-	}
-	return v, true, nil
+	return v
 }
 
 // --- pagination: opaque Marker = base64 of the next item's order key ---
@@ -284,42 +296,38 @@ type pageReq struct {
 	max   int
 }
 
-func (rq *request) pageParams() (pageReq, *apiError) {
+// page returns the MaxItems and Marker parameters of a Marker-paginated List action.
+func (rq *request) page() pageReq {
 	pr := pageReq{max: 100}
+	if rq.err != nil {
+		return pr
+	}
 	if v, ok := rq.param("MaxItems"); ok {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 1000 {
-			return pr, errRange("MaxItems")
+			rq.check(errRange("MaxItems"))
+			return pr
 		}
 		pr.max = n
 	}
 	if v, ok := rq.param("Marker"); ok {
 		raw, err := base64.RawURLEncoding.DecodeString(v)
 		if err != nil || !strings.HasPrefix(string(raw), "m:") {
-			return pr, errInvalid("Marker")
+			rq.check(errInvalid("Marker"))
+			return pr
 		}
 		n, err := strconv.ParseUint(string(raw[2:]), 10, 64)
 		if err != nil {
-			return pr, errInvalid("Marker")
+			rq.check(errInvalid("Marker"))
+			return pr
 		}
 		pr.after = n
 	}
-	return pr, nil
+	return pr
 }
 
 func encodeMarker(k uint64) string {
 	return base64.RawURLEncoding.EncodeToString([]byte("m:" + strconv.FormatUint(k, 10)))
-}
-
-// paginate returns the page of keys (sorted ascending) starting at pr.after, and the next marker if truncated.
-func paginate(keys []uint64, pr pageReq) (start, end int, marker string) {
-	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
-	start = sort.Search(len(keys), func(i int) bool { return keys[i] >= pr.after })
-	end = start + pr.max
-	if end >= len(keys) {
-		return start, len(keys), ""
-	}
-	return start, end, encodeMarker(keys[end])
 }
 
 // --- random credentials ---

@@ -12,14 +12,14 @@ func stsNoPermission() string {
 	return "You are not authorized to do this action. You should be authorized by RAM."
 }
 
-func (rq *request) assumeRole() (any, *apiError) {
+func (rq *request) assumeRole() any {
 	c := rq.caller
 	if c.kind == callerRoot {
-		return nil, errf(http.StatusForbidden, "NoPermission", "Roles may not be assumed by root accounts.")
+		return rq.fail(errf(http.StatusForbidden, "NoPermission", "Roles may not be assumed by root accounts."))
 	}
-	arn, aerr := rq.required("RoleArn")
-	if aerr != nil {
-		return nil, aerr
+	arn := rq.mandatory("RoleArn")
+	if rq.err != nil {
+		return nil
 	}
 	var roleAcctID, roleName string
 	if m := userArnRe.FindStringSubmatch(arn); m != nil && accountIDRe.MatchString(m[1]) {
@@ -29,22 +29,22 @@ func (rq *request) assumeRole() (any, *apiError) {
 	} else {
 		m := roleArnRe.FindStringSubmatch(arn)
 		if m == nil || !accountIDRe.MatchString(m[1]) || checkName("RoleName", m[2], 64, roleNameRe) != nil {
-			return nil, errf(http.StatusBadRequest, "InvalidParameter.RoleArn", "The parameter RoleArn is wrongly formed.")
+			return rq.fail(errf(http.StatusBadRequest, "InvalidParameter.RoleArn", "The parameter RoleArn is wrongly formed."))
 		}
 		roleAcctID, roleName = m[1], m[2]
 	}
-	sessName, aerr := rq.required("RoleSessionName")
-	if aerr != nil {
-		return nil, aerr
+	sessName := rq.mandatory("RoleSessionName")
+	if rq.err != nil {
+		return nil
 	}
 	if n := len(sessName); n < 2 || n > 64 || !sessNameRe.MatchString(sessName) {
-		return nil, errf(http.StatusBadRequest, "InvalidParameter.RoleSessionName", "The parameter RoleSessionName is wrongly formed.")
+		return rq.fail(errf(http.StatusBadRequest, "InvalidParameter.RoleSessionName", "The parameter RoleSessionName is wrongly formed."))
 	}
 	duration := int64(3600)
 	if v, ok := rq.param("DurationSeconds"); ok {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n < 900 || n > 43200 {
-			return nil, errf(http.StatusBadRequest, "InvalidParameter.DurationSeconds", "The Min/Max value of DurationSeconds is 15min/12hr.")
+			return rq.fail(errf(http.StatusBadRequest, "InvalidParameter.DurationSeconds", "The Min/Max value of DurationSeconds is 15min/12hr."))
 		}
 		duration = n
 	}
@@ -52,17 +52,17 @@ func (rq *request) assumeRole() (any, *apiError) {
 	polDoc, hasPol := rq.param("Policy")
 	if hasPol {
 		if len(polDoc) > maxSessionPolicy {
-			return nil, errf(http.StatusBadRequest, "InvalidParameter.PolicySize", "The parameter Policy is too large.")
+			return rq.fail(errf(http.StatusBadRequest, "InvalidParameter.PolicySize", "The parameter Policy is too large."))
 		}
 		d, err := parsePolicy(polDoc, permissionDoc)
 		if err != nil {
-			return nil, errf(http.StatusBadRequest, "InvalidParameter.PolicyGrammar", "The parameter Policy has not passed grammar check.")
+			return rq.fail(errf(http.StatusBadRequest, "InvalidParameter.PolicyGrammar", "The parameter Policy has not passed grammar check."))
 		}
 		sessPol = d
 	}
 	extID, hasExt := rq.param("ExternalId")
 	if hasExt && (len(extID) < 2 || len(extID) > 1224 || !externalIDRe.MatchString(extID)) {
-		return nil, errf(http.StatusBadRequest, "InvalidParameter.ExternalId", "The parameter ExternalId is wrongly formed.")
+		return rq.fail(errf(http.StatusBadRequest, "InvalidParameter.ExternalId", "The parameter ExternalId is wrongly formed."))
 	}
 
 	roleAcct := rq.s.accounts[roleAcctID]
@@ -71,7 +71,7 @@ func (rq *request) assumeRole() (any, *apiError) {
 		r = roleAcct.roles[strings.ToLower(roleName)]
 	}
 	if r == nil {
-		return nil, errf(http.StatusNotFound, "EntityNotExist.Role", "The specified Role not exists.")
+		return rq.fail(errf(http.StatusNotFound, "EntityNotExist.Role", "The specified Role not exists."))
 	}
 
 	ctx := rq.condCtx()
@@ -81,15 +81,15 @@ func (rq *request) assumeRole() (any, *apiError) {
 	// 1. identity-based: the caller's own policies must allow sts:AssumeRole on the role.
 	resource := "acs:ram::" + roleAcctID + ":role/" + r.Name
 	if d := rq.s.decide(c, "sts:AssumeRole", resource, ctx); d != allowed {
-		return nil, rq.noPermission("sts:AssumeRole", d, "AccountLevelIdentityBasedPolicy", stsNoPermission())
+		return rq.fail(rq.noPermission("sts:AssumeRole", d, "AccountLevelIdentityBasedPolicy", stsNoPermission()))
 	}
 	// 2. resource-based: the role's trust policy must allow this caller.
 	if d := trustAllows(r.trust, rq.principalMatcher(), ctx); d != allowed {
-		return nil, rq.noPermission("sts:AssumeRole", d, "AssumeRolePolicy", stsNoPermission())
+		return rq.fail(rq.noPermission("sts:AssumeRole", d, "AssumeRolePolicy", stsNoPermission()))
 	}
 	if duration > r.MaxSession {
-		return nil, errf(http.StatusBadRequest, "InvalidParameter.DurationSeconds",
-			"The Min/Max value of DurationSeconds is 15min/"+strconv.FormatInt(r.MaxSession/3600, 10)+"hr.")
+		return rq.fail(errf(http.StatusBadRequest, "InvalidParameter.DurationSeconds",
+			"The Min/Max value of DurationSeconds is 15min/"+strconv.FormatInt(r.MaxSession/3600, 10)+"hr."))
 	}
 
 	rq.s.sweepSessionsLocked(rq.now)
@@ -111,7 +111,7 @@ func (rq *request) assumeRole() (any, *apiError) {
 			"SecurityToken":   sess.Token,
 			"Expiration":      fmtDate(sess.Expiration),
 		},
-	}, nil
+	}
 }
 
 // principalMatcher matches trust-policy RAM principals against the caller:
@@ -156,7 +156,7 @@ func (s *Server) sweepSessionsLocked(now time.Time) {
 	}
 }
 
-func (rq *request) getCallerIdentity() (any, *apiError) {
+func (rq *request) getCallerIdentity() any {
 	c := rq.caller
 	out := map[string]any{"AccountId": c.acct.ID}
 	switch c.kind {
@@ -176,37 +176,37 @@ func (rq *request) getCallerIdentity() (any, *apiError) {
 		out["PrincipalId"] = c.sess.RoleID + ":" + c.sess.SessionName
 		out["RoleId"] = c.sess.RoleID
 	}
-	return out, nil
+	return out
 }
 
 // --- account alias ---
 
-func (rq *request) getAccountAlias() (any, *apiError) {
-	if aerr := rq.authorize("ram:GetAccountAlias", "*"); aerr != nil {
-		return nil, aerr
+func (rq *request) getAccountAlias() any {
+	if !rq.allow("ram:GetAccountAlias", "*") {
+		return nil
 	}
-	return map[string]any{"AccountAlias": rq.s.aliasOrID(rq.caller.acct)}, nil
+	return map[string]any{"AccountAlias": rq.s.aliasOrID(rq.caller.acct)}
 }
 
-func (rq *request) setAccountAlias() (any, *apiError) {
-	alias, aerr := rq.required("AccountAlias")
-	if aerr != nil {
-		return nil, aerr
+func (rq *request) setAccountAlias() any {
+	alias := rq.mandatory("AccountAlias")
+	if rq.err != nil {
+		return nil
 	}
 	if n := len(alias); n < 3 || n > 32 {
-		return nil, errLength("AccountAlias")
+		return rq.fail(errLength("AccountAlias"))
 	}
 	if !aliasRe.MatchString(alias) {
-		return nil, errFormat("AccountAlias")
+		return rq.fail(errFormat("AccountAlias"))
 	}
-	if aerr := rq.authorize("ram:SetAccountAlias", "*"); aerr != nil {
-		return nil, aerr
+	if !rq.allow("ram:SetAccountAlias", "*") {
+		return nil
 	}
 	for _, other := range rq.s.acctList {
 		if other != rq.caller.acct && other.Alias == alias {
-			return nil, errAlready("AccountAlias")
+			return rq.fail(errAlready("AccountAlias"))
 		}
 	}
 	rq.caller.acct.Alias = alias
-	return nil, nil
+	return nil
 }

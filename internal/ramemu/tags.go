@@ -10,19 +10,23 @@ import (
 // Tagging (ram-api.md §2.25): JSON-style parameters, as the newer SDKs and CommonRequest callers send them.
 // Flat "Tag.N.Key" style is accepted too.
 
-func (rq *request) tagList() ([][2]string, bool, *apiError) {
+// tagList returns the Tag parameter's pairs, and whether it was given.
+func (rq *request) tagList() ([][2]string, bool) {
+	if rq.err != nil {
+		return nil, false
+	}
 	if raw, ok := rq.param("Tag"); ok {
 		var items []struct {
 			Key   *string `json:"Key"`
 			Value *string `json:"Value"`
 		}
 		if err := json.Unmarshal([]byte(raw), &items); err != nil {
-			return nil, true, errInvalid("Tag")
+			return nil, rq.check(errInvalid("Tag"))
 		}
 		out := make([][2]string, 0, len(items))
 		for _, it := range items {
 			if it.Key == nil {
-				return nil, true, errInvalid("Tag")
+				return nil, rq.check(errInvalid("Tag"))
 			}
 			v := ""
 			if it.Value != nil {
@@ -30,7 +34,7 @@ func (rq *request) tagList() ([][2]string, bool, *apiError) {
 			}
 			out = append(out, [2]string{*it.Key, v})
 		}
-		return out, true, nil
+		return out, true
 	}
 	var out [][2]string
 	for i := 1; ; i++ {
@@ -40,7 +44,7 @@ func (rq *request) tagList() ([][2]string, bool, *apiError) {
 		}
 		out = append(out, [2]string{k, rq.params["Tag."+strconv.Itoa(i)+".Value"]})
 	}
-	return out, len(out) > 0, nil
+	return out, len(out) > 0
 }
 
 func validateTags(tags [][2]string) *apiError {
@@ -64,28 +68,29 @@ func validateTags(tags [][2]string) *apiError {
 }
 
 // createTags parses the optional Tag parameter of CreateRole/CreatePolicy.
-func (rq *request) createTags() (map[string]string, *apiError) {
-	list, _, aerr := rq.tagList()
-	if aerr != nil {
-		return nil, aerr
-	}
-	if aerr := validateTags(list); aerr != nil {
-		return nil, aerr
+func (rq *request) createTags() map[string]string {
+	list, _ := rq.tagList()
+	if rq.err != nil || !rq.check(validateTags(list)) {
+		return nil
 	}
 	m := map[string]string{}
 	for _, t := range list {
 		m[t[0]] = t[1]
 	}
-	return m, nil
+	return m
 }
 
-func (rq *request) stringArray(p string) ([]string, bool, *apiError) {
+// stringArray returns a JSON-array (or flat "<p>.N") parameter, and whether it was given.
+func (rq *request) stringArray(p string) ([]string, bool) {
+	if rq.err != nil {
+		return nil, false
+	}
 	if raw, ok := rq.param(p); ok {
 		var out []string
 		if err := json.Unmarshal([]byte(raw), &out); err != nil {
-			return nil, true, errInvalid(p)
+			return nil, rq.check(errInvalid(p))
 		}
-		return out, true, nil
+		return out, true
 	}
 	var out []string
 	for i := 1; ; i++ {
@@ -95,7 +100,7 @@ func (rq *request) stringArray(p string) ([]string, bool, *apiError) {
 		}
 		out = append(out, v)
 	}
-	return out, len(out) > 0, nil
+	return out, len(out) > 0
 }
 
 // taggable is a role or a custom policy.
@@ -105,77 +110,65 @@ type taggable struct {
 	seq  uint64
 }
 
-func (rq *request) resourceType() (string, *apiError) {
-	rt, aerr := rq.required("ResourceType")
-	if aerr != nil {
-		return "", aerr
+func (rq *request) resourceType() string {
+	rt := strings.ToLower(rq.mandatory("ResourceType"))
+	if rq.err == nil && rt != "role" && rt != "policy" {
+		rq.check(errInvalid("ResourceType"))
 	}
-	rt = strings.ToLower(rt)
-	if rt != "role" && rt != "policy" {
-		return "", errInvalid("ResourceType")
-	}
-	return rt, nil
+	return rt
 }
 
-func (rq *request) findTaggable(rt, name string, read bool) (*taggable, string, *apiError) {
+// findTaggable finds the role or custom policy name (404) and authorizes action on it unless action is "".
+func (rq *request) findTaggable(rt, name, action string, v view) *taggable {
 	a := rq.caller.acct
 	if rt == "role" {
-		r, aerr := rq.findRole(name, read)
-		if aerr != nil {
-			return nil, "", aerr
+		r := rq.findRole(name, v)
+		if r == nil || (action != "" && !rq.allow(action, roleRes(a.ID, r.Name))) {
+			return nil
 		}
-		return &taggable{r.Name, &r.Tags, r.seq}, roleRes(a.ID, r.Name), nil
+		return &taggable{r.Name, &r.Tags, r.seq}
 	}
-	p, aerr := rq.findPolicy("Custom", name, read)
-	if aerr != nil {
-		return nil, "", aerr
+	p := rq.findPolicy("Custom", name, v)
+	if p == nil || (action != "" && !rq.allow(action, policyRes(a.ID, p.Name))) {
+		return nil
 	}
-	return &taggable{p.Name, &p.Tags, p.seq}, policyRes(a.ID, p.Name), nil
+	return &taggable{p.Name, &p.Tags, p.seq}
 }
 
-func (rq *request) tagTargets(action string) ([]*taggable, *apiError) {
-	rt, aerr := rq.resourceType()
-	if aerr != nil {
-		return nil, aerr
-	}
-	names, set, aerr := rq.stringArray("ResourceNames")
-	if aerr != nil {
-		return nil, aerr
-	}
-	if !set || len(names) == 0 {
-		return nil, errMissing("ResourceNames")
-	}
-	if len(names) > 50 {
-		return nil, errf(400, "InvalidParameter.ResourceNames.Count", `The number of resources in parameter - "ResourceNames" beyond the limit.`)
+// tagTargets resolves ResourceType and ResourceNames of a tag write, each name found and authorized in turn.
+func (rq *request) tagTargets(action string) []*taggable {
+	rt := rq.resourceType()
+	names, set := rq.stringArray("ResourceNames")
+	switch {
+	case rq.err != nil:
+		return nil
+	case !set || len(names) == 0:
+		rq.check(errMissing("ResourceNames"))
+		return nil
+	case len(names) > 50:
+		rq.check(errf(400, "InvalidParameter.ResourceNames.Count", `The number of resources in parameter - "ResourceNames" beyond the limit.`))
+		return nil
 	}
 	var out []*taggable
 	for _, n := range names {
-		t, res, aerr := rq.findTaggable(rt, n, false)
-		if aerr != nil {
-			return nil, aerr
+		if t := rq.findTaggable(rt, n, action, forWrite); t != nil {
+			out = append(out, t)
 		}
-		if aerr := rq.authorize("ram:"+action, res); aerr != nil {
-			return nil, aerr
-		}
-		out = append(out, t)
 	}
-	return out, nil
+	return out
 }
 
-func (rq *request) tagResources() (any, *apiError) {
-	tags, set, aerr := rq.tagList()
-	if aerr != nil {
-		return nil, aerr
+func (rq *request) tagResources() any {
+	tags, set := rq.tagList()
+	if rq.err == nil && (!set || len(tags) == 0) {
+		rq.check(errMissing("Tag"))
 	}
-	if !set || len(tags) == 0 {
-		return nil, errMissing("Tag")
+	if rq.err == nil {
+		rq.check(validateTags(tags))
 	}
-	if aerr := validateTags(tags); aerr != nil {
-		return nil, aerr
-	}
-	targets, aerr := rq.tagTargets("TagResources")
-	if aerr != nil {
-		return nil, aerr
+	targets := rq.tagTargets("ram:TagResources")
+	if rq.err != nil {
+		return nil
 	}
 	for _, t := range targets {
 		n := len(*t.tags)
@@ -185,7 +178,7 @@ func (rq *request) tagResources() (any, *apiError) {
 			}
 		}
 		if n > maxTagsPerResource {
-			return nil, errf(400, "InvalidParameter.Tag.Count", `The number of tags in parameter - "Tag" beyond the limit.`)
+			return rq.fail(errf(400, "InvalidParameter.Tag.Count", `The number of tags in parameter - "Tag" beyond the limit.`))
 		}
 	}
 	for _, t := range targets {
@@ -196,27 +189,22 @@ func (rq *request) tagResources() (any, *apiError) {
 			(*t.tags)[kv[0]] = kv[1]
 		}
 	}
-	return nil, nil
+	return nil
 }
 
-func (rq *request) untagResources() (any, *apiError) {
-	keys, keysSet, aerr := rq.stringArray("TagKeys")
-	if aerr != nil {
-		return nil, aerr
+func (rq *request) untagResources() any {
+	keys, keysSet := rq.stringArray("TagKeys")
+	all := rq.flag("All", false)
+	switch {
+	case rq.err != nil:
+	case !keysSet && !all:
+		rq.check(errMissing("TagKeys"))
+	case len(keys) > maxTagsPerResource:
+		rq.check(errf(400, "InvalidParameter.TagKeys.Count", `The number of tag keys in parameter - "TagKeys" beyond the limit.`))
 	}
-	all, aerr := rq.boolParam("All", false)
-	if aerr != nil {
-		return nil, aerr
-	}
-	if !keysSet && !all {
-		return nil, errMissing("TagKeys")
-	}
-	if len(keys) > maxTagsPerResource {
-		return nil, errf(400, "InvalidParameter.TagKeys.Count", `The number of tag keys in parameter - "TagKeys" beyond the limit.`)
-	}
-	targets, aerr := rq.tagTargets("UntagResources")
-	if aerr != nil {
-		return nil, aerr
+	targets := rq.tagTargets("ram:UntagResources")
+	if rq.err != nil {
+		return nil
 	}
 	for _, t := range targets {
 		if all {
@@ -227,7 +215,7 @@ func (rq *request) untagResources() (any, *apiError) {
 			delete(*t.tags, k)
 		}
 	}
-	return nil, nil
+	return nil
 }
 
 type tagResourceJSON struct {
@@ -237,59 +225,45 @@ type tagResourceJSON struct {
 	TagValue     string `json:"TagValue"`
 }
 
-func (rq *request) listTagResources() (any, *apiError) {
-	rt, aerr := rq.resourceType()
-	if aerr != nil {
-		return nil, aerr
-	}
-	names, namesSet, aerr := rq.stringArray("ResourceNames")
-	if aerr != nil {
-		return nil, aerr
-	}
-	filter, _, aerr := rq.tagList()
-	if aerr != nil {
-		return nil, aerr
-	}
+func (rq *request) listTagResources() any {
+	rt := rq.resourceType()
+	names, namesSet := rq.stringArray("ResourceNames")
+	filter, _ := rq.tagList()
 	pageSize := 50
-	if v, ok := rq.param("PageSize"); ok {
+	if v, ok := rq.param("PageSize"); ok && rq.err == nil {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 100 {
-			return nil, errRange("PageSize")
+			rq.check(errRange("PageSize"))
 		}
 		pageSize = n
 	}
 	offset := 0
-	if v, ok := rq.param("NextToken"); ok {
+	if v, ok := rq.param("NextToken"); ok && rq.err == nil {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 0 {
-			return nil, errInvalid("NextToken")
+			rq.check(errInvalid("NextToken"))
 		}
 		offset = n
 	}
-	if aerr := rq.authorize("ram:ListTagResources", "*"); aerr != nil {
-		return nil, aerr
+	if !rq.allow("ram:ListTagResources", "*") {
+		return nil
 	}
 	var targets []*taggable
 	a := rq.caller.acct
 	if namesSet {
 		for _, n := range names {
-			t, _, aerr := rq.findTaggable(rt, n, true)
-			if aerr != nil {
-				return nil, aerr
-			}
-			targets = append(targets, t)
+			targets = append(targets, rq.findTaggable(rt, n, "", forRead))
+		}
+		if rq.err != nil {
+			return nil
 		}
 	} else if rt == "role" {
-		for _, r := range a.roles {
-			if visible(r.visibleAt, rq.now) {
-				targets = append(targets, &taggable{r.Name, &r.Tags, r.seq})
-			}
+		for _, r := range readable(rq, a.roles) {
+			targets = append(targets, &taggable{r.Name, &r.Tags, r.seq})
 		}
 	} else {
-		for _, p := range a.policies {
-			if visible(p.visibleAt, rq.now) {
-				targets = append(targets, &taggable{p.Name, &p.Tags, p.seq})
-			}
+		for _, p := range readable(rq, a.policies) {
+			targets = append(targets, &taggable{p.Name, &p.Tags, p.seq})
 		}
 	}
 	sort.Slice(targets, func(i, j int) bool { return targets[i].seq < targets[j].seq })
@@ -329,5 +303,5 @@ func (rq *request) listTagResources() (any, *apiError) {
 		page = []tagResourceJSON{}
 	}
 	out["TagResources"] = page
-	return out, nil
+	return out
 }

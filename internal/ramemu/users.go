@@ -7,60 +7,33 @@ import (
 	"unicode"
 )
 
-func (rq *request) findUser(name string, read bool) (*user, *apiError) {
-	u := rq.caller.acct.users[strings.ToLower(name)]
-	if u == nil || (read && !visible(u.visibleAt, rq.now)) {
-		return nil, errNotExist("User")
-	}
-	return u, nil
-}
-
 // userFields validates the optional profile fields; prefix is "" for CreateUser and "New" for UpdateUser.
 type userFields struct {
 	display, mobile, email, comments             string
 	displaySet, mobileSet, emailSet, commentsSet bool
 }
 
-func (rq *request) userFieldParams(prefix string) (userFields, *apiError) {
+func (rq *request) userFieldParams(prefix string) userFields {
 	var f userFields
-	var aerr *apiError
-	if f.display, f.displaySet, aerr = rq.optText(prefix+"DisplayName", 128); aerr != nil {
-		return f, aerr
-	}
-	if f.displaySet && strings.IndexFunc(f.display, unicode.IsControl) >= 0 {
-		return f, errInvalidChars(prefix + "DisplayName")
+	if f.display, f.displaySet = rq.text(prefix+"DisplayName", 128); f.displaySet && strings.IndexFunc(f.display, unicode.IsControl) >= 0 {
+		rq.check(errInvalidChars(prefix + "DisplayName"))
 	}
 	if f.mobile, f.mobileSet = rq.param(prefix + "MobilePhone"); f.mobileSet && !mobileRe.MatchString(f.mobile) {
-		return f, errFormat(prefix + "MobilePhone")
+		rq.check(errFormat(prefix + "MobilePhone"))
 	}
 	if f.email, f.emailSet = rq.param(prefix + "Email"); f.emailSet && (!emailRe.MatchString(f.email) || len(f.email) > 128) {
-		return f, errFormat(prefix + "Email")
+		rq.check(errFormat(prefix + "Email"))
 	}
-	if f.comments, f.commentsSet, aerr = rq.optText(prefix+"Comments", 128); aerr != nil {
-		return f, aerr
-	}
-	return f, nil
+	f.comments, f.commentsSet = rq.text(prefix+"Comments", 128)
+	return f
 }
 
-func (rq *request) createUser() (any, *apiError) {
-	name, aerr := rq.userName()
-	if aerr != nil {
-		return nil, aerr
-	}
-	f, aerr := rq.userFieldParams("")
-	if aerr != nil {
-		return nil, aerr
-	}
-	a := rq.caller.acct
-	if aerr := rq.authorize("ram:CreateUser", userRes(a.ID, name)); aerr != nil {
-		return nil, aerr
-	}
-	key := strings.ToLower(name)
-	if a.users[key] != nil {
-		return nil, errAlready("User")
-	}
-	if len(a.users) >= maxUsers {
-		return nil, errLimit("User")
+func (rq *request) createUser() any {
+	name := rq.userName()
+	f := rq.userFieldParams("")
+	a, key := rq.caller.acct, strings.ToLower(name)
+	if !rq.creatable("ram:CreateUser", userRes(a.ID, name), "User", a.users[key] != nil, len(a.users), maxUsers) {
+		return nil
 	}
 	u := &user{
 		Name: name, ID: a.newNumericID(), DisplayName: f.display, MobilePhone: f.mobile, Email: f.email, Comments: f.comments,
@@ -69,55 +42,37 @@ func (rq *request) createUser() (any, *apiError) {
 	a.users[key] = u
 	out := userOut(u)
 	out.UpdateDate = ""
-	return map[string]any{"User": out}, nil
+	return map[string]any{"User": out}
 }
 
 type getUserResp struct {
 	User userJSON `json:"User"`
 }
 
-func (rq *request) getUser() (any, *apiError) {
-	name, aerr := rq.userName()
-	if aerr != nil {
-		return nil, aerr
+func (rq *request) getUser() any {
+	u := rq.user(rq.userName(), "ram:GetUser", forRead)
+	if rq.err != nil {
+		return nil
 	}
-	u, aerr := rq.findUser(name, true)
-	if aerr != nil {
-		return nil, aerr
-	}
-	if aerr := rq.authorize("ram:GetUser", userRes(rq.caller.acct.ID, u.Name)); aerr != nil {
-		return nil, aerr
-	}
-	return getUserResp{User: userOut(u)}, nil
+	return getUserResp{User: userOut(u)}
 }
 
-func (rq *request) updateUser() (any, *apiError) {
-	name, aerr := rq.userName()
-	if aerr != nil {
-		return nil, aerr
-	}
+func (rq *request) updateUser() any {
+	name := rq.userName()
 	newName, rename := rq.param("NewUserName")
-	if rename {
-		if aerr := checkName("NewUserName", newName, 64, userNameRe); aerr != nil {
-			return nil, aerr
-		}
+	if rename && rq.err == nil {
+		rq.check(checkName("NewUserName", newName, 64, userNameRe))
 	}
-	f, aerr := rq.userFieldParams("New")
-	if aerr != nil {
-		return nil, aerr
-	}
-	u, aerr := rq.findUser(name, false)
-	if aerr != nil {
-		return nil, aerr
+	f := rq.userFieldParams("New")
+	u := rq.user(name, "ram:UpdateUser", forWrite)
+	if rq.err != nil {
+		return nil
 	}
 	a := rq.caller.acct
-	if aerr := rq.authorize("ram:UpdateUser", userRes(a.ID, u.Name)); aerr != nil {
-		return nil, aerr
-	}
 	if rename {
 		nk := strings.ToLower(newName)
 		if other := a.users[nk]; other != nil && other != u {
-			return nil, errAlready("User")
+			return rq.fail(errAlready("User"))
 		}
 		delete(a.users, strings.ToLower(u.Name))
 		u.Name = newName
@@ -136,58 +91,31 @@ func (rq *request) updateUser() (any, *apiError) {
 		u.Comments = f.comments
 	}
 	u.Updated = rq.now
-	return map[string]any{"User": userOut(u)}, nil
+	return map[string]any{"User": userOut(u)}
 }
 
-func (rq *request) deleteUser() (any, *apiError) {
-	name, aerr := rq.userName()
-	if aerr != nil {
-		return nil, aerr
-	}
-	u, aerr := rq.findUser(name, false)
-	if aerr != nil {
-		return nil, aerr
+func (rq *request) deleteUser() any {
+	u := rq.user(rq.userName(), "ram:DeleteUser", forWrite)
+	if rq.err != nil {
+		return nil
 	}
 	a := rq.caller.acct
-	if aerr := rq.authorize("ram:DeleteUser", userRes(a.ID, u.Name)); aerr != nil {
-		return nil, aerr
-	}
 	// Documented order: access keys, login profile, policies (groups and MFA devices are not emulated).
 	switch {
 	case len(u.keys) > 0:
-		return nil, errConflict("User.AccessKey")
+		return rq.fail(errConflict("User.AccessKey"))
 	case u.login != nil:
-		return nil, errConflict("User.LoginProfile")
+		return rq.fail(errConflict("User.LoginProfile"))
 	case len(u.policies) > 0 || a.recentlyDetached("User:"+u.ID, "", rq.now):
-		return nil, errConflict("User.Policy")
+		return rq.fail(errConflict("User.Policy"))
 	}
 	delete(a.users, strings.ToLower(u.Name))
-	return nil, nil
+	return nil
 }
 
-func (rq *request) listUsers() (any, *apiError) {
-	pr, aerr := rq.pageParams()
-	if aerr != nil {
-		return nil, aerr
-	}
-	a := rq.caller.acct
-	if aerr := rq.authorize("ram:ListUsers", "*"); aerr != nil {
-		return nil, aerr
-	}
-	bySeq := make(map[uint64]*user, len(a.users))
-	keys := make([]uint64, 0, len(a.users))
-	for _, u := range a.users {
-		if visible(u.visibleAt, rq.now) {
-			bySeq[u.seq] = u
-			keys = append(keys, u.seq)
-		}
-	}
-	start, end, marker := paginate(keys, pr)
-	items := make([]userJSON, 0, end-start)
-	for _, k := range keys[start:end] {
-		items = append(items, userOut(bySeq[k]))
-	}
-	return listResp(marker, "Users", map[string]any{"User": items}), nil
+func (rq *request) listUsers() any {
+	pr := rq.listPage("ram:ListUsers")
+	return markerList(rq, pr, readable(rq, rq.caller.acct.users), userOut, "Users", "User")
 }
 
 // --- login profiles ---
@@ -215,86 +143,61 @@ func loginOut(u *user) loginProfileJSON {
 		MFABindRequired: u.login.MFABindRequired, CreateDate: fmtDate(u.login.Created)}
 }
 
-func (rq *request) createLoginProfile() (any, *apiError) {
-	name, aerr := rq.userName()
-	if aerr != nil {
-		return nil, aerr
-	}
-	pw, aerr := rq.required("Password")
-	if aerr != nil {
-		return nil, aerr
-	}
-	if aerr := checkPassword(pw); aerr != nil {
-		return nil, aerr
-	}
-	reset, aerr := rq.boolParam("PasswordResetRequired", false)
-	if aerr != nil {
-		return nil, aerr
-	}
-	mfa, aerr := rq.boolParam("MFABindRequired", false)
-	if aerr != nil {
-		return nil, aerr
-	}
-	u, aerr := rq.findUser(name, false)
-	if aerr != nil {
-		return nil, aerr
-	}
-	if aerr := rq.authorize("ram:CreateLoginProfile", userRes(rq.caller.acct.ID, u.Name)); aerr != nil {
-		return nil, aerr
+func (rq *request) createLoginProfile() any {
+	name := rq.userName()
+	pw := rq.password("Password")
+	reset := rq.flag("PasswordResetRequired", false)
+	mfa := rq.flag("MFABindRequired", false)
+	u := rq.user(name, "ram:CreateLoginProfile", forWrite)
+	if rq.err != nil {
+		return nil
 	}
 	if u.login != nil {
-		return nil, errAlready("User.LoginProfile")
+		return rq.fail(errAlready("User.LoginProfile"))
 	}
 	u.login = &loginProfile{PasswordHash: hashPassword(u.ID, pw), PasswordResetRequired: reset, MFABindRequired: mfa, Created: rq.now}
-	return map[string]any{"LoginProfile": loginOut(u)}, nil
+	return map[string]any{"LoginProfile": loginOut(u)}
 }
 
-func (rq *request) loginTarget(action string, read bool) (*user, *apiError) {
-	name, aerr := rq.userName()
-	if aerr != nil {
-		return nil, aerr
+// password returns a mandatory password parameter that passes the password rules.
+func (rq *request) password(p string) string {
+	pw := rq.mandatory(p)
+	if rq.err == nil {
+		rq.check(checkPassword(pw))
 	}
-	u, aerr := rq.findUser(name, read)
-	if aerr != nil {
-		return nil, aerr
-	}
-	if aerr := rq.authorize("ram:"+action, userRes(rq.caller.acct.ID, u.Name)); aerr != nil {
-		return nil, aerr
-	}
-	if u.login == nil {
-		return nil, errNotExist("User.LoginProfile")
-	}
-	return u, nil
+	return pw
 }
 
-func (rq *request) getLoginProfile() (any, *apiError) {
-	u, aerr := rq.loginTarget("GetLoginProfile", true)
-	if aerr != nil {
-		return nil, aerr
+// loginTarget finds the user of the request's UserName, authorizes action on it and requires its login profile.
+func (rq *request) loginTarget(action string, v view) *user {
+	u := rq.user(rq.userName(), action, v)
+	if u != nil && u.login == nil {
+		rq.check(errNotExist("User.LoginProfile"))
+		return nil
 	}
-	return map[string]any{"LoginProfile": loginOut(u)}, nil
+	return u
 }
 
-func (rq *request) updateLoginProfile() (any, *apiError) {
+func (rq *request) getLoginProfile() any {
+	u := rq.loginTarget("ram:GetLoginProfile", forRead)
+	if rq.err != nil {
+		return nil
+	}
+	return map[string]any{"LoginProfile": loginOut(u)}
+}
+
+func (rq *request) updateLoginProfile() any {
 	pw, pwSet := rq.param("Password")
 	if pwSet {
-		if aerr := checkPassword(pw); aerr != nil {
-			return nil, aerr
-		}
+		rq.check(checkPassword(pw))
 	}
 	_, resetSet := rq.param("PasswordResetRequired")
-	reset, aerr := rq.boolParam("PasswordResetRequired", false)
-	if aerr != nil {
-		return nil, aerr
-	}
+	reset := rq.flag("PasswordResetRequired", false)
 	_, mfaSet := rq.param("MFABindRequired")
-	mfa, aerr := rq.boolParam("MFABindRequired", false)
-	if aerr != nil {
-		return nil, aerr
-	}
-	u, aerr := rq.loginTarget("UpdateLoginProfile", false)
-	if aerr != nil {
-		return nil, aerr
+	mfa := rq.flag("MFABindRequired", false)
+	u := rq.loginTarget("ram:UpdateLoginProfile", forWrite)
+	if rq.err != nil {
+		return nil
 	}
 	if pwSet {
 		u.login.PasswordHash = hashPassword(u.ID, pw)
@@ -305,109 +208,98 @@ func (rq *request) updateLoginProfile() (any, *apiError) {
 	if mfaSet {
 		u.login.MFABindRequired = mfa
 	}
-	return nil, nil
+	return nil
 }
 
-func (rq *request) deleteLoginProfile() (any, *apiError) {
-	u, aerr := rq.loginTarget("DeleteLoginProfile", false)
-	if aerr != nil {
-		return nil, aerr
+func (rq *request) deleteLoginProfile() any {
+	u := rq.loginTarget("ram:DeleteLoginProfile", forWrite)
+	if rq.err != nil {
+		return nil
 	}
 	u.login = nil
-	return nil, nil
+	return nil
 }
 
 // --- access keys ---
 
-// keyUser resolves the optional UserName (absent => the calling RAM user).
-func (rq *request) keyUser(read bool) (*user, *apiError) {
+// keyUser finds the user of the optional UserName (absent => the calling RAM user) and authorizes action on it.
+func (rq *request) keyUser(action string, v view) *user {
 	name, ok := rq.param("UserName")
-	if !ok {
-		if rq.caller.kind != callerUser {
-			return nil, errMissing("UserName")
-		}
+	switch {
+	case rq.err != nil:
+		return nil
+	case !ok && rq.caller.kind != callerUser:
+		rq.check(errMissing("UserName"))
+		return nil
+	case !ok:
 		name = rq.caller.user.Name
-	} else if aerr := checkName("UserName", name, 64, userNameRe); aerr != nil {
-		return nil, aerr
+	default:
+		rq.check(checkName("UserName", name, 64, userNameRe))
 	}
-	return rq.findUser(name, read)
+	return rq.user(name, action, v)
 }
 
-func (rq *request) createAccessKey() (any, *apiError) {
-	u, aerr := rq.keyUser(false)
-	if aerr != nil {
-		return nil, aerr
-	}
-	a := rq.caller.acct
-	if aerr := rq.authorize("ram:CreateAccessKey", userRes(a.ID, u.Name)); aerr != nil {
-		return nil, aerr
+func (rq *request) createAccessKey() any {
+	u := rq.keyUser("ram:CreateAccessKey", forWrite)
+	if rq.err != nil {
+		return nil
 	}
 	if len(u.keys) >= maxAccessKeys {
-		return nil, errLimit("User.AccessKey")
+		return rq.fail(errLimit("User.AccessKey"))
 	}
 	k := &accessKey{ID: rq.s.newAccessKeyID(), Secret: randString(30), Status: "Active", Created: rq.now}
 	u.keys = append(u.keys, k)
-	rq.s.keys[k.ID] = &keyRef{acct: a, user: u, key: k, secret: k.Secret}
-	return map[string]any{"AccessKey": accessKeyJSON{AccessKeyId: k.ID, AccessKeySecret: k.Secret, Status: k.Status, CreateDate: fmtDate(k.Created)}}, nil
+	rq.s.keys[k.ID] = &keyRef{acct: rq.caller.acct, user: u, key: k, secret: k.Secret}
+	return map[string]any{"AccessKey": accessKeyJSON{AccessKeyId: k.ID, AccessKeySecret: k.Secret, Status: k.Status, CreateDate: fmtDate(k.Created)}}
 }
 
-func (rq *request) listAccessKeys() (any, *apiError) {
-	u, aerr := rq.keyUser(true)
-	if aerr != nil {
-		return nil, aerr
-	}
-	if aerr := rq.authorize("ram:ListAccessKeys", userRes(rq.caller.acct.ID, u.Name)); aerr != nil {
-		return nil, aerr
+func (rq *request) listAccessKeys() any {
+	u := rq.keyUser("ram:ListAccessKeys", forRead)
+	if rq.err != nil {
+		return nil
 	}
 	items := make([]accessKeyJSON, 0, len(u.keys))
 	for _, k := range u.keys {
 		items = append(items, accessKeyJSON{AccessKeyId: k.ID, Status: k.Status, CreateDate: fmtDate(k.Created)})
 	}
-	return map[string]any{"AccessKeys": map[string]any{"AccessKey": items}}, nil
+	return map[string]any{"AccessKeys": map[string]any{"AccessKey": items}}
 }
 
-func (rq *request) keyTarget(action string) (*user, int, *apiError) {
-	kid, aerr := rq.required("UserAccessKeyId")
-	if aerr != nil {
-		return nil, 0, aerr
-	}
-	u, aerr := rq.keyUser(false)
-	if aerr != nil {
-		return nil, 0, aerr
-	}
-	if aerr := rq.authorize("ram:"+action, userRes(rq.caller.acct.ID, u.Name)); aerr != nil {
-		return nil, 0, aerr
+// keyTarget resolves UserAccessKeyId and the key's user, authorizes action on the user and finds the key.
+func (rq *request) keyTarget(action string) (*user, int) {
+	kid := rq.mandatory("UserAccessKeyId")
+	u := rq.keyUser(action, forWrite)
+	if rq.err != nil {
+		return nil, 0
 	}
 	for i, k := range u.keys {
 		if k.ID == kid {
-			return u, i, nil
+			return u, i
 		}
 	}
-	return nil, 0, errNotExist("User.AccessKey")
+	rq.check(errNotExist("User.AccessKey"))
+	return nil, 0
 }
 
-func (rq *request) updateAccessKey() (any, *apiError) {
-	status, aerr := rq.required("Status")
-	if aerr != nil {
-		return nil, aerr
+func (rq *request) updateAccessKey() any {
+	status := rq.mandatory("Status")
+	if rq.err == nil && status != "Active" && status != "Inactive" {
+		rq.check(errInvalid("Status"))
 	}
-	if status != "Active" && status != "Inactive" {
-		return nil, errInvalid("Status")
-	}
-	u, i, aerr := rq.keyTarget("UpdateAccessKey")
-	if aerr != nil {
-		return nil, aerr
+	u, i := rq.keyTarget("ram:UpdateAccessKey")
+	if rq.err != nil {
+		return nil
 	}
 	u.keys[i].Status = status
-	return nil, nil
+	return nil
 }
 
-func (rq *request) deleteAccessKey() (any, *apiError) {
-	u, i, aerr := rq.keyTarget("DeleteAccessKey")
-	if aerr != nil {
-		return nil, aerr
+func (rq *request) deleteAccessKey() any {
+	u, i := rq.keyTarget("ram:DeleteAccessKey")
+	if rq.err != nil {
+		return nil
 	}
 	delete(rq.s.keys, u.keys[i].ID)
 	u.keys = append(u.keys[:i:i], u.keys[i+1:]...)
-	return nil, nil
+	return nil
 }
