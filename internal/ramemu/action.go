@@ -30,7 +30,8 @@ package ramemu
 // Lookups role, user and policy take the parsed name, find the entity as the view says (forRead honours the
 // consistency delay, forWrite sees the truth) and authorize the action on its resource ARN. Where RAM checks
 // two entities' existence before permission (attachments), use findRole/findUser/findPolicy, then allow.
-// Lists: readable (what a read sees now, in creation order) and markerList (a Marker-paginated answer).
+// Creates: creatable (permission, then name taken, then limit). Lists: listPage (MaxItems, Marker, permission
+// on "*"), readable (what a read sees now, in creation order) and markerList (the Marker-paginated answer).
 // Attachments to a principal kind: attach, detach and listPoliciesFor over a principalKind (attachments.go).
 
 import (

@@ -28,8 +28,9 @@
 // Adding an action: write a func (rq *request) xxx() any that takes its parameters with the request's
 // checking helpers (rq.mandatory, rq.text, rq.flag, rq.roleName, ...), finds and authorizes its entity with
 // one typed lookup (rq.role(name, "ram:Xxx", forRead), rq.user(...), rq.policy(...)), tests rq.err once,
-// answers conflicts with `return rq.fail(errConflict(...))`, then mutates and returns its answer (nil for just
-// the RequestId; markerList for a paginated list). The first failed check wins, so the order of the calls is
-// the order of RAM's errors. List it in server.go's route table as reads(...) or writes(...): writes run under
-// the write lock and are persisted. action.go holds the helpers and a worked example.
+// answers conflicts with `return rq.fail(errConflict(...))`, then mutates and returns its answer (nil for
+// just the RequestId; listPage and markerList for a paginated list; creatable for a create). The first
+// failed check wins, so the order of the calls is the order of RAM's errors. List it in server.go's route
+// table as reads(...) or writes(...): writes run under the write lock and are persisted. action.go holds the
+// helpers and a worked example; TestErrorPrecedence pins the order.
 package ramemu
