@@ -143,6 +143,11 @@ func (s *Server) authenticate(r *http.Request, rq *request) *apiError {
 		} else {
 			c.kind = callerUser
 			c.user = kr.user
+			if !keyInEffect(kr.key, s.now()) {
+				// Not yet propagated: to STS and RAM the key does not exist yet.
+				s.mu.RUnlock()
+				return errf(http.StatusNotFound, "InvalidAccessKeyId.NotFound", "Specified access key is not found.")
+			}
 			if kr.key.Status != "Active" {
 				s.mu.RUnlock()
 				return errf(http.StatusBadRequest, "InvalidAccessKeyId.Inactive", "Specified access key is disabled.")

@@ -92,9 +92,9 @@ func boolStr(b bool) string {
 	return "false"
 }
 
-// identityDocs returns the caller's identity-based policy documents, plus a session policy (nil if none).
-// Caller holds s.mu.
-func (s *Server) identityDocs(c *caller) (docs []*pdoc, sessionPolicy *pdoc, ok bool) {
+// identityDocs returns the caller's identity-based policy documents in effect at now (see propagation.go),
+// plus a session policy (nil if none). Caller holds s.mu.
+func (s *Server) identityDocs(c *caller, now time.Time) (docs []*pdoc, sessionPolicy *pdoc, ok bool) {
 	var atts map[string]*attachment
 	switch c.kind {
 	case callerUser:
@@ -114,6 +114,9 @@ func (s *Server) identityDocs(c *caller) (docs []*pdoc, sessionPolicy *pdoc, ok 
 		return nil, nil, true
 	}
 	for _, at := range atts {
+		if !attachmentInEffect(at, now) {
+			continue
+		}
 		p := s.lookupPolicy(c.acct, at.PolicyType, at.policyLower)
 		if p == nil {
 			continue
@@ -132,15 +135,15 @@ func (rq *request) authorize(action, resource string) *apiError {
 	if c.kind == callerRoot {
 		return nil
 	}
-	d := rq.s.decide(c, action, resource, rq.condCtx())
+	d := rq.s.decide(c, action, resource, rq.condCtx(), rq.now)
 	if d == allowed {
 		return nil
 	}
 	return rq.noPermission(action, d, "AccountLevelIdentityBasedPolicy", "You are not authorized to do this action.")
 }
 
-func (s *Server) decide(c *caller, action, resource string, ctx evalCtx) decision {
-	docs, sessPol, ok := s.identityDocs(c)
+func (s *Server) decide(c *caller, action, resource string, ctx evalCtx, now time.Time) decision {
+	docs, sessPol, ok := s.identityDocs(c, now)
 	if !ok {
 		return implicitDeny
 	}

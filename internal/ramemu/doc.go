@@ -23,6 +23,14 @@
 //     policy not attached answers EntityNotExist.Role.Policy (404).
 //   - With a consistency delay, new roles/users/policies/attachments are invisible to Get/List reads for the
 //     delay, and a detach is still seen by deletes (DeleteConflict.*) for the delay. Writes see the truth.
+//   - Propagation (ram-api.md §9; the delay is the same consistency delay): a new or re-activated AccessKey
+//     answers InvalidAccessKeyId.NotFound (404) to STS and RAM until the delay has passed; a new policy
+//     attachment grants nothing (NoPermission, AccountLevelIdentityBasedPolicy) and a new or changed trust
+//     document admits nobody new (NoPermission, AssumeRolePolicy) until then — within the delay AssumeRole
+//     needs both the new document and the one it replaced (none for a new role) to allow. Revocations are
+//     immediate (deleted or disabled keys, detaches, a narrowed trust): real RAM's revocation lags too, but
+//     the provider's revocation tests rely on deletion biting. Unconfirmed and not lagged: a new default
+//     policy version, a role's first appearance to AssumeRole (answered NoPermission, not EntityNotExist.Role).
 //   - Groups and MFA devices are not emulated.
 //
 // Adding an action: write a func (rq *request) xxx() any that takes its parameters with the request's

@@ -37,6 +37,9 @@ type snapRole struct {
 	Created, Updated, VisibleAt     time.Time
 	Tags                            map[string]string
 	Seq                             uint64
+	// The trust document still propagating: see setTrust. PrevTrustDoc "" is "none".
+	TrustInEffectAt time.Time
+	PrevTrustDoc    string
 }
 
 type snapVersion struct {
@@ -83,7 +86,8 @@ func (s *Server) snapshotLocked() ([]byte, uint64) {
 		sa := snapAccount{ID: a.ID, Alias: a.Alias, Seq: a.seq}
 		for _, r := range a.roles {
 			sa.Roles = append(sa.Roles, snapRole{Name: r.Name, ID: r.ID, Description: r.Description, TrustDoc: r.TrustDoc,
-				MaxSession: r.MaxSession, Created: r.Created, Updated: r.Updated, VisibleAt: r.visibleAt, Tags: r.Tags, Seq: r.seq})
+				MaxSession: r.MaxSession, Created: r.Created, Updated: r.Updated, VisibleAt: r.visibleAt, Tags: r.Tags, Seq: r.seq,
+				TrustInEffectAt: r.trustInEffectAt, PrevTrustDoc: r.prevTrustDoc})
 		}
 		for _, p := range a.policies {
 			sp := snapPolicy{Name: p.Name, Description: p.Description, DefaultVersion: p.DefaultVersion, Created: p.Created,
@@ -226,6 +230,13 @@ func (s *Server) restoreAccount(a *account, sa snapAccount) error {
 		r := &role{Name: sr.Name, ID: sr.ID, Description: sr.Description, TrustDoc: sr.TrustDoc, trust: d, MaxSession: sr.MaxSession,
 			Created: sr.Created, Updated: sr.Updated, visibleAt: sr.VisibleAt, Tags: sr.Tags, policies: map[string]*attachment{}}
 		r.seq = sr.Seq
+		r.trustInEffectAt = sr.TrustInEffectAt
+		if sr.PrevTrustDoc != "" {
+			if r.prevTrust, err = parsePolicy(sr.PrevTrustDoc, trustDoc); err != nil {
+				return fmt.Errorf("role %s: previous trust: %v", sr.Name, err)
+			}
+			r.prevTrustDoc = sr.PrevTrustDoc
+		}
 		if r.Tags == nil {
 			r.Tags = map[string]string{}
 		}

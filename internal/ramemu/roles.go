@@ -41,6 +41,7 @@ func (rq *request) createRole() any {
 		Created: rq.now, Updated: rq.now, Tags: tags, policies: map[string]*attachment{},
 		seq: a.nextSeq(), visibleAt: rq.s.visibleAt(rq.now),
 	}
+	rq.s.setTrust(r, doc, parsed, rq.now, true)
 	a.roles[key] = r
 	return map[string]any{"Role": a.roleOut(r, true, false)}
 }
@@ -67,7 +68,7 @@ func (rq *request) updateRole() any {
 		return nil
 	}
 	if parsed != nil {
-		r.TrustDoc, r.trust = doc, parsed
+		rq.s.setTrust(r, doc, parsed, rq.now, false)
 	}
 	if descSet {
 		r.Description = desc

@@ -73,12 +73,17 @@ type role struct {
 	Name, ID, Description string
 	TrustDoc              string
 	trust                 *pdoc
-	MaxSession            int64
-	Created, Updated      time.Time
-	Tags                  map[string]string
-	policies              map[string]*attachment // policyKey -> attachment
-	seq                   uint64
-	visibleAt             time.Time
+	// With a consistency delay, a trust document written at t takes effect for AssumeRole at trustInEffectAt;
+	// until then the one it replaced (prevTrust, nil for a new role) must allow the caller too.
+	trustInEffectAt  time.Time
+	prevTrust        *pdoc
+	prevTrustDoc     string
+	MaxSession       int64
+	Created, Updated time.Time
+	Tags             map[string]string
+	policies         map[string]*attachment // policyKey -> attachment
+	seq              uint64
+	visibleAt        time.Time
 }
 
 type policyVersion struct {
@@ -121,6 +126,9 @@ type loginProfile struct {
 type accessKey struct {
 	ID, Secret, Status string
 	Created            time.Time
+	// InEffectAt is when a new (or re-activated) key starts to authenticate: the consistency delay after the
+	// write, as a key used seconds after its creation on real RAM is InvalidAccessKeyId.NotFound.
+	InEffectAt time.Time
 }
 
 type user struct {

@@ -80,11 +80,11 @@ func (rq *request) assumeRole() any {
 	}
 	// 1. identity-based: the caller's own policies must allow sts:AssumeRole on the role.
 	resource := "acs:ram::" + roleAcctID + ":role/" + r.Name
-	if d := rq.s.decide(c, "sts:AssumeRole", resource, ctx); d != allowed {
+	if d := rq.s.decide(c, "sts:AssumeRole", resource, ctx, rq.now); d != allowed {
 		return rq.fail(rq.noPermission("sts:AssumeRole", d, "AccountLevelIdentityBasedPolicy", stsNoPermission()))
 	}
 	// 2. resource-based: the role's trust policy must allow this caller.
-	if d := trustAllows(r.trust, rq.principalMatcher(), ctx); d != allowed {
+	if d := trustDecision(r, rq.principalMatcher(), ctx, rq.now); d != allowed {
 		return rq.fail(rq.noPermission("sts:AssumeRole", d, "AssumeRolePolicy", stsNoPermission()))
 	}
 	if duration > r.MaxSession {

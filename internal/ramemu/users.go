@@ -247,7 +247,7 @@ func (rq *request) createAccessKey() any {
 	if len(u.keys) >= maxAccessKeys {
 		return rq.fail(errLimit("User.AccessKey"))
 	}
-	k := &accessKey{ID: rq.s.newAccessKeyID(), Secret: randString(30), Status: "Active", Created: rq.now}
+	k := &accessKey{ID: rq.s.newAccessKeyID(), Secret: randString(30), Status: "Active", Created: rq.now, InEffectAt: rq.s.inEffectAt(rq.now)}
 	u.keys = append(u.keys, k)
 	rq.s.keys[k.ID] = &keyRef{acct: rq.caller.acct, user: u, key: k, secret: k.Secret}
 	return map[string]any{"AccessKey": accessKeyJSON{AccessKeyId: k.ID, AccessKeySecret: k.Secret, Status: k.Status, CreateDate: fmtDate(k.Created)}}
@@ -289,6 +289,9 @@ func (rq *request) updateAccessKey() any {
 	u, i := rq.keyTarget("ram:UpdateAccessKey")
 	if rq.err != nil {
 		return nil
+	}
+	if k := u.keys[i]; k.Status != "Active" && status == "Active" {
+		k.InEffectAt = rq.s.inEffectAt(rq.now) // re-activation is a grant: it propagates like a new key
 	}
 	u.keys[i].Status = status
 	return nil
