@@ -2,6 +2,7 @@ package ramemu
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
 	"sort"
 )
@@ -179,6 +180,31 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 		}
 		s.ResetStats()
 		write(http.StatusOK, map[string]string{"status": "ok"})
+	case "/_emulator/faults":
+		// GET shows, POST {"drop_response_rate":P} changes the faults that may change at run time.
+		switch r.Method {
+		case http.MethodGet:
+		case http.MethodPost:
+			var req struct {
+				DropResponseRate *float64 `json:"drop_response_rate"`
+			}
+			dec := json.NewDecoder(io.LimitReader(r.Body, 1<<16))
+			dec.DisallowUnknownFields()
+			if err := dec.Decode(&req); err != nil {
+				write(http.StatusBadRequest, map[string]string{"error": "body: " + err.Error()})
+				return
+			}
+			if req.DropResponseRate != nil {
+				if err := s.SetDropResponseRate(*req.DropResponseRate); err != nil {
+					write(http.StatusBadRequest, map[string]string{"error": err.Error()})
+					return
+				}
+			}
+		default:
+			write(http.StatusMethodNotAllowed, map[string]string{"error": "use GET or POST"})
+			return
+		}
+		write(http.StatusOK, map[string]float64{"drop_response_rate": s.faults.dropRateNow()})
 	case "/_emulator/state":
 		if r.Method != http.MethodGet {
 			write(http.StatusMethodNotAllowed, map[string]string{"error": "use GET"})

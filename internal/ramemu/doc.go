@@ -31,6 +31,11 @@
 //     immediate (deleted or disabled keys, detaches, a narrowed trust): real RAM's revocation lags too, but
 //     the provider's revocation tests rely on deletion biting. Unconfirmed and not lagged: a new default
 //     policy version, a role's first appearance to AssumeRole (answered NoPermission, not EntityNotExist.Role).
+//   - Lost answers (Options.DropResponseRate, --drop-response-rate, seeded by Seed): after a write action has
+//     run and its state is persisted, the connection is closed (reset) without an answer, whatever the
+//     action's outcome — a failed write loses its error answer too, as on a real network. Read actions
+//     always answer. Stats count such calls in Calls and Dropped, not in Errors; the log shows status=0.
+//     POST /_emulator/faults {"drop_response_rate":P} changes the rate of a running emulator.
 //   - Groups and MFA devices are not emulated.
 //
 // Adding an action: write a func (rq *request) xxx() any that takes its parameters with the request's

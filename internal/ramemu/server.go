@@ -35,6 +35,7 @@ type Options struct {
 	FaultRate        float64       // 0..1 random ServiceUnavailable 503
 	Seed             int64
 	ConsistencyDelay time.Duration // new roles/users/policies/attachments invisible to Get/List for this long
+	DropResponseRate float64       // 0..1: a write action is carried out and committed, then its answer is lost
 	Log              io.Writer     // nil = no call log
 	Clock            Clock         // nil = real clock
 	Secure           bool          // set by the TLS listener so acs:SecureTransport evaluates true
@@ -97,6 +98,9 @@ func New(opts Options) (*Server, error) {
 	}
 	if opts.FaultRate < 0 || opts.FaultRate > 1 {
 		return nil, fmt.Errorf("ramemu: fault rate %v outside 0..1", opts.FaultRate)
+	}
+	if opts.DropResponseRate < 0 || opts.DropResponseRate > 1 {
+		return nil, fmt.Errorf("ramemu: drop response rate %v outside 0..1", opts.DropResponseRate)
 	}
 	if opts.ThrottleQPS < 0 {
 		return nil, fmt.Errorf("ramemu: negative throttle qps")
@@ -168,6 +172,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if aerr == nil {
 		body, aerr = s.dispatch(rq)
+		if s.faults.dropResponse(rq) {
+			s.stats.recordDropped(rq.statName())
+			s.logCall(rq, 0, aerr, time.Since(start))
+			dropConnection(w)
+			return
+		}
 	}
 	status := http.StatusOK
 	if aerr != nil {

@@ -2,6 +2,9 @@ package main
 
 import (
 	"crypto/tls"
+	"encoding/json"
+	"errors"
+	"net/http"
 	"net/http/httptest"
 
 	"bufio"
@@ -19,6 +22,7 @@ import (
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk"
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/auth/credentials"
+	sdkerrors "github.com/aliyun/alibaba-cloud-sdk-go/sdk/errors"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/ram"
 )
 
@@ -69,18 +73,25 @@ func client(t *testing.T, addr string) *ram.Client {
 	return c
 }
 
+// build compiles the command into a temporary directory and returns the binary's path.
+func build(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "ramemu")
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if out, err := exec.CommandContext(ctx, "go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	return bin
+}
+
 // TestKillAndRestart: a SIGKILLed emulator loses nothing it acknowledged.
 func TestKillAndRestart(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "ramemu")
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	if out, err := exec.CommandContext(ctx, "go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := build(t)
 	state := filepath.Join(dir, "state.json")
 	cmd, addr := start(t, bin, "--listen", "127.0.0.1:0", "--state", state)
 	c := client(t, addr)
@@ -134,6 +145,9 @@ func TestAccountsFile(t *testing.T) {
 	var sb strings.Builder
 	if err := run([]string{"--fault-rate", "2"}, &sb, &sb); err == nil {
 		t.Fatal("bad fault rate accepted")
+	}
+	if err := run([]string{"--drop-response-rate", "1.5"}, &sb, &sb); err == nil || !strings.Contains(err.Error(), "drop response rate") {
+		t.Fatalf("bad drop response rate: %v", err)
 	}
 }
 
@@ -220,5 +234,65 @@ func TestHTTPSOnlyClientTrustsCertFile(t *testing.T) {
 	}
 	if id.Arn != "acs:ram::1000000000000001:assumed-role/delegated/tf-run" {
 		t.Fatal(id.Arn)
+	}
+}
+
+// TestFaultAndPropagationFlags: --drop-response-rate loses the answer of a write that was carried out, the
+// admin API turns it off again, and --consistency-delay makes a brand-new key unknown to STS.
+func TestFaultAndPropagationFlags(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	_, addr := start(t, build(t), "--listen", "127.0.0.1:0", "--drop-response-rate", "1", "--seed", "3", "--consistency-delay", "1m")
+	c := client(t, addr)
+	cr := ram.CreateCreateRoleRequest()
+	cr.RoleName = "lost-answer"
+	cr.AssumeRolePolicyDocument = `{"Statement":[{"Action":"sts:AssumeRole","Effect":"Allow","Principal":{"RAM":"acs:ram::1000000000000002:root"}}],"Version":"1"}`
+	_, err := c.CreateRole(cr)
+	var se *sdkerrors.ServerError
+	if err == nil || errors.As(err, &se) {
+		t.Fatalf("CreateRole under --drop-response-rate 1: want a lost answer, got %v", err)
+	}
+	resp, err := http.Post("http://"+addr+"/_emulator/faults", "application/json", strings.NewReader(`{"drop_response_rate":0}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	// The role exists for writes at once (reads would wait out the consistency delay).
+	_, err = c.CreateRole(cr)
+	if !errors.As(err, &se) || se.ErrorCode() != "EntityAlreadyExists.Role" {
+		t.Fatalf("second CreateRole: %v", err)
+	}
+	resp, err = http.Get("http://" + addr + "/_emulator/stats")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var st ramemu.Stats
+	err = json.NewDecoder(resp.Body).Decode(&st)
+	resp.Body.Close()
+	if err != nil || st.Dropped["Ram.CreateRole"] != 1 {
+		t.Fatalf("stats %+v %v", st, err)
+	}
+
+	cu := ram.CreateCreateUserRequest()
+	cu.UserName = "fresh"
+	if _, err := c.CreateUser(cu); err != nil {
+		t.Fatal(err)
+	}
+	ck := ram.CreateCreateAccessKeyRequest()
+	ck.UserName = "fresh"
+	key, err := c.CreateAccessKey(ck)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := sts.NewClientWithOptions("cn-hangzhou", sdk.NewConfig().WithScheme("HTTP"),
+		credentials.NewAccessKeyCredential(key.AccessKey.AccessKeyId, key.AccessKey.AccessKeySecret))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Domain = addr
+	_, err = s.GetCallerIdentity(sts.CreateGetCallerIdentityRequest())
+	if !errors.As(err, &se) || se.ErrorCode() != "InvalidAccessKeyId.NotFound" {
+		t.Fatalf("a brand-new key under --consistency-delay: %v", err)
 	}
 }
