@@ -51,6 +51,17 @@ func (c *caller) principalArn() string {
 	return "acs:ram::" + c.acct.ID + ":root"
 }
 
+// principalID is the caller's user ID, role ID (a session) or account ID (root).
+func (c *caller) principalID() string {
+	switch c.kind {
+	case callerUser:
+		return c.user.ID
+	case callerSession:
+		return c.sess.RoleID
+	}
+	return c.acct.ID
+}
+
 func queryUnescape(s string) (string, error) { return url.QueryUnescape(s) }
 
 // percentEncode is RFC 3986 encoding as the SDK's signer produces it (unreserved kept, space -> %20).

@@ -36,6 +36,13 @@
 //     action's outcome — a failed write loses its error answer too, as on a real network. Read actions
 //     always answer. Stats count such calls in Calls and Dropped, not in Errors; the log shows status=0.
 //     POST /_emulator/faults {"drop_response_rate":P} changes the rate of a running emulator.
+//   - System tags (Options.SystemTags, --system-tags): new roles and custom policies get acs:tag:createdby
+//     (the Tag service's createdby tag: customer:<AccountId>, sub:<UserId>:<UserName>,
+//     assumedRoleUser:<RoleName>:<ID of whoever assumed it>) and acs:rm:rgId (a stable default resource
+//     group ID per account; that RAM adds it is unconfirmed). They show wherever tags show (ListTagResources,
+//     ListRoles, ListPolicies), match Tag filters, do not count towards the 20 tags per resource (documented
+//     for createdby), cannot be set or removed (InvalidParameter.TagKey.Reserved) and survive UntagResources
+//     All=true.
 //   - Groups and MFA devices are not emulated.
 //
 // Adding an action: write a func (rq *request) xxx() any that takes its parameters with the request's

@@ -67,6 +67,7 @@ func (rq *request) createPolicy() any {
 	if !rq.creatable("ram:CreatePolicy", policyRes(a.ID, name), "Policy", taken, len(a.policies), maxCustomPolicies) {
 		return nil
 	}
+	rq.addSystemTags(tags)
 	p := &policy{
 		Name: name, Type: "Custom", Description: desc, DefaultVersion: "v1", Created: rq.now, Updated: rq.now,
 		versions: map[string]*policyVersion{"v1": {ID: "v1", num: 1, Doc: doc, parsed: parsed, Created: rq.now}},

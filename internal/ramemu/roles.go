@@ -36,6 +36,7 @@ func (rq *request) createRole() any {
 	if !set {
 		maxSess = 3600
 	}
+	rq.addSystemTags(tags)
 	r := &role{
 		Name: name, ID: a.newNumericID(), Description: desc, TrustDoc: doc, trust: parsed, MaxSession: maxSess,
 		Created: rq.now, Updated: rq.now, Tags: tags, policies: map[string]*attachment{},

@@ -36,6 +36,7 @@ type Options struct {
 	Seed             int64
 	ConsistencyDelay time.Duration // new roles/users/policies/attachments invisible to Get/List for this long
 	DropResponseRate float64       // 0..1: a write action is carried out and committed, then its answer is lost
+	SystemTags       bool          // new roles and policies get the acs: tags a real account's services add
 	Log              io.Writer     // nil = no call log
 	Clock            Clock         // nil = real clock
 	Secure           bool          // set by the TLS listener so acs:SecureTransport evaluates true

@@ -166,6 +166,7 @@ type session struct {
 	Expiration                 time.Time
 	SourceAccountID            string
 	SourceArn                  string
+	SourcePrincipalID          string // the user ID, account ID or (role chaining) role ID that assumed the role
 }
 
 // visible reports whether an entity created at visibleAt can be seen by Get/List reads (replication lag).

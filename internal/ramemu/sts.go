@@ -97,7 +97,7 @@ func (rq *request) assumeRole() any {
 		AccessKeyID: rq.s.newSTSKeyID(), Secret: randString(44), Token: newSecurityToken(),
 		AccountID: roleAcctID, RoleID: r.ID, RoleName: r.Name, SessionName: sessName,
 		PolicyDoc: polDoc, policy: sessPol, Expiration: rq.now.Add(time.Duration(duration) * time.Second).Truncate(time.Second),
-		SourceAccountID: c.acct.ID, SourceArn: c.principalArn(),
+		SourceAccountID: c.acct.ID, SourceArn: c.principalArn(), SourcePrincipalID: c.principalID(),
 	}
 	rq.s.sessions[sess.AccessKeyID] = sess
 	return map[string]any{

@@ -1,6 +1,8 @@
 package ramemu
 
 import (
+	"crypto/sha256"
+	"encoding/base32"
 	"encoding/json"
 	"sort"
 	"strconv"
@@ -59,12 +61,57 @@ func validateTags(tags [][2]string) *apiError {
 		if runeLen(v) > 256 {
 			return errLength("TagValue")
 		}
-		lk := strings.ToLower(k)
-		if strings.HasPrefix(lk, "aliyun") || strings.HasPrefix(lk, "acs:") || strings.HasPrefix(lk, "http://") || strings.HasPrefix(lk, "https://") {
-			return errf(400, "InvalidParameter.TagKey.Reserved", `The parameter - "TagKey" can not start with "aliyun", "acs:", "http://" or "https://".`)
+		if reservedTagKey(k) {
+			return errReservedTagKey()
 		}
 	}
 	return nil
+}
+
+// reservedTagKey reports whether only the system may set or remove a tag key (system tags are acs:...).
+func reservedTagKey(k string) bool {
+	lk := strings.ToLower(k)
+	return strings.HasPrefix(lk, "aliyun") || strings.HasPrefix(lk, "acs:") || strings.HasPrefix(lk, "http://") || strings.HasPrefix(lk, "https://")
+}
+
+func errReservedTagKey() *apiError {
+	return errf(400, "InvalidParameter.TagKey.Reserved", `The parameter - "TagKey" can not start with "aliyun", "acs:", "http://" or "https://".`)
+}
+
+// userTagCount is the number of tags that count towards the per-resource limit: system tags do not.
+func userTagCount(tags map[string]string) int {
+	n := 0
+	for k := range tags {
+		if !reservedTagKey(k) {
+			n++
+		}
+	}
+	return n
+}
+
+// addSystemTags adds, with Options.SystemTags, the tags a real account's services put on a new role or
+// policy on their own: the Tag service's acs:tag:createdby (documented value formats) and acs:rm:rgId, the
+// account's default resource group.
+func (rq *request) addSystemTags(tags map[string]string) {
+	if !rq.s.opts.SystemTags {
+		return
+	}
+	c := rq.caller
+	switch c.kind {
+	case callerUser:
+		tags["acs:tag:createdby"] = "sub:" + c.user.ID + ":" + c.user.Name
+	case callerSession:
+		tags["acs:tag:createdby"] = "assumedRoleUser:" + c.sess.RoleName + ":" + c.sess.SourcePrincipalID
+	default:
+		tags["acs:tag:createdby"] = "customer:" + c.acct.ID
+	}
+	tags["acs:rm:rgId"] = defaultResourceGroupID(c.acct.ID)
+}
+
+// defaultResourceGroupID is a stable ID shaped like a real one ("rg-acfm" and 11 lower-case characters).
+func defaultResourceGroupID(accountID string) string {
+	h := sha256.Sum256([]byte("default resource group " + accountID))
+	return "rg-acfm" + strings.ToLower(base32.StdEncoding.EncodeToString(h[:]))[:11]
 }
 
 // createTags parses the optional Tag parameter of CreateRole/CreatePolicy.
@@ -171,7 +218,7 @@ func (rq *request) tagResources() any {
 		return nil
 	}
 	for _, t := range targets {
-		n := len(*t.tags)
+		n := userTagCount(*t.tags)
 		for _, kv := range tags {
 			if _, ok := (*t.tags)[kv[0]]; !ok {
 				n++
@@ -202,13 +249,23 @@ func (rq *request) untagResources() any {
 	case len(keys) > maxTagsPerResource:
 		rq.check(errf(400, "InvalidParameter.TagKeys.Count", `The number of tag keys in parameter - "TagKeys" beyond the limit.`))
 	}
+	for _, k := range keys {
+		if reservedTagKey(k) {
+			rq.check(errReservedTagKey())
+			break
+		}
+	}
 	targets := rq.tagTargets("ram:UntagResources")
 	if rq.err != nil {
 		return nil
 	}
 	for _, t := range targets {
 		if all {
-			*t.tags = map[string]string{}
+			for k := range *t.tags {
+				if !reservedTagKey(k) {
+					delete(*t.tags, k)
+				}
+			}
 			continue
 		}
 		for _, k := range keys {

@@ -40,6 +40,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	dropRate := fs.Float64("drop-response-rate", 0, "probability 0..1 that a write action is carried out and committed, then its answer lost (connection closed)")
 	seed := fs.Int64("seed", 0, "seed for fault injection and lost answers (0 = time-based)")
 	delay := fs.Duration("consistency-delay", 0, "new roles/users/policies/attachments stay invisible to Get/List this long, and new keys, attachments and trust documents take effect for STS and authorization only after it")
+	systemTags := fs.Bool("system-tags", false, "add the acs: tags a real account's services add (acs:tag:createdby, acs:rm:rgId) to new roles and policies")
 	logCalls := fs.Bool("log", false, "log one line per call to stderr (account, action, status, duration)")
 	useTLS := fs.Bool("tls", false, "serve HTTPS with a self-signed certificate for 127.0.0.1/localhost")
 	tlsDir := fs.String("tls-dir", "", "directory for the certificate PEM files (default: beside --state, else a temp dir)")
@@ -52,7 +53,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 
 	opts := ramemu.Options{
 		StatePath: *statePath, Latency: *latency, ThrottleQPS: *qps, FaultRate: *faultRate, Seed: *seed,
-		ConsistencyDelay: *delay, DropResponseRate: *dropRate, Secure: *useTLS,
+		ConsistencyDelay: *delay, DropResponseRate: *dropRate, SystemTags: *systemTags, Secure: *useTLS,
 	}
 	if opts.Seed == 0 {
 		opts.Seed = time.Now().UnixNano()

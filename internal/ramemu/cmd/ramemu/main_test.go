@@ -23,6 +23,7 @@ import (
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk"
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/auth/credentials"
 	sdkerrors "github.com/aliyun/alibaba-cloud-sdk-go/sdk/errors"
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/ram"
 )
 
@@ -294,5 +295,42 @@ func TestFaultAndPropagationFlags(t *testing.T) {
 	_, err = s.GetCallerIdentity(sts.CreateGetCallerIdentityRequest())
 	if !errors.As(err, &se) || se.ErrorCode() != "InvalidAccessKeyId.NotFound" {
 		t.Fatalf("a brand-new key under --consistency-delay: %v", err)
+	}
+}
+
+// TestSystemTagsFlag: with --system-tags a new role carries acs: tags in ListTagResources.
+func TestSystemTagsFlag(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	_, addr := start(t, build(t), "--listen", "127.0.0.1:0", "--system-tags")
+	c := client(t, addr)
+	cr := ram.CreateCreateRoleRequest()
+	cr.RoleName = "tagged"
+	cr.AssumeRolePolicyDocument = `{"Statement":[{"Action":"sts:AssumeRole","Effect":"Allow","Principal":{"RAM":"acs:ram::1000000000000002:root"}}],"Version":"1"}`
+	if _, err := c.CreateRole(cr); err != nil {
+		t.Fatal(err)
+	}
+	req := requests.NewCommonRequest()
+	req.Method, req.Scheme, req.Domain = "POST", "HTTP", addr
+	req.Version, req.ApiName, req.Product = "2015-05-01", "ListTagResources", "Ram"
+	req.QueryParams["ResourceType"] = "role"
+	req.QueryParams["ResourceNames"] = `["tagged"]`
+	resp, err := c.ProcessCommonRequest(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out struct {
+		TagResources []struct{ TagKey, TagValue string }
+	}
+	if err := json.Unmarshal(resp.GetHttpContentBytes(), &out); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, tr := range out.TagResources {
+		got[tr.TagKey] = tr.TagValue
+	}
+	if got["acs:tag:createdby"] != "customer:1000000000000001" || !strings.HasPrefix(got["acs:rm:rgId"], "rg-") {
+		t.Fatalf("tags %v", got)
 	}
 }
