@@ -23,6 +23,10 @@
 //     policy not attached answers EntityNotExist.Role.Policy (404).
 //   - With a consistency delay, new roles/users/policies/attachments are invisible to Get/List reads for the
 //     delay, and a detach is still seen by deletes (DeleteConflict.*) for the delay. Writes see the truth.
+//   - Trust grammar (ram-api.md §9): a trust statement's Action may hold sts:SetSourceIdentity beside
+//     sts:AssumeRole; a statement with only sts:SetSourceIdentity is accepted but lets nobody assume the role
+//     (unconfirmed). An empty principal-type list ("RAM": []) is as if absent; a Principal with no non-empty
+//     list, or an empty string, is MalformedPolicyDocument.
 //   - Propagation (ram-api.md §9; the delay is the same consistency delay): a new or re-activated AccessKey
 //     answers InvalidAccessKeyId.NotFound (404) to STS and RAM until the delay has passed; a new policy
 //     attachment grants nothing (NoPermission, AccountLevelIdentityBasedPolicy) and a new or changed trust

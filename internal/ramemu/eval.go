@@ -186,9 +186,11 @@ func parseStatement(m map[string]any, kind docKind) (pstmt, error) {
 		if !seen["Principal"] {
 			return st, fmt.Errorf(`"Principal" is required in a trust policy`)
 		}
+		// sts:SetSourceIdentity may stand beside sts:AssumeRole (ram-api.md §9); it grants no AssumeRole.
 		for _, a := range st.actions {
-			if !globMatch(strings.ToLower(a), "sts:assumerole") {
-				return st, fmt.Errorf(`"Action" of a trust policy must be "sts:AssumeRole", not %q`, a)
+			la := strings.ToLower(a)
+			if !globMatch(la, "sts:assumerole") && la != "sts:setsourceidentity" {
+				return st, fmt.Errorf(`"Action" of a trust policy must be "sts:AssumeRole" or "sts:SetSourceIdentity", not %q`, a)
 			}
 		}
 	}
@@ -233,6 +235,9 @@ func parsePrincipal(v any) (map[string][]string, error) {
 		if lk != "ram" && lk != "service" && lk != "federated" {
 			return nil, fmt.Errorf("unknown principal type %q", k)
 		}
+		if l, ok := val.([]any); ok && len(l) == 0 {
+			continue // an empty list of one type is as if absent (ram-api.md §9); see the check below
+		}
 		list, err := stringList(val, "Principal."+k)
 		if err != nil {
 			return nil, err
@@ -245,6 +250,9 @@ func parsePrincipal(v any) (map[string][]string, error) {
 			}
 		}
 		out[lk] = append(out[lk], list...)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf(`"Principal" must name at least one principal`)
 	}
 	return out, nil
 }
