@@ -1,8 +1,11 @@
 package ramemu
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -138,6 +141,21 @@ func TestSystemTags(t *testing.T) {
 	}
 	_, err = e.commonAs(a, "TagResources", map[string]string{"ResourceType": "role", "ResourceNames": `["tagged"]`, "Tag": `[{"Key":"one-more","Value":"v"}]`})
 	wantErr(t, err, "InvalidParameter.Tag.Count", 400)
+
+	// The admin state shows the system tags, and still no secret.
+	resp, err := http.Get(e.ts.URL + "/_emulator/state")
+	must(t, err)
+	raw, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	must(t, err)
+	if !bytes.Contains(raw, []byte(`"acs:tag:createdby":"customer:`+acctA.ID+`"`)) {
+		t.Fatalf("system tags not in the state dump: %s", raw)
+	}
+	for _, secret := range []string{k.AccessKeySecret, cred.Credentials.AccessKeySecret, cred.Credentials.SecurityToken, acctA.AccessKeySecret} {
+		if bytes.Contains(raw, []byte(secret)) {
+			t.Fatal("secret in the state dump")
+		}
+	}
 }
 
 // TestNoSystemTagsByDefault: without the option a new role or policy has only the tags it was given.
