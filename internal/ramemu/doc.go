@@ -23,6 +23,10 @@
 //     policy not attached answers EntityNotExist.Role.Policy (404).
 //   - With a consistency delay, new roles/users/policies/attachments are invisible to Get/List reads for the
 //     delay, and a detach is still seen by deletes (DeleteConflict.*) for the delay. Writes see the truth.
+//   - Explicit clears (ram-api.md §9): an Update action's optional field sent present-and-empty clears it,
+//     absent keeps it — UpdateUser's NewDisplayName, NewMobilePhone, NewEmail, NewComments, UpdateRole's and
+//     UpdatePolicyDescription's NewDescription. NewDisplayName is clearable too (unconfirmed): CreateUser
+//     makes users without a display name, so an empty one is a state RAM has. On Create actions empty is absent.
 //   - Trust grammar (ram-api.md §9): a trust statement's Action may hold sts:SetSourceIdentity beside
 //     sts:AssumeRole; a statement with only sts:SetSourceIdentity is accepted but lets nobody assume the role
 //     (unconfirmed). An empty principal-type list ("RAM": []) is as if absent; a Principal with no non-empty

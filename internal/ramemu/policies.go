@@ -194,7 +194,7 @@ func (rq *request) setDefaultPolicyVersion() any {
 
 func (rq *request) updatePolicyDescription() any {
 	name := rq.policyName()
-	desc, set := rq.text("NewDescription", 1024)
+	desc, set := rq.clearable("NewDescription", 1024)
 	p := rq.policy("Custom", name, "ram:UpdatePolicyDescription", forWrite)
 	if rq.err != nil {
 		return nil

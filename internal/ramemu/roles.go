@@ -62,7 +62,7 @@ type getRoleResp struct {
 func (rq *request) updateRole() any {
 	name := rq.roleName()
 	doc, parsed := rq.trustPolicy("NewAssumeRolePolicyDocument", false)
-	desc, descSet := rq.text("NewDescription", 1024)
+	desc, descSet := rq.clearable("NewDescription", 1024)
 	maxSess, maxSet := rq.sessionDuration("NewMaxSessionDuration")
 	r := rq.role(name, "ram:UpdateRole", forWrite)
 	if rq.err != nil {

@@ -237,6 +237,17 @@ func (rq *request) text(p string, maxLen int) (string, bool) {
 	return v, rq.check(maxLenErr(p, v, maxLen))
 }
 
+// clearable is text for an optional field of an Update action: present but empty clears the field, absent
+// keeps it (ram-api.md §9 "Explicit empty update fields"), where text takes empty for absent. It returns the
+// value and whether the parameter was sent at all.
+func (rq *request) clearable(p string, maxLen int) (string, bool) {
+	v, ok := rq.params[p]
+	if !ok || rq.err != nil {
+		return "", false
+	}
+	return v, rq.check(maxLenErr(p, v, maxLen))
+}
+
 func maxLenErr(p, v string, maxLen int) *apiError {
 	if runeLen(v) > maxLen {
 		return errLength(p)

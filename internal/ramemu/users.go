@@ -3,28 +3,34 @@ package ramemu
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"math"
 	"strings"
 	"unicode"
 )
 
-// userFields validates the optional profile fields; prefix is "" for CreateUser and "New" for UpdateUser.
+// userFields validates the optional profile fields; prefix is "" for CreateUser and "New" for UpdateUser,
+// where a field sent empty is set (cleared) rather than ignored.
 type userFields struct {
 	display, mobile, email, comments             string
 	displaySet, mobileSet, emailSet, commentsSet bool
 }
 
 func (rq *request) userFieldParams(prefix string) userFields {
+	get := rq.text
+	if prefix == "New" {
+		get = rq.clearable
+	}
 	var f userFields
-	if f.display, f.displaySet = rq.text(prefix+"DisplayName", 128); f.displaySet && strings.IndexFunc(f.display, unicode.IsControl) >= 0 {
+	if f.display, f.displaySet = get(prefix+"DisplayName", 128); f.displaySet && strings.IndexFunc(f.display, unicode.IsControl) >= 0 {
 		rq.check(errInvalidChars(prefix + "DisplayName"))
 	}
-	if f.mobile, f.mobileSet = rq.param(prefix + "MobilePhone"); f.mobileSet && !mobileRe.MatchString(f.mobile) {
+	if f.mobile, f.mobileSet = get(prefix+"MobilePhone", math.MaxInt); f.mobile != "" && !mobileRe.MatchString(f.mobile) {
 		rq.check(errFormat(prefix + "MobilePhone"))
 	}
-	if f.email, f.emailSet = rq.param(prefix + "Email"); f.emailSet && (!emailRe.MatchString(f.email) || len(f.email) > 128) {
+	if f.email, f.emailSet = get(prefix+"Email", math.MaxInt); f.email != "" && (!emailRe.MatchString(f.email) || len(f.email) > 128) {
 		rq.check(errFormat(prefix + "Email"))
 	}
-	f.comments, f.commentsSet = rq.text(prefix+"Comments", 128)
+	f.comments, f.commentsSet = get(prefix+"Comments", 128)
 	return f
 }
 
