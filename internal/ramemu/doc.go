@@ -27,6 +27,9 @@
 //     absent keeps it — UpdateUser's NewDisplayName, NewMobilePhone, NewEmail, NewComments, UpdateRole's and
 //     UpdatePolicyDescription's NewDescription. NewDisplayName is clearable too (unconfirmed): CreateUser
 //     makes users without a display name, so an empty one is a state RAM has. On Create actions empty is absent.
+//   - Tag filters: ListRoles and ListPolicies take Tag ([{"Key","Value"}], JSON) and list only entities whose
+//     tags match every pair, paging (MaxItems, Marker) over the matches; a pair without a Value matches any
+//     value of its key, as in ListTagResources (unconfirmed). System policies have no tags, so never match.
 //   - Trust grammar (ram-api.md §9): a trust statement's Action may hold sts:SetSourceIdentity beside
 //     sts:AssumeRole; a statement with only sts:SetSourceIdentity is accepted but lets nobody assume the role
 //     (unconfirmed). An empty principal-type list ("RAM": []) is as if absent; a Principal with no non-empty

@@ -239,6 +239,7 @@ func (rq *request) deletePolicy() any {
 
 func (rq *request) listPolicies() any {
 	ptype := rq.policyType(false)
+	filter, _ := rq.tagList()
 	pr := rq.listPage("ram:ListPolicies")
 	var all []*policy
 	if ptype != "Custom" {
@@ -247,7 +248,7 @@ func (rq *request) listPolicies() any {
 	if ptype != "System" {
 		all = append(all[:len(all):len(all)], readable(rq, rq.caller.acct.policies)...)
 	}
-	return markerList(rq, pr, all, rq.listedPolicy, "Policies", "Policy")
+	return markerList(rq, pr, tagged(all, policyTags, filter), rq.listedPolicy, "Policies", "Policy")
 }
 
 // listedPolicy is a policy as ListPolicies shows it: with its attachment count and tags.

@@ -96,8 +96,10 @@ func (rq *request) deleteRole() any {
 }
 
 func (rq *request) listRoles() any {
+	filter, _ := rq.tagList()
 	pr := rq.listPage("ram:ListRoles")
-	return markerList(rq, pr, readable(rq, rq.caller.acct.roles), rq.listedRole, "Roles", "Role")
+	roles := tagged(readable(rq, rq.caller.acct.roles), roleTags, filter)
+	return markerList(rq, pr, roles, rq.listedRole, "Roles", "Role")
 }
 
 // listedRole is a role as ListRoles shows it: without its trust policy, with its tags.

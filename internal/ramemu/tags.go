@@ -68,6 +68,35 @@ func validateTags(tags [][2]string) *apiError {
 	return nil
 }
 
+// hasTags reports whether tags match a Tag filter: every pair must match, and a pair with an empty Value
+// matches any value of its key.
+func hasTags(tags map[string]string, filter [][2]string) bool {
+	for _, f := range filter {
+		if v, has := tags[f[0]]; !has || (f[1] != "" && v != f[1]) {
+			return false
+		}
+	}
+	return true
+}
+
+// tagged returns the entities among list whose tags match filter, in list's order; list itself when there
+// is no filter. The result is a new slice, so list may be shared state.
+func tagged[E any](list []E, tags func(E) map[string]string, filter [][2]string) []E {
+	if len(filter) == 0 {
+		return list
+	}
+	out := make([]E, 0, len(list))
+	for _, e := range list {
+		if hasTags(tags(e), filter) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func roleTags(r *role) map[string]string     { return r.Tags }
+func policyTags(p *policy) map[string]string { return p.Tags }
+
 // reservedTagKey reports whether only the system may set or remove a tag key (system tags are acs:...).
 func reservedTagKey(k string) bool {
 	lk := strings.ToLower(k)
@@ -326,14 +355,7 @@ func (rq *request) listTagResources() any {
 	sort.Slice(targets, func(i, j int) bool { return targets[i].seq < targets[j].seq })
 	var all []tagResourceJSON
 	for _, t := range targets {
-		ok := true
-		for _, f := range filter {
-			if v, has := (*t.tags)[f[0]]; !has || (f[1] != "" && v != f[1]) {
-				ok = false
-				break
-			}
-		}
-		if !ok {
+		if !hasTags(*t.tags, filter) {
 			continue
 		}
 		keys := make([]string, 0, len(*t.tags))
