@@ -19,6 +19,14 @@ type AccountDump struct {
 	Policies    []PolicyDump     `json:"policies"`
 	Attachments []AttachmentDump `json:"attachments"`
 	Users       []UserDump       `json:"users"`
+	MFADevices  []MFADeviceDump  `json:"mfa_devices"`
+}
+
+// MFADeviceDump is a virtual MFA device; its seed is never dumped.
+type MFADeviceDump struct {
+	SerialNumber string `json:"serial_number"`
+	UserName     string `json:"user_name"` // the bound user, "" while unbound
+	ActivateDate string `json:"activate_date,omitempty"`
 }
 
 type RoleDump struct {
@@ -61,6 +69,7 @@ type UserDump struct {
 	Comments     string            `json:"comments"`
 	LoginProfile *LoginProfileDump `json:"login_profile"`
 	AccessKeys   []AccessKeyDump   `json:"access_keys"`
+	MFADevice    string            `json:"mfa_device"` // serial number of the bound device, "" if none
 }
 
 type LoginProfileDump struct {
@@ -88,7 +97,8 @@ func (s *Server) State() StateDump {
 	defer s.mu.RUnlock()
 	d := StateDump{Accounts: []AccountDump{}}
 	for _, a := range s.acctList {
-		ad := AccountDump{ID: a.ID, Alias: a.Alias, Roles: []RoleDump{}, Policies: []PolicyDump{}, Attachments: []AttachmentDump{}, Users: []UserDump{}}
+		ad := AccountDump{ID: a.ID, Alias: a.Alias, Roles: []RoleDump{}, Policies: []PolicyDump{}, Attachments: []AttachmentDump{}, Users: []UserDump{},
+			MFADevices: []MFADeviceDump{}}
 		roles := make([]*role, 0, len(a.roles))
 		for _, r := range a.roles {
 			roles = append(roles, r)
@@ -145,8 +155,12 @@ func (s *Server) State() StateDump {
 			for _, k := range u.keys {
 				ud.AccessKeys = append(ud.AccessKeys, AccessKeyDump{ID: k.ID, Status: k.Status})
 			}
+			if u.mfa != nil {
+				ud.MFADevice = a.mfaSerial(u.mfa)
+			}
 			ad.Users = append(ad.Users, ud)
 		}
+		ad.MFADevices = mfaDump(a)
 		d.Accounts = append(d.Accounts, ad)
 	}
 	return d

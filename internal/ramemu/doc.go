@@ -15,8 +15,10 @@
 //   - Names are unique case-insensitively and echoed in their original case. RAM Arn keeps the case; STS
 //     AssumedRoleUser.Arn and GetCallerIdentity lower-case the role name. Resource/principal matching in
 //     policies is case-insensitive.
-//   - Authorization resources: acs:ram:*:<acct>:role/<n>, user/<n>, policy/<n>; "*" for ListRoles, ListUsers,
-//     ListPolicies, ListTagResources and the account alias. Root keys may do anything in their own account.
+//   - Authorization resources: acs:ram:*:<acct>:role/<n>, user/<n>, policy/<n>, mfa/<n> (device create and
+//     delete; bind, unbind and MFA info act on the user); "*" for ListRoles, ListUsers, ListPolicies,
+//     ListTagResources, ListVirtualMFADevices, the account alias, the password policy and the security
+//     preference. Root keys may do anything in their own account.
 //   - A token of a deleted role fails with InvalidSecurityToken.Expired (the role-ID check fails, also when a
 //     role of the same name was re-created).
 //   - DeletePolicy of a role-attached policy answers DeleteConflict.Role.Policy; DetachPolicyFromRole of a
@@ -54,7 +56,44 @@
 //     ListRoles, ListPolicies), match Tag filters, do not count towards the 20 tags per resource (documented
 //     for createdby), cannot be set or removed (InvalidParameter.TagKey.Reserved) and survive UntagResources
 //     All=true.
-//   - Groups and MFA devices are not emulated.
+//   - Groups are not emulated.
+//   - DeleteUser checks its conflicts in the catalogue's order: AccessKey, LoginProfile, Policy, Group,
+//     MFADevice.
+//   - Virtual MFA devices: SerialNumber acs:ram::<acct>:mfa/<name>; names 1–64 letters, digits, "." and "-",
+//     unique case-insensitively; at most one device per possible user (LimitExceeded.VirtualMFADevice). The
+//     seed is 40 random bytes, base32 without padding (64 characters, like RAM's). QRCodePNG is a valid
+//     base64 PNG carrying the otpauth:// URI as rows of pixels, not a scannable QR symbol.
+//     ListVirtualMFADevices returns every device (the 2015-05-01 API has no paging parameters); an unbound one
+//     has an empty User and no ActivateDate. The seed is in CreateVirtualMFADevice's answer and in the state
+//     file (needed to check codes after a restart), nowhere else: not in /_emulator/state, the log or a list.
+//   - BindMFADevice takes two consecutive RFC 6238 codes (HMAC-SHA1, 30 s, 6 digits) checked against
+//     Options.Clock: previous+current or current+next. Order: 6 digits (InvalidParameter.AuthenticationCode.
+//     Format 400) → user, device (404; a SerialNumber outside the caller's account names no device) →
+//     authorization → the user has a device (EntityAlreadyExists.User.MFADevice 409), the device has a user
+//     (EntityAlreadyExists.VirtualMFADevice.User 409) → codes (CheckAuthenticationCodeFail 403). Used codes are
+//     not remembered. GetUserMFAInfo and UnbindMFADevice of a user without a device answer
+//     EntityNotExist.User.MFADevice 404; Type is "VMFA". MFA actions are authorized by policies only
+//     (AllowUserToManageMFADevices is kept and returned, not applied). TOTP is exported as test support.
+//   - ChangePassword (codes from RAM's ChangePassword reference): a root key or a role session gets
+//     NotSupport.Account 400; no login profile EntityNotExist.User.LoginProfile 404; a wrong OldPassword
+//     InvalidParameter.OldPassword.Incorrect 400; a weak NewPassword InvalidParameter.NewPassword.TooWeak 400, a
+//     recent one InvalidParameter.NewPassword.ReusePrevention 400. The user's own call needs no policy while
+//     the security preference AllowUserToChangePassword is true (the default); an explicit Deny of
+//     ram:ChangePassword always refuses, an Allow always permits. Success clears PasswordResetRequired.
+//   - Password policy defaults (SetPasswordPolicy reference, ram-api.md §2.22): MinimumPasswordLength 8, no
+//     character classes, MaxPasswordAge 0, PasswordReusePrevention 0, MaxLoginAttemps 0, HardExpiry false.
+//     SetPasswordPolicy and SetSecurityPreference keep the current value of an absent parameter (unconfirmed).
+//     An integer out of range is InvalidParameter.<P>.Range with RAM's "MUST be in the range of a and b"
+//     (documented for MinimumPasswordLength only). Enforced on every password set: policy minimum to 32
+//     printable ASCII characters without spaces, the required classes (a symbol is any other printable
+//     character), and PasswordReusePrevention N (the current password and the N-1 before it; hashes are kept
+//     with the login profile, so deleting the profile forgets them). CreateLoginProfile and UpdateLoginProfile
+//     answer InvalidParameter.Password.TooWeak for every rule, reuse included (the catalogue has no other
+//     code for them). MaxPasswordAge, HardExpiry and MaxLoginAttemps concern console logons: kept only.
+//   - Security preference defaults as documented: users may change their password and manage MFA devices,
+//     not AccessKeys or public keys; LoginSessionDuration 6 (1–24, else InvalidParameter.LoginSessionDuration.
+//     Range); LoginNetworkMasks up to 25 addresses/CIDRs joined by ";" (else InvalidParameter.
+//     LoginNetworkMasks.Format), present and empty clears them.
 //
 // Adding an action: write a func (rq *request) xxx() any that takes its parameters with the request's
 // checking helpers (rq.mandatory, rq.text, rq.flag, rq.roleName, ...), finds and authorizes its entity with

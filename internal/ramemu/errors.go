@@ -61,6 +61,9 @@ var notExistMsg = map[string]string{
 	"User.Policy":       "The indicate policy of the user does not exist.",
 	"User.LoginProfile": "The user login profile does not exist.",
 	"User.AccessKey":    "The user access key does not exist.",
+
+	"User.MFADevice":   "The user has not bound any MFA device.",
+	"VirtualMFADevice": "The virtual mfa device does not exist.",
 }
 
 func errNotExist(kind string) *apiError {
@@ -75,6 +78,10 @@ var alreadyMsg = map[string]string{
 	"User.Policy":       "The user has already been attached this policy.",
 	"User.LoginProfile": "The user login profile does already EXIST.",
 	"AccountAlias":      "The account alias does already exist.",
+
+	"User.MFADevice":        "The user has already bound a MFA device.",
+	"VirtualMFADevice":      "The virtual mfa device does already EXIST.",
+	"VirtualMFADevice.User": "The virtual mfa device does already been bound to a user.", // sic
 }
 
 func errAlready(kind string) *apiError {
@@ -90,6 +97,9 @@ var conflictMsg = map[string]string{
 	"Policy.Group":           "The policy CAN NOT been attached to any group while deleting the policy.",
 	"Policy.Version":         "The policy CAN NOT has any version except the default version.",
 	"Policy.Version.Default": "The default policy version CAN NOT been deleted directly.",
+
+	"User.MFADevice":        "The user CAN NOT has any mfa device while deleting the user.",
+	"VirtualMFADevice.User": "The virtual mfa device CAN NOT been bound to any user while deleting it.",
 }
 
 func errConflict(kind string) *apiError {
@@ -104,6 +114,8 @@ var limitMsg = map[string]string{
 	"Role.Policy":    "The count of policies attached to the role beyond the current limits.",
 	"User.Policy":    "The policy count of the user attached policies beyond the current limits.",
 	"User.AccessKey": "The access key count of the user access keys beyond the current limits.",
+
+	"VirtualMFADevice": "The count of virtual mfa devices beyond the current limits.",
 }
 
 func errLimit(kind string) *apiError {

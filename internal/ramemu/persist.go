@@ -14,6 +14,10 @@ import (
 
 // The state file holds everything needed to resume, secrets included (it is the emulator's database, not
 // the admin dump). Every acknowledged mutation is written with write-temp + fsync + rename.
+//
+// Virtual MFA seeds are among those secrets: a device created before a restart must still accept its codes
+// at BindMFADevice, and a bound device is only meaningful with its seed. The file is written 0600; the seed
+// appears nowhere else (not in /_emulator/state, the call log or any response but CreateVirtualMFADevice's).
 
 type snapFile struct {
 	FormatVersion int           `json:"format_version"`
@@ -29,6 +33,17 @@ type snapAccount struct {
 	Policies    []snapPolicy     `json:"policies"`
 	Users       []snapUser       `json:"users"`
 	Attachments []snapAttachment `json:"attachments"`
+
+	MFADevices         []snapMFADevice     `json:"mfa_devices,omitempty"`
+	PasswordPolicy     *passwordPolicy     `json:"password_policy,omitempty"` // absent in older files: defaults
+	SecurityPreference *securityPreference `json:"security_preference,omitempty"`
+}
+
+type snapMFADevice struct {
+	Name, Seed         string
+	Created, Activated time.Time
+	UserID             string // bound user, "" while unbound
+	Seq                uint64
 }
 
 type snapRole struct {
@@ -108,6 +123,16 @@ func (s *Server) snapshotLocked() ([]byte, uint64) {
 					PolicyType: at.PolicyType, PolicyName: at.policyLower, AttachDate: at.AttachDate, VisibleAt: at.visibleAt, Seq: at.seq})
 			}
 		}
+		for _, d := range a.mfaDevices {
+			sd := snapMFADevice{Name: d.Name, Seed: d.Seed, Created: d.Created, Activated: d.Activated, Seq: d.seq}
+			if d.user != nil {
+				sd.UserID = d.user.ID
+			}
+			sa.MFADevices = append(sa.MFADevices, sd)
+		}
+		pp, sp := a.passwordPolicy, a.securityPref
+		sa.PasswordPolicy, sa.SecurityPreference = &pp, &sp
+		sort.Slice(sa.MFADevices, func(i, j int) bool { return sa.MFADevices[i].Seq < sa.MFADevices[j].Seq })
 		sort.Slice(sa.Roles, func(i, j int) bool { return sa.Roles[i].Seq < sa.Roles[j].Seq })
 		sort.Slice(sa.Policies, func(i, j int) bool { return sa.Policies[i].Seq < sa.Policies[j].Seq })
 		sort.Slice(sa.Users, func(i, j int) bool { return sa.Users[i].Seq < sa.Users[j].Seq })
@@ -271,6 +296,19 @@ func (s *Server) restoreAccount(a *account, sa snapAccount) error {
 		for _, k := range u.keys {
 			s.keys[k.ID] = &keyRef{acct: a, user: u, key: k, secret: k.Secret}
 		}
+	}
+	for _, sd := range sa.MFADevices {
+		d := &mfaDevice{Name: sd.Name, Seed: sd.Seed, Created: sd.Created, seq: sd.Seq}
+		if u := usersByID[sd.UserID]; u != nil {
+			d.user, d.Activated, u.mfa = u, sd.Activated, d
+		}
+		a.mfaDevices[strings.ToLower(d.Name)] = d
+	}
+	if sa.PasswordPolicy != nil {
+		a.passwordPolicy = *sa.PasswordPolicy
+	}
+	if sa.SecurityPreference != nil {
+		a.securityPref = *sa.SecurityPreference
 	}
 	for _, st := range sa.Attachments {
 		at := &attachment{PrincipalType: st.PrincipalType, PrincipalID: st.PrincipalID, PolicyType: st.PolicyType,

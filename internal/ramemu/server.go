@@ -398,6 +398,19 @@ func init() {
 		"GetAccountAlias": reads((*rq).getAccountAlias),
 		"SetAccountAlias": writes((*rq).setAccountAlias),
 
+		"CreateVirtualMFADevice": writes((*rq).createVirtualMFADevice),
+		"ListVirtualMFADevices":  reads((*rq).listVirtualMFADevices),
+		"DeleteVirtualMFADevice": writes((*rq).deleteVirtualMFADevice),
+		"BindMFADevice":          writes((*rq).bindMFADevice),
+		"UnbindMFADevice":        writes((*rq).unbindMFADevice),
+		"GetUserMFAInfo":         reads((*rq).getUserMFAInfo),
+
+		"ChangePassword":        writes((*rq).changePassword),
+		"GetPasswordPolicy":     reads((*rq).getPasswordPolicy),
+		"SetPasswordPolicy":     writes((*rq).setPasswordPolicy),
+		"GetSecurityPreference": reads((*rq).getSecurityPreference),
+		"SetSecurityPreference": writes((*rq).setSecurityPreference),
+
 		"TagResources":     writes((*rq).tagResources),
 		"UntagResources":   writes((*rq).untagResources),
 		"ListTagResources": reads((*rq).listTagResources),

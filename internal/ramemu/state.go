@@ -44,6 +44,10 @@ type account struct {
 	// detached remembers recent detaches ("Role:<id>" -> policyKey -> until) so that, with a consistency
 	// delay, a delete right after a detach still sees the attachment (DeleteConflict), as real RAM may.
 	detached map[string]map[string]time.Time
+
+	mfaDevices     map[string]*mfaDevice // virtual MFA devices, lower-cased name
+	passwordPolicy passwordPolicy
+	securityPref   securityPreference
 }
 
 func newAccount(a Account) *account {
@@ -52,6 +56,8 @@ func newAccount(a Account) *account {
 		roles: map[string]*role{}, policies: map[string]*policy{}, users: map[string]*user{},
 		polAttach: map[string]map[string]*attachment{}, usedIDs: map[string]bool{},
 		detached: map[string]map[string]time.Time{},
+
+		mfaDevices: map[string]*mfaDevice{}, passwordPolicy: defaultPasswordPolicy(), securityPref: defaultSecurityPreference(),
 	}
 }
 
@@ -118,6 +124,7 @@ func (p *policy) sortedVersions() []*policyVersion {
 
 type loginProfile struct {
 	PasswordHash          string
+	History               []string // previous password hashes, newest first, for PasswordReusePrevention
 	PasswordResetRequired bool
 	MFABindRequired       bool
 	Created               time.Time
@@ -137,6 +144,7 @@ type user struct {
 	login                                               *loginProfile
 	keys                                                []*accessKey
 	policies                                            map[string]*attachment
+	mfa                                                 *mfaDevice // bound virtual MFA device
 	seq                                                 uint64
 	visibleAt                                           time.Time
 }
