@@ -25,8 +25,9 @@ package ramemu
 //		return map[string]any{"Role": ...}               // a nil answer is just the RequestId
 //	}
 //
-// Parameters: param (raw), mandatory, flag, text, name and the typed roleName/userName/policyName/policyType,
-// page (MaxItems/Marker), tagList/createTags/stringArray (tags.go), password (users.go).
+// Parameters: param (raw), mandatory, flag, text, clearable (an Update's optional field, cleared when sent
+// empty), name and the typed roleName/userName/policyName/policyType, page (MaxItems/Marker),
+// tagList/createTags/stringArray (tags.go), password (users.go).
 // Lookups role, user and policy take the parsed name, find the entity as the view says (forRead honours the
 // consistency delay, forWrite sees the truth) and authorize the action on its resource ARN. Where RAM checks
 // two entities' existence before permission (attachments), use findRole/findUser/findPolicy, then allow.
