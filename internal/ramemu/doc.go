@@ -94,6 +94,14 @@
 //     not AccessKeys or public keys; LoginSessionDuration 6 (1–24, else InvalidParameter.LoginSessionDuration.
 //     Range); LoginNetworkMasks up to 25 addresses/CIDRs joined by ";" (else InvalidParameter.
 //     LoginNetworkMasks.Format), present and empty clears them.
+//   - System policies come from catalog/system_policies.json (embedded; parsed once per process and shared
+//     read-only by every Server and account, so neither account state nor the state file copies them). The
+//     names are RAM's documented ones (catalog/README.md gives the sources); names outside the catalog answer
+//     EntityNotExist.Policy. Where RAM's document text is not known it is generated and marked "generated":
+//     FullAccess grants "<code>:*", every other policy only "<code>:Describe*", "List*" and "Get*", with
+//     <code> the service's RAM code; descriptions of catalog-only entries are written from the service name.
+//     All system policies are dated 2015-04-28T08:00:00Z. ListPolicies lists them in file order before
+//     custom policies.
 //
 // Adding an action: write a func (rq *request) xxx() any that takes its parameters with the request's
 // checking helpers (rq.mandatory, rq.text, rq.flag, rq.roleName, ...), finds and authorizes its entity with
