@@ -17,11 +17,6 @@ import (
 // (RecentlyCreated), which then tells RAM's replication lag from a deletion for a bounded window.
 const privateKeyCreatedAt = "created_at"
 
-type privateStore interface {
-	privateGetter
-	privateSetter
-}
-
 // getCreatedAt returns the recorded creation times (nil: no record; unreadable times are left out).
 func getCreatedAt(ctx context.Context, p privateGetter) (map[string]time.Time, diag.Diagnostics) {
 	if p == nil {

@@ -23,7 +23,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/aliram/terraform-provider-aliram/internal/policy"
@@ -37,10 +36,6 @@ var (
 	_ resource.ResourceWithImportState      = (*crossAccountRoleResource)(nil)
 	_ resource.ResourceWithIdentity         = (*crossAccountRoleResource)(nil)
 )
-
-// importingKey marks, in private state, a Read that follows an import: only then are tags read even though
-// the state does not track them yet.
-const importingKey = "importing"
 
 func NewCrossAccountRoleResource() resource.Resource { return &crossAccountRoleResource{} }
 
@@ -65,10 +60,6 @@ type crossAccountRoleModel struct {
 	ARN                  types.String         `tfsdk:"arn"`
 	RoleID               types.String         `tfsdk:"role_id"`
 	CreateDate           types.String         `tfsdk:"create_date"`
-}
-
-type nameIdentityModel struct {
-	Name types.String `tfsdk:"name"`
 }
 
 func (r *crossAccountRoleResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -631,20 +622,4 @@ func describeAttached(attached []ramclient.AttachedPolicy) string {
 func (r *crossAccountRoleResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	resource.ImportStatePassthroughWithIdentity(ctx, path.Root("id"), path.Root("name"), req, resp)
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importingKey, []byte(`true`))...)
-}
-
-// setNameIdentity records the identity of a resource identified by its name.
-func setNameIdentity(ctx context.Context, id *tfsdk.ResourceIdentity, name string, diags *diag.Diagnostics) {
-	if id == nil {
-		return // the CLI does not support resource identity
-	}
-	diags.Append(id.Set(ctx, nameIdentityModel{Name: types.StringValue(name)})...)
-}
-
-// optionalString maps RAM's empty string ("not set") to null.
-func optionalString(s string) types.String {
-	if s == "" {
-		return types.StringNull()
-	}
-	return types.StringValue(s)
 }

@@ -2,45 +2,26 @@ package resources
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"regexp"
-	"sort"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/aliram/terraform-provider-aliram/internal/policy"
 	"github.com/aliram/terraform-provider-aliram/internal/ramclient"
-)
-
-const (
-	// stsAssumeRoleSystemPolicy is what Alibaba Cloud's cross-account tutorials attach to B's users; used when assumable_role_arns is empty.
-	stsAssumeRoleSystemPolicy = "AliyunSTSAssumeRoleAccess"
-	policyTypeSystem          = "System"
-	policyTypeCustom          = "Custom"
-	// privateKeyPolicyVersion remembers the managed policy's default version this resource wrote, so a refresh
-	// only reads the document (GetPolicy) when someone else created a newer version.
-	privateKeyPolicyVersion = "assume_role_policy_version"
-	maxAssumableRoles       = 50 // keeps the managed policy well under RAM's 6144-character document limit
 )
 
 // Parts of a delegated user whose creation time the private state records (see privateKeyCreatedAt).
@@ -54,7 +35,6 @@ const (
 var (
 	emailPattern       = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
 	mobilePhonePattern = regexp.MustCompile(`^[0-9]{1,4}-[0-9]{4,20}$`)
-	policyNameUnsafe   = regexp.MustCompile(`[^A-Za-z0-9-]`)
 )
 
 var (
@@ -89,36 +69,6 @@ type delegatedUserModel struct {
 	ARN                  types.String `tfsdk:"arn"`
 	LogonName            types.String `tfsdk:"logon_name"`
 	CreateDate           types.String `tfsdk:"create_date"`
-}
-
-type consoleLoginModel struct {
-	Password              types.String `tfsdk:"password"`
-	PasswordWO            types.String `tfsdk:"password_wo"`
-	PasswordWOVersion     types.Int64  `tfsdk:"password_wo_version"`
-	PasswordResetRequired types.Bool   `tfsdk:"password_reset_required"`
-	MFABindRequired       types.Bool   `tfsdk:"mfa_bind_required"`
-}
-
-var consoleLoginAttrTypes = map[string]attr.Type{
-	"password":                types.StringType,
-	"password_wo":             types.StringType,
-	"password_wo_version":     types.Int64Type,
-	"password_reset_required": types.BoolType,
-	"mfa_bind_required":       types.BoolType,
-}
-
-type programmaticAccessModel struct {
-	PGPKey                   types.String `tfsdk:"pgp_key"`
-	AccessKeyID              types.String `tfsdk:"access_key_id"`
-	AccessKeySecret          types.String `tfsdk:"access_key_secret"`
-	AccessKeySecretEncrypted types.String `tfsdk:"access_key_secret_encrypted"`
-}
-
-var programmaticAccessAttrTypes = map[string]attr.Type{
-	"pgp_key":                     types.StringType,
-	"access_key_id":               types.StringType,
-	"access_key_secret":           types.StringType,
-	"access_key_secret_encrypted": types.StringType,
 }
 
 func (r *delegatedUserResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -200,85 +150,8 @@ func (r *delegatedUserResource) Schema(_ context.Context, _ resource.SchemaReque
 				Computed:            true,
 				MarkdownDescription: "`Custom` for the managed policy, `System` for `AliyunSTSAssumeRoleAccess`.",
 			},
-			"console_login": schema.SingleNestedAttribute{
-				Optional: true,
-				MarkdownDescription: "Console password logon (the login profile). Give exactly one of `password` and " +
-					"`password_wo`. Removing this attribute deletes the login profile. A login profile deleted outside " +
-					"Terraform is created again. The password cannot be read back, so it is not imported.",
-				Attributes: map[string]schema.Attribute{
-					"password": schema.StringAttribute{
-						Optional:  true,
-						Sensitive: true,
-						MarkdownDescription: "Console password, 8 to 32 characters, also subject to the account's password " +
-							"policy. Stored in state (sensitive); prefer `password_wo` on OpenTofu/Terraform 1.11+. " +
-							"Changing it sends the new password. Not imported.",
-						Validators: []validator.String{
-							stringvalidator.LengthBetween(8, 32),
-							stringvalidator.ExactlyOneOf(path.MatchRelative().AtParent().AtName("password_wo")),
-						},
-					},
-					"password_wo": schema.StringAttribute{
-						Optional:  true,
-						Sensitive: true,
-						WriteOnly: true,
-						MarkdownDescription: "Write-only console password, 8 to 32 characters: sent to RAM but never stored in " +
-							"plan or state. Requires `password_wo_version`; change that number to send a new password.",
-						Validators: []validator.String{
-							stringvalidator.LengthBetween(8, 32),
-							stringvalidator.AlsoRequires(path.MatchRelative().AtParent().AtName("password_wo_version")),
-						},
-					},
-					"password_wo_version": schema.Int64Attribute{
-						Optional: true,
-						MarkdownDescription: "Version of `password_wo`. Any change sends the current `password_wo` to RAM " +
-							"(`UpdateLoginProfile`).",
-						Validators: []validator.Int64{
-							int64validator.AlsoRequires(path.MatchRelative().AtParent().AtName("password_wo")),
-						},
-					},
-					"password_reset_required": schema.BoolAttribute{
-						Optional: true, Computed: true,
-						Default:             booldefault.StaticBool(true),
-						MarkdownDescription: "Whether the user must change the password at the next logon. Defaults to `true`.",
-					},
-					"mfa_bind_required": schema.BoolAttribute{
-						Optional: true, Computed: true,
-						Default:             booldefault.StaticBool(false),
-						MarkdownDescription: "Whether the user must bind an MFA device at the next logon. Defaults to `false`.",
-					},
-				},
-			},
-			"programmatic_access": schema.SingleNestedAttribute{
-				Optional: true,
-				MarkdownDescription: "One AccessKey pair for an application: write `programmatic_access = {}`, or " +
-					"`programmatic_access = { pgp_key = \"...\" }` to keep the secret out of state in plain text. " +
-					"Removing this attribute deletes the AccessKey. A key deleted outside Terraform is created again " +
-					"(the plan shows it). The secret cannot be read back, so it is not imported.",
-				Attributes: map[string]schema.Attribute{
-					"pgp_key": schema.StringAttribute{
-						Optional: true,
-						MarkdownDescription: "An OpenPGP public key, ASCII-armored or base64-encoded (`gpg --export KEY | base64`). " +
-							"When set, the secret is stored only encrypted, in `access_key_secret_encrypted`. " +
-							"Changing it replaces the AccessKey (a secret cannot be re-encrypted).",
-						Validators: []validator.String{pgpKeyValidator{}},
-					},
-					"access_key_id": schema.StringAttribute{
-						Computed:            true,
-						MarkdownDescription: "The AccessKey ID.",
-					},
-					"access_key_secret": schema.StringAttribute{
-						Computed:  true,
-						Sensitive: true,
-						MarkdownDescription: "The AccessKey secret; null when `pgp_key` is set. RAM returns it only when the " +
-							"key is created, so it is null after an import.",
-					},
-					"access_key_secret_encrypted": schema.StringAttribute{
-						Computed: true,
-						MarkdownDescription: "Base64 of the secret encrypted with `pgp_key` (decrypt with " +
-							"`base64 -d | gpg --decrypt`); null without `pgp_key`. Not imported.",
-					},
-				},
-			},
+			"console_login":       consoleLoginAttribute(),
+			"programmatic_access": programmaticAccessAttribute(),
 			"user_id": schema.StringAttribute{
 				Computed:            true,
 				MarkdownDescription: "The user ID assigned by RAM.",
@@ -361,26 +234,7 @@ func (r *delegatedUserResource) ModifyPlan(ctx context.Context, req resource.Mod
 
 	// The AccessKey: kept, or (re)created.
 	if !plan.ProgrammaticAccess.IsNull() && !plan.ProgrammaticAccess.IsUnknown() {
-		var pp programmaticAccessModel
-		resp.Diagnostics.Append(plan.ProgrammaticAccess.As(ctx, &pp, basetypes.ObjectAsOptions{})...)
-		sp := objectOrNil[programmaticAccessModel](ctx, state.ProgrammaticAccess, &resp.Diagnostics)
-		if resp.Diagnostics.HasError() {
-			return
-		}
-		if sp != nil && !sp.AccessKeyID.IsNull() && !sp.AccessKeyID.IsUnknown() && sp.PGPKey.Equal(pp.PGPKey) {
-			pp.AccessKeyID, pp.AccessKeySecret, pp.AccessKeySecretEncrypted = sp.AccessKeyID, sp.AccessKeySecret, sp.AccessKeySecretEncrypted
-		} else {
-			pp.AccessKeyID = types.StringUnknown()
-			switch {
-			case pp.PGPKey.IsUnknown():
-				pp.AccessKeySecret, pp.AccessKeySecretEncrypted = types.StringUnknown(), types.StringUnknown()
-			case pp.PGPKey.IsNull():
-				pp.AccessKeySecret, pp.AccessKeySecretEncrypted = types.StringUnknown(), types.StringNull()
-			default:
-				pp.AccessKeySecret, pp.AccessKeySecretEncrypted = types.StringNull(), types.StringUnknown()
-			}
-		}
-		plan.ProgrammaticAccess = objectFrom(ctx, programmaticAccessAttrTypes, pp, &resp.Diagnostics)
+		plan.ProgrammaticAccess = planAccessKey(ctx, plan.ProgrammaticAccess, state.ProgrammaticAccess, &resp.Diagnostics)
 	}
 	if resp.Diagnostics.HasError() {
 		return
@@ -548,59 +402,8 @@ func (r *delegatedUserResource) Read(ctx context.Context, req resource.ReadReque
 		return
 	}
 
-	// Login profile: only looked at when managed (or when importing).
-	if !st.ConsoleLogin.IsNull() || importing {
-		lp, err := r.client.GetLoginProfile(ctx, name)
-		switch {
-		case ramclient.IsNotFound(err):
-			if !st.ConsoleLogin.IsNull() {
-				tflog.Warn(ctx, "login profile deleted outside Terraform; it will be created again")
-			}
-			st.ConsoleLogin = types.ObjectNull(consoleLoginAttrTypes)
-		case err != nil:
-			addAPIError(&resp.Diagnostics, fmt.Sprintf("Reading the login profile of RAM user %q", name), err, "")
-			return
-		default:
-			sc := objectOrNil[consoleLoginModel](ctx, st.ConsoleLogin, &resp.Diagnostics)
-			if sc == nil {
-				sc = &consoleLoginModel{Password: types.StringNull(), PasswordWOVersion: types.Int64Null()}
-			}
-			sc.PasswordWO = types.StringNull()
-			sc.PasswordResetRequired = types.BoolValue(lp.PasswordResetRequired)
-			sc.MFABindRequired = types.BoolValue(lp.MFABindRequired)
-			st.ConsoleLogin = objectFrom(ctx, consoleLoginAttrTypes, *sc, &resp.Diagnostics)
-		}
-	}
-
-	// AccessKey: only looked at when managed (or when importing).
-	if !st.ProgrammaticAccess.IsNull() || importing {
-		keys, err := r.client.ListAccessKeys(ctx, name)
-		if err != nil && !ramclient.IsNotFound(err) {
-			addAPIError(&resp.Diagnostics, fmt.Sprintf("Listing the AccessKeys of RAM user %q", name), err, "")
-			return
-		}
-		sp := objectOrNil[programmaticAccessModel](ctx, st.ProgrammaticAccess, &resp.Diagnostics)
-		switch {
-		case sp != nil:
-			found := false
-			for _, k := range keys {
-				if k.ID == sp.AccessKeyID.ValueString() {
-					found = true
-				}
-			}
-			if !found {
-				tflog.Warn(ctx, "AccessKey deleted outside Terraform; a new one will be created", map[string]any{"access_key_id": sp.AccessKeyID.ValueString()})
-				st.ProgrammaticAccess = types.ObjectNull(programmaticAccessAttrTypes)
-			}
-		case importing && len(keys) > 0:
-			sort.Slice(keys, func(i, j int) bool { return keys[i].CreateDate < keys[j].CreateDate })
-			st.ProgrammaticAccess = objectFrom(ctx, programmaticAccessAttrTypes, programmaticAccessModel{
-				PGPKey:                   types.StringNull(),
-				AccessKeyID:              types.StringValue(keys[0].ID),
-				AccessKeySecret:          types.StringNull(),
-				AccessKeySecretEncrypted: types.StringNull(),
-			}, &resp.Diagnostics)
-		}
+	if !r.readConsoleLogin(ctx, &st, importing, &resp.Diagnostics) || !r.readAccessKey(ctx, &st, importing, &resp.Diagnostics) {
+		return
 	}
 	if resp.Diagnostics.HasError() {
 		return
@@ -656,79 +459,6 @@ func (m *delegatedUserModel) createdEntities(ctx context.Context, part string) [
 		}
 	}
 	return nil
-}
-
-// readAssumePolicy finds out whether the policy granting sts:AssumeRole is still attached and, for the
-// managed policy, whether someone wrote a new version of it.
-func (r *delegatedUserResource) readAssumePolicy(ctx context.Context, st *delegatedUserModel, importing bool, priv privateGetter, privOut privateSetter) diag.Diagnostics {
-	var diags diag.Diagnostics
-	name := st.Name.ValueString()
-	attached, err := r.client.ListPoliciesForUser(ctx, name)
-	if err != nil {
-		addAPIError(&diags, fmt.Sprintf("Listing the policies of RAM user %q", name), err, "")
-		return diags
-	}
-	find := func(pType, pName string) *ramclient.AttachedPolicy {
-		for i := range attached {
-			if strings.EqualFold(attached[i].Type, pType) && strings.EqualFold(attached[i].Name, pName) {
-				return &attached[i]
-			}
-		}
-		return nil
-	}
-	managed := managedPolicyName(name)
-	if st.AssumeRolePolicyType.ValueString() == policyTypeCustom && !st.AssumeRolePolicyName.IsNull() {
-		managed = st.AssumeRolePolicyName.ValueString()
-	}
-	wantManaged := len(st.AssumableRoleARNs.Elements()) > 0 || (importing && find(policyTypeCustom, managed) != nil)
-
-	if !wantManaged {
-		if find(policyTypeSystem, stsAssumeRoleSystemPolicy) != nil {
-			st.AssumeRolePolicyName, st.AssumeRolePolicyType = types.StringValue(stsAssumeRoleSystemPolicy), types.StringValue(policyTypeSystem)
-		} else {
-			st.AssumeRolePolicyName, st.AssumeRolePolicyType = types.StringNull(), types.StringNull()
-		}
-		return diags
-	}
-	ap := find(policyTypeCustom, managed)
-	if ap == nil {
-		// Detached (or deleted) outside Terraform: the plan shows the policy being attached again.
-		st.AssumeRolePolicyName, st.AssumeRolePolicyType = types.StringNull(), types.StringNull()
-		return diags
-	}
-	st.AssumeRolePolicyName, st.AssumeRolePolicyType = types.StringValue(ap.Name), types.StringValue(policyTypeCustom)
-
-	known, d := getPolicyVersion(ctx, priv)
-	diags.Append(d...)
-	if known != "" && known == ap.DefaultVersion {
-		return diags // the version we wrote: nothing to read
-	}
-	p, err := r.client.GetPolicy(ctx, ap.Name, policyTypeCustom)
-	if err != nil {
-		addAPIError(&diags, fmt.Sprintf("Reading policy %q of RAM user %q", ap.Name, name), err, "")
-		return diags
-	}
-	current, _ := stringSet(ctx, st.AssumableRoleARNs)
-	rendered, rerr := renderAssumeRolePolicy(current)
-	if rerr == nil && policy.Equal(rendered, p.Document) {
-		diags.Append(setPolicyVersion(ctx, privOut, p.DefaultVersion)...)
-		return diags
-	}
-	extracted := assumableRolesFromDocument(p.Document)
-	if len(extracted) > 0 {
-		v, d := types.SetValueFrom(ctx, types.StringType, extracted)
-		diags.Append(d...)
-		st.AssumableRoleARNs = v
-	}
-	if again, err := renderAssumeRolePolicy(extracted); err == nil && policy.Equal(again, p.Document) {
-		// A document of our own shape (e.g. after import): what it allows is now in state.
-		diags.Append(setPolicyVersion(ctx, privOut, p.DefaultVersion)...)
-	} else {
-		// Edited into something else: the plan re-attaches/rewrites the policy.
-		tflog.Warn(ctx, "managed assume-role policy was changed outside Terraform", map[string]any{"policy_name": ap.Name})
-		st.AssumeRolePolicyName, st.AssumeRolePolicyType = types.StringNull(), types.StringNull()
-	}
-	return diags
 }
 
 func (r *delegatedUserResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -814,59 +544,8 @@ func (r *delegatedUserResource) Update(ctx context.Context, req resource.UpdateR
 	st.AssumableRoleARNs = plan.AssumableRoleARNs
 
 	// 3. Console login.
-	pc := objectOrNil[consoleLoginModel](ctx, plan.ConsoleLogin, &resp.Diagnostics)
-	sc := objectOrNil[consoleLoginModel](ctx, st.ConsoleLogin, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	if !r.updateConsoleLogin(ctx, req, resp, plan, &st) {
 		return
-	}
-	switch {
-	case pc == nil && sc != nil:
-		if err := r.client.DeleteLoginProfile(ctx, name); err != nil && !ramclient.IsNotFound(err) {
-			addAPIError(&resp.Diagnostics, fmt.Sprintf("Deleting the login profile of RAM user %q", name), err, "")
-			return
-		}
-		st.ConsoleLogin = types.ObjectNull(consoleLoginAttrTypes)
-	case pc != nil && sc == nil:
-		password := r.configPassword(ctx, req.Config, *pc, &resp.Diagnostics)
-		if resp.Diagnostics.HasError() {
-			return
-		}
-		if err := r.createLoginProfile(ctx, name, password, *pc); err != nil {
-			addAPIError(&resp.Diagnostics, fmt.Sprintf("Creating the login profile of RAM user %q", name), err, passwordHint(err))
-			return
-		}
-		resp.Diagnostics.Append(markCreatedNow(ctx, resp.Private, createdConsoleLogin)...)
-		pc.PasswordWO = types.StringNull()
-		st.ConsoleLogin = objectFrom(ctx, consoleLoginAttrTypes, *pc, &resp.Diagnostics)
-	case pc != nil && sc != nil:
-		sendPassword := !pc.Password.Equal(sc.Password) || !pc.PasswordWOVersion.Equal(sc.PasswordWOVersion)
-		if sendPassword || !pc.PasswordResetRequired.Equal(sc.PasswordResetRequired) || !pc.MFABindRequired.Equal(sc.MFABindRequired) {
-			in := ramclient.LoginProfileInput{
-				UserName:              name,
-				PasswordResetRequired: pc.PasswordResetRequired.ValueBool(),
-				MFABindRequired:       pc.MFABindRequired.ValueBool(),
-			}
-			if sendPassword {
-				in.Password = r.configPassword(ctx, req.Config, *pc, &resp.Diagnostics)
-				if resp.Diagnostics.HasError() {
-					return
-				}
-			}
-			err := r.client.UpdateLoginProfile(ctx, in)
-			if ramclient.IsNotFound(err) && in.Password != "" {
-				err = r.createLoginProfile(ctx, name, in.Password, *pc)
-				if err == nil {
-					resp.Diagnostics.Append(markCreatedNow(ctx, resp.Private, createdConsoleLogin)...)
-				}
-			}
-			if err != nil {
-				addAPIError(&resp.Diagnostics, fmt.Sprintf("Updating the login profile of RAM user %q", name), err, passwordHint(err))
-				return
-			}
-			tflog.Info(ctx, "updated login profile", map[string]any{"password_changed": sendPassword})
-		}
-		pc.PasswordWO = types.StringNull()
-		st.ConsoleLogin = objectFrom(ctx, consoleLoginAttrTypes, *pc, &resp.Diagnostics)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &st)...)
 	if resp.Diagnostics.HasError() {
@@ -874,48 +553,8 @@ func (r *delegatedUserResource) Update(ctx context.Context, req resource.UpdateR
 	}
 
 	// 4. AccessKey: create/replace when the plan says the ID is unknown, delete when the attribute is gone.
-	pp := objectOrNil[programmaticAccessModel](ctx, plan.ProgrammaticAccess, &resp.Diagnostics)
-	sp := objectOrNil[programmaticAccessModel](ctx, st.ProgrammaticAccess, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	if !r.updateAccessKey(ctx, resp, plan, &st) {
 		return
-	}
-	switch {
-	case pp == nil && sp != nil:
-		if err := r.deleteAccessKey(ctx, name, sp.AccessKeyID.ValueString()); err != nil {
-			addAPIError(&resp.Diagnostics, fmt.Sprintf("Deleting the AccessKey of RAM user %q", name), err, "")
-			return
-		}
-		st.ProgrammaticAccess = types.ObjectNull(programmaticAccessAttrTypes)
-	case pp != nil && pp.AccessKeyID.IsUnknown():
-		oldKey := ""
-		if sp != nil {
-			oldKey = sp.AccessKeyID.ValueString()
-		}
-		err := r.createAccessKey(ctx, name, pp)
-		if ramclient.ClassOf(err) == ramclient.ClassLimitExceeded && oldKey != "" {
-			// Two keys already: make room by deleting the one being replaced first.
-			if derr := r.deleteAccessKey(ctx, name, oldKey); derr != nil {
-				addAPIError(&resp.Diagnostics, fmt.Sprintf("Deleting the AccessKey of RAM user %q", name), derr, "")
-				return
-			}
-			oldKey = ""
-			err = r.createAccessKey(ctx, name, pp)
-		}
-		if err != nil {
-			addAPIError(&resp.Diagnostics, fmt.Sprintf("Creating an AccessKey for RAM user %q", name), err, accessKeyHint(err))
-			return
-		}
-		resp.Diagnostics.Append(markCreatedNow(ctx, resp.Private, createdAccessKey)...)
-		st.ProgrammaticAccess = objectFrom(ctx, programmaticAccessAttrTypes, *pp, &resp.Diagnostics)
-		resp.Diagnostics.Append(resp.State.Set(ctx, &st)...)
-		if oldKey != "" {
-			if err := r.deleteAccessKey(ctx, name, oldKey); err != nil {
-				addAPIError(&resp.Diagnostics, fmt.Sprintf("Deleting the replaced AccessKey of RAM user %q", name), err, "")
-				return
-			}
-		}
-	case pp != nil:
-		st.ProgrammaticAccess = objectFrom(ctx, programmaticAccessAttrTypes, *pp, &resp.Diagnostics)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &st)...)
 }
@@ -937,19 +576,7 @@ func (r *delegatedUserResource) Delete(ctx context.Context, req resource.DeleteR
 		return err
 	}
 
-	keys, err := r.client.ListAccessKeys(ctx, name)
-	if ignoreGone(err) != nil {
-		addAPIError(&resp.Diagnostics, summary, err, "")
-		return
-	}
-	for _, k := range keys {
-		if err := r.deleteAccessKey(ctx, name, k.ID); err != nil {
-			addAPIError(&resp.Diagnostics, summary, err, "")
-			return
-		}
-	}
-	if err := ignoreGone(r.client.DeleteLoginProfile(ctx, name)); err != nil {
-		addAPIError(&resp.Diagnostics, summary, err, "")
+	if !r.revokeCredentials(ctx, name, summary, &resp.Diagnostics) {
 		return
 	}
 	attached, err := r.client.ListPoliciesForUser(ctx, name)
@@ -1067,382 +694,4 @@ func renameLogon(v types.String, newName string) types.String {
 		return types.StringUnknown()
 	}
 	return types.StringValue(newName + s[i:])
-}
-
-// managedPolicyName derives the managed policy's name from the user name. Policy names allow only
-// [A-Za-z0-9-]; when the user name had to be changed to fit, a short hash keeps "a.b" and "a_b" apart.
-func managedPolicyName(userName string) string {
-	safe := policyNameUnsafe.ReplaceAllString(userName, "-")
-	n := "AssumeRole-" + safe
-	if safe != userName {
-		sum := sha256.Sum256([]byte(userName))
-		n += "-" + hex.EncodeToString(sum[:4])
-	}
-	return n // at most 11 + 64 + 9 characters, well within RAM's 128
-}
-
-func renderAssumeRolePolicy(arns []string) (string, error) {
-	sorted := append([]string(nil), arns...)
-	sort.Strings(sorted)
-	return policy.RenderPolicy([]policy.Statement{{
-		Effect:    "Allow",
-		Actions:   []string{"sts:AssumeRole"},
-		Resources: sorted,
-	}})
-}
-
-// assumableRolesFromDocument lists the resources an Allow sts:AssumeRole statement of doc names.
-func assumableRolesFromDocument(doc string) []string {
-	var d struct {
-		Statement []struct {
-			Effect   string
-			Action   json.RawMessage
-			Resource json.RawMessage
-		}
-	}
-	if json.Unmarshal([]byte(doc), &d) != nil {
-		return nil
-	}
-	strs := func(raw json.RawMessage) []string {
-		var one string
-		if json.Unmarshal(raw, &one) == nil {
-			return []string{one}
-		}
-		var many []string
-		_ = json.Unmarshal(raw, &many)
-		return many
-	}
-	seen := map[string]bool{}
-	var out []string
-	for _, s := range d.Statement {
-		if s.Effect != "Allow" {
-			continue
-		}
-		assume := false
-		for _, a := range strs(s.Action) {
-			if strings.EqualFold(a, "sts:AssumeRole") {
-				assume = true
-			}
-		}
-		if !assume {
-			continue
-		}
-		for _, res := range strs(s.Resource) {
-			if !seen[res] {
-				seen[res] = true
-				out = append(out, res)
-			}
-		}
-	}
-	sort.Strings(out)
-	return out
-}
-
-// syncAssumePolicy makes the user hold exactly one policy granting sts:AssumeRole: the managed custom policy
-// for arns, or the system policy when arns is empty. The new grant is attached before the old one is removed,
-// so the user never loses access in between. old lists managed policy names to remove if no longer wanted.
-// grantAssumeRole makes the user's sts:AssumeRole grant match arns (old: managed policies to drop), records it
-// in st and in private state, and saves the state at once, so a later failure of the same apply leaves the
-// grant known to the next one.
-func (r *delegatedUserResource) grantAssumeRole(ctx context.Context, name string, arns, old []string, planARNs types.Set,
-	st *delegatedUserModel, private privateStore, state *tfsdk.State, diags *diag.Diagnostics) {
-	pName, pType, version, err := r.syncAssumePolicy(ctx, name, arns, old)
-	if err != nil {
-		addAPIError(diags, fmt.Sprintf("Granting sts:AssumeRole to RAM user %q", name), err, "")
-		return
-	}
-	st.AssumableRoleARNs = planARNs
-	st.AssumeRolePolicyName, st.AssumeRolePolicyType = types.StringValue(pName), types.StringValue(pType)
-	diags.Append(setPolicyVersion(ctx, private, version)...)
-	diags.Append(markCreatedNow(ctx, private, createdAssumePolicy)...)
-	diags.Append(state.Set(ctx, st)...)
-}
-
-func (r *delegatedUserResource) syncAssumePolicy(ctx context.Context, user string, arns []string, old []string) (name, pType, version string, err error) {
-	attached, err := r.client.ListPoliciesForUser(ctx, user)
-	if err != nil {
-		return "", "", "", err
-	}
-	isAttached := func(t, n string) bool {
-		for _, p := range attached {
-			if strings.EqualFold(p.Type, t) && strings.EqualFold(p.Name, n) {
-				return true
-			}
-		}
-		return false
-	}
-	attach := func(t, n string) error {
-		if isAttached(t, n) {
-			return nil
-		}
-		if err := r.client.AttachPolicyToUser(ctx, user, t, n); err != nil && !ramclient.IsAlreadyExists(err) {
-			return err
-		}
-		return nil
-	}
-
-	if len(arns) > 0 {
-		name, pType = managedPolicyName(user), policyTypeCustom
-		doc, err := renderAssumeRolePolicy(arns)
-		if err != nil {
-			return "", "", "", fmt.Errorf("building the assume-role policy: %w", err)
-		}
-		if version, err = r.ensureManagedPolicy(ctx, name, user, doc); err != nil {
-			return "", "", "", err
-		}
-		if err := attach(policyTypeCustom, name); err != nil {
-			return "", "", "", err
-		}
-		if isAttached(policyTypeSystem, stsAssumeRoleSystemPolicy) {
-			if err := r.client.DetachPolicyFromUser(ctx, user, policyTypeSystem, stsAssumeRoleSystemPolicy); err != nil && !ramclient.IsNotFound(err) {
-				return "", "", "", err
-			}
-		}
-	} else {
-		name, pType = stsAssumeRoleSystemPolicy, policyTypeSystem
-		if err := attach(policyTypeSystem, name); err != nil {
-			return "", "", "", err
-		}
-	}
-	for _, o := range old {
-		if pType == policyTypeCustom && strings.EqualFold(o, name) {
-			continue
-		}
-		if err := r.client.DetachPolicyFromUser(ctx, user, policyTypeCustom, o); err != nil && !ramclient.IsNotFound(err) {
-			return "", "", "", err
-		}
-		if err := r.deleteManagedPolicy(ctx, o); err != nil {
-			return "", "", "", err
-		}
-	}
-	return name, pType, version, nil
-}
-
-// ensureManagedPolicy creates the policy, or writes doc as its new default version when it differs.
-func (r *delegatedUserResource) ensureManagedPolicy(ctx context.Context, name, user, doc string) (string, error) {
-	p, err := r.client.GetPolicy(ctx, name, policyTypeCustom)
-	if ramclient.IsNotFound(err) {
-		desc := fmt.Sprintf("Managed by Terraform (aliram_delegated_user %s): allows sts:AssumeRole on the roles this user may assume.", user)
-		created, cerr := r.client.CreatePolicy(ctx, name, doc, desc)
-		if cerr == nil {
-			return created.DefaultVersion, nil
-		}
-		if !ramclient.IsAlreadyExists(cerr) {
-			return "", cerr
-		}
-		// Created concurrently or not yet visible: fall through to a new version.
-		p, err = &ramclient.Policy{}, nil
-	}
-	if err != nil {
-		return "", err
-	}
-	if p.Document != "" && policy.Equal(p.Document, doc) {
-		return p.DefaultVersion, nil
-	}
-	v, err := r.client.CreatePolicyVersion(ctx, name, doc, true, true)
-	if err != nil {
-		return "", err
-	}
-	tflog.Info(ctx, "wrote new default version of the managed assume-role policy", map[string]any{"policy_name": name, "version": v.ID})
-	return v.ID, nil
-}
-
-// deleteManagedPolicy deletes a policy this resource manages with all its versions, detaching it from
-// anyone else first. A policy already gone is fine.
-func (r *delegatedUserResource) deleteManagedPolicy(ctx context.Context, name string) error {
-	versions, err := r.client.ListPolicyVersions(ctx, name, policyTypeCustom)
-	if ramclient.IsNotFound(err) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	for _, v := range versions {
-		if v.IsDefault {
-			continue
-		}
-		if err := r.client.DeletePolicyVersion(ctx, name, v.ID); err != nil && !ramclient.IsNotFound(err) {
-			return err
-		}
-	}
-	err = r.client.DeletePolicy(ctx, name)
-	if ramclient.IsConflict(err) {
-		ents, lerr := r.client.ListEntitiesForPolicy(ctx, name, policyTypeCustom)
-		if lerr != nil {
-			return lerr
-		}
-		for _, u := range ents.Users {
-			if derr := r.client.DetachPolicyFromUser(ctx, u, policyTypeCustom, name); derr != nil && !ramclient.IsNotFound(derr) {
-				return derr
-			}
-		}
-		for _, ro := range ents.Roles {
-			if derr := r.client.DetachPolicyFromRole(ctx, ro, policyTypeCustom, name); derr != nil && !ramclient.IsNotFound(derr) {
-				return derr
-			}
-		}
-		err = r.client.DeletePolicy(ctx, name)
-	}
-	if ramclient.IsNotFound(err) {
-		return nil
-	}
-	return err
-}
-
-// configPassword returns the password to send: `password` from the plan, or the write-only `password_wo`
-// which only the configuration holds.
-func (r *delegatedUserResource) configPassword(ctx context.Context, cfg tfsdkConfig, pc consoleLoginModel, diags *diag.Diagnostics) string {
-	if !pc.Password.IsNull() && !pc.Password.IsUnknown() {
-		return pc.Password.ValueString()
-	}
-	var wo types.String
-	diags.Append(cfg.GetAttribute(ctx, path.Root("console_login").AtName("password_wo"), &wo)...)
-	if diags.HasError() {
-		return ""
-	}
-	if wo.IsNull() || wo.IsUnknown() || wo.ValueString() == "" {
-		diags.AddAttributeError(path.Root("console_login"), "Missing console password",
-			"console_login needs password or password_wo (with password_wo_version).")
-		return ""
-	}
-	return wo.ValueString()
-}
-
-func (r *delegatedUserResource) createLoginProfile(ctx context.Context, user, password string, pc consoleLoginModel) error {
-	in := ramclient.LoginProfileInput{
-		UserName:              user,
-		Password:              password,
-		PasswordResetRequired: pc.PasswordResetRequired.ValueBool(),
-		MFABindRequired:       pc.MFABindRequired.ValueBool(),
-	}
-	_, err := r.client.CreateLoginProfile(ctx, in)
-	if ramclient.IsAlreadyExists(err) {
-		// Left over from an interrupted apply: take it over with the configured password.
-		err = r.client.UpdateLoginProfile(ctx, in)
-	}
-	return err
-}
-
-func passwordHint(err error) string {
-	if ramclient.HasCode(err, "InvalidParameter.Password.TooWeak") {
-		return "The password does not satisfy the account's password policy (length and character classes). Choose a stronger password."
-	}
-	return ""
-}
-
-// createAccessKey creates the user's key and fills pp's computed fields (encrypting the secret if asked).
-func (r *delegatedUserResource) createAccessKey(ctx context.Context, user string, pp *programmaticAccessModel) error {
-	k, err := r.client.CreateAccessKey(ctx, user)
-	if err != nil {
-		return err
-	}
-	tflog.Info(ctx, "created AccessKey", map[string]any{"access_key_id": k.ID})
-	pp.AccessKeyID = types.StringValue(k.ID)
-	if pp.PGPKey.IsNull() {
-		pp.AccessKeySecret, pp.AccessKeySecretEncrypted = types.StringValue(k.Secret), types.StringNull()
-		return nil
-	}
-	enc, eerr := pgpEncryptBase64(pp.PGPKey.ValueString(), k.Secret)
-	if eerr != nil {
-		// Do not leave a key whose secret nobody will ever see.
-		_ = r.deleteAccessKey(ctx, user, k.ID)
-		return fmt.Errorf("encrypting the AccessKey secret with pgp_key: %w", eerr)
-	}
-	pp.AccessKeySecret, pp.AccessKeySecretEncrypted = types.StringNull(), types.StringValue(enc)
-	return nil
-}
-
-func (r *delegatedUserResource) deleteAccessKey(ctx context.Context, user, id string) error {
-	if id == "" {
-		return nil
-	}
-	if err := r.client.DeleteAccessKey(ctx, user, id); err != nil && !ramclient.IsNotFound(err) {
-		return err
-	}
-	return nil
-}
-
-func accessKeyHint(err error) string {
-	if ramclient.ClassOf(err) == ramclient.ClassLimitExceeded {
-		return "A RAM user can hold at most 2 AccessKeys. Delete an unused key of this user (created outside Terraform) and apply again."
-	}
-	return ""
-}
-
-// ---- small framework helpers ----
-
-type tfsdkConfig interface {
-	GetAttribute(ctx context.Context, p path.Path, target interface{}) diag.Diagnostics
-}
-
-type privateGetter interface {
-	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
-}
-
-type privateSetter interface {
-	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
-}
-
-func getPolicyVersion(ctx context.Context, p privateGetter) (string, diag.Diagnostics) {
-	if p == nil {
-		return "", nil
-	}
-	raw, diags := p.GetKey(ctx, privateKeyPolicyVersion)
-	if len(raw) == 0 {
-		return "", diags
-	}
-	var v struct {
-		Version string `json:"version"`
-	}
-	_ = json.Unmarshal(raw, &v)
-	return v.Version, diags
-}
-
-func setPolicyVersion(ctx context.Context, p privateSetter, version string) diag.Diagnostics {
-	if p == nil {
-		return nil
-	}
-	if version == "" {
-		return p.SetKey(ctx, privateKeyPolicyVersion, nil)
-	}
-	raw, _ := json.Marshal(map[string]string{"version": version})
-	return p.SetKey(ctx, privateKeyPolicyVersion, raw)
-}
-
-func stringSet(ctx context.Context, s types.Set) ([]string, diag.Diagnostics) {
-	if s.IsNull() || s.IsUnknown() {
-		return nil, nil
-	}
-	var out []string
-	diags := s.ElementsAs(ctx, &out, false)
-	sort.Strings(out)
-	return out, diags
-}
-
-func setFullyKnown(s types.Set) bool {
-	if s.IsUnknown() {
-		return false
-	}
-	for _, e := range s.Elements() {
-		if e.IsUnknown() {
-			return false
-		}
-	}
-	return true
-}
-
-// objectOrNil decodes a known, non-null object into T; nil otherwise.
-func objectOrNil[T any](ctx context.Context, o types.Object, diags *diag.Diagnostics) *T {
-	if o.IsNull() || o.IsUnknown() {
-		return nil
-	}
-	var v T
-	diags.Append(o.As(ctx, &v, basetypes.ObjectAsOptions{})...)
-	return &v
-}
-
-func objectFrom(ctx context.Context, attrTypes map[string]attr.Type, v any, diags *diag.Diagnostics) types.Object {
-	o, d := types.ObjectValueFrom(ctx, attrTypes, v)
-	diags.Append(d...)
-	return o
 }

@@ -1,0 +1,356 @@
+package resources
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/aliram/terraform-provider-aliram/internal/policy"
+	"github.com/aliram/terraform-provider-aliram/internal/ramclient"
+)
+
+// The sts:AssumeRole grant of aliram_delegated_user: the managed custom policy (or the system policy) that
+// lets the user assume the roles of assumable_role_arns, and its version bookkeeping in private state.
+
+const (
+	// stsAssumeRoleSystemPolicy is what Alibaba Cloud's cross-account tutorials attach to B's users; used when assumable_role_arns is empty.
+	stsAssumeRoleSystemPolicy = "AliyunSTSAssumeRoleAccess"
+	policyTypeSystem          = "System"
+	policyTypeCustom          = "Custom"
+	// privateKeyPolicyVersion remembers the managed policy's default version this resource wrote, so a refresh
+	// only reads the document (GetPolicy) when someone else created a newer version.
+	privateKeyPolicyVersion = "assume_role_policy_version"
+	maxAssumableRoles       = 50 // keeps the managed policy well under RAM's 6144-character document limit
+)
+
+// policyNameUnsafe matches what a policy name may not hold; managedPolicyName replaces it.
+var policyNameUnsafe = regexp.MustCompile(`[^A-Za-z0-9-]`)
+
+// readAssumePolicy finds out whether the policy granting sts:AssumeRole is still attached and, for the
+// managed policy, whether someone wrote a new version of it.
+func (r *delegatedUserResource) readAssumePolicy(ctx context.Context, st *delegatedUserModel, importing bool, priv privateGetter, privOut privateSetter) diag.Diagnostics {
+	var diags diag.Diagnostics
+	name := st.Name.ValueString()
+	attached, err := r.client.ListPoliciesForUser(ctx, name)
+	if err != nil {
+		addAPIError(&diags, fmt.Sprintf("Listing the policies of RAM user %q", name), err, "")
+		return diags
+	}
+	find := func(pType, pName string) *ramclient.AttachedPolicy {
+		for i := range attached {
+			if strings.EqualFold(attached[i].Type, pType) && strings.EqualFold(attached[i].Name, pName) {
+				return &attached[i]
+			}
+		}
+		return nil
+	}
+	managed := managedPolicyName(name)
+	if st.AssumeRolePolicyType.ValueString() == policyTypeCustom && !st.AssumeRolePolicyName.IsNull() {
+		managed = st.AssumeRolePolicyName.ValueString()
+	}
+	wantManaged := len(st.AssumableRoleARNs.Elements()) > 0 || (importing && find(policyTypeCustom, managed) != nil)
+
+	if !wantManaged {
+		if find(policyTypeSystem, stsAssumeRoleSystemPolicy) != nil {
+			st.AssumeRolePolicyName, st.AssumeRolePolicyType = types.StringValue(stsAssumeRoleSystemPolicy), types.StringValue(policyTypeSystem)
+		} else {
+			st.AssumeRolePolicyName, st.AssumeRolePolicyType = types.StringNull(), types.StringNull()
+		}
+		return diags
+	}
+	ap := find(policyTypeCustom, managed)
+	if ap == nil {
+		// Detached (or deleted) outside Terraform: the plan shows the policy being attached again.
+		st.AssumeRolePolicyName, st.AssumeRolePolicyType = types.StringNull(), types.StringNull()
+		return diags
+	}
+	st.AssumeRolePolicyName, st.AssumeRolePolicyType = types.StringValue(ap.Name), types.StringValue(policyTypeCustom)
+
+	known, d := getPolicyVersion(ctx, priv)
+	diags.Append(d...)
+	if known != "" && known == ap.DefaultVersion {
+		return diags // the version we wrote: nothing to read
+	}
+	p, err := r.client.GetPolicy(ctx, ap.Name, policyTypeCustom)
+	if err != nil {
+		addAPIError(&diags, fmt.Sprintf("Reading policy %q of RAM user %q", ap.Name, name), err, "")
+		return diags
+	}
+	current, _ := stringSet(ctx, st.AssumableRoleARNs)
+	rendered, rerr := renderAssumeRolePolicy(current)
+	if rerr == nil && policy.Equal(rendered, p.Document) {
+		diags.Append(setPolicyVersion(ctx, privOut, p.DefaultVersion)...)
+		return diags
+	}
+	extracted := assumableRolesFromDocument(p.Document)
+	if len(extracted) > 0 {
+		v, d := types.SetValueFrom(ctx, types.StringType, extracted)
+		diags.Append(d...)
+		st.AssumableRoleARNs = v
+	}
+	if again, err := renderAssumeRolePolicy(extracted); err == nil && policy.Equal(again, p.Document) {
+		// A document of our own shape (e.g. after import): what it allows is now in state.
+		diags.Append(setPolicyVersion(ctx, privOut, p.DefaultVersion)...)
+	} else {
+		// Edited into something else: the plan re-attaches/rewrites the policy.
+		tflog.Warn(ctx, "managed assume-role policy was changed outside Terraform", map[string]any{"policy_name": ap.Name})
+		st.AssumeRolePolicyName, st.AssumeRolePolicyType = types.StringNull(), types.StringNull()
+	}
+	return diags
+}
+
+// managedPolicyName derives the managed policy's name from the user name. Policy names allow only
+// [A-Za-z0-9-]; when the user name had to be changed to fit, a short hash keeps "a.b" and "a_b" apart.
+func managedPolicyName(userName string) string {
+	safe := policyNameUnsafe.ReplaceAllString(userName, "-")
+	n := "AssumeRole-" + safe
+	if safe != userName {
+		sum := sha256.Sum256([]byte(userName))
+		n += "-" + hex.EncodeToString(sum[:4])
+	}
+	return n // at most 11 + 64 + 9 characters, well within RAM's 128
+}
+
+func renderAssumeRolePolicy(arns []string) (string, error) {
+	sorted := append([]string(nil), arns...)
+	sort.Strings(sorted)
+	return policy.RenderPolicy([]policy.Statement{{
+		Effect:    "Allow",
+		Actions:   []string{"sts:AssumeRole"},
+		Resources: sorted,
+	}})
+}
+
+// assumableRolesFromDocument lists the resources an Allow sts:AssumeRole statement of doc names.
+func assumableRolesFromDocument(doc string) []string {
+	var d struct {
+		Statement []struct {
+			Effect   string
+			Action   json.RawMessage
+			Resource json.RawMessage
+		}
+	}
+	if json.Unmarshal([]byte(doc), &d) != nil {
+		return nil
+	}
+	strs := func(raw json.RawMessage) []string {
+		var one string
+		if json.Unmarshal(raw, &one) == nil {
+			return []string{one}
+		}
+		var many []string
+		_ = json.Unmarshal(raw, &many)
+		return many
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range d.Statement {
+		if s.Effect != "Allow" {
+			continue
+		}
+		assume := false
+		for _, a := range strs(s.Action) {
+			if strings.EqualFold(a, "sts:AssumeRole") {
+				assume = true
+			}
+		}
+		if !assume {
+			continue
+		}
+		for _, res := range strs(s.Resource) {
+			if !seen[res] {
+				seen[res] = true
+				out = append(out, res)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// syncAssumePolicy makes the user hold exactly one policy granting sts:AssumeRole: the managed custom policy
+// for arns, or the system policy when arns is empty. The new grant is attached before the old one is removed,
+// so the user never loses access in between. old lists managed policy names to remove if no longer wanted.
+// grantAssumeRole makes the user's sts:AssumeRole grant match arns (old: managed policies to drop), records it
+// in st and in private state, and saves the state at once, so a later failure of the same apply leaves the
+// grant known to the next one.
+func (r *delegatedUserResource) grantAssumeRole(ctx context.Context, name string, arns, old []string, planARNs types.Set,
+	st *delegatedUserModel, private privateStore, state *tfsdk.State, diags *diag.Diagnostics) {
+	pName, pType, version, err := r.syncAssumePolicy(ctx, name, arns, old)
+	if err != nil {
+		addAPIError(diags, fmt.Sprintf("Granting sts:AssumeRole to RAM user %q", name), err, "")
+		return
+	}
+	st.AssumableRoleARNs = planARNs
+	st.AssumeRolePolicyName, st.AssumeRolePolicyType = types.StringValue(pName), types.StringValue(pType)
+	diags.Append(setPolicyVersion(ctx, private, version)...)
+	diags.Append(markCreatedNow(ctx, private, createdAssumePolicy)...)
+	diags.Append(state.Set(ctx, st)...)
+}
+
+func (r *delegatedUserResource) syncAssumePolicy(ctx context.Context, user string, arns []string, old []string) (name, pType, version string, err error) {
+	attached, err := r.client.ListPoliciesForUser(ctx, user)
+	if err != nil {
+		return "", "", "", err
+	}
+	isAttached := func(t, n string) bool {
+		for _, p := range attached {
+			if strings.EqualFold(p.Type, t) && strings.EqualFold(p.Name, n) {
+				return true
+			}
+		}
+		return false
+	}
+	attach := func(t, n string) error {
+		if isAttached(t, n) {
+			return nil
+		}
+		if err := r.client.AttachPolicyToUser(ctx, user, t, n); err != nil && !ramclient.IsAlreadyExists(err) {
+			return err
+		}
+		return nil
+	}
+
+	if len(arns) > 0 {
+		name, pType = managedPolicyName(user), policyTypeCustom
+		doc, err := renderAssumeRolePolicy(arns)
+		if err != nil {
+			return "", "", "", fmt.Errorf("building the assume-role policy: %w", err)
+		}
+		if version, err = r.ensureManagedPolicy(ctx, name, user, doc); err != nil {
+			return "", "", "", err
+		}
+		if err := attach(policyTypeCustom, name); err != nil {
+			return "", "", "", err
+		}
+		if isAttached(policyTypeSystem, stsAssumeRoleSystemPolicy) {
+			if err := r.client.DetachPolicyFromUser(ctx, user, policyTypeSystem, stsAssumeRoleSystemPolicy); err != nil && !ramclient.IsNotFound(err) {
+				return "", "", "", err
+			}
+		}
+	} else {
+		name, pType = stsAssumeRoleSystemPolicy, policyTypeSystem
+		if err := attach(policyTypeSystem, name); err != nil {
+			return "", "", "", err
+		}
+	}
+	for _, o := range old {
+		if pType == policyTypeCustom && strings.EqualFold(o, name) {
+			continue
+		}
+		if err := r.client.DetachPolicyFromUser(ctx, user, policyTypeCustom, o); err != nil && !ramclient.IsNotFound(err) {
+			return "", "", "", err
+		}
+		if err := r.deleteManagedPolicy(ctx, o); err != nil {
+			return "", "", "", err
+		}
+	}
+	return name, pType, version, nil
+}
+
+// ensureManagedPolicy creates the policy, or writes doc as its new default version when it differs.
+func (r *delegatedUserResource) ensureManagedPolicy(ctx context.Context, name, user, doc string) (string, error) {
+	p, err := r.client.GetPolicy(ctx, name, policyTypeCustom)
+	if ramclient.IsNotFound(err) {
+		desc := fmt.Sprintf("Managed by Terraform (aliram_delegated_user %s): allows sts:AssumeRole on the roles this user may assume.", user)
+		created, cerr := r.client.CreatePolicy(ctx, name, doc, desc)
+		if cerr == nil {
+			return created.DefaultVersion, nil
+		}
+		if !ramclient.IsAlreadyExists(cerr) {
+			return "", cerr
+		}
+		// Created concurrently or not yet visible: fall through to a new version.
+		p, err = &ramclient.Policy{}, nil
+	}
+	if err != nil {
+		return "", err
+	}
+	if p.Document != "" && policy.Equal(p.Document, doc) {
+		return p.DefaultVersion, nil
+	}
+	v, err := r.client.CreatePolicyVersion(ctx, name, doc, true, true)
+	if err != nil {
+		return "", err
+	}
+	tflog.Info(ctx, "wrote new default version of the managed assume-role policy", map[string]any{"policy_name": name, "version": v.ID})
+	return v.ID, nil
+}
+
+// deleteManagedPolicy deletes a policy this resource manages with all its versions, detaching it from
+// anyone else first. A policy already gone is fine.
+func (r *delegatedUserResource) deleteManagedPolicy(ctx context.Context, name string) error {
+	versions, err := r.client.ListPolicyVersions(ctx, name, policyTypeCustom)
+	if ramclient.IsNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	for _, v := range versions {
+		if v.IsDefault {
+			continue
+		}
+		if err := r.client.DeletePolicyVersion(ctx, name, v.ID); err != nil && !ramclient.IsNotFound(err) {
+			return err
+		}
+	}
+	err = r.client.DeletePolicy(ctx, name)
+	if ramclient.IsConflict(err) {
+		ents, lerr := r.client.ListEntitiesForPolicy(ctx, name, policyTypeCustom)
+		if lerr != nil {
+			return lerr
+		}
+		for _, u := range ents.Users {
+			if derr := r.client.DetachPolicyFromUser(ctx, u, policyTypeCustom, name); derr != nil && !ramclient.IsNotFound(derr) {
+				return derr
+			}
+		}
+		for _, ro := range ents.Roles {
+			if derr := r.client.DetachPolicyFromRole(ctx, ro, policyTypeCustom, name); derr != nil && !ramclient.IsNotFound(derr) {
+				return derr
+			}
+		}
+		err = r.client.DeletePolicy(ctx, name)
+	}
+	if ramclient.IsNotFound(err) {
+		return nil
+	}
+	return err
+}
+
+func getPolicyVersion(ctx context.Context, p privateGetter) (string, diag.Diagnostics) {
+	if p == nil {
+		return "", nil
+	}
+	raw, diags := p.GetKey(ctx, privateKeyPolicyVersion)
+	if len(raw) == 0 {
+		return "", diags
+	}
+	var v struct {
+		Version string `json:"version"`
+	}
+	_ = json.Unmarshal(raw, &v)
+	return v.Version, diags
+}
+
+func setPolicyVersion(ctx context.Context, p privateSetter, version string) diag.Diagnostics {
+	if p == nil {
+		return nil
+	}
+	if version == "" {
+		return p.SetKey(ctx, privateKeyPolicyVersion, nil)
+	}
+	raw, _ := json.Marshal(map[string]string{"version": version})
+	return p.SetKey(ctx, privateKeyPolicyVersion, raw)
+}
