@@ -3,6 +3,7 @@ package resources
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -533,81 +534,24 @@ func (r *crossAccountRoleResource) Delete(ctx context.Context, req resource.Dele
 		return
 	}
 	name := state.ID.ValueString()
-	force := state.ForceDetachPolicies.ValueBool()
 	summary := fmt.Sprintf("Deleting RAM role %q", name)
-	if force {
-		if gone := r.detachAll(ctx, name, summary, &resp.Diagnostics); gone || resp.Diagnostics.HasError() {
-			return
-		}
+	// The client waits out RAM's stale view after a detach and, with force, detaches again what a concurrent
+	// attach added; what it reports is final.
+	err := r.client.DeleteRoleWith(ctx, name, ramclient.DeleteRoleOptions{DetachPolicies: state.ForceDetachPolicies.ValueBool()})
+	var attached *ramclient.RoleHasPoliciesError
+	switch {
+	case err == nil || ramclient.IsNotFound(err):
+	case errors.As(err, &attached):
+		resp.Diagnostics.AddError(summary,
+			fmt.Sprintf("The role still has policies attached: %s.\n\nSet force_detach_policies = true on this role "+
+				"to detach them on destroy (apply that change first), or remove the attachments (for example the "+
+				"aliram_role_policy_attachment resources, or in the RAM console for ones made outside Terraform), "+
+				"then destroy again.", describeAttached(attached.Policies)))
+	case ramclient.IsConflict(err):
+		addAPIError(&resp.Diagnostics, summary, err, "RAM kept reporting attached policies although none are listed. Run destroy again in a minute.")
+	default:
+		addAPIError(&resp.Diagnostics, summary, err, "")
 	}
-	// A conflict right after a detach may be RAM's stale view: retry for a bounded time while
-	// ListPoliciesForRole shows nothing attached, and fail with the list when something is.
-	wait := 250 * time.Millisecond
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		err := r.client.DeleteRole(ctx, name)
-		if err == nil || ramclient.IsNotFound(err) {
-			return
-		}
-		if !ramclient.HasCode(err, "DeleteConflict.Role.Policy") {
-			addAPIError(&resp.Diagnostics, summary, err, "")
-			return
-		}
-		attached, lerr := r.client.ListPoliciesForRole(ctx, name)
-		if ramclient.IsNotFound(lerr) {
-			return
-		}
-		if lerr != nil {
-			addAPIError(&resp.Diagnostics, summary, err, "")
-			return
-		}
-		if len(attached) > 0 {
-			if force && time.Now().Before(deadline) {
-				// Attached again between our detach and delete (a concurrent attach): detach once more.
-				if gone := r.detachAll(ctx, name, summary, &resp.Diagnostics); gone || resp.Diagnostics.HasError() {
-					return
-				}
-				continue
-			}
-			resp.Diagnostics.AddError(summary,
-				fmt.Sprintf("The role still has policies attached: %s.\n\nSet force_detach_policies = true on this role "+
-					"to detach them on destroy (apply that change first), or remove the attachments (for example the "+
-					"aliram_role_policy_attachment resources, or in the RAM console for ones made outside Terraform), "+
-					"then destroy again.", describeAttached(attached)))
-			return
-		}
-		if time.Now().After(deadline) {
-			addAPIError(&resp.Diagnostics, summary, err, "RAM kept reporting attached policies although none are listed. Run destroy again in a minute.")
-			return
-		}
-		select {
-		case <-ctx.Done():
-			addAPIError(&resp.Diagnostics, summary, err, "")
-			return
-		case <-time.After(wait):
-		}
-		wait = min(wait*2, 4*time.Second)
-	}
-}
-
-// detachAll detaches every policy attached to the role; gone reports that the role no longer exists.
-func (r *crossAccountRoleResource) detachAll(ctx context.Context, name, summary string, diags *diag.Diagnostics) (gone bool) {
-	attached, err := r.client.ListPoliciesForRole(ctx, name)
-	if ramclient.IsNotFound(err) {
-		return true
-	}
-	if err != nil {
-		addAPIError(diags, summary+": listing attached policies", err, "")
-		return false
-	}
-	for _, p := range attached {
-		err := r.client.DetachPolicyFromRole(ctx, name, p.Type, p.Name)
-		if err != nil && !ramclient.IsNotFound(err) {
-			addAPIError(diags, fmt.Sprintf("%s: detaching %s policy %q", summary, p.Type, p.Name), err, "")
-			return false
-		}
-	}
-	return false
 }
 
 func describeAttached(attached []ramclient.AttachedPolicy) string {

@@ -290,39 +290,7 @@ func (r *delegatedUserResource) ensureManagedPolicy(ctx context.Context, name, u
 // deleteManagedPolicy deletes a policy this resource manages with all its versions, detaching it from
 // anyone else first. A policy already gone is fine.
 func (r *delegatedUserResource) deleteManagedPolicy(ctx context.Context, name string) error {
-	versions, err := r.client.ListPolicyVersions(ctx, name, policyTypeCustom)
-	if ramclient.IsNotFound(err) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	for _, v := range versions {
-		if v.IsDefault {
-			continue
-		}
-		if err := r.client.DeletePolicyVersion(ctx, name, v.ID); err != nil && !ramclient.IsNotFound(err) {
-			return err
-		}
-	}
-	err = r.client.DeletePolicy(ctx, name)
-	if ramclient.IsConflict(err) {
-		ents, lerr := r.client.ListEntitiesForPolicy(ctx, name, policyTypeCustom)
-		if lerr != nil {
-			return lerr
-		}
-		for _, u := range ents.Users {
-			if derr := r.client.DetachPolicyFromUser(ctx, u, policyTypeCustom, name); derr != nil && !ramclient.IsNotFound(derr) {
-				return derr
-			}
-		}
-		for _, ro := range ents.Roles {
-			if derr := r.client.DetachPolicyFromRole(ctx, ro, policyTypeCustom, name); derr != nil && !ramclient.IsNotFound(derr) {
-				return derr
-			}
-		}
-		err = r.client.DeletePolicy(ctx, name)
-	}
+	err := r.client.DeletePolicyWith(ctx, name, ramclient.DeletePolicyOptions{DetachEverywhere: true})
 	if ramclient.IsNotFound(err) {
 		return nil
 	}

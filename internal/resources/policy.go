@@ -2,13 +2,12 @@ package resources
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
@@ -254,86 +253,23 @@ func (r *policyResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	}
 	name := state.ID.ValueString()
 	summary := fmt.Sprintf("Deleting RAM policy %q", name)
-	if gone := r.deleteNonDefaultVersions(ctx, name, summary, &resp.Diagnostics); gone || resp.Diagnostics.HasError() {
-		return
+	// The client deletes the non-default versions (again if one is added meanwhile) and waits out RAM's stale
+	// view after a detach; what it reports is final.
+	err := r.client.DeletePolicyWith(ctx, name, ramclient.DeletePolicyOptions{})
+	var inUse *ramclient.PolicyInUseError
+	switch {
+	case err == nil || ramclient.IsNotFound(err):
+	case errors.As(err, &inUse):
+		resp.Diagnostics.AddError(summary,
+			fmt.Sprintf("The policy is still attached to %s.\n\nDetach it first: remove the "+
+				"aliram_role_policy_attachment (or other attachment) resources that reference it, or detach "+
+				"attachments made outside Terraform in the RAM console or with DetachPolicyFromRole / "+
+				"DetachPolicyFromUser / DetachPolicyFromGroup; then destroy again.", describeEntities(&inUse.Entities)))
+	case ramclient.IsConflict(err):
+		addAPIError(&resp.Diagnostics, summary, err, "RAM kept reporting the policy as attached although nothing is listed. Run destroy again in a minute.")
+	default:
+		addAPIError(&resp.Diagnostics, summary, err, "")
 	}
-	// A conflict right after a detach may be RAM's stale view: retry for a bounded time while nothing is
-	// listed as attached, and fail with the list when something is.
-	wait := 250 * time.Millisecond
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		err := r.client.DeletePolicy(ctx, name)
-		if err == nil || ramclient.IsNotFound(err) {
-			return
-		}
-		switch {
-		case ramclient.HasCode(err, "DeleteConflict.Policy.Version"):
-			// A version was added concurrently: delete it too and try again.
-			if time.Now().After(deadline) {
-				addAPIError(&resp.Diagnostics, summary, err, "")
-				return
-			}
-			if gone := r.deleteNonDefaultVersions(ctx, name, summary, &resp.Diagnostics); gone || resp.Diagnostics.HasError() {
-				return
-			}
-			continue
-		case ramclient.IsConflict(err):
-			entities, lerr := r.client.ListEntitiesForPolicy(ctx, name, "Custom")
-			if ramclient.IsNotFound(lerr) {
-				return
-			}
-			if lerr != nil {
-				addAPIError(&resp.Diagnostics, summary, err, "")
-				return
-			}
-			if where := describeEntities(entities); where != "" {
-				resp.Diagnostics.AddError(summary,
-					fmt.Sprintf("The policy is still attached to %s.\n\nDetach it first: remove the "+
-						"aliram_role_policy_attachment (or other attachment) resources that reference it, or detach "+
-						"attachments made outside Terraform in the RAM console or with DetachPolicyFromRole / "+
-						"DetachPolicyFromUser / DetachPolicyFromGroup; then destroy again.", where))
-				return
-			}
-		default:
-			addAPIError(&resp.Diagnostics, summary, err, "")
-			return
-		}
-		if time.Now().After(deadline) {
-			addAPIError(&resp.Diagnostics, summary, err, "RAM kept reporting the policy as attached although nothing is listed. Run destroy again in a minute.")
-			return
-		}
-		select {
-		case <-ctx.Done():
-			addAPIError(&resp.Diagnostics, summary, err, "")
-			return
-		case <-time.After(wait):
-		}
-		wait = min(wait*2, 4*time.Second)
-	}
-}
-
-// deleteNonDefaultVersions removes every version but the default (DeletePolicy refuses otherwise);
-// gone reports that the policy no longer exists.
-func (r *policyResource) deleteNonDefaultVersions(ctx context.Context, name, summary string, diags *diag.Diagnostics) (gone bool) {
-	versions, err := r.client.ListPolicyVersions(ctx, name, "Custom")
-	if ramclient.IsNotFound(err) {
-		return true
-	}
-	if err != nil {
-		addAPIError(diags, summary+": listing policy versions", err, "")
-		return false
-	}
-	for _, v := range versions {
-		if v.IsDefault {
-			continue
-		}
-		err := r.client.DeletePolicyVersion(ctx, name, v.ID)
-		if err != nil && !ramclient.IsNotFound(err) {
-			addAPIError(diags, fmt.Sprintf("%s: deleting version %s", summary, v.ID), err, "")
-			return false
-		}
-	}
-	return false
 }
 
 func describeEntities(e *ramclient.PolicyEntities) string {

@@ -1,0 +1,193 @@
+package ramclient
+
+import (
+	"context"
+	"errors"
+	"net/url"
+	"sync"
+	"testing"
+)
+
+func attachedBody(names ...string) map[string]any {
+	ps := []map[string]any{}
+	for _, n := range names {
+		ps = append(ps, map[string]any{"PolicyName": n, "PolicyType": "System"})
+	}
+	return map[string]any{"RequestId": "R", "Policies": map[string]any{"Policy": ps}}
+}
+
+var (
+	ok              = resp(200, map[string]any{"RequestId": "R"})
+	rolePolicyInUse = resp(409, apiErr("DeleteConflict.Role.Policy", "The role CAN NOT has any attached policy while deleting the role."))
+)
+
+// TestDeleteRoleWithNamesAttached: a policy RAM lists as attached fails the delete at once, naming it.
+func TestDeleteRoleWithNamesAttached(t *testing.T) {
+	f := newFake(t)
+	f.on("DeleteRole", seq(rolePolicyInUse))
+	f.on("ListPoliciesForRole", seq(resp(200, attachedBody("ReadOnlyAccess"))))
+	c := newTestClient(t, f, nil)
+	err := c.DeleteRoleWith(context.Background(), "r", DeleteRoleOptions{})
+	var blocked *RoleHasPoliciesError
+	if !errors.As(err, &blocked) || !IsConflict(err) || len(blocked.Policies) != 1 || blocked.Policies[0].Name != "ReadOnlyAccess" {
+		t.Fatalf("err = %v (%T), want a RoleHasPoliciesError naming ReadOnlyAccess", err, err)
+	}
+	if n := f.count("DeleteRole"); n != 1 {
+		t.Errorf("DeleteRole attempts = %d, want 1", n)
+	}
+	if n := f.count("DetachPolicyFromRole"); n != 0 {
+		t.Errorf("DetachPolicyFromRole calls = %d without DetachPolicies, want 0", n)
+	}
+}
+
+// TestDeleteRoleWithWaitsOutStaleView: a conflict while nothing is listed is RAM lagging behind a detach made
+// by another process (the client's tracker knows of none): the delete is retried until it succeeds.
+func TestDeleteRoleWithWaitsOutStaleView(t *testing.T) {
+	f := newFake(t)
+	f.on("DeleteRole", seq(rolePolicyInUse, rolePolicyInUse, ok))
+	f.on("ListPoliciesForRole", seq(resp(200, attachedBody())))
+	c := newTestClient(t, f, nil)
+	if err := c.DeleteRoleWith(context.Background(), "r", DeleteRoleOptions{}); err != nil {
+		t.Fatalf("DeleteRoleWith: %v", err)
+	}
+	if n := f.count("DeleteRole"); n != 3 {
+		t.Errorf("DeleteRole attempts = %d, want 3", n)
+	}
+}
+
+// TestDeleteRoleWithStaleViewBounded: a conflict that outlasts the consistency window is returned as RAM's
+// conflict, not as a list of attached policies.
+func TestDeleteRoleWithStaleViewBounded(t *testing.T) {
+	f := newFake(t)
+	f.on("DeleteRole", seq(rolePolicyInUse))
+	f.on("ListPoliciesForRole", seq(resp(200, attachedBody())))
+	c := newTestClient(t, f, nil)
+	c.consistencyWindow = 0
+	err := c.DeleteRoleWith(context.Background(), "r", DeleteRoleOptions{})
+	var blocked *RoleHasPoliciesError
+	if !IsConflict(err) || errors.As(err, &blocked) {
+		t.Fatalf("err = %v (%T), want RAM's DeleteConflict", err, err)
+	}
+	if n := f.count("DeleteRole"); n != 1 {
+		t.Errorf("DeleteRole attempts = %d with no window, want 1", n)
+	}
+}
+
+// TestDeleteRoleWithDetachesConcurrentAttach: with DetachPolicies, the policies attached before the delete
+// and one attached between the detach and the delete are all detached, and the role is deleted.
+func TestDeleteRoleWithDetachesConcurrentAttach(t *testing.T) {
+	f := newFake(t)
+	var mu sync.Mutex
+	attached := map[string]bool{"ReadOnlyAccess": true}
+	deletes := 0
+	f.on("ListPoliciesForRole", func(url.Values) (int, any) {
+		mu.Lock()
+		defer mu.Unlock()
+		var names []string
+		for n := range attached {
+			names = append(names, n)
+		}
+		return 200, attachedBody(names...)
+	})
+	f.on("DetachPolicyFromRole", func(q url.Values) (int, any) {
+		mu.Lock()
+		defer mu.Unlock()
+		delete(attached, q.Get("PolicyName"))
+		return ok[0].(int), ok[1]
+	})
+	f.on("DeleteRole", func(url.Values) (int, any) {
+		mu.Lock()
+		defer mu.Unlock()
+		if deletes++; deletes == 1 {
+			attached["AliyunKafkaFullAccess"] = true // attached by someone else right after our detach
+		}
+		if len(attached) > 0 {
+			return rolePolicyInUse[0].(int), rolePolicyInUse[1]
+		}
+		return ok[0].(int), ok[1]
+	})
+	c := newTestClient(t, f, nil)
+	if err := c.DeleteRoleWith(context.Background(), "r", DeleteRoleOptions{DetachPolicies: true}); err != nil {
+		t.Fatalf("DeleteRoleWith: %v", err)
+	}
+	if n := f.count("DetachPolicyFromRole"); n != 2 {
+		t.Errorf("DetachPolicyFromRole calls = %d, want 2 (the first policy, then the one attached concurrently)", n)
+	}
+	if got := f.last("DetachPolicyFromRole").Get("PolicyName"); got != "AliyunKafkaFullAccess" {
+		t.Errorf("last detach = %q, want the policy attached concurrently", got)
+	}
+	if n := f.count("DeleteRole"); n != 2 {
+		t.Errorf("DeleteRole attempts = %d, want 2", n)
+	}
+}
+
+func versionsBody(ids ...string) map[string]any {
+	vs := []map[string]any{{"VersionId": "v1", "IsDefaultVersion": true}}
+	for _, id := range ids {
+		vs = append(vs, map[string]any{"VersionId": id, "IsDefaultVersion": false})
+	}
+	return map[string]any{"RequestId": "R", "PolicyVersions": map[string]any{"PolicyVersion": vs}}
+}
+
+// TestDeletePolicyWithVersions: the non-default versions go first, and a version added concurrently (RAM
+// answers DeleteConflict.Policy.Version) is deleted too before the policy.
+func TestDeletePolicyWithVersions(t *testing.T) {
+	f := newFake(t)
+	f.on("ListPolicyVersions", seq(resp(200, versionsBody("v2")), resp(200, versionsBody("v3"))))
+	f.on("DeletePolicy", seq(resp(409, apiErr("DeleteConflict.Policy.Version", "The policy CAN NOT has any version except the default version.")), ok))
+	c := newTestClient(t, f, nil)
+	if err := c.DeletePolicyWith(context.Background(), "p", DeletePolicyOptions{}); err != nil {
+		t.Fatalf("DeletePolicyWith: %v", err)
+	}
+	if n := f.count("DeletePolicyVersion"); n != 2 || f.last("DeletePolicyVersion").Get("VersionId") != "v3" {
+		t.Errorf("DeletePolicyVersion calls = %d, last %q; want v2 then v3", n, f.last("DeletePolicyVersion").Get("VersionId"))
+	}
+	if n := f.count("DeletePolicy"); n != 2 {
+		t.Errorf("DeletePolicy attempts = %d, want 2", n)
+	}
+}
+
+func entitiesBody(users, roles []string) map[string]any {
+	us, rs := []map[string]any{}, []map[string]any{}
+	for _, u := range users {
+		us = append(us, map[string]any{"UserName": u})
+	}
+	for _, r := range roles {
+		rs = append(rs, map[string]any{"RoleName": r})
+	}
+	return map[string]any{"RequestId": "R", "Users": map[string]any{"User": us}, "Roles": map[string]any{"Role": rs},
+		"Groups": map[string]any{"Group": []map[string]any{}}}
+}
+
+// TestDeletePolicyWithInUse: without DetachEverywhere an attachment fails the delete, naming where; with
+// it, the policy is detached from every user and role and deleted.
+func TestDeletePolicyWithInUse(t *testing.T) {
+	attached := resp(200, entitiesBody([]string{"alice"}, []string{"ops"}))
+	userInUse := resp(409, apiErr("DeleteConflict.Policy.User", "The policy CAN NOT been attached to any user while deleting the policy."))
+
+	f := newFake(t)
+	f.on("ListPolicyVersions", seq(resp(200, versionsBody())))
+	f.on("ListEntitiesForPolicy", seq(attached))
+	f.on("DeletePolicy", seq(userInUse))
+	c := newTestClient(t, f, nil)
+	err := c.DeletePolicyWith(context.Background(), "p", DeletePolicyOptions{})
+	var inUse *PolicyInUseError
+	if !errors.As(err, &inUse) || !IsConflict(err) || len(inUse.Entities.Users) != 1 || len(inUse.Entities.Roles) != 1 {
+		t.Fatalf("err = %v (%T), want a PolicyInUseError naming alice and ops", err, err)
+	}
+	if n := f.count("DetachPolicyFromUser") + f.count("DetachPolicyFromRole"); n != 0 {
+		t.Errorf("%d detaches without DetachEverywhere, want 0", n)
+	}
+
+	f = newFake(t)
+	f.on("ListPolicyVersions", seq(resp(200, versionsBody())))
+	f.on("ListEntitiesForPolicy", seq(attached, resp(200, entitiesBody(nil, nil))))
+	f.on("DeletePolicy", seq(userInUse, ok))
+	c = newTestClient(t, f, nil)
+	if err := c.DeletePolicyWith(context.Background(), "p", DeletePolicyOptions{DetachEverywhere: true}); err != nil {
+		t.Fatalf("DeletePolicyWith(DetachEverywhere): %v", err)
+	}
+	if f.count("DetachPolicyFromUser") != 1 || f.count("DetachPolicyFromRole") != 1 || f.last("DetachPolicyFromUser").Get("UserName") != "alice" {
+		t.Errorf("detaches: user %d, role %d; want one each", f.count("DetachPolicyFromUser"), f.count("DetachPolicyFromRole"))
+	}
+}
