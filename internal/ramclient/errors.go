@@ -118,9 +118,29 @@ func IsConflict(err error) bool      { return ClassOf(err) == ClassConflict }
 func IsThrottled(err error) bool     { return ClassOf(err) == ClassThrottled }
 func IsPermission(err error) bool    { return ClassOf(err) == ClassPermission }
 func IsAuth(err error) bool          { return ClassOf(err) == ClassAuth }
+func IsLimitExceeded(err error) bool { return ClassOf(err) == ClassLimitExceeded }
 func IsRetryable(err error) bool {
 	c := ClassOf(err)
 	return c == ClassRetryable || c == ClassThrottled
+}
+
+// Predicates for the RAM codes callers act on, so that RAM's vocabulary stays in this package.
+
+// IsRoleNotFound: the role named in the request does not exist (EntityNotExist.Role), as opposed to
+// another entity of the same request (the policy of an attach, say).
+func IsRoleNotFound(err error) bool { return notFoundOf(err, "Role") }
+
+// IsPolicyNotFound: the policy named in the request does not exist (EntityNotExist.Policy).
+func IsPolicyNotFound(err error) bool { return notFoundOf(err, "Policy") }
+
+// IsWeakPassword: the password breaks the account's password policy (InvalidParameter.Password.TooWeak,
+// RAM's one code for every rule).
+func IsWeakPassword(err error) bool { return HasCode(err, "InvalidParameter.Password.TooWeak") }
+
+// notFoundOf reports whether err is NotFound for the given entity kind ("Role", "User", "Policy",
+// "User.LoginProfile"): codes name the entity (EntityNotExist.Role ...).
+func notFoundOf(err error, kind string) bool {
+	return HasCode(err, "EntityNotExist."+kind)
 }
 
 // HasCode reports whether err is an *APIError with exactly this code.

@@ -17,12 +17,6 @@ func roleFrom(r ram.Role) *Role {
 		CreateDate: r.CreateDate, UpdateDate: r.UpdateDate}
 }
 
-// notFoundOf reports whether err is NotFound for the given entity kind ("Role", "User", "Policy",
-// "User.LoginProfile"): codes name the entity (EntityNotExist.Role ...).
-func notFoundOf(err error, kind string) bool {
-	return HasCode(err, "EntityNotExist."+kind)
-}
-
 // afterCreate retries NotFound of entity kind/key while we created it recently and no read has seen it.
 func (c *Client) afterCreate(ctx context.Context, kind, key string, op func() error) error {
 	err := c.settle(ctx, op, func(err error) bool {

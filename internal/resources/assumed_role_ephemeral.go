@@ -168,7 +168,7 @@ func (e *assumedRoleEphemeral) Open(ctx context.Context, req ephemeral.OpenReque
 
 func assumeRoleHint(err error) string {
 	switch {
-	case ramclient.HasCode(err, "NoPermission") || ramclient.IsPermission(err):
+	case ramclient.IsPermission(err):
 		return "Either the caller has no policy allowing sts:AssumeRole on this role (in its own account: " +
 			"AliyunSTSAssumeRoleAccess or an aliram_delegated_user's assumable_role_arns), or the role's trust policy " +
 			"does not trust the caller (or needs an external_id). Root-account credentials can never assume a role: " +

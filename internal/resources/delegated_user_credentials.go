@@ -313,7 +313,7 @@ func (r *delegatedUserResource) updateAccessKey(ctx context.Context, resp *resou
 			oldKey = sp.AccessKeyID.ValueString()
 		}
 		err := r.createAccessKey(ctx, name, pp)
-		if ramclient.ClassOf(err) == ramclient.ClassLimitExceeded && oldKey != "" {
+		if ramclient.IsLimitExceeded(err) && oldKey != "" {
 			// Two keys already: make room by deleting the one being replaced first.
 			if derr := r.deleteAccessKey(ctx, name, oldKey); derr != nil {
 				addAPIError(&resp.Diagnostics, fmt.Sprintf("Deleting the AccessKey of RAM user %q", name), derr, "")
@@ -403,7 +403,7 @@ func (r *delegatedUserResource) createLoginProfile(ctx context.Context, user, pa
 }
 
 func passwordHint(err error) string {
-	if ramclient.HasCode(err, "InvalidParameter.Password.TooWeak") {
+	if ramclient.IsWeakPassword(err) {
 		return "The password does not satisfy the account's password policy (length and character classes). Choose a stronger password."
 	}
 	return ""
@@ -442,7 +442,7 @@ func (r *delegatedUserResource) deleteAccessKey(ctx context.Context, user, id st
 }
 
 func accessKeyHint(err error) string {
-	if ramclient.ClassOf(err) == ramclient.ClassLimitExceeded {
+	if ramclient.IsLimitExceeded(err) {
 		return "A RAM user can hold at most 2 AccessKeys. Delete an unused key of this user (created outside Terraform) and apply again."
 	}
 	return ""

@@ -116,9 +116,9 @@ func (r *rolePolicyAttachmentResource) Create(ctx context.Context, req resource.
 			// Adopting it silently would make a later destroy detach an attachment someone else made.
 			hint = fmt.Sprintf("The policy is already attached to the role, outside this configuration. To manage "+
 				"that attachment with Terraform, import it: `tofu import <address> %s`; or remove this resource.", id)
-		case ramclient.HasCode(err, "EntityNotExist.Role"):
+		case ramclient.IsRoleNotFound(err):
 			hint = fmt.Sprintf("Role %q does not exist in this account. Check role_name and that this resource uses the same provider block as the role.", role)
-		case ramclient.HasCode(err, "EntityNotExist.Policy"):
+		case ramclient.IsPolicyNotFound(err):
 			hint = fmt.Sprintf("There is no %s policy named %q. Check policy_name and policy_type (System for Alibaba Cloud's policies, Custom for this account's own).", ptype, pname)
 		}
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("Attaching %s policy %q to RAM role %q", ptype, pname, role), err, hint)
