@@ -17,6 +17,17 @@ func attachedFrom(ps []ram.Policy) []AttachedPolicy {
 	return out
 }
 
+// FindAttached returns the policy of this type and name among attached, or nil. RAM compares policy names
+// and types without regard to case.
+func FindAttached(attached []AttachedPolicy, policyType, policyName string) *AttachedPolicy {
+	for i := range attached {
+		if strings.EqualFold(attached[i].Type, policyType) && strings.EqualFold(attached[i].Name, policyName) {
+			return &attached[i]
+		}
+	}
+	return nil
+}
+
 func attachMember(policyType, policyName string) string {
 	return strings.ToLower(orCustom(policyType) + "/" + policyName)
 }

@@ -2,7 +2,6 @@ package ramclient
 
 import (
 	"context"
-	"strconv"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/responses"
@@ -159,43 +158,6 @@ func (c *Client) CreatePolicyVersion(ctx context.Context, name, document string,
 	return &out, nil
 }
 
-// GetPolicyVersion reads one version of a policy.
-func (c *Client) GetPolicyVersion(ctx context.Context, name, policyType, versionID string) (*PolicyVersion, error) {
-	policyType = orCustom(policyType)
-	var out PolicyVersion
-	err := c.callRAM(ctx, "GetPolicyVersion", map[string]string{"PolicyName": name, "PolicyType": policyType, "VersionId": versionID}, nil,
-		func(rc *ram.Client) (responses.AcsResponse, error) {
-			req := ram.CreateGetPolicyVersionRequest()
-			req.PolicyName = name
-			req.PolicyType = policyType
-			req.VersionId = versionID
-			resp, err := rc.GetPolicyVersion(req)
-			if err == nil {
-				out = versionFrom(resp.PolicyVersion)
-			}
-			return resp, err
-		})
-	if err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// SetDefaultPolicyVersion makes versionID the default version.
-func (c *Client) SetDefaultPolicyVersion(ctx context.Context, name, versionID string) error {
-	if err := c.guard(ctx); err != nil {
-		return err
-	}
-	defer c.invalidatePolicyShown(name)
-	return c.callRAM(ctx, "SetDefaultPolicyVersion", map[string]string{"PolicyName": name, "VersionId": versionID}, nil,
-		func(rc *ram.Client) (responses.AcsResponse, error) {
-			req := ram.CreateSetDefaultPolicyVersionRequest()
-			req.PolicyName = name
-			req.VersionId = versionID
-			return rc.SetDefaultPolicyVersion(req)
-		})
-}
-
 // ListPolicyVersions lists every version of a policy.
 func (c *Client) ListPolicyVersions(ctx context.Context, name, policyType string) ([]PolicyVersion, error) {
 	policyType = orCustom(policyType)
@@ -288,35 +250,6 @@ func (c *Client) DeletePolicy(ctx context.Context, name string) error {
 		c.track.forget(policyKey(name))
 	}
 	return err
-}
-
-// ListPolicies returns every policy of policyType ("" = both types), all pages.
-func (c *Client) ListPolicies(ctx context.Context, policyType string) ([]Policy, error) {
-	var out []Policy
-	marker := ""
-	for {
-		var page *ram.ListPoliciesResponse
-		err := c.callRAM(ctx, "ListPolicies", map[string]string{"PolicyType": policyType, "Marker": marker, "MaxItems": strconv.Itoa(listPageSize)}, nil,
-			func(rc *ram.Client) (responses.AcsResponse, error) {
-				req := ram.CreateListPoliciesRequest()
-				req.PolicyType = policyType
-				req.Marker = marker
-				req.MaxItems = requests.NewInteger(listPageSize)
-				resp, err := rc.ListPolicies(req)
-				page = resp
-				return resp, err
-			})
-		if err != nil {
-			return nil, err
-		}
-		for _, p := range page.Policies.Policy {
-			out = append(out, *policyFrom(p))
-		}
-		if !page.IsTruncated || page.Marker == "" || page.Marker == marker {
-			return out, nil
-		}
-		marker = page.Marker
-	}
 }
 
 // ListEntitiesForPolicy lists the users, roles and groups a policy is attached to.

@@ -9,8 +9,6 @@ import (
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/ram"
 )
 
-const listPageSize = 1000
-
 func roleFrom(r ram.Role) *Role {
 	return &Role{ID: r.RoleId, Name: r.RoleName, ARN: r.Arn, Description: r.Description,
 		TrustPolicy: r.AssumeRolePolicyDocument, MaxSessionDuration: r.MaxSessionDuration,
@@ -160,34 +158,6 @@ func (c *Client) DeleteRole(ctx context.Context, name string) error {
 		c.track.forget(rolePoliciesKey(name))
 	}
 	return err
-}
-
-// ListRoles returns every role (all pages). List items carry no trust policy.
-func (c *Client) ListRoles(ctx context.Context) ([]Role, error) {
-	var out []Role
-	marker := ""
-	for {
-		var page *ram.ListRolesResponse
-		err := c.callRAM(ctx, "ListRoles", map[string]string{"Marker": marker, "MaxItems": strconv.Itoa(listPageSize)}, nil,
-			func(rc *ram.Client) (responses.AcsResponse, error) {
-				req := ram.CreateListRolesRequest()
-				req.MaxItems = requests.NewInteger(listPageSize)
-				req.Marker = marker
-				resp, err := rc.ListRoles(req)
-				page = resp
-				return resp, err
-			})
-		if err != nil {
-			return nil, err
-		}
-		for _, r := range page.Roles.Role {
-			out = append(out, *roleFrom(r))
-		}
-		if !page.IsTruncated || page.Marker == "" || page.Marker == marker {
-			return out, nil
-		}
-		marker = page.Marker
-	}
 }
 
 // lagCheck returns the retry predicate for Delete*: a DeleteConflict on entity key may be replication

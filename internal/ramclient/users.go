@@ -3,7 +3,6 @@ package ramclient
 import (
 	"context"
 	"errors"
-	"strconv"
 	"strings"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
@@ -184,30 +183,17 @@ func (c *Client) DeleteUser(ctx context.Context, name string) error {
 
 // ListUsers returns every user (all pages).
 func (c *Client) ListUsers(ctx context.Context) ([]User, error) {
-	var out []User
-	marker := ""
-	for {
-		var page *ram.ListUsersResponse
-		err := c.callRAM(ctx, "ListUsers", map[string]string{"Marker": marker, "MaxItems": strconv.Itoa(listPageSize)}, nil,
-			func(rc *ram.Client) (responses.AcsResponse, error) {
-				req := ram.CreateListUsersRequest()
-				req.Marker = marker
-				req.MaxItems = requests.NewInteger(listPageSize)
-				resp, err := rc.ListUsers(req)
-				page = resp
-				return resp, err
-			})
-		if err != nil {
-			return nil, err
+	return listAll(ctx, c, "ListUsers", func(rc *ram.Client, marker string) (responses.AcsResponse, listPage[User], error) {
+		req := ram.CreateListUsersRequest()
+		req.Marker = marker
+		req.MaxItems = requests.NewInteger(listPageSize)
+		resp, err := rc.ListUsers(req)
+		page := listPage[User]{Marker: resp.Marker, IsTruncated: resp.IsTruncated}
+		for _, u := range resp.Users.User {
+			page.Items = append(page.Items, *userFrom(u))
 		}
-		for _, u := range page.Users.User {
-			out = append(out, *userFrom(u))
-		}
-		if !page.IsTruncated || page.Marker == "" || page.Marker == marker {
-			return out, nil
-		}
-		marker = page.Marker
-	}
+		return resp, page, err
+	})
 }
 
 func loginFrom(p ram.LoginProfile) *LoginProfile {
@@ -402,22 +388,6 @@ func (c *Client) ListAccessKeys(ctx context.Context, userName string) ([]AccessK
 		return nil, err
 	}
 	return out, nil
-}
-
-// UpdateAccessKey sets a key's status ("Active" | "Inactive").
-func (c *Client) UpdateAccessKey(ctx context.Context, userName, accessKeyID, status string) error {
-	if err := c.guard(ctx); err != nil {
-		return err
-	}
-	defer c.cache.invalidate(accessKeysKey(userName))
-	return c.callRAM(ctx, "UpdateAccessKey", map[string]string{"UserName": userName, "UserAccessKeyId": accessKeyID, "Status": status}, nil,
-		func(rc *ram.Client) (responses.AcsResponse, error) {
-			req := ram.CreateUpdateAccessKeyRequest()
-			req.UserName = userName
-			req.UserAccessKeyId = accessKeyID
-			req.Status = status
-			return rc.UpdateAccessKey(req)
-		})
 }
 
 // DeleteAccessKey deletes one of a user's keys.

@@ -17,7 +17,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
@@ -198,11 +197,7 @@ func (r *crossAccountRoleResource) Schema(_ context.Context, _ resource.SchemaRe
 }
 
 func (r *crossAccountRoleResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = identityschema.Schema{
-		Attributes: map[string]identityschema.Attribute{
-			"name": identityschema.StringAttribute{RequiredForImport: true, Description: "Name of the role."},
-		},
-	}
+	resp.IdentitySchema = nameIdentitySchema("Name of the role.")
 }
 
 func (r *crossAccountRoleResource) ConfigValidators(_ context.Context) []resource.ConfigValidator {
@@ -435,11 +430,7 @@ func (r *crossAccountRoleResource) Read(ctx context.Context, req resource.ReadRe
 	resp.Diagnostics.Append(diags...)
 	role, err := r.client.GetRole(ctx, name)
 	if ramclient.IsNotFound(err) {
-		notFoundWarning(&resp.Diagnostics, fmt.Sprintf("RAM role %q", name))
-		// Keep the identity on removal: a CLI without identity support (Terraform 1.11) stored none, and the
-		// framework refuses a Read that ends with no identity, even one that drops the resource.
-		setNameIdentity(ctx, resp.Identity, name, &resp.Diagnostics)
-		resp.State.RemoveResource(ctx)
+		removeGone(ctx, resp, fmt.Sprintf("RAM role %q", name), name)
 		return
 	}
 	if err != nil {
@@ -533,25 +524,24 @@ func (r *crossAccountRoleResource) Delete(ctx context.Context, req resource.Dele
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	name := state.ID.ValueString()
-	summary := fmt.Sprintf("Deleting RAM role %q", name)
 	// The client waits out RAM's stale view after a detach and, with force, detaches again what a concurrent
 	// attach added; what it reports is final.
+	name := state.ID.ValueString()
 	err := r.client.DeleteRoleWith(ctx, name, ramclient.DeleteRoleOptions{DetachPolicies: state.ForceDetachPolicies.ValueBool()})
+	addDeleteError(&resp.Diagnostics, fmt.Sprintf("Deleting RAM role %q", name), err, roleStillAttached(err),
+		"RAM kept reporting attached policies although none are listed. Run destroy again in a minute.")
+}
+
+// roleStillAttached says what to do when the delete found policies attached to the role; "" otherwise.
+func roleStillAttached(err error) string {
 	var attached *ramclient.RoleHasPoliciesError
-	switch {
-	case err == nil || ramclient.IsNotFound(err):
-	case errors.As(err, &attached):
-		resp.Diagnostics.AddError(summary,
-			fmt.Sprintf("The role still has policies attached: %s.\n\nSet force_detach_policies = true on this role "+
-				"to detach them on destroy (apply that change first), or remove the attachments (for example the "+
-				"aliram_role_policy_attachment resources, or in the RAM console for ones made outside Terraform), "+
-				"then destroy again.", describeAttached(attached.Policies)))
-	case ramclient.IsConflict(err):
-		addAPIError(&resp.Diagnostics, summary, err, "RAM kept reporting attached policies although none are listed. Run destroy again in a minute.")
-	default:
-		addAPIError(&resp.Diagnostics, summary, err, "")
+	if !errors.As(err, &attached) {
+		return ""
 	}
+	return fmt.Sprintf("The role still has policies attached: %s.\n\nSet force_detach_policies = true on this role "+
+		"to detach them on destroy (apply that change first), or remove the attachments (for example the "+
+		"aliram_role_policy_attachment resources, or in the RAM console for ones made outside Terraform), "+
+		"then destroy again.", describeAttached(attached.Policies))
 }
 
 func describeAttached(attached []ramclient.AttachedPolicy) string {
@@ -564,6 +554,5 @@ func describeAttached(attached []ramclient.AttachedPolicy) string {
 }
 
 func (r *crossAccountRoleResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	resource.ImportStatePassthroughWithIdentity(ctx, path.Root("id"), path.Root("name"), req, resp)
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importingKey, []byte(`true`))...)
+	importByName(ctx, req, resp)
 }

@@ -11,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -80,11 +79,7 @@ func (r *delegatedUserResource) Metadata(_ context.Context, req resource.Metadat
 }
 
 func (r *delegatedUserResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = identityschema.Schema{
-		Attributes: map[string]identityschema.Attribute{
-			"name": identityschema.StringAttribute{RequiredForImport: true, Description: "Name of the RAM user."},
-		},
-	}
+	resp.IdentitySchema = nameIdentitySchema("Name of the RAM user.")
 }
 
 func (r *delegatedUserResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
@@ -378,9 +373,7 @@ func (r *delegatedUserResource) Read(ctx context.Context, req resource.ReadReque
 		}
 	}
 	if ramclient.IsNotFound(err) {
-		notFoundWarning(&resp.Diagnostics, fmt.Sprintf("RAM user %q", name))
-		setNameIdentity(ctx, resp.Identity, name, &resp.Diagnostics) // see crossAccountRoleResource.Read
-		resp.State.RemoveResource(ctx)
+		removeGone(ctx, resp, fmt.Sprintf("RAM user %q", name), name)
 		return
 	}
 	if err != nil {

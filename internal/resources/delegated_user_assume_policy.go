@@ -46,29 +46,21 @@ func (r *delegatedUserResource) readAssumePolicy(ctx context.Context, st *delega
 		addAPIError(&diags, fmt.Sprintf("Listing the policies of RAM user %q", name), err, "")
 		return diags
 	}
-	find := func(pType, pName string) *ramclient.AttachedPolicy {
-		for i := range attached {
-			if strings.EqualFold(attached[i].Type, pType) && strings.EqualFold(attached[i].Name, pName) {
-				return &attached[i]
-			}
-		}
-		return nil
-	}
 	managed := managedPolicyName(name)
 	if st.AssumeRolePolicyType.ValueString() == policyTypeCustom && !st.AssumeRolePolicyName.IsNull() {
 		managed = st.AssumeRolePolicyName.ValueString()
 	}
-	wantManaged := len(st.AssumableRoleARNs.Elements()) > 0 || (importing && find(policyTypeCustom, managed) != nil)
+	wantManaged := len(st.AssumableRoleARNs.Elements()) > 0 || (importing && ramclient.FindAttached(attached, policyTypeCustom, managed) != nil)
 
 	if !wantManaged {
-		if find(policyTypeSystem, stsAssumeRoleSystemPolicy) != nil {
+		if ramclient.FindAttached(attached, policyTypeSystem, stsAssumeRoleSystemPolicy) != nil {
 			st.AssumeRolePolicyName, st.AssumeRolePolicyType = types.StringValue(stsAssumeRoleSystemPolicy), types.StringValue(policyTypeSystem)
 		} else {
 			st.AssumeRolePolicyName, st.AssumeRolePolicyType = types.StringNull(), types.StringNull()
 		}
 		return diags
 	}
-	ap := find(policyTypeCustom, managed)
+	ap := ramclient.FindAttached(attached, policyTypeCustom, managed)
 	if ap == nil {
 		// Detached (or deleted) outside Terraform: the plan shows the policy being attached again.
 		st.AssumeRolePolicyName, st.AssumeRolePolicyType = types.StringNull(), types.StringNull()
@@ -178,9 +170,6 @@ func assumableRolesFromDocument(doc string) []string {
 	return out
 }
 
-// syncAssumePolicy makes the user hold exactly one policy granting sts:AssumeRole: the managed custom policy
-// for arns, or the system policy when arns is empty. The new grant is attached before the old one is removed,
-// so the user never loses access in between. old lists managed policy names to remove if no longer wanted.
 // grantAssumeRole makes the user's sts:AssumeRole grant match arns (old: managed policies to drop), records it
 // in st and in private state, and saves the state at once, so a later failure of the same apply leaves the
 // grant known to the next one.
@@ -198,21 +187,16 @@ func (r *delegatedUserResource) grantAssumeRole(ctx context.Context, name string
 	diags.Append(state.Set(ctx, st)...)
 }
 
+// syncAssumePolicy makes the user hold exactly one policy granting sts:AssumeRole: the managed custom policy
+// for arns, or the system policy when arns is empty. The new grant is attached before the old one is removed,
+// so the user never loses access in between. old lists managed policy names to remove if no longer wanted.
 func (r *delegatedUserResource) syncAssumePolicy(ctx context.Context, user string, arns []string, old []string) (name, pType, version string, err error) {
 	attached, err := r.client.ListPoliciesForUser(ctx, user)
 	if err != nil {
 		return "", "", "", err
 	}
-	isAttached := func(t, n string) bool {
-		for _, p := range attached {
-			if strings.EqualFold(p.Type, t) && strings.EqualFold(p.Name, n) {
-				return true
-			}
-		}
-		return false
-	}
 	attach := func(t, n string) error {
-		if isAttached(t, n) {
+		if ramclient.FindAttached(attached, t, n) != nil {
 			return nil
 		}
 		if err := r.client.AttachPolicyToUser(ctx, user, t, n); err != nil && !ramclient.IsAlreadyExists(err) {
@@ -233,7 +217,7 @@ func (r *delegatedUserResource) syncAssumePolicy(ctx context.Context, user strin
 		if err := attach(policyTypeCustom, name); err != nil {
 			return "", "", "", err
 		}
-		if isAttached(policyTypeSystem, stsAssumeRoleSystemPolicy) {
+		if ramclient.FindAttached(attached, policyTypeSystem, stsAssumeRoleSystemPolicy) != nil {
 			if err := r.client.DetachPolicyFromUser(ctx, user, policyTypeSystem, stsAssumeRoleSystemPolicy); err != nil && !ramclient.IsNotFound(err) {
 				return "", "", "", err
 			}

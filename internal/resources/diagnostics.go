@@ -48,6 +48,21 @@ func adviceFor(err error) string {
 	return ""
 }
 
+// addDeleteError reports what a client delete returned: nothing when it succeeded or the object was gone
+// already (the goal is reached); blocked, when not empty, for what the client said still blocks the delete;
+// lagHint with a conflict RAM kept reporting without listing a cause; else the error.
+func addDeleteError(diags *diag.Diagnostics, summary string, err error, blocked, lagHint string) {
+	switch {
+	case err == nil || ramclient.IsNotFound(err):
+	case blocked != "":
+		diags.AddError(summary, blocked)
+	case ramclient.IsConflict(err):
+		addAPIError(diags, summary, err, lagHint)
+	default:
+		addAPIError(diags, summary, err, "")
+	}
+}
+
 // notFoundWarning is what Read reports when the remote object is gone: the resource is dropped from state
 // and planned again, as Terraform users expect after an out-of-band delete.
 func notFoundWarning(diags *diag.Diagnostics, what string) {

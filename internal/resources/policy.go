@@ -10,7 +10,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
@@ -107,11 +106,7 @@ func (r *policyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 }
 
 func (r *policyResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = identityschema.Schema{
-		Attributes: map[string]identityschema.Attribute{
-			"name": identityschema.StringAttribute{RequiredForImport: true, Description: "Name of the policy."},
-		},
-	}
+	resp.IdentitySchema = nameIdentitySchema("Name of the policy.")
 }
 
 // ModifyPlan: a semantically new document makes a new default version, so default_version is unknown.
@@ -175,9 +170,7 @@ func (r *policyResource) Read(ctx context.Context, req resource.ReadRequest, res
 	resp.Diagnostics.Append(diags...)
 	p, err := r.client.GetPolicy(ctx, name, "Custom")
 	if ramclient.IsNotFound(err) {
-		notFoundWarning(&resp.Diagnostics, fmt.Sprintf("RAM policy %q", name))
-		setNameIdentity(ctx, resp.Identity, name, &resp.Diagnostics) // see crossAccountRoleResource.Read
-		resp.State.RemoveResource(ctx)
+		removeGone(ctx, resp, fmt.Sprintf("RAM policy %q", name), name)
 		return
 	}
 	if err != nil {
@@ -251,25 +244,23 @@ func (r *policyResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	name := state.ID.ValueString()
-	summary := fmt.Sprintf("Deleting RAM policy %q", name)
 	// The client deletes the non-default versions (again if one is added meanwhile) and waits out RAM's stale
 	// view after a detach; what it reports is final.
-	err := r.client.DeletePolicyWith(ctx, name, ramclient.DeletePolicyOptions{})
-	var inUse *ramclient.PolicyInUseError
-	switch {
-	case err == nil || ramclient.IsNotFound(err):
-	case errors.As(err, &inUse):
-		resp.Diagnostics.AddError(summary,
-			fmt.Sprintf("The policy is still attached to %s.\n\nDetach it first: remove the "+
-				"aliram_role_policy_attachment (or other attachment) resources that reference it, or detach "+
-				"attachments made outside Terraform in the RAM console or with DetachPolicyFromRole / "+
-				"DetachPolicyFromUser / DetachPolicyFromGroup; then destroy again.", describeEntities(&inUse.Entities)))
-	case ramclient.IsConflict(err):
-		addAPIError(&resp.Diagnostics, summary, err, "RAM kept reporting the policy as attached although nothing is listed. Run destroy again in a minute.")
-	default:
-		addAPIError(&resp.Diagnostics, summary, err, "")
+	err := r.client.DeletePolicyWith(ctx, state.ID.ValueString(), ramclient.DeletePolicyOptions{})
+	addDeleteError(&resp.Diagnostics, fmt.Sprintf("Deleting RAM policy %q", state.ID.ValueString()), err, policyStillAttached(err),
+		"RAM kept reporting the policy as attached although nothing is listed. Run destroy again in a minute.")
+}
+
+// policyStillAttached says what to do when the delete found the policy attached somewhere; "" otherwise.
+func policyStillAttached(err error) string {
+	inUse := new(ramclient.PolicyInUseError)
+	if errors.As(err, &inUse) {
+		return fmt.Sprintf("The policy is still attached to %s.\n\nDetach it first: remove the "+
+			"aliram_role_policy_attachment (or other attachment) resources that reference it, or detach "+
+			"attachments made outside Terraform in the RAM console or with DetachPolicyFromRole / "+
+			"DetachPolicyFromUser / DetachPolicyFromGroup; then destroy again.", describeEntities(&inUse.Entities))
 	}
+	return ""
 }
 
 func describeEntities(e *ramclient.PolicyEntities) string {
@@ -296,6 +287,5 @@ func describeEntities(e *ramclient.PolicyEntities) string {
 }
 
 func (r *policyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	resource.ImportStatePassthroughWithIdentity(ctx, path.Root("id"), path.Root("name"), req, resp)
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, importingKey, []byte(`true`))...)
+	importByName(ctx, req, resp)
 }

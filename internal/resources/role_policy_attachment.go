@@ -155,17 +155,15 @@ func (r *rolePolicyAttachmentResource) Read(ctx context.Context, req resource.Re
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("Reading the policies of RAM role %q", role), err, "")
 		return
 	}
-	for _, p := range attached {
+	if ramclient.FindAttached(attached, ptype, pname) != nil {
 		// Names are case-insensitive in RAM; keep the configured spelling.
-		if strings.EqualFold(p.Name, pname) && strings.EqualFold(p.Type, ptype) {
-			state.ID = types.StringValue(attachmentID(role, ptype, pname))
-			if recent {
-				resp.Diagnostics.Append(clearCreatedAt(ctx, resp.Private)...)
-			}
-			resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-			setAttachmentIdentity(ctx, resp.Identity, state, &resp.Diagnostics)
-			return
+		state.ID = types.StringValue(attachmentID(role, ptype, pname))
+		if recent {
+			resp.Diagnostics.Append(clearCreatedAt(ctx, resp.Private)...)
 		}
+		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+		setAttachmentIdentity(ctx, resp.Identity, state, &resp.Diagnostics)
+		return
 	}
 	notFoundWarning(&resp.Diagnostics, what)
 	setAttachmentIdentity(ctx, resp.Identity, state, &resp.Diagnostics)

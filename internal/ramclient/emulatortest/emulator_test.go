@@ -102,10 +102,6 @@ func TestDelegationLifecycle(t *testing.T) {
 	if r, err := a.UpdateRole(ctx, ramclient.UpdateRoleInput{Name: "ops-from-b", Description: &desc}); err != nil || r.Description != "changed" {
 		t.Fatalf("UpdateRole %+v %v", r, err)
 	}
-	roles, err := a.ListRoles(ctx)
-	if err != nil || len(roles) == 0 {
-		t.Fatalf("ListRoles %v %v", roles, err)
-	}
 	if err := a.TagResource(ctx, "role", "ops-from-b", map[string]string{"env": "prod", "team": "sec"}); err != nil {
 		t.Fatal(err)
 	}
@@ -167,6 +163,9 @@ func TestDelegationLifecycle(t *testing.T) {
 	// B side: an operator user allowed to assume roles.
 	if _, err := b.CreateUser(ctx, ramclient.CreateUserInput{Name: "alice", DisplayName: "Alice"}); err != nil {
 		t.Fatal(err)
+	}
+	if users, err := b.ListUsers(ctx); err != nil || len(users) == 0 || users[len(users)-1].Name == "" {
+		t.Fatalf("ListUsers %v %v", users, err)
 	}
 	if err := b.AttachPolicyToUser(ctx, "alice", "System", "AliyunSTSAssumeRoleAccess"); err != nil {
 		t.Fatal(err)
