@@ -40,52 +40,6 @@ func (c *Client) attachNotFoundRetry(principalKind, principalKey, policyName str
 	}
 }
 
-// AttachPolicyToRole attaches a policy to a role.
-func (c *Client) AttachPolicyToRole(ctx context.Context, roleName, policyType, policyName string) error {
-	if err := c.guard(ctx); err != nil {
-		return err
-	}
-	policyType = orCustom(policyType)
-	defer c.cache.invalidate(rolePoliciesKey(roleName))
-	params := map[string]string{"RoleName": roleName, "PolicyType": policyType, "PolicyName": policyName}
-	err := c.settle(ctx, func() error {
-		return c.callRAM(ctx, "AttachPolicyToRole", params, nil, func(rc *ram.Client) (responses.AcsResponse, error) {
-			req := ram.CreateAttachPolicyToRoleRequest()
-			req.RoleName = roleName
-			req.PolicyType = policyType
-			req.PolicyName = policyName
-			return rc.AttachPolicyToRole(req)
-		})
-	}, c.attachNotFoundRetry("Role", roleKey(roleName), policyName))
-	if err == nil {
-		c.track.addPending(rolePoliciesKey(roleName), attachMember(policyType, policyName))
-	}
-	return err
-}
-
-// DetachPolicyFromRole detaches a policy from a role.
-func (c *Client) DetachPolicyFromRole(ctx context.Context, roleName, policyType, policyName string) error {
-	if err := c.guard(ctx); err != nil {
-		return err
-	}
-	policyType = orCustom(policyType)
-	defer c.cache.invalidate(rolePoliciesKey(roleName))
-	err := c.callRAM(ctx, "DetachPolicyFromRole", map[string]string{"RoleName": roleName, "PolicyType": policyType, "PolicyName": policyName}, nil,
-		func(rc *ram.Client) (responses.AcsResponse, error) {
-			req := ram.CreateDetachPolicyFromRoleRequest()
-			req.RoleName = roleName
-			req.PolicyType = policyType
-			req.PolicyName = policyName
-			return rc.DetachPolicyFromRole(req)
-		})
-	c.track.dropPending(rolePoliciesKey(roleName), attachMember(policyType, policyName))
-	if err == nil || IsNotFound(err) {
-		c.track.markRemoved(roleKey(roleName), "policy:"+attachMember(policyType, policyName))
-		c.track.markRemoved(policyKey(policyName), "role:"+roleName)
-	}
-	return err
-}
-
 // ListPoliciesForRole lists the policies attached to a role. Calls are coalesced per role (concurrent
 // callers share one API call; the result lives a few seconds and any write to the role's attachments
 // drops it). Right after our own attach, a list that does not show it yet is re-read for a bounded window.
@@ -180,48 +134,88 @@ func (c *Client) listAttached(ctx context.Context, action, kind, entityKey, list
 	return out, nil
 }
 
+// AttachPolicyToRole attaches a policy to a role.
+func (c *Client) AttachPolicyToRole(ctx context.Context, roleName, policyType, policyName string) error {
+	return c.attachPolicy(ctx, "Role", roleName, policyType, policyName)
+}
+
 // AttachPolicyToUser attaches a policy to a user.
 func (c *Client) AttachPolicyToUser(ctx context.Context, userName, policyType, policyName string) error {
-	if err := c.guard(ctx); err != nil {
-		return err
-	}
-	policyType = orCustom(policyType)
-	defer c.cache.invalidate(userPoliciesKey(userName))
-	params := map[string]string{"UserName": userName, "PolicyType": policyType, "PolicyName": policyName}
-	err := c.settle(ctx, func() error {
-		return c.callRAM(ctx, "AttachPolicyToUser", params, nil, func(rc *ram.Client) (responses.AcsResponse, error) {
-			req := ram.CreateAttachPolicyToUserRequest()
-			req.UserName = userName
-			req.PolicyType = policyType
-			req.PolicyName = policyName
-			return rc.AttachPolicyToUser(req)
-		})
-	}, c.attachNotFoundRetry("User", userKey(userName), policyName))
-	if err == nil {
-		c.track.addPending(userPoliciesKey(userName), attachMember(policyType, policyName))
-	}
-	return err
+	return c.attachPolicy(ctx, "User", userName, policyType, policyName)
+}
+
+// DetachPolicyFromRole detaches a policy from a role.
+func (c *Client) DetachPolicyFromRole(ctx context.Context, roleName, policyType, policyName string) error {
+	return c.detachPolicy(ctx, "Role", roleName, policyType, policyName)
 }
 
 // DetachPolicyFromUser detaches a policy from a user.
 func (c *Client) DetachPolicyFromUser(ctx context.Context, userName, policyType, policyName string) error {
+	return c.detachPolicy(ctx, "User", userName, policyType, policyName)
+}
+
+// principalKeys are the tracker key of a role or user (kind "Role" | "User") and the cache key of its
+// attachment list.
+func principalKeys(kind, name string) (entity, list string) {
+	if kind == "Role" {
+		return roleKey(name), rolePoliciesKey(name)
+	}
+	return userKey(name), userPoliciesKey(name)
+}
+
+// attachPolicy attaches a policy to a role or user (kind "Role" | "User"). Right after our own create of
+// either side, NotFound is retried for a bounded window.
+func (c *Client) attachPolicy(ctx context.Context, kind, name, policyType, policyName string) error {
 	if err := c.guard(ctx); err != nil {
 		return err
 	}
 	policyType = orCustom(policyType)
-	defer c.cache.invalidate(userPoliciesKey(userName))
-	err := c.callRAM(ctx, "DetachPolicyFromUser", map[string]string{"UserName": userName, "PolicyType": policyType, "PolicyName": policyName}, nil,
-		func(rc *ram.Client) (responses.AcsResponse, error) {
-			req := ram.CreateDetachPolicyFromUserRequest()
-			req.UserName = userName
-			req.PolicyType = policyType
-			req.PolicyName = policyName
-			return rc.DetachPolicyFromUser(req)
+	entity, list := principalKeys(kind, name)
+	defer c.cache.invalidate(list)
+	params := map[string]string{kind + "Name": name, "PolicyType": policyType, "PolicyName": policyName}
+	err := c.settle(ctx, func() error {
+		return c.callRAM(ctx, "AttachPolicyTo"+kind, params, nil, func(rc *ram.Client) (responses.AcsResponse, error) {
+			if kind == "Role" {
+				req := ram.CreateAttachPolicyToRoleRequest()
+				req.RoleName, req.PolicyType, req.PolicyName = name, policyType, policyName
+				return rc.AttachPolicyToRole(req)
+			}
+			req := ram.CreateAttachPolicyToUserRequest()
+			req.UserName, req.PolicyType, req.PolicyName = name, policyType, policyName
+			return rc.AttachPolicyToUser(req)
 		})
-	c.track.dropPending(userPoliciesKey(userName), attachMember(policyType, policyName))
+	}, c.attachNotFoundRetry(kind, entity, policyName))
+	if err == nil {
+		c.track.addPending(list, attachMember(policyType, policyName))
+	}
+	return err
+}
+
+// detachPolicy detaches a policy from a role or user (kind "Role" | "User"), and records the removal on
+// both sides for the deletes that follow.
+func (c *Client) detachPolicy(ctx context.Context, kind, name, policyType, policyName string) error {
+	if err := c.guard(ctx); err != nil {
+		return err
+	}
+	policyType = orCustom(policyType)
+	entity, list := principalKeys(kind, name)
+	defer c.cache.invalidate(list)
+	params := map[string]string{kind + "Name": name, "PolicyType": policyType, "PolicyName": policyName}
+	err := c.callRAM(ctx, "DetachPolicyFrom"+kind, params, nil, func(rc *ram.Client) (responses.AcsResponse, error) {
+		if kind == "Role" {
+			req := ram.CreateDetachPolicyFromRoleRequest()
+			req.RoleName, req.PolicyType, req.PolicyName = name, policyType, policyName
+			return rc.DetachPolicyFromRole(req)
+		}
+		req := ram.CreateDetachPolicyFromUserRequest()
+		req.UserName, req.PolicyType, req.PolicyName = name, policyType, policyName
+		return rc.DetachPolicyFromUser(req)
+	})
+	member := attachMember(policyType, policyName)
+	c.track.dropPending(list, member)
 	if err == nil || IsNotFound(err) {
-		c.track.markRemoved(userKey(userName), "policy:"+attachMember(policyType, policyName))
-		c.track.markRemoved(policyKey(policyName), "user:"+userName)
+		c.track.markRemoved(entity, "policy:"+member)
+		c.track.markRemoved(policyKey(policyName), strings.ToLower(kind)+":"+name)
 	}
 	return err
 }

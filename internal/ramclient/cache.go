@@ -334,12 +334,6 @@ func (c *Client) settle(ctx context.Context, op func() error, again func(err err
 
 // jitterUp: exponential delay with a little jitter (never zero), for consistency waits.
 func jitterUp(base, limit time.Duration, attempt int) time.Duration {
-	d := base
-	for i := 1; i < attempt && d < limit; i++ {
-		d *= 2
-	}
-	if d > limit {
-		d = limit
-	}
+	d := expWindow(base, limit, attempt)
 	return d/2 + jitter(d/2, d/2, 1)
 }

@@ -104,43 +104,42 @@ func (c *Client) sdkConfig(ctx context.Context, ep endpoint) *sdk.Config {
 
 func (c *Client) ramSDK(ctx context.Context) (*ram.Client, error) {
 	rc, err := ram.NewClientWithOptions(c.region, c.sdkConfig(ctx, c.ramEP), c.creds)
-	if err != nil {
-		return nil, err
+	if err == nil {
+		rc.Domain = c.ramEP.Host
 	}
-	rc.Domain = c.ramEP.Host
-	return rc, nil
+	return rc, err
 }
 
 func (c *Client) stsSDK(ctx context.Context) (*sts.Client, error) {
 	sc, err := sts.NewClientWithOptions(c.region, c.sdkConfig(ctx, c.stsEP), c.creds)
-	if err != nil {
-		return nil, err
+	if err == nil {
+		sc.Domain = c.stsEP.Host
 	}
-	sc.Domain = c.stsEP.Host
-	return sc, nil
+	return sc, err
 }
 
 // callRAM runs one RAM action with rate limiting, retries, counting and logging. fn builds a fresh
 // request and sends it with the given SDK client; it is called once per attempt.
 func (c *Client) callRAM(ctx context.Context, action string, params map[string]string, extraSecrets []string,
 	fn func(rc *ram.Client) (responses.AcsResponse, error)) error {
-	return c.invoke(ctx, svcRAM, action, params, extraSecrets, func(actx context.Context) (responses.AcsResponse, error) {
-		rc, err := c.ramSDK(actx)
-		if err != nil {
-			return nil, err
-		}
-		return fn(rc)
-	})
+	return callSDK(c, ctx, svcRAM, action, params, extraSecrets, c.ramSDK, fn)
 }
 
+// callSTS is callRAM for STS.
 func (c *Client) callSTS(ctx context.Context, action string, params map[string]string, extraSecrets []string,
 	fn func(sc *sts.Client) (responses.AcsResponse, error)) error {
-	return c.invoke(ctx, svcSTS, action, params, extraSecrets, func(actx context.Context) (responses.AcsResponse, error) {
-		sc, err := c.stsSDK(actx)
+	return callSDK(c, ctx, svcSTS, action, params, extraSecrets, c.stsSDK, fn)
+}
+
+// callSDK runs fn through invoke with an SDK client that newClient builds afresh for each attempt.
+func callSDK[T any](c *Client, ctx context.Context, svc, action string, params map[string]string, extraSecrets []string,
+	newClient func(ctx context.Context) (T, error), fn func(T) (responses.AcsResponse, error)) error {
+	return c.invoke(ctx, svc, action, params, extraSecrets, func(actx context.Context) (responses.AcsResponse, error) {
+		sdkClient, err := newClient(actx)
 		if err != nil {
 			return nil, err
 		}
-		return fn(sc)
+		return fn(sdkClient)
 	})
 }
 
@@ -290,17 +289,20 @@ func (c *Client) backoff(attempt int) time.Duration {
 }
 
 func jitter(base, limit time.Duration, attempt int) time.Duration {
-	window := base
-	for i := 1; i < attempt && window < limit; i++ {
-		window *= 2
-	}
-	if window > limit {
-		window = limit
-	}
+	window := expWindow(base, limit, attempt)
 	if window <= 0 {
 		return 0
 	}
 	return time.Duration(rand.Int64N(int64(window) + 1))
+}
+
+// expWindow is base doubled for each attempt after the first, capped at limit.
+func expWindow(base, limit time.Duration, attempt int) time.Duration {
+	window := base
+	for i := 1; i < attempt && window < limit; i++ {
+		window *= 2
+	}
+	return min(window, limit)
 }
 
 // sleepCtx sleeps d or until ctx is done; false if ctx ended first.

@@ -96,15 +96,6 @@ const maxTagsPerCall = 20
 
 // TagResource adds or overwrites tags on a role or custom policy.
 func (c *Client) TagResource(ctx context.Context, resourceType, name string, tags map[string]string) error {
-	if err := checkResourceType(resourceType); err != nil {
-		return err
-	}
-	if len(tags) == 0 {
-		return nil
-	}
-	if err := c.guard(ctx); err != nil {
-		return err
-	}
 	keys := make([]string, 0, len(tags))
 	for k := range tags {
 		keys = append(keys, k)
@@ -114,24 +105,27 @@ func (c *Client) TagResource(ctx context.Context, resourceType, name string, tag
 		Key   string `json:"Key"`
 		Value string `json:"Value"`
 	}
-	for start := 0; start < len(keys); start += maxTagsPerCall {
-		end := min(start+maxTagsPerCall, len(keys))
-		batch := make([]kv, 0, end-start)
-		for _, k := range keys[start:end] {
-			batch = append(batch, kv{k, tags[k]})
+	return c.inTagBatches(ctx, "TagResources", resourceType, name, keys, func(batch []string) (string, string) {
+		pairs := make([]kv, 0, len(batch))
+		for _, k := range batch {
+			pairs = append(pairs, kv{k, tags[k]})
 		}
-		params := map[string]string{"ResourceType": resourceType, "ResourceNames": jsonString([]string{name}), "Tag": jsonString(batch)}
-		err := c.settle(ctx, func() error { return c.commonRAM(ctx, "TagResources", params, nil) },
-			tagNotFoundRetry(c, resourceType, name))
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+		return "Tag", jsonString(pairs)
+	})
 }
 
 // UntagResource removes tag keys from a role or custom policy.
 func (c *Client) UntagResource(ctx context.Context, resourceType, name string, keys []string) error {
+	sorted := append([]string(nil), keys...)
+	sort.Strings(sorted)
+	return c.inTagBatches(ctx, "UntagResources", resourceType, name, sorted, func(batch []string) (string, string) {
+		return "TagKeys", jsonString(batch)
+	})
+}
+
+// inTagBatches sends action for keys in batches of at most maxTagsPerCall; param gives a batch's own
+// parameter (name and value). Nothing is sent for no keys.
+func (c *Client) inTagBatches(ctx context.Context, action, resourceType, name string, keys []string, param func(batch []string) (string, string)) error {
 	if err := checkResourceType(resourceType); err != nil {
 		return err
 	}
@@ -141,12 +135,10 @@ func (c *Client) UntagResource(ctx context.Context, resourceType, name string, k
 	if err := c.guard(ctx); err != nil {
 		return err
 	}
-	sorted := append([]string(nil), keys...)
-	sort.Strings(sorted)
-	for start := 0; start < len(sorted); start += maxTagsPerCall {
-		end := min(start+maxTagsPerCall, len(sorted))
-		params := map[string]string{"ResourceType": resourceType, "ResourceNames": jsonString([]string{name}), "TagKeys": jsonString(sorted[start:end])}
-		err := c.settle(ctx, func() error { return c.commonRAM(ctx, "UntagResources", params, nil) },
+	for start := 0; start < len(keys); start += maxTagsPerCall {
+		k, v := param(keys[start:min(start+maxTagsPerCall, len(keys))])
+		params := map[string]string{"ResourceType": resourceType, "ResourceNames": jsonString([]string{name}), k: v}
+		err := c.settle(ctx, func() error { return c.commonRAM(ctx, action, params, nil) },
 			tagNotFoundRetry(c, resourceType, name))
 		if err != nil {
 			return err

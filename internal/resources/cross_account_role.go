@@ -380,12 +380,11 @@ func (r *crossAccountRoleResource) Create(ctx context.Context, req resource.Crea
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	name := plan.Name.ValueString()
 	doc, diags := effectiveTrustPolicy(ctx, plan)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
 		return
 	}
-	name := plan.Name.ValueString()
 	role, err := r.client.CreateRole(ctx, ramclient.CreateRoleInput{
 		Name:               name,
 		TrustPolicy:        doc.ValueString(),

@@ -231,10 +231,9 @@ func (r *delegatedUserResource) ModifyPlan(ctx context.Context, req resource.Mod
 	if !plan.ProgrammaticAccess.IsNull() && !plan.ProgrammaticAccess.IsUnknown() {
 		plan.ProgrammaticAccess = planAccessKey(ctx, plan.ProgrammaticAccess, state.ProgrammaticAccess, &resp.Diagnostics)
 	}
-	if resp.Diagnostics.HasError() {
-		return
+	if !resp.Diagnostics.HasError() {
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 	}
-	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
 
 func (r *delegatedUserResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

@@ -97,6 +97,11 @@ func (r *rolePolicyAttachmentResource) IdentitySchema(_ context.Context, _ resou
 	}
 }
 
+// parts are the role name, policy type and policy name of the attachment.
+func (m rolePolicyAttachmentModel) parts() (role, policyType, policyName string) {
+	return m.RoleName.ValueString(), m.PolicyType.ValueString(), m.PolicyName.ValueString()
+}
+
 func attachmentID(role, policyType, policyName string) string {
 	return role + ":" + policyType + ":" + policyName
 }
@@ -107,7 +112,7 @@ func (r *rolePolicyAttachmentResource) Create(ctx context.Context, req resource.
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	role, ptype, pname := plan.RoleName.ValueString(), plan.PolicyType.ValueString(), plan.PolicyName.ValueString()
+	role, ptype, pname := plan.parts()
 	id := attachmentID(role, ptype, pname)
 	if err := r.client.AttachPolicyToRole(ctx, role, ptype, pname); err != nil {
 		hint := ""
@@ -136,7 +141,7 @@ func (r *rolePolicyAttachmentResource) Read(ctx context.Context, req resource.Re
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	role, ptype, pname := state.RoleName.ValueString(), state.PolicyType.ValueString(), state.PolicyName.ValueString()
+	role, ptype, pname := state.parts()
 	what := fmt.Sprintf("Attachment of %s policy %q to RAM role %q", ptype, pname, role)
 	// Made by the previous command (e.g. the apply before this plan): RAM may not list it yet.
 	recent, diags := announceRecentCreates(ctx, r.client, req.Private, func(string) []ramclient.Entity {
@@ -181,7 +186,7 @@ func (r *rolePolicyAttachmentResource) Delete(ctx context.Context, req resource.
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	role, ptype, pname := state.RoleName.ValueString(), state.PolicyType.ValueString(), state.PolicyName.ValueString()
+	role, ptype, pname := state.parts()
 	err := r.client.DetachPolicyFromRole(ctx, role, ptype, pname)
 	if err != nil && !ramclient.IsNotFound(err) { // role, policy or attachment already gone: done
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("Detaching %s policy %q from RAM role %q", ptype, pname, role), err, "")
