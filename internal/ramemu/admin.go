@@ -20,6 +20,21 @@ type AccountDump struct {
 	Attachments []AttachmentDump `json:"attachments"`
 	Users       []UserDump       `json:"users"`
 	MFADevices  []MFADeviceDump  `json:"mfa_devices"`
+	Groups      []GroupDump      `json:"groups"`
+}
+
+// GroupDump is a group with its members (user names, in join order) and attached policies (in attach order).
+type GroupDump struct {
+	Name     string          `json:"name"`
+	ID       string          `json:"id"`
+	Comments string          `json:"comments"`
+	Members  []string        `json:"members"`
+	Policies []PolicyRefDump `json:"policies"`
+}
+
+type PolicyRefDump struct {
+	PolicyType string `json:"policy_type"`
+	PolicyName string `json:"policy_name"`
 }
 
 // MFADeviceDump is a virtual MFA device; its seed is never dumped.
@@ -54,7 +69,7 @@ type PolicyVersionDump struct {
 }
 
 type AttachmentDump struct {
-	PrincipalType string `json:"principal_type"` // "Role" | "User"
+	PrincipalType string `json:"principal_type"` // "Role" | "User" | "Group"
 	PrincipalName string `json:"principal_name"`
 	PolicyType    string `json:"policy_type"`
 	PolicyName    string `json:"policy_name"`
@@ -98,7 +113,7 @@ func (s *Server) State() StateDump {
 	d := StateDump{Accounts: []AccountDump{}}
 	for _, a := range s.acctList {
 		ad := AccountDump{ID: a.ID, Alias: a.Alias, Roles: []RoleDump{}, Policies: []PolicyDump{}, Attachments: []AttachmentDump{}, Users: []UserDump{},
-			MFADevices: []MFADeviceDump{}}
+			MFADevices: []MFADeviceDump{}, Groups: []GroupDump{}}
 		roles := make([]*role, 0, len(a.roles))
 		for _, r := range a.roles {
 			roles = append(roles, r)
@@ -128,16 +143,16 @@ func (s *Server) State() StateDump {
 		}
 		sort.Slice(atts, func(i, j int) bool { return atts[i].seq < atts[j].seq })
 		for _, at := range atts {
-			name := ""
-			if at.role != nil {
+			var name string
+			switch {
+			case at.role != nil:
 				name = at.role.Name
-			} else {
+			case at.user != nil:
 				name = at.user.Name
+			default:
+				name = at.group.Name
 			}
-			pname := at.policyLower
-			if p := s.lookupPolicy(a, at.PolicyType, at.policyLower); p != nil {
-				pname = p.Name
-			}
+			pname := s.policyDisplayName(a, at)
 			ad.Attachments = append(ad.Attachments, AttachmentDump{PrincipalType: at.PrincipalType, PrincipalName: name, PolicyType: at.PolicyType, PolicyName: pname})
 		}
 		users := make([]*user, 0, len(a.users))
@@ -161,9 +176,37 @@ func (s *Server) State() StateDump {
 			ad.Users = append(ad.Users, ud)
 		}
 		ad.MFADevices = mfaDump(a)
+		groups := make([]*group, 0, len(a.groups))
+		for _, g := range a.groups {
+			groups = append(groups, g)
+		}
+		sort.Slice(groups, func(i, j int) bool { return groups[i].seq < groups[j].seq })
+		for _, g := range groups {
+			gd := GroupDump{Name: g.Name, ID: g.ID, Comments: g.Comments, Members: []string{}, Policies: []PolicyRefDump{}}
+			for _, m := range sortedMemberships(g.members) {
+				gd.Members = append(gd.Members, m.user.Name)
+			}
+			gatts := make([]*attachment, 0, len(g.policies))
+			for _, at := range g.policies {
+				gatts = append(gatts, at)
+			}
+			sort.Slice(gatts, func(i, j int) bool { return gatts[i].seq < gatts[j].seq })
+			for _, at := range gatts {
+				gd.Policies = append(gd.Policies, PolicyRefDump{PolicyType: at.PolicyType, PolicyName: s.policyDisplayName(a, at)})
+			}
+			ad.Groups = append(ad.Groups, gd)
+		}
 		d.Accounts = append(d.Accounts, ad)
 	}
 	return d
+}
+
+// policyDisplayName is the attached policy's name in its original case (the attachment keeps it lower-cased).
+func (s *Server) policyDisplayName(a *account, at *attachment) string {
+	if p := s.lookupPolicy(a, at.PolicyType, at.policyLower); p != nil {
+		return p.Name
+	}
+	return at.policyLower
 }
 
 // serveAdmin answers the /_emulator/ endpoints; they are never faulted, throttled or counted.

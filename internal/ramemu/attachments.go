@@ -5,14 +5,15 @@ import "time"
 // Attaching policies to roles and users (groups are a third principal kind on the same code): a principalKind
 // parses the principal's name parameter and finds it; attach, detach and listPoliciesFor are the actions.
 
-// principal is a role or a user as the attachment actions see it.
+// principal is a role, a user or a group as the attachment actions see it.
 type principal struct {
-	kind     string // "Role" | "User": names the actions (AttachPolicyTo<kind>) and error codes (<kind>.Policy)
+	kind     string // "Role" | "User" | "Group": names the actions (AttachPolicyTo<kind>) and error codes (<kind>.Policy)
 	id       string
 	policies map[string]*attachment // policyKey -> attachment
 	res      string                 // authorization resource
-	role     *role                  // exactly one of role/user is set
+	role     *role                  // exactly one of role/user/group is set
 	user     *user
+	group    *group
 }
 
 // key names the principal in account.polAttach and account.detached.
@@ -81,16 +82,19 @@ func attachPolicy(rq *request, pr *principal, p *policy, pk string) any {
 	}
 	a.addAttachment(pk, &attachment{
 		PrincipalType: pr.kind, PrincipalID: pr.id, PolicyType: p.Type, policyLower: p.Name,
-		role: pr.role, user: pr.user, AttachDate: rq.now, visibleAt: rq.s.visibleAt(rq.now), seq: a.nextSeq(),
+		role: pr.role, user: pr.user, group: pr.group, AttachDate: rq.now, visibleAt: rq.s.visibleAt(rq.now), seq: a.nextSeq(),
 	})
 	return nil
 }
 
 func (a *account) addAttachment(pk string, at *attachment) {
-	if at.role != nil {
+	switch {
+	case at.role != nil:
 		at.role.policies[pk] = at
-	} else {
+	case at.user != nil:
 		at.user.policies[pk] = at
+	default:
+		at.group.policies[pk] = at
 	}
 	m := a.polAttach[pk]
 	if m == nil {

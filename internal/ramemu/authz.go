@@ -10,6 +10,7 @@ import (
 func roleRes(acct, name string) string   { return "acs:ram:*:" + acct + ":role/" + name }
 func userRes(acct, name string) string   { return "acs:ram:*:" + acct + ":user/" + name }
 func policyRes(acct, name string) string { return "acs:ram:*:" + acct + ":policy/" + name }
+func groupRes(acct, name string) string  { return "acs:ram:*:" + acct + ":group/" + name }
 
 // condCtx builds the request's condition keys.
 func (rq *request) condCtx() evalCtx {
@@ -32,34 +33,42 @@ func boolStr(b bool) string {
 // identityDocs returns the caller's identity-based policy documents in effect at now (see propagation.go),
 // plus a session policy (nil if none). Caller holds s.mu.
 func (s *Server) identityDocs(c *caller, now time.Time) (docs []*pdoc, sessionPolicy *pdoc, ok bool) {
-	var atts map[string]*attachment
+	var atts []map[string]*attachment
 	switch c.kind {
 	case callerUser:
 		u := c.acct.users[strings.ToLower(c.user.Name)]
 		if u == nil || u != c.user {
 			return nil, nil, false
 		}
-		atts = u.policies
+		// A user's permissions are its own policies plus those of every group it is in.
+		atts = append(atts, u.policies)
+		for _, m := range u.groups {
+			if membershipInEffect(m, now) {
+				atts = append(atts, m.group.policies)
+			}
+		}
 	case callerSession:
 		r := c.acct.roles[strings.ToLower(c.sess.RoleName)]
 		if r == nil || r.ID != c.sess.RoleID {
 			return nil, nil, false
 		}
-		atts = r.policies
+		atts = append(atts, r.policies)
 		sessionPolicy = c.sess.policy
 	default:
 		return nil, nil, true
 	}
-	for _, at := range atts {
-		if !attachmentInEffect(at, now) {
-			continue
-		}
-		p := s.lookupPolicy(c.acct, at.PolicyType, at.policyLower)
-		if p == nil {
-			continue
-		}
-		if v := p.defaultDoc(); v != nil {
-			docs = append(docs, v.parsed)
+	for _, m := range atts {
+		for _, at := range m {
+			if !attachmentInEffect(at, now) {
+				continue
+			}
+			p := s.lookupPolicy(c.acct, at.PolicyType, at.policyLower)
+			if p == nil {
+				continue
+			}
+			if v := p.defaultDoc(); v != nil {
+				docs = append(docs, v.parsed)
+			}
 		}
 	}
 	return docs, sessionPolicy, true

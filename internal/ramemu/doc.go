@@ -56,9 +56,20 @@
 //     ListRoles, ListPolicies), match Tag filters, do not count towards the 20 tags per resource (documented
 //     for createdby), cannot be set or removed (InvalidParameter.TagKey.Reserved) and survive UntagResources
 //     All=true.
-//   - Groups are not emulated.
-//   - DeleteUser checks its conflicts in the catalogue's order: AccessKey, LoginProfile, Policy, Group,
-//     MFADevice.
+//   - User groups (groups.go): a RAM user's permissions, for RAM calls and for AssumeRole's identity check, are
+//     its own policies plus the policies of every group it is in. Under a consistency delay joining a group
+//     and attaching a policy to a group are grants (in effect after the delay, see Propagation); leaving and
+//     detaching revoke at once. Limits are ram-api.md §5's current figures: 300 groups per account, 10 groups
+//     per user, 20 System + 10 Custom policies per group (older documents say 50, 5 and 20 + 5). GroupId is
+//     "g-" and 16 letters/digits, shaped like the reference's examples. Authorization resources are
+//     acs:ram:*:<acct>:group/<n>; AddUserToGroup and RemoveUserFromGroup need the group and the user;
+//     ListGroups is "*" like the other List actions. Existence is checked group first, then user.
+//     ListUsersForGroup entries carry UserName, DisplayName and JoinDate only, and ListEntitiesForPolicy's
+//     groups GroupName, Comments and AttachDate, as the RAM 2015-05-01 reference lists them. UpdateGroup's
+//     NewComments is clearable (present and empty clears). Delete conflicts are reported in the order
+//     DeleteUser: AccessKey, LoginProfile, Policy, Group, MFADevice (the catalogue's order); DeleteGroup:
+//     Group.User, Group.Policy; DeletePolicy: Policy.User, Policy.Group, Role.Policy. With a consistency delay
+//     a removal from a group, like a detach, is still seen by DeleteUser and DeleteGroup for the delay.
 //   - Virtual MFA devices: SerialNumber acs:ram::<acct>:mfa/<name>; names 1–64 letters, digits, "." and "-",
 //     unique case-insensitively; at most one device per possible user (LimitExceeded.VirtualMFADevice). The
 //     seed is 40 random bytes, base32 without padding (64 characters, like RAM's). QRCodePNG is a valid

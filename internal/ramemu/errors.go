@@ -64,6 +64,9 @@ var notExistMsg = map[string]string{
 
 	"User.MFADevice":   "The user has not bound any MFA device.",
 	"VirtualMFADevice": "The virtual mfa device does not exist.",
+	"Group":            "The group does not exist.",
+	"Group.Policy":     "The indicate policy attached to the group does not exist.",
+	"User.Group":       "The user has not joined the group.",
 }
 
 func errNotExist(kind string) *apiError {
@@ -82,6 +85,9 @@ var alreadyMsg = map[string]string{
 	"User.MFADevice":        "The user has already bound a MFA device.",
 	"VirtualMFADevice":      "The virtual mfa device does already EXIST.",
 	"VirtualMFADevice.User": "The virtual mfa device does already been bound to a user.", // sic
+	"Group":                 "The group does already EXIST.",
+	"Group.Policy":          "The group has already been attached this policy.",
+	"User.Group":            "The user has already joined the group.",
 }
 
 func errAlready(kind string) *apiError {
@@ -100,6 +106,9 @@ var conflictMsg = map[string]string{
 
 	"User.MFADevice":        "The user CAN NOT has any mfa device while deleting the user.",
 	"VirtualMFADevice.User": "The virtual mfa device CAN NOT been bound to any user while deleting it.",
+	"User.Group":            "The user CAN NOT be in any group while deleting the user.",
+	"Group.User":            "The group CAN NOT has any user member while deleting the group.",
+	"Group.Policy":          "The entity CAN NOT has any attached policy while deleting the group.",
 }
 
 func errConflict(kind string) *apiError {
@@ -116,6 +125,9 @@ var limitMsg = map[string]string{
 	"User.AccessKey": "The access key count of the user access keys beyond the current limits.",
 
 	"VirtualMFADevice": "The count of virtual mfa devices beyond the current limits.",
+	"Group":            "The count of groups beyond the current limits.",
+	"Group.Policy":     "The policy count of the group beyond the current limits.",
+	"User.Group":       "The count of groups the target user joined beyond the current limits.",
 }
 
 func errLimit(kind string) *apiError {

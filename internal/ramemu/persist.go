@@ -37,6 +37,8 @@ type snapAccount struct {
 	MFADevices         []snapMFADevice     `json:"mfa_devices,omitempty"`
 	PasswordPolicy     *passwordPolicy     `json:"password_policy,omitempty"` // absent in older files: defaults
 	SecurityPreference *securityPreference `json:"security_preference,omitempty"`
+	Groups             []snapGroup         `json:"groups"`
+	Memberships        []snapMembership    `json:"memberships"`
 }
 
 type snapMFADevice struct {
@@ -79,6 +81,18 @@ type snapUser struct {
 	Login                                               *loginProfile
 	Keys                                                []*accessKey
 	Seq                                                 uint64
+}
+
+type snapGroup struct {
+	Name, ID, Comments          string
+	Created, Updated, VisibleAt time.Time
+	Seq                         uint64
+}
+
+type snapMembership struct {
+	UserID, GroupID     string
+	JoinDate, VisibleAt time.Time
+	Seq                 uint64
 }
 
 type snapAttachment struct {
@@ -133,6 +147,16 @@ func (s *Server) snapshotLocked() ([]byte, uint64) {
 		pp, sp := a.passwordPolicy, a.securityPref
 		sa.PasswordPolicy, sa.SecurityPreference = &pp, &sp
 		sort.Slice(sa.MFADevices, func(i, j int) bool { return sa.MFADevices[i].Seq < sa.MFADevices[j].Seq })
+		for _, g := range a.groups {
+			sa.Groups = append(sa.Groups, snapGroup{Name: g.Name, ID: g.ID, Comments: g.Comments, Created: g.Created,
+				Updated: g.Updated, VisibleAt: g.visibleAt, Seq: g.seq})
+			for _, m := range g.members {
+				sa.Memberships = append(sa.Memberships, snapMembership{UserID: m.user.ID, GroupID: g.ID, JoinDate: m.JoinDate,
+					VisibleAt: m.visibleAt, Seq: m.seq})
+			}
+		}
+		sort.Slice(sa.Groups, func(i, j int) bool { return sa.Groups[i].Seq < sa.Groups[j].Seq })
+		sort.Slice(sa.Memberships, func(i, j int) bool { return sa.Memberships[i].Seq < sa.Memberships[j].Seq })
 		sort.Slice(sa.Roles, func(i, j int) bool { return sa.Roles[i].Seq < sa.Roles[j].Seq })
 		sort.Slice(sa.Policies, func(i, j int) bool { return sa.Policies[i].Seq < sa.Policies[j].Seq })
 		sort.Slice(sa.Users, func(i, j int) bool { return sa.Users[i].Seq < sa.Users[j].Seq })
@@ -289,7 +313,7 @@ func (s *Server) restoreAccount(a *account, sa snapAccount) error {
 	for _, su := range sa.Users {
 		u := &user{Name: su.Name, ID: su.ID, DisplayName: su.DisplayName, MobilePhone: su.MobilePhone, Email: su.Email,
 			Comments: su.Comments, Created: su.Created, Updated: su.Updated, visibleAt: su.VisibleAt, login: su.Login,
-			keys: su.Keys, seq: su.Seq, policies: map[string]*attachment{}}
+			keys: su.Keys, seq: su.Seq, policies: map[string]*attachment{}, groups: map[string]*membership{}}
 		a.users[strings.ToLower(u.Name)] = u
 		a.usedIDs[u.ID] = true
 		usersByID[u.ID] = u
@@ -310,18 +334,36 @@ func (s *Server) restoreAccount(a *account, sa snapAccount) error {
 	if sa.SecurityPreference != nil {
 		a.securityPref = *sa.SecurityPreference
 	}
+	groupsByID := map[string]*group{}
+	for _, sg := range sa.Groups {
+		g := &group{Name: sg.Name, ID: sg.ID, Comments: sg.Comments, Created: sg.Created, Updated: sg.Updated,
+			visibleAt: sg.VisibleAt, seq: sg.Seq, policies: map[string]*attachment{}, members: map[string]*membership{}}
+		a.groups[strings.ToLower(g.Name)] = g
+		a.usedIDs[g.ID] = true
+		groupsByID[g.ID] = g
+	}
+	for _, sm := range sa.Memberships {
+		u, g := usersByID[sm.UserID], groupsByID[sm.GroupID]
+		if u == nil || g == nil {
+			continue
+		}
+		a.addMembership(&membership{user: u, group: g, JoinDate: sm.JoinDate, visibleAt: sm.VisibleAt, seq: sm.Seq})
+	}
 	for _, st := range sa.Attachments {
 		at := &attachment{PrincipalType: st.PrincipalType, PrincipalID: st.PrincipalID, PolicyType: st.PolicyType,
 			policyLower: st.PolicyName, AttachDate: st.AttachDate, visibleAt: st.VisibleAt, seq: st.Seq}
 		if s.lookupPolicy(a, at.PolicyType, at.policyLower) == nil {
 			continue
 		}
-		if st.PrincipalType == "Role" {
+		switch st.PrincipalType {
+		case "Role":
 			at.role = rolesByID[st.PrincipalID]
-		} else {
+		case "Group":
+			at.group = groupsByID[st.PrincipalID]
+		default:
 			at.user = usersByID[st.PrincipalID]
 		}
-		if at.role == nil && at.user == nil {
+		if at.role == nil && at.user == nil && at.group == nil {
 			continue
 		}
 		a.addAttachment(policyKey(at.PolicyType, at.policyLower), at)

@@ -218,16 +218,22 @@ func (rq *request) deletePolicy() any {
 	}
 	a := rq.caller.acct
 	pk := policyKey("Custom", p.Name)
-	var users, roles int
+	var users, groups, roles int
 	for _, at := range a.polAttach[pk] {
-		if at.PrincipalType == "User" {
+		switch at.PrincipalType {
+		case "User":
 			users++
-		} else {
+		case "Group":
+			groups++
+		default:
 			roles++
 		}
 	}
 	if users > 0 || a.policyRecentlyDetached("User", pk, rq.now) {
 		return rq.fail(errConflict("Policy.User"))
+	}
+	if groups > 0 || a.policyRecentlyDetached("Group", pk, rq.now) {
+		return rq.fail(errConflict("Policy.Group"))
 	}
 	if roles > 0 || a.policyRecentlyDetached("Role", pk, rq.now) {
 		return rq.fail(errConflict("Role.Policy"))
@@ -264,10 +270,13 @@ func (rq *request) listEntitiesForPolicy() any {
 		return nil
 	}
 	a := rq.caller.acct
+	groups := []groupJSON{}
 	users := []userJSON{}
 	roles := []roleJSON{}
 	for _, at := range readable(rq, a.polAttach[policyKey(p.Type, p.Name)]) {
-		if u := at.user; u != nil {
+		if g := at.group; g != nil {
+			groups = append(groups, groupJSON{GroupName: g.Name, Comments: g.Comments, AttachDate: fmtDate(at.AttachDate)})
+		} else if u := at.user; u != nil {
 			users = append(users, userJSON{UserId: u.ID, UserName: u.Name, DisplayName: u.DisplayName, AttachDate: fmtDate(at.AttachDate)})
 		} else if r := at.role; r != nil {
 			roles = append(roles, roleJSON{RoleId: r.ID, RoleName: r.Name, Arn: a.roleArn(r), Description: r.Description,
@@ -275,7 +284,7 @@ func (rq *request) listEntitiesForPolicy() any {
 		}
 	}
 	return map[string]any{
-		"Groups": map[string]any{"Group": []any{}},
+		"Groups": map[string]any{"Group": groups},
 		"Users":  map[string]any{"User": users},
 		"Roles":  map[string]any{"Role": roles},
 	}

@@ -15,8 +15,12 @@ func (s *Server) inEffectAt(now time.Time) time.Time { return now.Add(s.opts.Con
 func keyInEffect(k *accessKey, now time.Time) bool { return !now.Before(k.InEffectAt) }
 
 // attachmentInEffect reports whether an attachment grants its policy at now. Every source of identity-based
-// policies (a principal's own attachments, and a group's once groups exist) must go through it.
+// policies (a principal's own attachments, and its groups') must go through it.
 func attachmentInEffect(at *attachment, now time.Time) bool { return visible(at.visibleAt, now) }
+
+// membershipInEffect reports whether joining a group grants the group's policies at now: a new membership is
+// a grant like a new attachment. Leaving a group revokes at once.
+func membershipInEffect(m *membership, now time.Time) bool { return visible(m.visibleAt, now) }
 
 // setTrust replaces a role's trust document. Within the delay the document in effect before (none for a
 // role being created) is kept, and AssumeRole needs both to allow.

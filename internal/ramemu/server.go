@@ -395,6 +395,19 @@ func init() {
 		"UpdateAccessKey":    writes((*rq).updateAccessKey),
 		"DeleteAccessKey":    writes((*rq).deleteAccessKey),
 
+		"CreateGroup":           writes((*rq).createGroup),
+		"GetGroup":              reads((*rq).getGroup),
+		"UpdateGroup":           writes((*rq).updateGroup),
+		"DeleteGroup":           writes((*rq).deleteGroup),
+		"ListGroups":            reads((*rq).listGroups),
+		"AddUserToGroup":        writes((*rq).addUserToGroup),
+		"RemoveUserFromGroup":   writes((*rq).removeUserFromGroup),
+		"ListGroupsForUser":     reads((*rq).listGroupsForUser),
+		"ListUsersForGroup":     reads((*rq).listUsersForGroup),
+		"AttachPolicyToGroup":   writes(attach(groupPrincipal)),
+		"DetachPolicyFromGroup": writes(detach(groupPrincipal)),
+		"ListPoliciesForGroup":  reads(listPoliciesFor(groupPrincipal)),
+
 		"GetAccountAlias": reads((*rq).getAccountAlias),
 		"SetAccountAlias": writes((*rq).setAccountAlias),
 

@@ -30,6 +30,8 @@ const (
 	maxTrustDocLen     = 2048
 	maxSessionPolicy   = 2048
 	maxTagsPerResource = 20
+	maxGroups          = 300 // groups per account (§5 "current"; older documents say 50)
+	maxGroupsPerUser   = 10  // groups a user can join (§5 "current"; older documents say 5)
 )
 
 type account struct {
@@ -39,10 +41,12 @@ type account struct {
 	roles     map[string]*role                  // lower-cased name
 	policies  map[string]*policy                // custom, lower-cased name
 	users     map[string]*user                  // lower-cased name
-	polAttach map[string]map[string]*attachment // policyKey -> "Role:<id>"|"User:<id>" -> attachment
+	groups    map[string]*group                 // lower-cased name
+	polAttach map[string]map[string]*attachment // policyKey -> "Role:<id>"|"User:<id>"|"Group:<id>" -> attachment
 	usedIDs   map[string]bool
-	// detached remembers recent detaches ("Role:<id>" -> policyKey -> until) so that, with a consistency
-	// delay, a delete right after a detach still sees the attachment (DeleteConflict), as real RAM may.
+	// detached remembers recent detaches ("Role:<id>" -> policyKey -> until) and removals from groups
+	// ("Member:<userID>" -> groupID -> until) so that, with a consistency delay, a delete right after a
+	// detach still sees the attachment (DeleteConflict), as real RAM may.
 	detached map[string]map[string]time.Time
 
 	mfaDevices     map[string]*mfaDevice // virtual MFA devices, lower-cased name
@@ -53,7 +57,7 @@ type account struct {
 func newAccount(a Account) *account {
 	return &account{
 		ID: a.ID, Alias: a.Alias, rootKeyID: a.AccessKeyID,
-		roles: map[string]*role{}, policies: map[string]*policy{}, users: map[string]*user{},
+		roles: map[string]*role{}, policies: map[string]*policy{}, users: map[string]*user{}, groups: map[string]*group{},
 		polAttach: map[string]map[string]*attachment{}, usedIDs: map[string]bool{},
 		detached: map[string]map[string]time.Time{},
 
@@ -144,16 +148,18 @@ type user struct {
 	login                                               *loginProfile
 	keys                                                []*accessKey
 	policies                                            map[string]*attachment
-	mfa                                                 *mfaDevice // bound virtual MFA device
+	mfa                                                 *mfaDevice             // bound virtual MFA device
+	groups                                              map[string]*membership // group ID -> membership
 	seq                                                 uint64
 	visibleAt                                           time.Time
 }
 
 type attachment struct {
-	PrincipalType string // "Role" | "User"
+	PrincipalType string // "Role" | "User" | "Group"
 	PrincipalID   string
-	role          *role // exactly one of role/user is set
+	role          *role // exactly one of role/user/group is set
 	user          *user
+	group         *group
 	PolicyType    string
 	policyLower   string
 	AttachDate    time.Time

@@ -43,7 +43,7 @@ func (rq *request) createUser() any {
 	}
 	u := &user{
 		Name: name, ID: a.newNumericID(), DisplayName: f.display, MobilePhone: f.mobile, Email: f.email, Comments: f.comments,
-		Created: rq.now, Updated: rq.now, policies: map[string]*attachment{}, seq: a.nextSeq(), visibleAt: rq.s.visibleAt(rq.now),
+		Created: rq.now, Updated: rq.now, policies: map[string]*attachment{}, groups: map[string]*membership{}, seq: a.nextSeq(), visibleAt: rq.s.visibleAt(rq.now),
 	}
 	a.users[key] = u
 	out := userOut(u)
@@ -106,7 +106,7 @@ func (rq *request) deleteUser() any {
 		return nil
 	}
 	a := rq.caller.acct
-	// Documented order: access keys, login profile, policies, groups, MFA device (groups are not emulated).
+	// Documented order: access keys, login profile, policies, groups, MFA device.
 	switch {
 	case len(u.keys) > 0:
 		return rq.fail(errConflict("User.AccessKey"))
@@ -114,6 +114,8 @@ func (rq *request) deleteUser() any {
 		return rq.fail(errConflict("User.LoginProfile"))
 	case len(u.policies) > 0 || a.recentlyDetached("User:"+u.ID, "", rq.now):
 		return rq.fail(errConflict("User.Policy"))
+	case len(u.groups) > 0 || a.recentlyDetached("Member:"+u.ID, "", rq.now):
+		return rq.fail(errConflict("User.Group"))
 	case u.mfa != nil:
 		return rq.fail(errConflict("User.MFADevice"))
 	}

@@ -1,0 +1,701 @@
+package ramemu
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
+	"github.com/aliyun/alibaba-cloud-sdk-go/services/ram"
+)
+
+var dateRe = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$`)
+
+func createGroup(t *testing.T, c *ram.Client, name, comments string) ram.Group {
+	t.Helper()
+	q := ram.CreateCreateGroupRequest()
+	q.GroupName, q.Comments = name, comments
+	resp, err := c.CreateGroup(q)
+	must(t, err)
+	return resp.Group
+}
+
+func getGroup(c *ram.Client, name string) (*ram.GetGroupResponse, error) {
+	q := ram.CreateGetGroupRequest()
+	q.GroupName = name
+	return c.GetGroup(q)
+}
+
+func addToGroup(c *ram.Client, user, grp string) error {
+	q := ram.CreateAddUserToGroupRequest()
+	q.UserName, q.GroupName = user, grp
+	_, err := c.AddUserToGroup(q)
+	return err
+}
+
+func removeFromGroup(c *ram.Client, user, grp string) error {
+	q := ram.CreateRemoveUserFromGroupRequest()
+	q.UserName, q.GroupName = user, grp
+	_, err := c.RemoveUserFromGroup(q)
+	return err
+}
+
+func attachGroup(c *ram.Client, grp, ptype, pname string) error {
+	q := ram.CreateAttachPolicyToGroupRequest()
+	q.GroupName, q.PolicyType, q.PolicyName = grp, ptype, pname
+	_, err := c.AttachPolicyToGroup(q)
+	return err
+}
+
+func detachGroup(c *ram.Client, grp, ptype, pname string) error {
+	q := ram.CreateDetachPolicyFromGroupRequest()
+	q.GroupName, q.PolicyType, q.PolicyName = grp, ptype, pname
+	_, err := c.DetachPolicyFromGroup(q)
+	return err
+}
+
+func deleteGroup(c *ram.Client, name string) error {
+	q := ram.CreateDeleteGroupRequest()
+	q.GroupName = name
+	_, err := c.DeleteGroup(q)
+	return err
+}
+
+func groupsForUser(t *testing.T, c *ram.Client, user string) []ram.Group {
+	t.Helper()
+	q := ram.CreateListGroupsForUserRequest()
+	q.UserName = user
+	resp, err := c.ListGroupsForUser(q)
+	must(t, err)
+	return resp.Groups.Group
+}
+
+func usersForGroup(t *testing.T, c *ram.Client, grp string) []ram.User {
+	t.Helper()
+	q := ram.CreateListUsersForGroupRequest()
+	q.GroupName = grp
+	resp, err := c.ListUsersForGroup(q)
+	must(t, err)
+	return resp.Users.User
+}
+
+func policiesForGroup(t *testing.T, c *ram.Client, grp string) []ram.Policy {
+	t.Helper()
+	q := ram.CreateListPoliciesForGroupRequest()
+	q.GroupName = grp
+	resp, err := c.ListPoliciesForGroup(q)
+	must(t, err)
+	return resp.Policies.Policy
+}
+
+func TestGroupLifecycle(t *testing.T) {
+	e := newEnv(t, Options{})
+	a := e.rootA()
+	g := createGroup(t, a, "Dev.Team_1-x", "the developers")
+	if !regexp.MustCompile(`^g-[A-Za-z0-9]{16}$`).MatchString(g.GroupId) || g.GroupName != "Dev.Team_1-x" ||
+		g.Comments != "the developers" || !dateRe.MatchString(g.CreateDate) || g.UpdateDate != "" {
+		t.Fatalf("create %+v", g)
+	}
+	// Names are unique case-insensitively.
+	q := ram.CreateCreateGroupRequest()
+	q.GroupName = "dev.team_1-X"
+	_, err := a.CreateGroup(q)
+	se := wantErr(t, err, "EntityAlreadyExists.Group", 409)
+	if se.Message() != "The group does already EXIST." {
+		t.Fatal(se.Message())
+	}
+	for _, c := range []struct {
+		name, comments, code string
+	}{
+		{"", "", "MissingGroupName"},
+		{"bad@name", "", "InvalidParameter.GroupName.InvalidChars"},
+		{"has space", "", "InvalidParameter.GroupName.InvalidChars"},
+		{strings.Repeat("g", 65), "", "InvalidParameter.GroupName.Length"},
+		{"fresh", strings.Repeat("c", 129), "InvalidParameter.Comments.Length"},
+	} {
+		q := ram.CreateCreateGroupRequest()
+		q.GroupName, q.Comments = c.name, c.comments
+		_, err := a.CreateGroup(q)
+		wantErr(t, err, c.code, 400)
+	}
+	createGroup(t, a, strings.Repeat("g", 64), strings.Repeat("c", 128))
+
+	gr, err := getGroup(a, "DEV.TEAM_1-X")
+	must(t, err)
+	if gr.Group.GroupId != g.GroupId || gr.Group.GroupName != "Dev.Team_1-x" || gr.Group.CreateDate != g.CreateDate ||
+		!dateRe.MatchString(gr.Group.UpdateDate) || gr.Group.Comments != "the developers" {
+		t.Fatalf("get %+v", gr.Group)
+	}
+	_, err = getGroup(a, "nobody")
+	se = wantErr(t, err, "EntityNotExist.Group", 404)
+	if se.Message() != "The group does not exist." {
+		t.Fatal(se.Message())
+	}
+
+	update := func(name string, set func(*ram.UpdateGroupRequest)) (*ram.UpdateGroupResponse, error) {
+		uq := ram.CreateUpdateGroupRequest()
+		uq.GroupName = name
+		set(uq)
+		return a.UpdateGroup(uq)
+	}
+	// Rename: the id and the comments stay (NewComments absent keeps them).
+	ur, err := update("dev.team_1-x", func(r *ram.UpdateGroupRequest) { r.NewGroupName = "Platform" })
+	must(t, err)
+	if ur.Group.GroupName != "Platform" || ur.Group.GroupId != g.GroupId || ur.Group.Comments != "the developers" ||
+		ur.Group.CreateDate != g.CreateDate || !dateRe.MatchString(ur.Group.UpdateDate) {
+		t.Fatalf("update %+v", ur.Group)
+	}
+	_, err = getGroup(a, "Dev.Team_1-x")
+	wantErr(t, err, "EntityNotExist.Group", 404)
+	_, err = update("platform", func(r *ram.UpdateGroupRequest) { r.NewGroupName = strings.Repeat("G", 64) })
+	wantErr(t, err, "EntityAlreadyExists.Group", 409)
+	// A rename to itself in another case is no collision.
+	ur, err = update("platform", func(r *ram.UpdateGroupRequest) { r.NewGroupName = "PLATFORM" })
+	must(t, err)
+	if ur.Group.GroupName != "PLATFORM" {
+		t.Fatal(ur.Group.GroupName)
+	}
+	ur, err = update("platform", func(r *ram.UpdateGroupRequest) { r.NewComments = "new words" })
+	must(t, err)
+	if ur.Group.Comments != "new words" || ur.Group.GroupName != "PLATFORM" {
+		t.Fatalf("update %+v", ur.Group)
+	}
+	// NewComments present but empty clears (the typed request drops empty strings, so set it on the wire).
+	_, err = update("platform", func(r *ram.UpdateGroupRequest) { r.QueryParams["NewComments"] = "" })
+	must(t, err)
+	gr, err = getGroup(a, "platform")
+	must(t, err)
+	if gr.Group.Comments != "" {
+		t.Fatalf("comments not cleared: %+v", gr.Group)
+	}
+	for _, c := range []struct {
+		set  func(*ram.UpdateGroupRequest)
+		code string
+	}{
+		{func(r *ram.UpdateGroupRequest) { r.NewGroupName = "bad/name" }, "InvalidParameter.NewGroupName.InvalidChars"},
+		{func(r *ram.UpdateGroupRequest) { r.NewGroupName = strings.Repeat("n", 65) }, "InvalidParameter.NewGroupName.Length"},
+		{func(r *ram.UpdateGroupRequest) { r.NewComments = strings.Repeat("c", 129) }, "InvalidParameter.NewComments.Length"},
+	} {
+		_, err := update("platform", c.set)
+		wantErr(t, err, c.code, 400)
+	}
+	_, err = update("nobody", func(r *ram.UpdateGroupRequest) { r.NewComments = "x" })
+	wantErr(t, err, "EntityNotExist.Group", 404)
+
+	must(t, deleteGroup(a, "Platform"))
+	_, err = getGroup(a, "platform")
+	wantErr(t, err, "EntityNotExist.Group", 404)
+	wantErr(t, deleteGroup(a, "platform"), "EntityNotExist.Group", 404)
+	// Groups belong to their account.
+	_, err = getGroup(e.rootB(), strings.Repeat("g", 64))
+	wantErr(t, err, "EntityNotExist.Group", 404)
+}
+
+func TestGroupMembership(t *testing.T) {
+	e := newEnv(t, Options{})
+	a := e.rootA()
+	createGroup(t, a, "ops", "operators")
+	createGroup(t, a, "dev", "")
+	uq := ram.CreateCreateUserRequest()
+	uq.UserName, uq.DisplayName = "alice", "Alice A"
+	_, err := a.CreateUser(uq)
+	must(t, err)
+	createUser(t, a, "bob")
+
+	must(t, addToGroup(a, "alice", "ops"))
+	must(t, addToGroup(a, "ALICE", "DEV"))
+	must(t, addToGroup(a, "bob", "ops"))
+	se := wantErr(t, addToGroup(a, "Alice", "Ops"), "EntityAlreadyExists.User.Group", 409)
+	if se.Message() != "The user has already joined the group." {
+		t.Fatal(se.Message())
+	}
+	wantErr(t, addToGroup(a, "nobody", "ops"), "EntityNotExist.User", 404)
+	wantErr(t, addToGroup(a, "alice", "nogroup"), "EntityNotExist.Group", 404)
+	wantErr(t, addToGroup(a, "alice", "bad group"), "InvalidParameter.GroupName.InvalidChars", 400)
+	wantErr(t, addToGroup(a, "", "ops"), "MissingUserName", 400)
+
+	gs := groupsForUser(t, a, "alice")
+	if len(gs) != 2 || gs[0].GroupName != "ops" || gs[0].Comments != "operators" || !strings.HasPrefix(gs[0].GroupId, "g-") ||
+		!dateRe.MatchString(gs[0].JoinDate) || gs[1].GroupName != "dev" {
+		t.Fatalf("groups for alice %+v", gs)
+	}
+	us := usersForGroup(t, a, "ops")
+	if len(us) != 2 || us[0].UserName != "alice" || us[0].DisplayName != "Alice A" || !dateRe.MatchString(us[0].JoinDate) ||
+		us[1].UserName != "bob" {
+		t.Fatalf("users for ops %+v", us)
+	}
+	lq := ram.CreateListGroupsForUserRequest()
+	lq.UserName = "nobody"
+	_, err = a.ListGroupsForUser(lq)
+	wantErr(t, err, "EntityNotExist.User", 404)
+	luq := ram.CreateListUsersForGroupRequest()
+	luq.GroupName = "nogroup"
+	_, err = a.ListUsersForGroup(luq)
+	wantErr(t, err, "EntityNotExist.Group", 404)
+
+	// A member cannot be deleted, and a group with members cannot be deleted.
+	dq := ram.CreateDeleteUserRequest()
+	dq.UserName = "bob"
+	_, err = a.DeleteUser(dq)
+	se = wantErr(t, err, "DeleteConflict.User.Group", 409)
+	if se.Message() != "The user CAN NOT be in any group while deleting the user." {
+		t.Fatal(se.Message())
+	}
+	se = wantErr(t, deleteGroup(a, "ops"), "DeleteConflict.Group.User", 409)
+	if se.Message() != "The group CAN NOT has any user member while deleting the group." {
+		t.Fatal(se.Message())
+	}
+	// The documented order: a user's own policies are reported before its groups.
+	must(t, attachUser(t, a, "bob", "System", "ReadOnlyAccess"))
+	_, err = a.DeleteUser(dq)
+	wantErr(t, err, "DeleteConflict.User.Policy", 409)
+
+	// Renaming the user or the group keeps the memberships.
+	rq := ram.CreateUpdateUserRequest()
+	rq.UserName, rq.NewUserName = "alice", "alice2"
+	_, err = a.UpdateUser(rq)
+	must(t, err)
+	gq := ram.CreateUpdateGroupRequest()
+	gq.GroupName, gq.NewGroupName = "ops", "operations"
+	_, err = a.UpdateGroup(gq)
+	must(t, err)
+	if gs := groupsForUser(t, a, "alice2"); len(gs) != 2 || gs[0].GroupName != "operations" {
+		t.Fatalf("after renames %+v", gs)
+	}
+	if us := usersForGroup(t, a, "operations"); len(us) != 2 || us[0].UserName != "alice2" {
+		t.Fatalf("after renames %+v", us)
+	}
+
+	must(t, removeFromGroup(a, "bob", "operations"))
+	se = wantErr(t, removeFromGroup(a, "bob", "operations"), "EntityNotExist.User.Group", 404)
+	if se.Message() != "The user has not joined the group." {
+		t.Fatal(se.Message())
+	}
+	wantErr(t, removeFromGroup(a, "bob", "nogroup"), "EntityNotExist.Group", 404)
+	wantErr(t, removeFromGroup(a, "nobody", "dev"), "EntityNotExist.User", 404)
+	if gs := groupsForUser(t, a, "bob"); len(gs) != 0 {
+		t.Fatalf("bob still in %+v", gs)
+	}
+	must(t, (func() error {
+		q := ram.CreateDetachPolicyFromUserRequest()
+		q.UserName, q.PolicyType, q.PolicyName = "bob", "System", "ReadOnlyAccess"
+		_, err := a.DetachPolicyFromUser(q)
+		return err
+	})())
+	_, err = a.DeleteUser(dq)
+	must(t, err)
+	must(t, removeFromGroup(a, "alice2", "operations"))
+	must(t, deleteGroup(a, "operations"))
+	if gs := groupsForUser(t, a, "alice2"); len(gs) != 1 || gs[0].GroupName != "dev" {
+		t.Fatalf("alice2 groups %+v", gs)
+	}
+}
+
+func TestGroupPolicies(t *testing.T) {
+	e := newEnv(t, Options{})
+	a := e.rootA()
+	createGroup(t, a, "readers", "read it all")
+	createPolicy(t, a, "GroupP", permDoc("ecs:Describe*"))
+	must(t, attachGroup(a, "readers", "System", "ReadOnlyAccess"))
+	must(t, attachGroup(a, "READERS", "Custom", "groupp"))
+	se := wantErr(t, attachGroup(a, "readers", "Custom", "GroupP"), "EntityAlreadyExists.Group.Policy", 409)
+	if se.Message() != "The group has already been attached this policy." {
+		t.Fatal(se.Message())
+	}
+	wantErr(t, attachGroup(a, "nogroup", "System", "ReadOnlyAccess"), "EntityNotExist.Group", 404)
+	wantErr(t, attachGroup(a, "readers", "System", "NoSuchPolicy"), "EntityNotExist.Policy", 404)
+	wantErr(t, attachGroup(a, "readers", "Weird", "ReadOnlyAccess"), "InvalidParameter.PolicyType", 400)
+	wantErr(t, attachGroup(a, "readers", "", "ReadOnlyAccess"), "MissingPolicyType", 400)
+
+	ps := policiesForGroup(t, a, "readers")
+	if len(ps) != 2 || ps[0].PolicyName != "ReadOnlyAccess" || ps[0].PolicyType != "System" || ps[0].DefaultVersion != "v1" ||
+		!dateRe.MatchString(ps[0].AttachDate) || ps[1].PolicyName != "GroupP" || ps[1].PolicyType != "Custom" || ps[0].Description == "" {
+		t.Fatalf("policies for group %+v", ps)
+	}
+	lq := ram.CreateListPoliciesForGroupRequest()
+	lq.GroupName = "nogroup"
+	_, err := a.ListPoliciesForGroup(lq)
+	wantErr(t, err, "EntityNotExist.Group", 404)
+
+	// The group appears among the policy's entities and in its AttachmentCount, beside a user and a role.
+	createUser(t, a, "u1")
+	must(t, attachUser(t, a, "u1", "Custom", "GroupP"))
+	createRole(t, a, "r1", trustB)
+	must(t, attachRole(t, a, "r1", "Custom", "GroupP"))
+	eq := ram.CreateListEntitiesForPolicyRequest()
+	eq.PolicyName, eq.PolicyType = "GroupP", "Custom"
+	er, err := a.ListEntitiesForPolicy(eq)
+	must(t, err)
+	if len(er.Groups.Group) != 1 || er.Groups.Group[0].GroupName != "readers" || er.Groups.Group[0].Comments != "read it all" ||
+		!dateRe.MatchString(er.Groups.Group[0].AttachDate) || len(er.Users.User) != 1 || len(er.Roles.Role) != 1 {
+		t.Fatalf("entities %+v", er)
+	}
+	pq := ram.CreateGetPolicyRequest()
+	pq.PolicyName, pq.PolicyType = "GroupP", "Custom"
+	pr, err := a.GetPolicy(pq)
+	must(t, err)
+	if pr.Policy.AttachmentCount != 3 {
+		t.Fatalf("attachment count %d", pr.Policy.AttachmentCount)
+	}
+
+	// DeletePolicy reports the group attachment once users are gone; DeleteGroup its policies.
+	dq := ram.CreateDetachPolicyFromUserRequest()
+	dq.UserName, dq.PolicyType, dq.PolicyName = "u1", "Custom", "GroupP"
+	_, err = a.DetachPolicyFromUser(dq)
+	must(t, err)
+	delq := ram.CreateDeletePolicyRequest()
+	delq.PolicyName = "GroupP"
+	_, err = a.DeletePolicy(delq)
+	se = wantErr(t, err, "DeleteConflict.Policy.Group", 409)
+	if se.Message() != "The policy CAN NOT been attached to any group while deleting the policy." {
+		t.Fatal(se.Message())
+	}
+	se = wantErr(t, deleteGroup(a, "readers"), "DeleteConflict.Group.Policy", 409)
+	if se.Message() != "The entity CAN NOT has any attached policy while deleting the group." {
+		t.Fatal(se.Message())
+	}
+
+	// Renaming keeps the attachments.
+	uq := ram.CreateUpdateGroupRequest()
+	uq.GroupName, uq.NewGroupName = "readers", "viewers"
+	_, err = a.UpdateGroup(uq)
+	must(t, err)
+	if ps := policiesForGroup(t, a, "viewers"); len(ps) != 2 {
+		t.Fatalf("after rename %+v", ps)
+	}
+	er, err = a.ListEntitiesForPolicy(eq)
+	must(t, err)
+	if len(er.Groups.Group) != 1 || er.Groups.Group[0].GroupName != "viewers" {
+		t.Fatalf("entities after rename %+v", er.Groups)
+	}
+
+	must(t, detachGroup(a, "viewers", "Custom", "GroupP"))
+	se = wantErr(t, detachGroup(a, "viewers", "Custom", "GroupP"), "EntityNotExist.Group.Policy", 404)
+	if se.Message() != "The indicate policy attached to the group does not exist." {
+		t.Fatal(se.Message())
+	}
+	wantErr(t, detachGroup(a, "nogroup", "Custom", "GroupP"), "EntityNotExist.Group", 404)
+	pr, err = a.GetPolicy(pq)
+	must(t, err)
+	if pr.Policy.AttachmentCount != 1 {
+		t.Fatalf("attachment count after detach %d", pr.Policy.AttachmentCount)
+	}
+	must(t, detachGroup(a, "viewers", "System", "ReadOnlyAccess"))
+	must(t, deleteGroup(a, "viewers"))
+}
+
+func TestGroupLimits(t *testing.T) {
+	s, err := New(Options{})
+	must(t, err)
+	// Policies per group: 20 system and, separately, 10 custom.
+	wantCall(t, s, "CreateGroup", map[string]string{"GroupName": "g0"}, 200, "")
+	for i, p := range s.sysList {
+		want, code := 200, ""
+		if i >= maxSystemAttached {
+			want, code = 409, "LimitExceeded.Group.Policy"
+		}
+		wantCall(t, s, "AttachPolicyToGroup", map[string]string{"GroupName": "g0", "PolicyType": "System", "PolicyName": p.Name}, want, code)
+		if i >= maxSystemAttached {
+			break
+		}
+	}
+	for i := 0; i <= maxCustomAttached; i++ {
+		wantCall(t, s, "CreatePolicy", map[string]string{"PolicyName": fmt.Sprintf("p%d", i), "PolicyDocument": permDoc("ecs:*")}, 200, "")
+		want, code := 200, ""
+		if i == maxCustomAttached {
+			want, code = 409, "LimitExceeded.Group.Policy"
+		}
+		wantCall(t, s, "AttachPolicyToGroup", map[string]string{"GroupName": "g0", "PolicyType": "Custom", "PolicyName": fmt.Sprintf("p%d", i)}, want, code)
+	}
+	// Groups per account.
+	for i := 1; i < maxGroups; i++ {
+		wantCall(t, s, "CreateGroup", map[string]string{"GroupName": fmt.Sprintf("g%d", i)}, 200, "")
+	}
+	wantCall(t, s, "CreateGroup", map[string]string{"GroupName": "one-more"}, 409, "LimitExceeded.Group")
+	// Groups per user.
+	wantCall(t, s, "CreateUser", map[string]string{"UserName": "joiner"}, 200, "")
+	for i := 0; i < maxGroupsPerUser; i++ {
+		wantCall(t, s, "AddUserToGroup", map[string]string{"UserName": "joiner", "GroupName": fmt.Sprintf("g%d", i)}, 200, "")
+	}
+	wantCall(t, s, "AddUserToGroup", map[string]string{"UserName": "joiner", "GroupName": "g299"}, 409, "LimitExceeded.User.Group")
+	// Leaving one group makes room again.
+	wantCall(t, s, "RemoveUserFromGroup", map[string]string{"UserName": "joiner", "GroupName": "g0"}, 200, "")
+	wantCall(t, s, "AddUserToGroup", map[string]string{"UserName": "joiner", "GroupName": "g299"}, 200, "")
+}
+
+func TestGroupPagination(t *testing.T) {
+	e := newEnv(t, Options{})
+	a := e.rootA()
+	createGroup(t, a, "big", "")
+	for i := 0; i < 7; i++ {
+		createGroup(t, a, fmt.Sprintf("grp%d", i), "")
+		createUser(t, a, fmt.Sprintf("user%d", i))
+		must(t, addToGroup(a, fmt.Sprintf("user%d", i), "big"))
+	}
+	var names []string
+	marker, pages := "", 0
+	for {
+		q := ram.CreateListGroupsRequest()
+		q.MaxItems = requests.NewInteger(3)
+		q.Marker = marker
+		resp, err := a.ListGroups(q)
+		must(t, err)
+		pages++
+		for _, g := range resp.Groups.Group {
+			if g.GroupId == "" || !dateRe.MatchString(g.CreateDate) || !dateRe.MatchString(g.UpdateDate) {
+				t.Fatalf("list entry %+v", g)
+			}
+			names = append(names, g.GroupName)
+		}
+		if !resp.IsTruncated {
+			if resp.Marker != "" {
+				t.Fatal("marker on last page")
+			}
+			break
+		}
+		marker = resp.Marker
+	}
+	if pages != 3 || strings.Join(names, ",") != "big,grp0,grp1,grp2,grp3,grp4,grp5,grp6" {
+		t.Fatalf("%d pages: %v", pages, names)
+	}
+
+	var users []string
+	marker, pages = "", 0
+	for {
+		q := ram.CreateListUsersForGroupRequest()
+		q.GroupName, q.MaxItems, q.Marker = "big", requests.NewInteger(2), marker
+		resp, err := a.ListUsersForGroup(q)
+		must(t, err)
+		pages++
+		for _, u := range resp.Users.User {
+			users = append(users, u.UserName)
+		}
+		if !resp.IsTruncated {
+			break
+		}
+		marker = resp.Marker
+	}
+	if pages != 4 || strings.Join(users, ",") != "user0,user1,user2,user3,user4,user5,user6" {
+		t.Fatalf("%d pages: %v", pages, users)
+	}
+	for _, bad := range []string{"0", "1001", "x"} {
+		q := ram.CreateListGroupsRequest()
+		q.QueryParams["MaxItems"] = bad
+		_, err := a.ListGroups(q)
+		wantErr(t, err, "InvalidParameter.MaxItems", 400)
+	}
+	q := ram.CreateListUsersForGroupRequest()
+	q.GroupName, q.Marker = "big", "not-a-marker"
+	_, err := a.ListUsersForGroup(q)
+	wantErr(t, err, "InvalidParameter.Marker", 400)
+}
+
+// A user's permissions include its groups' policies: for RAM calls and for AssumeRole's identity check.
+func TestGroupGrantsPermissions(t *testing.T) {
+	e := newEnv(t, Options{})
+	a, b := e.rootA(), e.rootB()
+	createRole(t, a, "shared", trustB)
+	arn := "acs:ram::1000000000000001:role/shared"
+
+	// A B user with no policies of its own.
+	createUser(t, b, "op")
+	k := createKey(t, b, "op")
+	opSTS := e.sts(k.AccessKeyId, k.AccessKeySecret)
+	_, err := assume(opSTS, arn, "s1", "")
+	wantErr(t, err, "NoPermission", 403)
+
+	createGroup(t, b, "assumers", "")
+	must(t, attachGroup(b, "assumers", "System", "AliyunSTSAssumeRoleAccess"))
+	// Attached but not a member yet: still refused.
+	_, err = assume(opSTS, arn, "s1", "")
+	wantErr(t, err, "NoPermission", 403)
+	must(t, addToGroup(b, "op", "assumers"))
+	resp, err := assume(opSTS, arn, "s1", "")
+	must(t, err)
+	if resp.AssumedRoleUser.Arn != "acs:ram::1000000000000001:role/shared/s1" {
+		t.Fatal(resp.AssumedRoleUser.Arn)
+	}
+	must(t, removeFromGroup(b, "op", "assumers"))
+	_, err = assume(opSTS, arn, "s2", "")
+	se := wantErr(t, err, "NoPermission", 403)
+	if se.AccessDeniedDetail()["PolicyType"] != "AccountLevelIdentityBasedPolicy" {
+		t.Fatalf("detail %v", se.AccessDeniedDetail())
+	}
+	// Detaching from the group revokes as well.
+	must(t, addToGroup(b, "op", "assumers"))
+	_, err = assume(opSTS, arn, "s3", "")
+	must(t, err)
+	must(t, detachGroup(b, "assumers", "System", "AliyunSTSAssumeRoleAccess"))
+	_, err = assume(opSTS, arn, "s4", "")
+	wantErr(t, err, "NoPermission", 403)
+
+	// RAM calls by a RAM user: group policies count, and group resources are scoped by name.
+	createPolicy(t, a, "GroupAdmin", `{"Statement":[
+		{"Action":["ram:GetGroup","ram:AddUserToGroup","ram:ListUsersForGroup"],"Effect":"Allow","Resource":"acs:ram:*:1000000000000001:group/team-*"},
+		{"Action":"ram:AddUserToGroup","Effect":"Allow","Resource":"acs:ram:*:1000000000000001:user/*"}],"Version":"1"}`)
+	createGroup(t, a, "admins", "")
+	createGroup(t, a, "team-x", "")
+	createGroup(t, a, "other", "")
+	must(t, attachGroup(a, "admins", "Custom", "GroupAdmin"))
+	ga, _ := userWith(t, e, a, "gadmin")
+	createUser(t, a, "newbie")
+	_, err = getGroup(ga, "team-x")
+	wantErr(t, err, "NoPermission", 403)
+	must(t, addToGroup(a, "gadmin", "admins"))
+	_, err = getGroup(ga, "team-x")
+	must(t, err)
+	_, err = getGroup(ga, "other")
+	wantErr(t, err, "NoPermission", 403)
+	must(t, addToGroup(ga, "newbie", "team-x"))
+	wantErr(t, addToGroup(ga, "newbie", "other"), "NoPermission", 403)
+	_, err = ga.ListGroups(ram.CreateListGroupsRequest())
+	wantErr(t, err, "NoPermission", 403)
+	// A membership change by another caller takes effect on the next call.
+	must(t, removeFromGroup(a, "gadmin", "admins"))
+	_, err = getGroup(ga, "team-x")
+	wantErr(t, err, "NoPermission", 403)
+}
+
+// AddUserToGroup is authorized on the group and on the user.
+func TestAddUserToGroupNeedsBothResources(t *testing.T) {
+	e := newEnv(t, Options{})
+	a := e.rootA()
+	createPolicy(t, a, "GroupOnly", `{"Statement":[{"Action":"ram:AddUserToGroup","Effect":"Allow","Resource":"acs:ram:*:*:group/*"}],"Version":"1"}`)
+	c, _ := userWith(t, e, a, "half", [2]string{"Custom", "GroupOnly"})
+	createGroup(t, a, "g", "")
+	createUser(t, a, "target")
+	se := wantErr(t, addToGroup(c, "target", "g"), "NoPermission", 403)
+	if se.AccessDeniedDetail()["AuthAction"] != "ram:AddUserToGroup" {
+		t.Fatalf("detail %v", se.AccessDeniedDetail())
+	}
+	// RAM's order: parameters (400), the group, then the user (404), then permission (403).
+	wantErr(t, addToGroup(c, "bad name", "no group"), "InvalidParameter.GroupName.InvalidChars", 400)
+	wantErr(t, addToGroup(c, "nobody", "nogroup"), "EntityNotExist.Group", 404)
+	wantErr(t, addToGroup(c, "nobody", "g"), "EntityNotExist.User", 404)
+	_, err := getGroup(c, "nogroup")
+	wantErr(t, err, "EntityNotExist.Group", 404)
+	_, err = getGroup(c, "g")
+	wantErr(t, err, "NoPermission", 403)
+	must(t, attachUser(t, a, "half", "System", "AliyunRAMFullAccess"))
+	must(t, addToGroup(c, "target", "g"))
+}
+
+func TestGroupsUnderConsistencyDelay(t *testing.T) {
+	clk := NewFakeClock(time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC))
+	e := newEnv(t, Options{Clock: clk, ConsistencyDelay: 5 * time.Second})
+	a := e.rootA()
+	createGroup(t, a, "late", "")
+	createUser(t, a, "u")
+	_, err := getGroup(a, "late")
+	wantErr(t, err, "EntityNotExist.Group", 404)
+	// Writes see the truth.
+	must(t, addToGroup(a, "u", "late"))
+	clk.Advance(5 * time.Second)
+	_, err = getGroup(a, "late")
+	must(t, err)
+	if us := usersForGroup(t, a, "late"); len(us) != 1 {
+		t.Fatalf("member not visible after the delay: %+v", us)
+	}
+	// Right after leaving, deletes still see the membership.
+	must(t, removeFromGroup(a, "u", "late"))
+	dq := ram.CreateDeleteUserRequest()
+	dq.UserName = "u"
+	_, err = a.DeleteUser(dq)
+	wantErr(t, err, "DeleteConflict.User.Group", 409)
+	wantErr(t, deleteGroup(a, "late"), "DeleteConflict.Group.User", 409)
+	clk.Advance(5 * time.Second)
+	must(t, deleteGroup(a, "late"))
+	_, err = a.DeleteUser(dq)
+	must(t, err)
+
+	// Joining a group is a grant: its policies count for the new member only after the delay.
+	createRole(t, a, "own", `{"Statement":[{"Action":"sts:AssumeRole","Effect":"Allow","Principal":{"RAM":["acs:ram::1000000000000001:root"]}}],"Version":"1"}`)
+	createUser(t, a, "joiner")
+	k := createKey(t, a, "joiner")
+	createGroup(t, a, "assumers", "")
+	must(t, attachGroup(a, "assumers", "System", "AliyunSTSAssumeRoleAccess"))
+	clk.Advance(5 * time.Second) // the key, the trust document and the group's attachment are in effect
+	joiner := e.sts(k.AccessKeyId, k.AccessKeySecret)
+	must(t, addToGroup(a, "joiner", "assumers"))
+	_, err = assume(joiner, "acs:ram::1000000000000001:role/own", "s1", "")
+	wantErr(t, err, "NoPermission", 403)
+	clk.Advance(5 * time.Second)
+	_, err = assume(joiner, "acs:ram::1000000000000001:role/own", "s1", "")
+	must(t, err)
+	// Leaving revokes at once.
+	must(t, removeFromGroup(a, "joiner", "assumers"))
+	_, err = assume(joiner, "acs:ram::1000000000000001:role/own", "s2", "")
+	wantErr(t, err, "NoPermission", 403)
+}
+
+func TestGroupsInStateAndPersistence(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	e := newEnv(t, Options{StatePath: path})
+	a, b := e.rootA(), e.rootB()
+	createRole(t, a, "shared", trustB)
+	createGroup(t, a, "empty", "nobody here")
+	createGroup(t, b, "assumers", "may assume")
+	must(t, attachGroup(b, "assumers", "System", "AliyunSTSAssumeRoleAccess"))
+	createPolicy(t, b, "BPol", permDoc("ecs:*"))
+	must(t, attachGroup(b, "assumers", "Custom", "BPol"))
+	createUser(t, b, "op")
+	createUser(t, b, "op2")
+	must(t, addToGroup(b, "op2", "assumers"))
+	must(t, addToGroup(b, "op", "assumers"))
+	k := createKey(t, b, "op")
+
+	resp, err := http.Get(e.ts.URL + "/_emulator/state")
+	must(t, err)
+	raw, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	var dump StateDump
+	must(t, json.Unmarshal(raw, &dump))
+	bd := dump.Accounts[1]
+	if len(bd.Groups) != 1 {
+		t.Fatalf("groups %+v", bd.Groups)
+	}
+	g := bd.Groups[0]
+	if g.Name != "assumers" || g.Comments != "may assume" || !strings.HasPrefix(g.ID, "g-") ||
+		strings.Join(g.Members, ",") != "op2,op" || len(g.Policies) != 2 ||
+		g.Policies[0] != (PolicyRefDump{"System", "AliyunSTSAssumeRoleAccess"}) || g.Policies[1] != (PolicyRefDump{"Custom", "BPol"}) {
+		t.Fatalf("group dump %+v", g)
+	}
+	if len(bd.Attachments) != 2 || bd.Attachments[0] != (AttachmentDump{"Group", "assumers", "System", "AliyunSTSAssumeRoleAccess"}) {
+		t.Fatalf("attachments %+v", bd.Attachments)
+	}
+	if ad := dump.Accounts[0]; len(ad.Groups) != 1 || ad.Groups[0].Members == nil || len(ad.Groups[0].Members) != 0 {
+		t.Fatalf("A groups %+v", ad.Groups)
+	}
+	if bytes.Contains(raw, []byte(k.AccessKeySecret)) {
+		t.Fatal("secret in state dump")
+	}
+
+	before := e.srv.State()
+	e.ts.Close()
+	e2 := newEnv(t, Options{StatePath: path})
+	bj, _ := json.Marshal(before)
+	aj, _ := json.Marshal(e2.srv.State())
+	if !bytes.Equal(bj, aj) {
+		t.Fatalf("state changed across restart:\n%s\n%s", bj, aj)
+	}
+	// The restored membership still grants, and the restored group still conflicts.
+	_, err = assume(e2.sts(k.AccessKeyId, k.AccessKeySecret), "acs:ram::1000000000000001:role/shared", "after", "")
+	must(t, err)
+	b2 := e2.rootB()
+	wantErr(t, deleteGroup(b2, "assumers"), "DeleteConflict.Group.User", 409)
+	wantErr(t, addToGroup(b2, "op", "ASSUMERS"), "EntityAlreadyExists.User.Group", 409)
+	if us := usersForGroup(t, b2, "assumers"); len(us) != 2 || us[0].UserName != "op2" || us[0].JoinDate == "" {
+		t.Fatalf("restored members %+v", us)
+	}
+	// Restored ids are not handed out again.
+	if g2 := createGroup(t, b2, "fresh", ""); g2.GroupId == g.ID {
+		t.Fatal("id reused")
+	}
+}
