@@ -288,6 +288,7 @@ func (p *aliramProvider) Resources(_ context.Context) []func() resource.Resource
 		resources.NewDelegatedUserResource,
 		resources.NewCrossAccountRoleResource,
 		resources.NewRolePolicyAttachmentResource,
+		resources.NewRolePolicyAttachmentsExclusiveResource,
 		resources.NewPolicyResource,
 	}
 }

@@ -63,8 +63,8 @@ func deleteBenchPolicies(c *ram.Client) error {
 }
 
 // benchConfig: roles roles, each with the 10 custom policies attached (one resource block per attachment:
-// the harness's state shim does not support for_each).
-func benchConfig(e *acctest.Env, prefix string, roles int) string {
+// the harness's state shim does not support for_each) and, with exclusive, an exclusive set listing them.
+func benchConfig(e *acctest.Env, prefix string, roles int, exclusive bool) string {
 	var b strings.Builder
 	b.WriteString(providerA(e))
 	for r := 0; r < roles; r++ {
@@ -82,6 +82,16 @@ resource "aliram_role_policy_attachment" "r%[1]d_%[2]d" {
   policy_type = "Custom"
 }
 `, r, i, p)
+		}
+		if exclusive {
+			fmt.Fprintf(&b, `
+resource "aliram_role_policy_attachments_exclusive" "r%[1]d" {
+  role_name       = aliram_cross_account_role.r%[1]d.name
+  custom_policies = [`, r)
+			for i := range benchPolicyNames() {
+				fmt.Fprintf(&b, "aliram_role_policy_attachment.r%d_%d.policy_name, ", r, i)
+			}
+			b.WriteString("]\n}\n")
 		}
 	}
 	return b.String()
@@ -101,10 +111,19 @@ func ramCalls(calls map[string]int64) (total int64, detail string) {
 }
 
 // TestAccRefreshCost drives a real `tofu refresh` (and a plan) through terraform-plugin-testing and
-// asserts the RAM calls it costs: exactly GetRole + one ListPoliciesForRole per role.
+// asserts the RAM calls it costs: exactly GetRole + one ListPoliciesForRole per role, also when an
+// aliram_role_policy_attachments_exclusive watches the role (it shares the attachments' list).
 func TestAccRefreshCost(t *testing.T) {
-	for _, roles := range []int{1, 5} {
-		t.Run(fmt.Sprintf("roles=%d", roles), func(t *testing.T) {
+	for _, tc := range []struct {
+		roles     int
+		exclusive bool
+	}{{1, false}, {5, false}, {1, true}} {
+		roles := tc.roles
+		name := fmt.Sprintf("roles=%d", roles)
+		if tc.exclusive {
+			name += "/exclusive"
+		}
+		t.Run(name, func(t *testing.T) {
 			e := acctest.New(t)
 			if e.Emulator == nil {
 				t.Skip("call counting needs the emulator")
@@ -112,7 +131,7 @@ func TestAccRefreshCost(t *testing.T) {
 			if err := createBenchPolicies(e.RAM(t, e.A)); err != nil {
 				t.Fatal(err)
 			}
-			config := benchConfig(e, acctest.RandomName("bench"), roles)
+			config := benchConfig(e, acctest.RandomName("bench"), roles, tc.exclusive)
 			want := int64(2 * roles)
 			var planCalls map[string]int64
 			expect := func(what string, calls map[string]int64) error {

@@ -24,6 +24,7 @@ var (
 	_ resource.ResourceWithConfigure   = (*rolePolicyAttachmentResource)(nil)
 	_ resource.ResourceWithImportState = (*rolePolicyAttachmentResource)(nil)
 	_ resource.ResourceWithIdentity    = (*rolePolicyAttachmentResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*rolePolicyAttachmentResource)(nil)
 )
 
 func NewRolePolicyAttachmentResource() resource.Resource { return &rolePolicyAttachmentResource{} }
@@ -114,7 +115,12 @@ func (r *rolePolicyAttachmentResource) Create(ctx context.Context, req resource.
 	}
 	role, ptype, pname := plan.parts()
 	id := attachmentID(role, ptype, pname)
-	if err := r.client.AttachPolicyToRole(ctx, role, ptype, pname); err != nil {
+	err := r.client.AttachPolicyToRole(ctx, role, ptype, pname)
+	claims := claimsOf(r.client)
+	if ramclient.IsAlreadyExists(err) && claims.exclusiveAttached(role, policyRef{Type: ptype, Name: pname}) {
+		err = nil // attached by the role's aliram_role_policy_attachments_exclusive in this apply: ours
+	}
+	if err != nil {
 		hint := ""
 		switch {
 		case ramclient.IsAlreadyExists(err):
@@ -129,10 +135,29 @@ func (r *rolePolicyAttachmentResource) Create(ctx context.Context, req resource.
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("Attaching %s policy %q to RAM role %q", ptype, pname, role), err, hint)
 		return
 	}
+	claims.attachedByAttachment(role, policyRef{Type: ptype, Name: pname})
 	resp.Diagnostics.Append(markCreatedNow(ctx, resp.Private, "attachment")...)
 	plan.ID = types.StringValue(id)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	setAttachmentIdentity(ctx, resp.Identity, plan, &resp.Diagnostics)
+}
+
+// ModifyPlan tells the role's aliram_role_policy_attachments_exclusive, if the configuration has one, about
+// this attachment, and fails the plan when that exclusive set leaves it out (see roleClaims).
+func (r *rolePolicyAttachmentResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || r.client == nil { // destroy, or an unconfigured provider
+		return
+	}
+	var plan rolePolicyAttachmentModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || plan.RoleName.IsUnknown() || plan.PolicyType.IsUnknown() || plan.PolicyName.IsUnknown() {
+		return
+	}
+	role, ptype, pname := plan.parts()
+	p := policyRef{Type: ptype, Name: pname}
+	if !claimsOf(r.client).planAttachment(role, p) {
+		resp.Diagnostics.AddError("Attachment left out of the exclusive set", exclusiveConflictDetail(role, []policyRef{p}))
+	}
 }
 
 func (r *rolePolicyAttachmentResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
