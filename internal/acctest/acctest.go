@@ -15,6 +15,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk"
 	sdkcredentials "github.com/aliyun/alibaba-cloud-sdk-go/sdk/auth/credentials"
@@ -24,6 +25,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/aliram/terraform-provider-aliram/internal/provider"
+	"github.com/aliram/terraform-provider-aliram/internal/ramclient"
 	"github.com/aliram/terraform-provider-aliram/internal/ramemu"
 )
 
@@ -175,6 +177,30 @@ func (e *Env) AssumeRole(t *testing.T, key Key, roleARN, externalID string) (Key
 		return Key{}, err
 	}
 	return Key{ID: resp.Credentials.AccessKeyId, Secret: resp.Credentials.AccessKeySecret, Token: resp.Credentials.SecurityToken}, nil
+}
+
+// AssumeRoleAfterGrant is AssumeRole as a script run right after an apply would do it: a key, an attachment
+// or a trust document made moments ago takes effect for STS only once RAM has propagated it (answered
+// InvalidAccessKeyId.NotFound or NoPermission until then), so those answers are retried with a short pause
+// for at most the provider's consistency window (ramclient.DefaultConsistencyWindow). Anything else, and
+// the last answer once the window is over, is returned. A revocation needs no such wait: check it with
+// AssumeRole.
+func (e *Env) AssumeRoleAfterGrant(t *testing.T, key Key, roleARN, externalID string) (Key, error) {
+	t.Helper()
+	deadline := time.Now().Add(ramclient.DefaultConsistencyWindow)
+	for {
+		k, err := e.AssumeRole(t, key, roleARN, externalID)
+		if err == nil || !notPropagatedYet(err) || time.Now().After(deadline) {
+			return k, err
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+}
+
+// notPropagatedYet: STS's answers for a grant it does not know of yet.
+func notPropagatedYet(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "InvalidAccessKeyId.NotFound") || strings.Contains(msg, "NoPermission")
 }
 
 // RoleARN is the ARN of a role in an account.

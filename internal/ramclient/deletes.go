@@ -97,13 +97,18 @@ func (e *PolicyInUseError) Unwrap() error { return e.conflict }
 // attached nowhere is its view lagging behind a detach: the delete is retried with backoff for the
 // consistency window, and if the conflict outlasts it, that conflict is returned. A policy already gone is a
 // NotFound error.
+//
+// Reads may not show a policy created moments ago (by another process: Terraform runs the destroy in a new
+// one), while the delete, a write, sees it: a NotFound from a read is therefore no proof that the policy is
+// gone, only the delete's own NotFound is, and a read's NotFound after a DeleteConflict (which proves the
+// policy exists) is RAM's lag, waited out like an empty list.
 func (c *Client) DeletePolicyWith(ctx context.Context, name string, opts DeletePolicyOptions) error {
-	if err := c.deleteNonDefaultVersions(ctx, name); err != nil {
+	if err := c.deleteNonDefaultVersions(ctx, name); err != nil && !IsNotFound(err) {
 		return err
 	}
 	return c.deleteUnblocked(ctx, func() error { return c.DeletePolicy(ctx, name) }, func(conflict error) (bool, error) {
 		if HasCode(conflict, "DeleteConflict.Policy.Version") {
-			if err := c.deleteNonDefaultVersions(ctx, name); err != nil {
+			if err := c.deleteNonDefaultVersions(ctx, name); err != nil && !IsNotFound(err) {
 				return false, err
 			}
 			return true, nil
@@ -111,7 +116,7 @@ func (c *Client) DeletePolicyWith(ctx context.Context, name string, opts DeleteP
 		ents, err := c.ListEntitiesForPolicy(ctx, name, PolicyTypeCustom)
 		switch {
 		case IsNotFound(err):
-			return false, err
+			return true, nil
 		case err != nil:
 			return false, conflict
 		case len(ents.Users)+len(ents.Roles)+len(ents.Groups) == 0:
@@ -179,4 +184,140 @@ func (c *Client) deleteUnblocked(ctx context.Context, del func() error, unblock 
 		return cleared
 	}
 	return err
+}
+
+// DeleteUserOptions says what DeleteUserWith may remove of what blocks a user's delete.
+type DeleteUserOptions struct {
+	// RemoveDependents revokes everything the user holds before deleting it: its AccessKeys (first: they
+	// are what a leaked secret would use), its console login profile and its attached policies; and again
+	// whenever the delete finds one RAM still lists (made concurrently, or not shown to the first reads).
+	// Without it, a dependent RAM lists fails the delete with a *UserHasDependentsError.
+	RemoveDependents bool
+}
+
+// UserHasDependentsError is DeleteUserWith's refusal: RAM lists these as still held by the user
+// ("AccessKey <id>", "login profile", "<Type> policy <name>"). It wraps RAM's DeleteConflict, so
+// IsConflict holds.
+type UserHasDependentsError struct {
+	User       string
+	Dependents []string
+	conflict   error
+}
+
+func (e *UserHasDependentsError) Error() string { return e.conflict.Error() }
+func (e *UserHasDependentsError) Unwrap() error { return e.conflict }
+
+// DeleteUserWith deletes a user for good. RAM answers one DeleteConflict code per kind of dependent; after
+// each, the dependents of that kind are listed (and removed, with RemoveDependents) and the delete is tried
+// again. A conflict while RAM lists none of that kind, or while the lists still say the user does not
+// exist (reads may lag behind a create made moments ago by another process; the conflict proves the user
+// exists), is RAM's view lagging: the delete is retried with backoff for the consistency window, and if the
+// conflict outlasts it, that conflict is returned. A user already gone is a NotFound error.
+func (c *Client) DeleteUserWith(ctx context.Context, name string, opts DeleteUserOptions) error {
+	if opts.RemoveDependents {
+		for _, remove := range []func(context.Context, string) error{c.removeAccessKeys, c.removeLoginProfile, c.detachAllFromUser} {
+			if err := remove(ctx, name); err != nil && !IsNotFound(err) {
+				return err
+			}
+		}
+	}
+	return c.deleteUnblocked(ctx, func() error { return c.DeleteUser(ctx, name) }, func(conflict error) (bool, error) {
+		var list func(context.Context, string) ([]string, error)
+		var remove func(context.Context, string) error
+		switch {
+		case HasCode(conflict, "DeleteConflict.User.AccessKey"):
+			list, remove = c.listAccessKeyDependents, c.removeAccessKeys
+		case HasCode(conflict, "DeleteConflict.User.LoginProfile"):
+			list, remove = c.listLoginProfileDependent, c.removeLoginProfile
+		case HasCode(conflict, "DeleteConflict.User.Policy"):
+			list, remove = c.listPolicyDependents, c.detachAllFromUser
+		default:
+			return false, conflict
+		}
+		held, err := list(ctx, name)
+		switch {
+		case IsNotFound(err):
+			return true, nil
+		case err != nil:
+			return false, conflict
+		case len(held) == 0:
+			return true, nil
+		}
+		blocked := &UserHasDependentsError{User: name, Dependents: held, conflict: conflict}
+		if !opts.RemoveDependents {
+			return false, blocked
+		}
+		if err := remove(ctx, name); err != nil && !IsNotFound(err) {
+			return false, err
+		}
+		return true, blocked
+	})
+}
+
+func (c *Client) listAccessKeyDependents(ctx context.Context, name string) ([]string, error) {
+	c.cache.invalidate(accessKeysKey(name))
+	keys, err := c.ListAccessKeys(ctx, name)
+	var held []string
+	for _, k := range keys {
+		held = append(held, "AccessKey "+k.ID)
+	}
+	return held, err
+}
+
+func (c *Client) listLoginProfileDependent(ctx context.Context, name string) ([]string, error) {
+	c.cache.invalidate(loginCacheKey(name))
+	if _, err := c.GetLoginProfile(ctx, name); err != nil {
+		if notFoundOf(err, "User.LoginProfile") {
+			return nil, nil
+		}
+		return nil, err
+	}
+	return []string{"login profile"}, nil
+}
+
+func (c *Client) listPolicyDependents(ctx context.Context, name string) ([]string, error) {
+	c.cache.invalidate(userPoliciesKey(name))
+	attached, err := c.ListPoliciesForUser(ctx, name)
+	var held []string
+	for _, p := range attached {
+		held = append(held, p.Type+" policy "+p.Name)
+	}
+	return held, err
+}
+
+// removeAccessKeys deletes every AccessKey of the user (also ones made outside Terraform); a key already
+// deleted is fine.
+func (c *Client) removeAccessKeys(ctx context.Context, name string) error {
+	keys, err := c.ListAccessKeys(ctx, name)
+	if err != nil {
+		return err
+	}
+	for _, k := range keys {
+		if err := c.DeleteAccessKey(ctx, name, k.ID); err != nil && !IsNotFound(err) {
+			return fmt.Errorf("deleting AccessKey %s: %w", k.ID, err)
+		}
+	}
+	return nil
+}
+
+// removeLoginProfile deletes the user's console login profile; one already gone is fine.
+func (c *Client) removeLoginProfile(ctx context.Context, name string) error {
+	if err := c.DeleteLoginProfile(ctx, name); err != nil && !notFoundOf(err, "User.LoginProfile") {
+		return err
+	}
+	return nil
+}
+
+// detachAllFromUser detaches every policy attached to the user; a policy already detached is fine.
+func (c *Client) detachAllFromUser(ctx context.Context, name string) error {
+	attached, err := c.ListPoliciesForUser(ctx, name)
+	if err != nil {
+		return err
+	}
+	for _, p := range attached {
+		if err := c.DetachPolicyFromUser(ctx, name, p.Type, p.Name); err != nil && !IsNotFound(err) {
+			return fmt.Errorf("detaching %s policy %q: %w", p.Type, p.Name, err)
+		}
+	}
+	return nil
 }

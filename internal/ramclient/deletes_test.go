@@ -191,3 +191,46 @@ func TestDeletePolicyWithInUse(t *testing.T) {
 		t.Errorf("detaches: user %d, role %d; want one each", f.count("DetachPolicyFromUser"), f.count("DetachPolicyFromRole"))
 	}
 }
+
+var userPolicyInUse = resp(409, apiErr("DeleteConflict.User.Policy", "The user CAN NOT has any attached policy while deleting the user."))
+
+// TestDeleteUserWithNamesDependents: without RemoveDependents, a policy RAM lists as attached fails the
+// delete at once, naming it, and nothing is removed.
+func TestDeleteUserWithNamesDependents(t *testing.T) {
+	f := newFake(t)
+	f.on("DeleteUser", seq(userPolicyInUse))
+	f.on("ListPoliciesForUser", seq(resp(200, attachedBody("ReadOnlyAccess"))))
+	c := newTestClient(t, f, nil)
+	err := c.DeleteUserWith(context.Background(), "u", DeleteUserOptions{})
+	var blocked *UserHasDependentsError
+	if !errors.As(err, &blocked) || !IsConflict(err) || len(blocked.Dependents) != 1 || blocked.Dependents[0] != "System policy ReadOnlyAccess" {
+		t.Fatalf("err = %v (%T), want a UserHasDependentsError naming ReadOnlyAccess", err, err)
+	}
+	if n := f.count("DetachPolicyFromUser") + f.count("DeleteAccessKey") + f.count("DeleteLoginProfile"); n != 0 {
+		t.Errorf("%d removals without RemoveDependents, want 0", n)
+	}
+}
+
+// TestDeleteUserWithWaitsOutUnseenUser: reads that still say the user does not exist (created moments ago
+// by another process) while the delete answers a conflict are RAM's lag: the dependent is removed once the
+// reads show it, and the user is deleted.
+func TestDeleteUserWithWaitsOutUnseenUser(t *testing.T) {
+	f := newFake(t)
+	f.on("ListAccessKeys", seq(notFound("User"), notFound("User"),
+		resp(200, map[string]any{"RequestId": "R", "AccessKeys": map[string]any{"AccessKey": []map[string]any{{"AccessKeyId": "LTAIk1", "Status": "Active"}}}}),
+		resp(200, map[string]any{"RequestId": "R", "AccessKeys": map[string]any{"AccessKey": []map[string]any{}}})))
+	f.on("DeleteLoginProfile", seq(notFound("User.LoginProfile")))
+	f.on("ListPoliciesForUser", seq(notFound("User")))
+	keyInUse := resp(409, apiErr("DeleteConflict.User.AccessKey", "The user CAN NOT has any access keys while deleting the user."))
+	f.on("DeleteUser", seq(keyInUse, keyInUse, ok))
+	c := newTestClient(t, f, nil)
+	if err := c.DeleteUserWith(context.Background(), "u", DeleteUserOptions{RemoveDependents: true}); err != nil {
+		t.Fatalf("DeleteUserWith: %v", err)
+	}
+	if f.count("DeleteAccessKey") != 1 || f.last("DeleteAccessKey").Get("UserAccessKeyId") != "LTAIk1" {
+		t.Errorf("DeleteAccessKey calls = %d, want one for LTAIk1", f.count("DeleteAccessKey"))
+	}
+	if n := f.count("DeleteUser"); n != 3 {
+		t.Errorf("DeleteUser attempts = %d, want 3", n)
+	}
+}

@@ -568,19 +568,11 @@ func (r *delegatedUserResource) Delete(ctx context.Context, req resource.DeleteR
 		return err
 	}
 
-	if !r.revokeCredentials(ctx, name, summary, &resp.Diagnostics) {
-		return
-	}
-	attached, err := r.client.ListPoliciesForUser(ctx, name)
-	if ignoreGone(err) != nil {
+	// The user goes first, with everything it holds (keys first): revocation should not wait on the
+	// managed policy, which grants nothing once the user is gone.
+	if err := ignoreGone(r.client.DeleteUserWith(ctx, name, ramclient.DeleteUserOptions{RemoveDependents: true})); err != nil {
 		addAPIError(&resp.Diagnostics, summary, err, "")
 		return
-	}
-	for _, p := range attached {
-		if err := ignoreGone(r.client.DetachPolicyFromUser(ctx, name, p.Type, p.Name)); err != nil {
-			addAPIError(&resp.Diagnostics, summary, err, "")
-			return
-		}
 	}
 	managed := map[string]bool{}
 	if st.AssumeRolePolicyType.ValueString() == policyTypeCustom && !st.AssumeRolePolicyName.IsNull() {
@@ -594,10 +586,6 @@ func (r *delegatedUserResource) Delete(ctx context.Context, req resource.DeleteR
 			addAPIError(&resp.Diagnostics, fmt.Sprintf("Deleting policy %q of RAM user %q", p, name), err, "")
 			return
 		}
-	}
-	if err := ignoreGone(r.client.DeleteUser(ctx, name)); err != nil {
-		addAPIError(&resp.Diagnostics, summary, err, "")
-		return
 	}
 	tflog.Info(ctx, "deleted RAM user and everything it held")
 }

@@ -341,33 +341,6 @@ func (r *delegatedUserResource) updateAccessKey(ctx context.Context, resp *resou
 	return true
 }
 
-// revokeCredentials deletes every AccessKey of the user (also ones created outside Terraform) and its login
-// profile; pieces already gone are fine. False when that failed (the error is in diags).
-func (r *delegatedUserResource) revokeCredentials(ctx context.Context, name, summary string, diags *diag.Diagnostics) bool {
-	ignoreGone := func(err error) error {
-		if ramclient.IsNotFound(err) {
-			return nil
-		}
-		return err
-	}
-	keys, err := r.client.ListAccessKeys(ctx, name)
-	if ignoreGone(err) != nil {
-		addAPIError(diags, summary, err, "")
-		return false
-	}
-	for _, k := range keys {
-		if err := r.deleteAccessKey(ctx, name, k.ID); err != nil {
-			addAPIError(diags, summary, err, "")
-			return false
-		}
-	}
-	if err := ignoreGone(r.client.DeleteLoginProfile(ctx, name)); err != nil {
-		addAPIError(diags, summary, err, "")
-		return false
-	}
-	return true
-}
-
 // configPassword returns the password to send: `password` from the plan, or the write-only `password_wo`
 // which only the configuration holds.
 func (r *delegatedUserResource) configPassword(ctx context.Context, cfg tfsdkConfig, pc consoleLoginModel, diags *diag.Diagnostics) string {

@@ -86,7 +86,8 @@ func userKey(s *terraform.State, addr string) (acctest.Key, error) {
 	return acctest.Key{ID: id, Secret: secret}, nil
 }
 
-// checkCanAssume: the user's own AccessKey gets STS credentials for each role in can, and is refused for
+// checkCanAssume: the user's own AccessKey gets STS credentials for each role in can (once RAM has
+// propagated the new key and grant, as a script run right after the apply would retry), and is refused for
 // each role in cannot.
 func checkCanAssume(t *testing.T, e *acctest.Env, addr string, can, cannot []string) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
@@ -95,7 +96,7 @@ func checkCanAssume(t *testing.T, e *acctest.Env, addr string, can, cannot []str
 			return err
 		}
 		for _, arn := range can {
-			if _, err := e.AssumeRole(t, key, arn, ""); err != nil {
+			if _, err := e.AssumeRoleAfterGrant(t, key, arn, ""); err != nil {
 				return fmt.Errorf("%s should be able to assume %s: %v", addr, arn, err)
 			}
 		}

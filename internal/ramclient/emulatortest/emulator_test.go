@@ -357,3 +357,55 @@ func TestEventualConsistency(t *testing.T) {
 	}
 	_ = emu
 }
+
+// TestDeleteRightAfterCreateByAnotherClient: the destroy of a user with everything it holds, run by a client
+// that did not make the creates (Terraform runs every command in a new process) while RAM's reads do not show
+// them yet. The reads answer NotFound or an empty list; the deletes, writes, see the truth and answer
+// DeleteConflict: the user and its policy are still deleted, and nothing is left.
+func TestDeleteRightAfterCreateByAnotherClient(t *testing.T) {
+	emu, url := startEmu(t, ramemu.Options{ConsistencyDelay: 2 * time.Second})
+	kb := accountKeys(acctB)
+	creator := client(t, url, cred(t, kb.AccessKeyID, kb.AccessKeySecret, ""), "")
+	destroyer := client(t, url, cred(t, kb.AccessKeyID, kb.AccessKeySecret, ""), "")
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	doc := `{"Version":"1","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"acs:ram::1000000000000001:role/r"}]}`
+	if _, err := creator.CreateUser(ctx, ramclient.CreateUserInput{Name: "fresh"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := creator.CreatePolicy(ctx, "AssumeRole-fresh", doc, ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := creator.AttachPolicyToUser(ctx, "fresh", "Custom", "AssumeRole-fresh"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := creator.CreateLoginProfile(ctx, ramclient.LoginProfileInput{UserName: "fresh", Password: "Fresh-Passw0rd-2026"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := creator.CreateAccessKey(ctx, "fresh"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := creator.CreatePolicy(ctx, "unattached-fresh", doc, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := destroyer.ListPoliciesForUser(ctx, "fresh"); !ramclient.IsNotFound(err) {
+		t.Fatalf("ListPoliciesForUser right after the create: %v, want NotFound (the emulator's replication delay)", err)
+	}
+
+	// A policy the reads do not show yet is deleted, not taken for gone.
+	if err := destroyer.DeletePolicyWith(ctx, "unattached-fresh", ramclient.DeletePolicyOptions{DetachEverywhere: true}); err != nil {
+		t.Fatalf("DeletePolicyWith(unattached-fresh): %v", err)
+	}
+
+	if err := destroyer.DeleteUserWith(ctx, "fresh", ramclient.DeleteUserOptions{RemoveDependents: true}); err != nil {
+		t.Fatalf("DeleteUserWith: %v", err)
+	}
+	if err := destroyer.DeletePolicyWith(ctx, "AssumeRole-fresh", ramclient.DeletePolicyOptions{DetachEverywhere: true}); err != nil {
+		t.Fatalf("DeletePolicyWith: %v", err)
+	}
+	for _, acct := range emu.State().Accounts {
+		if len(acct.Users) != 0 || len(acct.Policies) != 0 || len(acct.Attachments) != 0 {
+			t.Errorf("account %s not empty: %+v", acct.ID, acct)
+		}
+	}
+}
