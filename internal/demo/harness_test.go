@@ -87,7 +87,7 @@ func buildMirror() (string, error) {
 
 // useMirror points the CLI at the freshly built provider for the rest of the test. Call it after acctest.New,
 // which sets the harness's own (empty) CLI configuration once per test binary.
-func useMirror(t *testing.T) {
+func useMirror(t testing.TB) {
 	t.Helper()
 	cfg, err := buildMirror()
 	if err != nil {
@@ -132,7 +132,7 @@ func password() string {
 // terraform-plugin-testing harness cannot run: its legacy state shim, used on every step and before the final
 // destroy, rejects resources created with for_each ("for_each is not supported").
 type rootModule struct {
-	t         *testing.T
+	t         testing.TB
 	tf        *tfexec.Terraform
 	dir       string
 	varFile   string
@@ -160,6 +160,13 @@ func newRootModule(t *testing.T, scenario string) *rootModule {
 			t.Fatal(err)
 		}
 	}
+	return initRootModule(t, dir)
+}
+
+// initRootModule runs `init` in dir, which holds a root module, and destroys what it made at the end of the
+// test if the test did not.
+func initRootModule(t testing.TB, dir string) *rootModule {
+	t.Helper()
 	tf, err := tfexec.NewTerraform(dir, os.Getenv("TF_ACC_TERRAFORM_PATH"))
 	if err != nil {
 		t.Fatal(err)
@@ -179,7 +186,7 @@ func newRootModule(t *testing.T, scenario string) *rootModule {
 	return m
 }
 
-func ctx(t *testing.T) context.Context {
+func ctx(t testing.TB) context.Context {
 	c, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	t.Cleanup(cancel)
 	return c

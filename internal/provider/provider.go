@@ -144,8 +144,11 @@ func (p *aliramProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 			},
 			"max_retries": schema.Int64Attribute{
 				Optional: true,
-				MarkdownDescription: "How many times a throttled or temporarily failing call is retried, with " +
-					"exponential backoff and jitter, before the error is reported. Defaults to `5`.",
+				MarkdownDescription: "At most this many retries of one throttled or temporarily failing call. " +
+					"Unset (the default), a call is retried, with capped exponential backoff and jitter, for as long as " +
+					"the operation's `timeouts` allow, which is what absorbs throttling and short outages; set it only " +
+					"to fail faster than the timeout (`0`: no retry). Throttling also slows the provider down: it " +
+					"learns each account's allowed rate from the `Throttling` answers it gets.",
 				Validators: []validator.Int64{int64validator.Between(0, 20)},
 			},
 			"expected_account_id": schema.StringAttribute{

@@ -16,12 +16,13 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/aliram/terraform-provider-aliram/internal/ramclient"
 )
 
 const (
-	defaultRegion     = "cn-hangzhou"
-	defaultMaxRetries = 5
-	defaultSession    = "terraform"
+	defaultRegion  = "cn-hangzhou"
+	defaultSession = "terraform"
 )
 
 // settings is the provider block after defaults and environment variables are applied.
@@ -29,7 +30,7 @@ type settings struct {
 	region            string
 	ramEndpoint       string
 	stsEndpoint       string
-	maxRetries        int
+	maxRetries        int // ramclient.RetryUntilDeadline unless max_retries is set
 	expectedAccountID string
 
 	// the one credential source chosen by chooseCredentialSource
@@ -90,7 +91,7 @@ func resolveSettings(ctx context.Context, m providerModel) (*settings, diag.Diag
 	s := &settings{
 		region:            firstNonEmpty(m.Region, "ALIBABA_CLOUD_REGION_ID", "ALICLOUD_REGION"),
 		expectedAccountID: m.ExpectedAccountID.ValueString(),
-		maxRetries:        defaultMaxRetries,
+		maxRetries:        ramclient.RetryUntilDeadline,
 	}
 	s.chooseCredentialSource(m)
 	if !m.MaxRetries.IsNull() {

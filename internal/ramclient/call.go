@@ -188,14 +188,20 @@ func maskParams(params map[string]string) map[string]any {
 	return out
 }
 
-// invoke is the retry loop. Throttled and retryable errors are retried with exponential backoff and
-// full jitter, at most MaxRetries times, never sleeping past ctx's deadline; others return at once.
+// invoke is the retry loop. Throttled and retryable errors are retried with capped exponential backoff and
+// full jitter until ctx's deadline (the operation's timeout; retryBudget from the first attempt when ctx has
+// none), at most MaxRetries times; others return at once. Every attempt first waits for its slot in the
+// account's adaptive limiter and tells it whether it was throttled.
 func (c *Client) invoke(ctx context.Context, svc, action string, params map[string]string, extraSecrets []string,
 	attemptFn func(actx context.Context) (responses.AcsResponse, error)) error {
 	secrets := append(c.creds.secrets(), extraSecrets...)
 	lctx := logContext(ctx, secrets)
 	logged := maskParams(params)
 	label := serviceLabel(svc)
+	deadline, hasDeadline := ctx.Deadline()
+	if !hasDeadline {
+		deadline = time.Now().Add(c.retryBudget)
+	}
 	var lastErr error
 	for attempt := 1; ; attempt++ {
 		if err := ctx.Err(); err != nil {
@@ -204,8 +210,9 @@ func (c *Client) invoke(ctx context.Context, svc, action string, params map[stri
 			}
 			return wrapError(label, action, err, nil)
 		}
-		if err := c.limiter.Wait(ctx); err != nil {
-			// Wait fails early when the deadline would pass before a token is available.
+		lim := c.accountLimiter(svc)
+		slot, err := c.waitSlot(ctx, lim, deadline)
+		if err != nil {
 			if lastErr != nil {
 				return lastErr
 			}
@@ -218,6 +225,11 @@ func (c *Client) invoke(ctx context.Context, svc, action string, params map[stri
 		dur := time.Since(start)
 		secrets = append(c.creds.secrets(), extraSecrets...)
 		err = wrapAttemptError(label, action, err, secrets)
+		cls := ClassOf(err)
+		if ctx.Err() == nil || err == nil {
+			// An attempt the deadline cut says nothing about the account's rate.
+			lim.observe(slot, err != nil && cls == ClassThrottled)
+		}
 
 		fields := map[string]any{
 			"service": label, "action": action, "params": logged, "attempt": attempt,
@@ -251,7 +263,6 @@ func (c *Client) invoke(ctx context.Context, svc, action string, params map[stri
 			return lastErr
 		}
 		lastErr = err
-		cls := ClassOf(err)
 		if cls != ClassThrottled && cls != ClassRetryable {
 			return err
 		}
@@ -259,15 +270,39 @@ func (c *Client) invoke(ctx context.Context, svc, action string, params map[stri
 			return err
 		}
 		d := c.backoff(attempt)
-		if dl, ok := ctx.Deadline(); ok && time.Now().Add(d).After(dl) {
+		if time.Now().Add(d).After(deadline) {
 			return err
 		}
 		tflog.SubsystemDebug(lctx, logSubsystem, "retrying "+label+" "+action, map[string]any{
 			"service": label, "action": action, "attempt": attempt, "backoff_ms": d.Milliseconds(), "error_code": ae.Code,
+			"account_rate": lim.Rate(),
 		})
 		if !sleepCtx(ctx, d) {
 			return err
 		}
+	}
+}
+
+// waitSlot waits for the call's slot in the account's limiter, booked again when the rate was cut while it
+// waited, then under the client's fixed ceiling, if any. It fails at once when the slot would come after
+// deadline.
+func (c *Client) waitSlot(ctx context.Context, lim *adaptiveLimiter, deadline time.Time) (booking, error) {
+	for {
+		slot, ok := lim.reserve(deadline)
+		if !ok {
+			return slot, errors.New("the account's throttling rate leaves no slot in time")
+		}
+		if !sleepCtx(ctx, slot.wait) {
+			return slot, ctx.Err()
+		}
+		if slot.wait > 0 && lim.stale(slot) {
+			continue
+		}
+		if c.ceiling != nil {
+			// Wait fails early when the deadline would pass before a token is available.
+			return slot, c.ceiling.Wait(ctx)
+		}
+		return slot, nil
 	}
 }
 

@@ -6,6 +6,7 @@ package ramclient
 import (
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -19,24 +20,30 @@ import (
 
 // Config configures a Client. One Client talks to one account.
 type Config struct {
-	Credentials       credentials.Credential // GetCredential() is called per request (it caches/refreshes)
-	Region            string                 // "cn-hangzhou" when empty
-	RAMEndpoint       string                 // URL; "" => https://ram.aliyuncs.com
-	STSEndpoint       string                 // URL; "" => https://sts.<region>.aliyuncs.com
-	MaxRetries        int                    // retries after the first attempt (0 = none); <0 invalid
-	ExpectedAccountID string                 // "" = no guard
+	Credentials credentials.Credential // GetCredential() is called per request (it caches/refreshes)
+	Region      string                 // "cn-hangzhou" when empty
+	RAMEndpoint string                 // URL; "" => https://ram.aliyuncs.com
+	STSEndpoint string                 // URL; "" => https://sts.<region>.aliyuncs.com
+	// MaxRetries caps the retries of one call after its first attempt (0 = none; <0 invalid). Retries are
+	// also bounded by the ctx deadline (the operation's timeout), or DefaultRetryBudget without one; the
+	// provider passes RetryUntilDeadline unless max_retries is set.
+	MaxRetries        int
+	ExpectedAccountID string // "" = no guard
 	UserAgent         string
 
-	// QPS limits calls per Client (i.e. per account); 0 => DefaultQPS.
+	// QPS is a fixed ceiling on this Client's call rate, on top of the adaptive per-account rate;
+	// 0 = none (the default: only throttling slows an account down).
 	QPS float64
-	// Burst of the rate limiter; 0 => DefaultBurst.
+	// Burst of the QPS ceiling; 0 => ceil(QPS).
 	Burst int
 }
 
 const (
 	DefaultRegion = "cn-hangzhou"
-	DefaultQPS    = 20
-	DefaultBurst  = 20
+	// RetryUntilDeadline as MaxRetries: as many retries as the deadline allows.
+	RetryUntilDeadline = math.MaxInt
+	// DefaultRetryBudget bounds the retries of a call whose ctx has no deadline.
+	DefaultRetryBudget = 5 * time.Minute
 )
 
 var regionPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*[a-z0-9]$`)
@@ -104,10 +111,14 @@ type Client struct {
 	stsEP     endpoint
 	creds     *credsBridge
 	transport http.RoundTripper
-	limiter   *rate.Limiter
+	ceiling   *rate.Limiter // Config.QPS; nil = none
+
+	limMu    sync.Mutex
+	limiters map[string]*adaptiveLimiter // by service; shared with the account's other clients
 
 	// Timings; tests shrink them.
 	backoffBase, backoffCap         time.Duration
+	retryBudget                     time.Duration // for a ctx without deadline
 	consistencyWindow               time.Duration
 	consistencyBase, consistencyCap time.Duration
 	cacheTTL                        time.Duration
@@ -162,13 +173,6 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("STS %w", err)
 	}
-	qps, burst := cfg.QPS, cfg.Burst
-	if qps == 0 {
-		qps = DefaultQPS
-	}
-	if burst == 0 {
-		burst = DefaultBurst
-	}
 	// System trust store (SSL_CERT_FILE honoured by Go), proxies from the environment.
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConnsPerHost = 16
@@ -179,7 +183,8 @@ func New(cfg Config) (*Client, error) {
 		stsEP:             stsEP,
 		creds:             &credsBridge{cred: cfg.Credentials},
 		transport:         tr,
-		limiter:           rate.NewLimiter(rate.Limit(qps), burst),
+		limiters:          map[string]*adaptiveLimiter{},
+		retryBudget:       DefaultRetryBudget,
 		backoffBase:       200 * time.Millisecond,
 		backoffCap:        10 * time.Second,
 		consistencyWindow: defaultConsistencyWindow(),
@@ -188,6 +193,13 @@ func New(cfg Config) (*Client, error) {
 		cacheTTL:          5 * time.Second,
 		now:               time.Now,
 		counts:            map[string]int64{},
+	}
+	if cfg.QPS > 0 {
+		burst := cfg.Burst
+		if burst == 0 {
+			burst = int(math.Max(1, math.Ceil(cfg.QPS)))
+		}
+		c.ceiling = rate.NewLimiter(rate.Limit(cfg.QPS), burst)
 	}
 	c.track = newTracker(c)
 	c.cache = newReadCache(c)

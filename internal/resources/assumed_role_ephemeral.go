@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	ephemeraltimeouts "github.com/hashicorp/terraform-plugin-framework-timeouts/ephemeral/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
@@ -46,14 +47,17 @@ type assumedRoleModel struct {
 	Expiration      types.String `tfsdk:"expiration"`
 	ARN             types.String `tfsdk:"arn"`
 	AssumedRoleID   types.String `tfsdk:"assumed_role_id"`
+
+	Timeouts ephemeraltimeouts.Value `tfsdk:"timeouts"` // the open's time budget
 }
 
 func (e *assumedRoleEphemeral) Metadata(_ context.Context, req ephemeral.MetadataRequest, resp *ephemeral.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_assumed_role"
 }
 
-func (e *assumedRoleEphemeral) Schema(_ context.Context, _ ephemeral.SchemaRequest, resp *ephemeral.SchemaResponse) {
+func (e *assumedRoleEphemeral) Schema(ctx context.Context, _ ephemeral.SchemaRequest, resp *ephemeral.SchemaResponse) {
 	resp.Schema = schema.Schema{
+		Blocks: map[string]schema.Block{"timeouts": ephemeralTimeoutsBlock(ctx)},
 		MarkdownDescription: "Temporary credentials of a RAM role, from STS `AssumeRole` called with this provider " +
 			"block's credentials. This is how the operator's (B's) users and applications use a delegation: " +
 			"feed the result into another provider block (`security_token`) or an application's environment. " +
@@ -130,6 +134,8 @@ func (e *assumedRoleEphemeral) Open(ctx context.Context, req ephemeral.OpenReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, cancel := withTimeout(ctx, m.Timeouts.Open, defaultOpenTimeout, &resp.Diagnostics)
+	defer cancel()
 	if e.client == nil {
 		resp.Diagnostics.AddError("Provider not configured", "The aliram provider block of this ephemeral resource has not been configured.")
 		return

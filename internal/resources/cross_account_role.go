@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
@@ -60,15 +61,18 @@ type crossAccountRoleModel struct {
 	ARN                  types.String         `tfsdk:"arn"`
 	RoleID               types.String         `tfsdk:"role_id"`
 	CreateDate           types.String         `tfsdk:"create_date"`
+
+	Timeouts timeouts.Value `tfsdk:"timeouts"` // the operations' time budgets
 }
 
 func (r *crossAccountRoleResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_cross_account_role"
 }
 
-func (r *crossAccountRoleResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (r *crossAccountRoleResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	typedTrust := "Typed trust argument: conflicts with `assume_role_policy`."
 	resp.Schema = schema.Schema{
+		Blocks: map[string]schema.Block{"timeouts": timeoutsBlock(ctx, true)},
 		MarkdownDescription: "A RAM role in the account of this provider block (enterprise A) that other Alibaba Cloud " +
 			"accounts or their RAM users and roles (enterprise B) may assume with STS `AssumeRole`.\n\n" +
 			"Trust is given either by typed arguments (`trusted_account_ids`, `trusted_principal_arns` plus the " +
@@ -380,6 +384,8 @@ func (r *crossAccountRoleResource) Create(ctx context.Context, req resource.Crea
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, cancel := withTimeout(ctx, plan.Timeouts.Create, defaultCreateTimeout, &resp.Diagnostics)
+	defer cancel()
 	name := plan.Name.ValueString()
 	doc, diags := effectiveTrustPolicy(ctx, plan)
 	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
@@ -421,6 +427,8 @@ func (r *crossAccountRoleResource) Read(ctx context.Context, req resource.ReadRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, cancel := withTimeout(ctx, state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
+	defer cancel()
 	name := state.ID.ValueString()
 	// Created by the previous command (e.g. the apply before this plan): RAM may not show it yet.
 	recent, diags := announceRecentCreates(ctx, r.client, req.Private, func(string) []ramclient.Entity {
@@ -469,6 +477,8 @@ func (r *crossAccountRoleResource) Update(ctx context.Context, req resource.Upda
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, cancel := withTimeout(ctx, plan.Timeouts.Update, defaultUpdateTimeout, &resp.Diagnostics)
+	defer cancel()
 	doc, diags := effectiveTrustPolicy(ctx, plan)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -523,6 +533,8 @@ func (r *crossAccountRoleResource) Delete(ctx context.Context, req resource.Dele
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, cancel := withTimeout(ctx, state.Timeouts.Delete, defaultDeleteTimeout, &resp.Diagnostics)
+	defer cancel()
 	// The client waits out RAM's stale view after a detach and, with force, detaches again what a concurrent
 	// attach added; what it reports is final.
 	name := state.ID.ValueString()

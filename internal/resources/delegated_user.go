@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -68,6 +69,8 @@ type delegatedUserModel struct {
 	ARN                  types.String `tfsdk:"arn"`
 	LogonName            types.String `tfsdk:"logon_name"`
 	CreateDate           types.String `tfsdk:"create_date"`
+
+	Timeouts timeouts.Value `tfsdk:"timeouts"` // the operations' time budgets
 }
 
 func (r *delegatedUserResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -82,7 +85,7 @@ func (r *delegatedUserResource) IdentitySchema(_ context.Context, _ resource.Ide
 	resp.IdentitySchema = nameIdentitySchema("Name of the RAM user.")
 }
 
-func (r *delegatedUserResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (r *delegatedUserResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	optionalText := func(desc string, validators ...validator.String) schema.StringAttribute {
 		return schema.StringAttribute{
 			Optional: true, Computed: true,
@@ -92,6 +95,7 @@ func (r *delegatedUserResource) Schema(_ context.Context, _ resource.SchemaReque
 		}
 	}
 	resp.Schema = schema.Schema{
+		Blocks: map[string]schema.Block{"timeouts": timeoutsBlock(ctx, true)},
 		MarkdownDescription: "A RAM user in the **operator's account (B)** that may assume roles of the owner's account (A): " +
 			"steps 3 and 4 of the cross-account delegation. The user gets either a least-privilege custom policy " +
 			"allowing `sts:AssumeRole` on exactly `assumable_role_arns`, managed by this resource, or (when that set is " +
@@ -242,6 +246,8 @@ func (r *delegatedUserResource) Create(ctx context.Context, req resource.CreateR
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, cancel := withTimeout(ctx, plan.Timeouts.Create, defaultCreateTimeout, &resp.Diagnostics)
+	defer cancel()
 	name := plan.Name.ValueString()
 	ctx = tflog.SetField(ctx, "user_name", name)
 
@@ -336,6 +342,8 @@ func (r *delegatedUserResource) Read(ctx context.Context, req resource.ReadReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, cancel := withTimeout(ctx, st.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
+	defer cancel()
 	name := st.Name.ValueString()
 	ctx = tflog.SetField(ctx, "user_name", name)
 	importing := st.UserID.IsNull() // ImportState sets only the name
@@ -460,6 +468,8 @@ func (r *delegatedUserResource) Update(ctx context.Context, req resource.UpdateR
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, cancel := withTimeout(ctx, plan.Timeouts.Update, defaultUpdateTimeout, &resp.Diagnostics)
+	defer cancel()
 	oldName, name := st.Name.ValueString(), plan.Name.ValueString()
 	ctx = tflog.SetField(ctx, "user_name", name)
 
@@ -558,6 +568,8 @@ func (r *delegatedUserResource) Delete(ctx context.Context, req resource.DeleteR
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, cancel := withTimeout(ctx, st.Timeouts.Delete, defaultDeleteTimeout, &resp.Diagnostics)
+	defer cancel()
 	name := st.Name.ValueString()
 	ctx = tflog.SetField(ctx, "user_name", name)
 	summary := fmt.Sprintf("Deleting RAM user %q", name)

@@ -39,7 +39,7 @@ func adviceFor(err error) string {
 	case ramclient.ClassAuth:
 		return "The credentials were rejected. Check access_key / secret_key / security_token (or the ALIBABA_CLOUD_* environment variables) of this provider block."
 	case ramclient.ClassThrottled, ramclient.ClassRetryable:
-		return "The service kept failing or throttling after all retries. Run the command again later, or raise max_retries."
+		return "The service kept failing or throttling until the operation's timeout (or max_retries, when set). Run the command again later, or raise the resource's timeouts."
 	case ramclient.ClassLimitExceeded:
 		return "An account quota was reached. Remove unused entities or ask Alibaba Cloud to raise the quota."
 	case ramclient.ClassInvalid:

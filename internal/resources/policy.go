@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -43,14 +44,17 @@ type policyModel struct {
 	DefaultVersion  types.String         `tfsdk:"default_version"`
 	AttachmentCount types.Int64          `tfsdk:"attachment_count"`
 	CreateDate      types.String         `tfsdk:"create_date"`
+
+	Timeouts timeouts.Value `tfsdk:"timeouts"` // the operations' time budgets
 }
 
 func (r *policyResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_policy"
 }
 
-func (r *policyResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (r *policyResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	resp.Schema = schema.Schema{
+		Blocks: map[string]schema.Block{"timeouts": timeoutsBlock(ctx, true)},
 		MarkdownDescription: "A custom RAM permission policy, for example a least-privilege policy scoped to the " +
 			"instances, topics and groups enterprise B may operate.\n\n" +
 			"A document change creates a new default policy version (the oldest non-default version is rotated out, " +
@@ -131,6 +135,8 @@ func (r *policyResource) Create(ctx context.Context, req resource.CreateRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, cancel := withTimeout(ctx, plan.Timeouts.Create, defaultCreateTimeout, &resp.Diagnostics)
+	defer cancel()
 	name := plan.Name.ValueString()
 	p, err := r.client.CreatePolicy(ctx, name, plan.Document.ValueString(), plan.Description.ValueString())
 	if err != nil {
@@ -162,6 +168,8 @@ func (r *policyResource) Read(ctx context.Context, req resource.ReadRequest, res
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, cancel := withTimeout(ctx, state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
+	defer cancel()
 	name := state.ID.ValueString()
 	// Created by the previous command (e.g. the apply before this plan): RAM may not show it yet.
 	recent, diags := announceRecentCreates(ctx, r.client, req.Private, func(string) []ramclient.Entity {
@@ -200,6 +208,8 @@ func (r *policyResource) Update(ctx context.Context, req resource.UpdateRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, cancel := withTimeout(ctx, plan.Timeouts.Update, defaultUpdateTimeout, &resp.Diagnostics)
+	defer cancel()
 	name := state.ID.ValueString()
 	next := plan
 	next.ID, next.CreateDate, next.AttachmentCount, next.DefaultVersion = state.ID, state.CreateDate, state.AttachmentCount, state.DefaultVersion
@@ -244,6 +254,8 @@ func (r *policyResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, cancel := withTimeout(ctx, state.Timeouts.Delete, defaultDeleteTimeout, &resp.Diagnostics)
+	defer cancel()
 	// The client deletes the non-default versions (again if one is added meanwhile) and waits out RAM's stale
 	// view after a detach; what it reports is final.
 	err := r.client.DeletePolicyWith(ctx, state.ID.ValueString(), ramclient.DeletePolicyOptions{})

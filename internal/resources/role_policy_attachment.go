@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -38,6 +40,8 @@ type rolePolicyAttachmentModel struct {
 	RoleName   types.String `tfsdk:"role_name"`
 	PolicyName types.String `tfsdk:"policy_name"`
 	PolicyType types.String `tfsdk:"policy_type"`
+
+	Timeouts timeouts.Value `tfsdk:"timeouts"` // the operations' time budgets
 }
 
 type rolePolicyAttachmentIdentityModel struct {
@@ -50,9 +54,10 @@ func (r *rolePolicyAttachmentResource) Metadata(_ context.Context, req resource.
 	resp.TypeName = req.ProviderTypeName + "_role_policy_attachment"
 }
 
-func (r *rolePolicyAttachmentResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (r *rolePolicyAttachmentResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	replace := []planmodifier.String{stringplanmodifier.RequiresReplace()}
 	resp.Schema = schema.Schema{
+		Blocks: map[string]schema.Block{"timeouts": timeoutsBlock(ctx, false)},
 		MarkdownDescription: "Attaches one system or custom permission policy to a RAM role (typically an " +
 			"`aliram_cross_account_role`), granting what the trusted account may do after `AssumeRole`.\n\n" +
 			"All attachments of one role are refreshed with a single `ListPoliciesForRole` call. An attachment " +
@@ -113,6 +118,8 @@ func (r *rolePolicyAttachmentResource) Create(ctx context.Context, req resource.
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, cancel := withTimeout(ctx, plan.Timeouts.Create, defaultCreateTimeout, &resp.Diagnostics)
+	defer cancel()
 	role, ptype, pname := plan.parts()
 	id := attachmentID(role, ptype, pname)
 	err := r.client.AttachPolicyToRole(ctx, role, ptype, pname)
@@ -166,6 +173,8 @@ func (r *rolePolicyAttachmentResource) Read(ctx context.Context, req resource.Re
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, cancel := withTimeout(ctx, state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
+	defer cancel()
 	role, ptype, pname := state.parts()
 	what := fmt.Sprintf("Attachment of %s policy %q to RAM role %q", ptype, pname, role)
 	// Made by the previous command (e.g. the apply before this plan): RAM may not list it yet.
@@ -200,9 +209,15 @@ func (r *rolePolicyAttachmentResource) Read(ctx context.Context, req resource.Re
 	resp.State.RemoveResource(ctx)
 }
 
-// Update is never called: every argument requires replacement.
+// Update changes only the timeouts: every other argument requires replacement.
 func (r *rolePolicyAttachmentResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	resp.Diagnostics.AddError("Unexpected update", "aliram_role_policy_attachment cannot be updated in place. This is a bug in the provider; please report it.")
+	var plan rolePolicyAttachmentModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	setAttachmentIdentity(ctx, resp.Identity, plan, &resp.Diagnostics)
 }
 
 func (r *rolePolicyAttachmentResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -211,6 +226,8 @@ func (r *rolePolicyAttachmentResource) Delete(ctx context.Context, req resource.
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, cancel := withTimeout(ctx, state.Timeouts.Delete, defaultDeleteTimeout, &resp.Diagnostics)
+	defer cancel()
 	role, ptype, pname := state.parts()
 	err := r.client.DetachPolicyFromRole(ctx, role, ptype, pname)
 	if err != nil && !ramclient.IsNotFound(err) { // role, policy or attachment already gone: done
@@ -247,6 +264,8 @@ func (r *rolePolicyAttachmentResource) ImportState(ctx context.Context, req reso
 		return
 	}
 	m.ID = types.StringValue(attachmentID(m.RoleName.ValueString(), m.PolicyType.ValueString(), m.PolicyName.ValueString()))
+	// No timeouts block yet: the null of its type, which the empty state being imported into holds.
+	resp.Diagnostics.Append(resp.State.GetAttribute(ctx, path.Root("timeouts"), &m.Timeouts)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 	setAttachmentIdentity(ctx, resp.Identity, m, &resp.Diagnostics)
 }

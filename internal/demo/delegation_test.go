@@ -1,0 +1,247 @@
+package demo_test
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-exec/tfexec"
+
+	"github.com/aliram/terraform-provider-aliram/internal/acctest"
+	"github.com/aliram/terraform-provider-aliram/internal/ramemu"
+)
+
+// A delegation generated at a given size, applied by the CLI with the installed provider (one plugin process
+// per account, as users run it): roles in A, each with system policies attached, and users in B, each allowed
+// to assume one of the roles. The throttling test and the benchmarks run it against emulators that throttle,
+// lag and add latency.
+
+// delegationShape says how big the generated delegation is.
+type delegationShape struct {
+	roles, attachmentsPerRole int
+	consoleUsers, appUsers    int
+	// usersAfterAttachments: B's users wait for A's attachments (depends_on), as in examples/scenarios/kafka.
+	usersAfterAttachments bool
+}
+
+// seedsShape is the seeds' delegation: one role with 8 policies, 3 employees with console login and 2
+// applications with an AccessKey.
+var seedsShape = delegationShape{roles: 1, attachmentsPerRole: 8, consoleUsers: 3, appUsers: 2, usersAfterAttachments: true}
+
+// delegationPolicies are the system policies the roles get, in order.
+var delegationPolicies = []string{
+	"AliyunKafkaFullAccess", "AliyunKafkaReadOnlyAccess", "AliyunMQReadOnlyAccess", "AliyunLogReadOnlyAccess",
+	"AliyunCloudMonitorReadOnlyAccess", "AliyunECSReadOnlyAccess", "AliyunVPCReadOnlyAccess", "AliyunOSSReadOnlyAccess",
+}
+
+func (s delegationShape) config() string {
+	if s.attachmentsPerRole > len(delegationPolicies) {
+		panic("more attachments per role than delegationPolicies")
+	}
+	quoted := make([]string, s.attachmentsPerRole)
+	for i := range quoted {
+		quoted[i] = fmt.Sprintf("%q", delegationPolicies[i])
+	}
+	dependsOn := ""
+	if s.usersAfterAttachments {
+		dependsOn = "depends_on = [aliram_role_policy_attachment.role]"
+	}
+	return fmt.Sprintf(`
+terraform {
+  required_providers {
+    aliram = { source = "aliram/aliram" }
+  }
+}
+
+variable "owner_account_id" { type = string }
+variable "owner_access_key" { type = string }
+variable "owner_secret_key" {
+  type      = string
+  sensitive = true
+}
+variable "operator_account_id" { type = string }
+variable "operator_access_key" { type = string }
+variable "operator_secret_key" {
+  type      = string
+  sensitive = true
+}
+variable "ram_endpoint" { type = string }
+variable "sts_endpoint" { type = string }
+variable "password" {
+  type      = string
+  sensitive = true
+}
+
+provider "aliram" {
+  alias               = "owner"
+  expected_account_id = var.owner_account_id
+  access_key          = var.owner_access_key
+  secret_key          = var.owner_secret_key
+  endpoints {
+    ram = var.ram_endpoint
+    sts = var.sts_endpoint
+  }
+}
+
+provider "aliram" {
+  alias               = "operator"
+  expected_account_id = var.operator_account_id
+  access_key          = var.operator_access_key
+  secret_key          = var.operator_secret_key
+  endpoints {
+    ram = var.ram_endpoint
+    sts = var.sts_endpoint
+  }
+}
+
+locals {
+  roles       = [for i in range(%d) : format("deleg-role-%%02d", i)]
+  policies    = [%s]
+  attachments = { for p in setproduct(local.roles, local.policies) : "${p[0]}/${p[1]}" => { role = p[0], policy = p[1] } }
+  employees   = { for i in range(%d) : format("deleg-employee-%%03d", i) => local.roles[i %% length(local.roles)] }
+  apps        = { for i in range(%d) : format("deleg-app-%%03d", i) => local.roles[i %% length(local.roles)] }
+}
+
+resource "aliram_cross_account_role" "role" {
+  provider              = aliram.owner
+  for_each              = toset(local.roles)
+  name                  = each.key
+  trusted_account_ids   = [var.operator_account_id]
+  force_detach_policies = true
+}
+
+resource "aliram_role_policy_attachment" "role" {
+  provider    = aliram.owner
+  for_each    = local.attachments
+  role_name   = aliram_cross_account_role.role[each.value.role].name
+  policy_type = "System"
+  policy_name = each.value.policy
+}
+
+resource "aliram_delegated_user" "employee" {
+  provider            = aliram.operator
+  for_each            = local.employees
+  name                = each.key
+  assumable_role_arns = [aliram_cross_account_role.role[each.value].arn]
+  console_login = {
+    password_wo         = var.password
+    password_wo_version = 1
+  }
+  %[5]s
+}
+
+resource "aliram_delegated_user" "app" {
+  provider            = aliram.operator
+  for_each            = local.apps
+  name                = each.key
+  assumable_role_arns = [aliram_cross_account_role.role[each.value].arn]
+  programmatic_access = {}
+  %[5]s
+}
+`, s.roles, strings.Join(quoted, ", "), s.consoleUsers, s.appUsers, dependsOn)
+}
+
+// newDelegationModule writes the shape's root module, initialises it against env's emulator and returns it
+// with every CLI command's output captured in out.
+func newDelegationModule(tb testing.TB, env *acctest.Env, shape delegationShape, out *bytes.Buffer) *rootModule {
+	tb.Helper()
+	useMirror(tb)
+	dir := filepath.Join(tb.TempDir(), "delegation")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		tb.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(shape.config()), 0o644); err != nil {
+		tb.Fatal(err)
+	}
+	m := initRootModule(tb, dir)
+	v := accountVariables(env)
+	v["password"] = password()
+	m.setVariables(v)
+	m.tf.SetStdout(out)
+	m.tf.SetStderr(out)
+	return m
+}
+
+// phase is one CLI command of a measured run: its wall time and what the emulator counted meanwhile.
+type phase struct {
+	name      string
+	wall      time.Duration
+	calls     int64 // every RPC call: RAM, and STS (throttled the same)
+	throttled int64
+	err       error
+}
+
+// runPhase resets the emulator's counters, runs the command and reads them back.
+func runPhase(emu *ramemu.Server, name string, cmd func() error) phase {
+	emu.ResetStats()
+	start := time.Now()
+	err := cmd()
+	p := phase{name: name, wall: time.Since(start), err: err}
+	st := emu.Stats()
+	p.calls = st.Total
+	for code, n := range st.Errors {
+		if strings.HasPrefix(code, "Throttling") {
+			p.throttled += n
+		}
+	}
+	return p
+}
+
+func (m *rootModule) applyErr() error {
+	m.applied = true
+	return m.tf.Apply(ctx(m.t), tfexec.VarFile(m.varFile))
+}
+
+func (m *rootModule) destroyErr() error {
+	err := m.tf.Destroy(ctx(m.t), tfexec.VarFile(m.varFile))
+	if err == nil {
+		m.destroyed = true
+	}
+	return err
+}
+
+// planChanges is a plan (with refresh) that reports whether it proposes changes.
+func (m *rootModule) planChanges() (bool, error) {
+	return m.tf.Plan(ctx(m.t), tfexec.VarFile(m.varFile))
+}
+
+// TestDelegationUnderThrottling: with both accounts allowing 10 calls/s, 50 ms per call and a 2 s replication
+// lag, the seeds' delegation applies, plans empty and destroys with no error, no throttling error reaching
+// the user and nothing left; the client slows down to the account's rate instead of failing.
+func TestDelegationUnderThrottling(t *testing.T) {
+	env := acctest.NewWithOptions(t, ramemu.Options{ThrottleQPS: 10, Latency: 50 * time.Millisecond, ConsistencyDelay: 2 * time.Second})
+	var out bytes.Buffer
+	m := newDelegationModule(t, env, seedsShape, &out)
+
+	phases := []phase{runPhase(env.Emulator, "apply", m.applyErr)}
+	var changes bool
+	phases = append(phases, runPhase(env.Emulator, "plan", func() (err error) {
+		changes, err = m.planChanges()
+		return err
+	}))
+	phases = append(phases, runPhase(env.Emulator, "destroy", m.destroyErr))
+	for _, p := range phases {
+		t.Logf("%-7s %6.1fs, %3d calls (floor %4.1fs at 10/s), %d throttled", p.name, p.wall.Seconds(), p.calls, float64(p.calls)/10, p.throttled)
+		if p.err != nil {
+			t.Errorf("%s: %v", p.name, p.err)
+		}
+		// Pacing, not retrying, is what absorbs the limit: a client that ignores it is throttled on about
+		// half of its calls here.
+		if p.throttled*4 > p.calls {
+			t.Errorf("%s: %d of %d calls throttled, want at most a quarter", p.name, p.throttled, p.calls)
+		}
+	}
+	if changes {
+		t.Error("the plan after apply proposes changes")
+	}
+	if strings.Contains(out.String(), "Throttling") {
+		t.Errorf("a throttling error reached the user:\n%s", out.String())
+	}
+	if err := acctest.NothingLeft(env.Emulator.State()); err != nil {
+		t.Error(err)
+	}
+}
