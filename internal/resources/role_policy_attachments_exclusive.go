@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -67,6 +68,8 @@ type rolePolicyAttachmentsExclusiveModel struct {
 	RoleName       types.String `tfsdk:"role_name"`
 	SystemPolicies types.Set    `tfsdk:"system_policies"`
 	CustomPolicies types.Set    `tfsdk:"custom_policies"`
+
+	Timeouts timeouts.Value `tfsdk:"timeouts"` // the operations' time budgets
 }
 
 type roleNameIdentityModel struct {
@@ -77,7 +80,7 @@ func (r *rolePolicyAttachmentsExclusiveResource) Metadata(_ context.Context, req
 	resp.TypeName = req.ProviderTypeName + "_role_policy_attachments_exclusive"
 }
 
-func (r *rolePolicyAttachmentsExclusiveResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (r *rolePolicyAttachmentsExclusiveResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	names := func(kind, example string) schema.SetAttribute {
 		return schema.SetAttribute{
 			ElementType: types.StringType,
@@ -94,6 +97,7 @@ func (r *rolePolicyAttachmentsExclusiveResource) Schema(_ context.Context, _ res
 		}
 	}
 	resp.Schema = schema.Schema{
+		Blocks: map[string]schema.Block{"timeouts": timeoutsBlock(ctx, true)},
 		MarkdownDescription: "Makes a RAM role (typically an `aliram_cross_account_role`) hold **exactly** the " +
 			"listed policies. A policy attached outside Terraform, `AdministratorAccess` attached by hand for " +
 			"example, shows in the next plan as removed from `system_policies` or `custom_policies` (with a " +
@@ -199,6 +203,8 @@ func (r *rolePolicyAttachmentsExclusiveResource) Create(ctx context.Context, req
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, cancel := withTimeout(ctx, plan.Timeouts.Create, defaultCreateTimeout, &resp.Diagnostics)
+	defer cancel()
 	plan.ID = plan.RoleName
 	// Saved before any change: if the sync fails halfway, what it attached is recorded and destroyable.
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
@@ -215,6 +221,8 @@ func (r *rolePolicyAttachmentsExclusiveResource) Update(ctx context.Context, req
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, cancel := withTimeout(ctx, plan.Timeouts.Update, defaultUpdateTimeout, &resp.Diagnostics)
+	defer cancel()
 	plan.ID = plan.RoleName
 	r.sync(ctx, plan, resp.Private, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
@@ -291,6 +299,8 @@ func (r *rolePolicyAttachmentsExclusiveResource) Read(ctx context.Context, req r
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, cancel := withTimeout(ctx, state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
+	defer cancel()
 	role := state.RoleName.ValueString()
 	// Attached by the previous command: RAM may not list them yet.
 	recent, diags := announceRecentCreates(ctx, r.client, req.Private, func(part string) []ramclient.Entity {
@@ -351,6 +361,8 @@ func (r *rolePolicyAttachmentsExclusiveResource) Delete(ctx context.Context, req
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	ctx, cancel := withTimeout(ctx, state.Timeouts.Delete, defaultDeleteTimeout, &resp.Diagnostics)
+	defer cancel()
 	role := state.RoleName.ValueString()
 	for _, p := range sortedRefs(owned) {
 		err := r.client.DetachPolicyFromRole(ctx, role, p.Type, p.Name)
@@ -374,6 +386,8 @@ func (r *rolePolicyAttachmentsExclusiveResource) ImportState(ctx context.Context
 	}
 	empty := types.SetValueMust(types.StringType, nil)
 	m := rolePolicyAttachmentsExclusiveModel{ID: types.StringValue(role), RoleName: types.StringValue(role), SystemPolicies: empty, CustomPolicies: empty}
+	// No timeouts block yet: the null of its type, which the empty state being imported into holds.
+	resp.Diagnostics.Append(resp.State.GetAttribute(ctx, path.Root("timeouts"), &m.Timeouts)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 	setRoleNameIdentity(ctx, resp.Identity, role, &resp.Diagnostics)
 }
