@@ -39,6 +39,12 @@ func NothingLeft(dump ramemu.StateDump) error {
 		for _, u := range a.Users {
 			left = append(left, fmt.Sprintf("account %s: user %s", a.ID, u.Name))
 		}
+		for _, d := range a.MFADevices {
+			left = append(left, fmt.Sprintf("account %s: MFA device %s (bound to %q)", a.ID, d.SerialNumber, d.UserName))
+		}
+		for _, g := range a.Groups {
+			left = append(left, fmt.Sprintf("account %s: group %s (members %v)", a.ID, g.Name, g.Members))
+		}
 	}
 	if len(left) > 0 {
 		return fmt.Errorf("destroy left things behind:\n  %s", strings.Join(left, "\n  "))

@@ -189,15 +189,16 @@ func (c *Client) deleteUnblocked(ctx context.Context, del func() error, unblock 
 // DeleteUserOptions says what DeleteUserWith may remove of what blocks a user's delete.
 type DeleteUserOptions struct {
 	// RemoveDependents revokes everything the user holds before deleting it: its AccessKeys (first: they
-	// are what a leaked secret would use), its console login profile and its attached policies; and again
-	// whenever the delete finds one RAM still lists (made concurrently, or not shown to the first reads).
-	// Without it, a dependent RAM lists fails the delete with a *UserHasDependentsError.
+	// are what a leaked secret would use), its console login profile, its attached policies, its group
+	// memberships and its MFA device (unbound, then deleted); and again whenever the delete finds one RAM
+	// still lists (made concurrently, or not shown to the first reads). Without it, a dependent RAM lists
+	// fails the delete with a *UserHasDependentsError.
 	RemoveDependents bool
 }
 
 // UserHasDependentsError is DeleteUserWith's refusal: RAM lists these as still held by the user
-// ("AccessKey <id>", "login profile", "<Type> policy <name>"). It wraps RAM's DeleteConflict, so
-// IsConflict holds.
+// ("AccessKey <id>", "login profile", "<Type> policy <name>", "group <name>", "MFA device <serial>"). It
+// wraps RAM's DeleteConflict, so IsConflict holds.
 type UserHasDependentsError struct {
 	User       string
 	Dependents []string
@@ -207,6 +208,26 @@ type UserHasDependentsError struct {
 func (e *UserHasDependentsError) Error() string { return e.conflict.Error() }
 func (e *UserHasDependentsError) Unwrap() error { return e.conflict }
 
+// userDependent is one kind of thing that blocks DeleteUser: the conflict RAM answers for it, how to list
+// what the user holds of it, and how to remove all of it (what is already gone counts as removed).
+type userDependent struct {
+	conflict string
+	list     func(ctx context.Context, user string) ([]string, error)
+	remove   func(ctx context.Context, user string) error
+}
+
+// userDependents in the order DeleteUser checks them (RAM's catalogue), which is also the order of
+// revocation: keys first.
+func (c *Client) userDependents() []userDependent {
+	return []userDependent{
+		{"DeleteConflict.User.AccessKey", c.listAccessKeyDependents, c.removeAccessKeys},
+		{"DeleteConflict.User.LoginProfile", c.listLoginProfileDependent, c.removeLoginProfile},
+		{"DeleteConflict.User.Policy", c.listPolicyDependents, c.detachAllFromUser},
+		{"DeleteConflict.User.Group", c.listGroupDependents, c.removeFromAllGroups},
+		{"DeleteConflict.User.MFADevice", c.listMFADependent, c.removeMFADevice},
+	}
+}
+
 // DeleteUserWith deletes a user for good. RAM answers one DeleteConflict code per kind of dependent; after
 // each, the dependents of that kind are listed (and removed, with RemoveDependents) and the delete is tried
 // again. A conflict while RAM lists none of that kind, or while the lists still say the user does not
@@ -214,27 +235,25 @@ func (e *UserHasDependentsError) Unwrap() error { return e.conflict }
 // exists), is RAM's view lagging: the delete is retried with backoff for the consistency window, and if the
 // conflict outlasts it, that conflict is returned. A user already gone is a NotFound error.
 func (c *Client) DeleteUserWith(ctx context.Context, name string, opts DeleteUserOptions) error {
+	deps := c.userDependents()
 	if opts.RemoveDependents {
-		for _, remove := range []func(context.Context, string) error{c.removeAccessKeys, c.removeLoginProfile, c.detachAllFromUser} {
-			if err := remove(ctx, name); err != nil && !IsNotFound(err) {
+		for _, d := range deps {
+			if err := d.remove(ctx, name); err != nil && !IsNotFound(err) {
 				return err
 			}
 		}
 	}
 	return c.deleteUnblocked(ctx, func() error { return c.DeleteUser(ctx, name) }, func(conflict error) (bool, error) {
-		var list func(context.Context, string) ([]string, error)
-		var remove func(context.Context, string) error
-		switch {
-		case HasCode(conflict, "DeleteConflict.User.AccessKey"):
-			list, remove = c.listAccessKeyDependents, c.removeAccessKeys
-		case HasCode(conflict, "DeleteConflict.User.LoginProfile"):
-			list, remove = c.listLoginProfileDependent, c.removeLoginProfile
-		case HasCode(conflict, "DeleteConflict.User.Policy"):
-			list, remove = c.listPolicyDependents, c.detachAllFromUser
-		default:
+		var dep *userDependent
+		for i := range deps {
+			if HasCode(conflict, deps[i].conflict) {
+				dep = &deps[i]
+			}
+		}
+		if dep == nil {
 			return false, conflict
 		}
-		held, err := list(ctx, name)
+		held, err := dep.list(ctx, name)
 		switch {
 		case IsNotFound(err):
 			return true, nil
@@ -247,7 +266,7 @@ func (c *Client) DeleteUserWith(ctx context.Context, name string, opts DeleteUse
 		if !opts.RemoveDependents {
 			return false, blocked
 		}
-		if err := remove(ctx, name); err != nil && !IsNotFound(err) {
+		if err := dep.remove(ctx, name); err != nil && !IsNotFound(err) {
 			return false, err
 		}
 		return true, blocked
@@ -318,6 +337,64 @@ func (c *Client) detachAllFromUser(ctx context.Context, name string) error {
 		if err := c.DetachPolicyFromUser(ctx, name, p.Type, p.Name); err != nil && !IsNotFound(err) {
 			return fmt.Errorf("detaching %s policy %q: %w", p.Type, p.Name, err)
 		}
+	}
+	return nil
+}
+
+func (c *Client) listGroupDependents(ctx context.Context, name string) ([]string, error) {
+	groups, err := c.ListGroupsForUser(ctx, name)
+	var held []string
+	for _, g := range groups {
+		held = append(held, "group "+g)
+	}
+	return held, err
+}
+
+// removeFromAllGroups ends every group membership of the user; one already ended is fine.
+func (c *Client) removeFromAllGroups(ctx context.Context, name string) error {
+	groups, err := c.ListGroupsForUser(ctx, name)
+	if err != nil {
+		return err
+	}
+	for _, g := range groups {
+		if err := c.RemoveUserFromGroup(ctx, g, name); err != nil && !IsNotInGroup(err) {
+			return fmt.Errorf("removing it from group %q: %w", g, err)
+		}
+	}
+	return nil
+}
+
+func (c *Client) listMFADependent(ctx context.Context, name string) ([]string, error) {
+	d, err := c.GetUserMFAInfo(ctx, name)
+	switch {
+	case IsNoMFADevice(err):
+		return nil, nil
+	case err != nil:
+		return nil, err
+	}
+	return []string{"MFA device " + d.SerialNumber}, nil
+}
+
+// removeMFADevice unbinds the user's MFA device and, a virtual one, deletes it: a device is the user's
+// second factor and nobody else's (RAM binds one device to one user), so it goes with the user. Only a
+// virtual device is an entity of the account (DeleteVirtualMFADevice); another kind (a U2F security key)
+// is only unbound. No device, a device unbound or deleted meanwhile: fine.
+func (c *Client) removeMFADevice(ctx context.Context, name string) error {
+	d, err := c.GetUserMFAInfo(ctx, name)
+	switch {
+	case IsNoMFADevice(err):
+		return nil
+	case err != nil:
+		return err
+	}
+	if _, err := c.UnbindMFADevice(ctx, name); err != nil && !IsNoMFADevice(err) {
+		return fmt.Errorf("unbinding MFA device %s: %w", d.SerialNumber, err)
+	}
+	if d.Type != "" && d.Type != MFATypeVirtual {
+		return nil
+	}
+	if err := c.DeleteVirtualMFADevice(ctx, d.SerialNumber); err != nil && !IsMFADeviceNotFound(err) {
+		return fmt.Errorf("deleting MFA device %s: %w", d.SerialNumber, err)
 	}
 	return nil
 }

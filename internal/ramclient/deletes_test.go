@@ -234,3 +234,49 @@ func TestDeleteUserWithWaitsOutUnseenUser(t *testing.T) {
 		t.Errorf("DeleteUser attempts = %d, want 3", n)
 	}
 }
+
+// TestDeleteUserWithGroupsAndMFA: RemoveDependents ends every group membership and unbinds and deletes the
+// MFA device before the delete; a membership or device someone else removed meanwhile counts as removed.
+func TestDeleteUserWithGroupsAndMFA(t *testing.T) {
+	f := newFake(t)
+	empty := map[string]any{"RequestId": "R", "AccessKeys": map[string]any{"AccessKey": []map[string]any{}}}
+	f.on("ListAccessKeys", seq(resp(200, empty)))
+	f.on("DeleteLoginProfile", seq(notFound("User.LoginProfile")))
+	f.on("ListPoliciesForUser", seq(resp(200, attachedBody())))
+	f.on("ListGroupsForUser", seq(resp(200, map[string]any{"RequestId": "R", "Groups": map[string]any{"Group": []map[string]any{
+		{"GroupName": "admins"}, {"GroupName": "ops"}}}})))
+	f.on("RemoveUserFromGroup", seq(ok, notFound("User.Group")))
+	f.on("GetUserMFAInfo", seq(resp(200, map[string]any{"RequestId": "R", "MFADevice": map[string]any{
+		"SerialNumber": "acs:ram::1000000000000002:mfa/u", "Type": "VMFA"}})))
+	f.on("UnbindMFADevice", seq(notFound("User.MFADevice")))
+	f.on("DeleteVirtualMFADevice", seq(notFound("VirtualMFADevice")))
+	f.on("DeleteUser", seq(ok))
+	c := newTestClient(t, f, nil)
+	if err := c.DeleteUserWith(context.Background(), "u", DeleteUserOptions{RemoveDependents: true}); err != nil {
+		t.Fatalf("DeleteUserWith: %v", err)
+	}
+	if n := f.count("RemoveUserFromGroup"); n != 2 || f.last("RemoveUserFromGroup").Get("GroupName") != "ops" {
+		t.Errorf("RemoveUserFromGroup calls = %d, want admins then ops", n)
+	}
+	if f.count("UnbindMFADevice") != 1 || f.last("DeleteVirtualMFADevice").Get("SerialNumber") != "acs:ram::1000000000000002:mfa/u" {
+		t.Errorf("MFA: unbind %d, delete %q; want the device unbound and deleted", f.count("UnbindMFADevice"), f.last("DeleteVirtualMFADevice").Get("SerialNumber"))
+	}
+	if n := f.count("DeleteUser"); n != 1 {
+		t.Errorf("DeleteUser attempts = %d, want 1", n)
+	}
+
+	// Without RemoveDependents the MFA device is named, and stays.
+	f = newFake(t)
+	f.on("DeleteUser", seq(resp(409, apiErr("DeleteConflict.User.MFADevice", "The user CAN NOT has any MFA device while deleting the user."))))
+	f.on("GetUserMFAInfo", seq(resp(200, map[string]any{"RequestId": "R", "MFADevice": map[string]any{
+		"SerialNumber": "acs:ram::1000000000000002:mfa/u", "Type": "VMFA"}})))
+	c = newTestClient(t, f, nil)
+	err := c.DeleteUserWith(context.Background(), "u", DeleteUserOptions{})
+	var blocked *UserHasDependentsError
+	if !errors.As(err, &blocked) || len(blocked.Dependents) != 1 || blocked.Dependents[0] != "MFA device acs:ram::1000000000000002:mfa/u" {
+		t.Fatalf("err = %v (%T), want a UserHasDependentsError naming the device", err, err)
+	}
+	if n := f.count("UnbindMFADevice") + f.count("DeleteVirtualMFADevice"); n != 0 {
+		t.Errorf("%d MFA removals without RemoveDependents, want 0", n)
+	}
+}

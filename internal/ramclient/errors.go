@@ -137,6 +137,20 @@ func IsPolicyNotFound(err error) bool { return notFoundOf(err, "Policy") }
 // RAM's one code for every rule).
 func IsWeakPassword(err error) bool { return HasCode(err, "InvalidParameter.Password.TooWeak") }
 
+// IsUserNotFound: the user named in the request does not exist (EntityNotExist.User), as opposed to one
+// of its parts (login profile, MFA device, membership).
+func IsUserNotFound(err error) bool { return notFoundOf(err, "User") }
+
+// IsNotInGroup: the user is not a member of the group (EntityNotExist.User.Group).
+func IsNotInGroup(err error) bool { return notFoundOf(err, "User.Group") }
+
+// IsNoMFADevice: the user has no MFA device bound (EntityNotExist.User.MFADevice).
+func IsNoMFADevice(err error) bool { return notFoundOf(err, "User.MFADevice") }
+
+// IsMFADeviceNotFound: the virtual MFA device named by its serial number does not exist
+// (EntityNotExist.VirtualMFADevice).
+func IsMFADeviceNotFound(err error) bool { return notFoundOf(err, "VirtualMFADevice") }
+
 // notFoundOf reports whether err is NotFound for the given entity kind ("Role", "User", "Policy",
 // "User.LoginProfile"): codes name the entity (EntityNotExist.Role ...).
 func notFoundOf(err error, kind string) bool {

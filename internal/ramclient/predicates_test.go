@@ -13,6 +13,8 @@ func TestCodePredicates(t *testing.T) {
 	predicates := map[string]func(error) bool{
 		"IsRoleNotFound": IsRoleNotFound, "IsPolicyNotFound": IsPolicyNotFound,
 		"IsWeakPassword": IsWeakPassword, "IsLimitExceeded": IsLimitExceeded,
+		"IsUserNotFound": IsUserNotFound, "IsNotInGroup": IsNotInGroup, "IsNoMFADevice": IsNoMFADevice,
+		"IsMFADeviceNotFound": IsMFADeviceNotFound,
 	}
 	cases := []struct {
 		status int
@@ -21,7 +23,12 @@ func TestCodePredicates(t *testing.T) {
 	}{
 		{404, "EntityNotExist.Role", "IsRoleNotFound"},
 		{404, "EntityNotExist.Policy", "IsPolicyNotFound"},
-		{404, "EntityNotExist.User", ""},
+		{404, "EntityNotExist.User", "IsUserNotFound"},
+		{404, "EntityNotExist.User.LoginProfile", ""},
+		{404, "EntityNotExist.User.Group", "IsNotInGroup"},
+		{404, "EntityNotExist.User.MFADevice", "IsNoMFADevice"},
+		{404, "EntityNotExist.VirtualMFADevice", "IsMFADeviceNotFound"},
+		{404, "EntityNotExist.Group", ""},
 		{400, "InvalidParameter.Password.TooWeak", "IsWeakPassword"},
 		{400, "InvalidParameter.Password.Length", ""},
 		{409, "LimitExceeded.User.AccessKey", "IsLimitExceeded"},

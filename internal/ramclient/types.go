@@ -65,6 +65,14 @@ type UpdateUserInput struct {
 	NewName, DisplayName, MobilePhone, Email, Comments *string
 }
 
+// MFADevice is an MFA device bound to a user; Type is MFATypeVirtual for a virtual one.
+type MFADevice struct {
+	SerialNumber, Type string
+}
+
+// MFATypeVirtual is the Type of a virtual MFA device (an authenticator app).
+const MFATypeVirtual = "VMFA"
+
 type LoginProfile struct {
 	UserName                               string
 	PasswordResetRequired, MFABindRequired bool

@@ -2,7 +2,6 @@ package ramclient
 
 import (
 	"context"
-	"errors"
 	"strings"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
@@ -124,55 +123,19 @@ func (c *Client) UpdateUser(ctx context.Context, in UpdateUserInput) (*User, err
 	return out, nil
 }
 
-// DeleteUser deletes a user. Right after we removed its keys, login profile or policies,
-// DeleteConflict is retried for a bounded window.
+// DeleteUser deletes a user, once: RAM refuses (DeleteConflict.User.*) while the user holds keys, a login
+// profile, policies, group memberships or an MFA device. DeleteUserWith clears those and waits out RAM's
+// lagging view of them.
 func (c *Client) DeleteUser(ctx context.Context, name string) error {
 	if err := c.guard(ctx); err != nil {
 		return err
 	}
 	defer c.invalidateUser(name)
-	err := c.settle(ctx, func() error {
-		return c.callRAM(ctx, "DeleteUser", map[string]string{"UserName": name}, nil, func(rc *ram.Client) (responses.AcsResponse, error) {
-			req := ram.CreateDeleteUserRequest()
-			req.UserName = name
-			return rc.DeleteUser(req)
-		})
-	}, c.lagCheck(ctx, userKey(name), func(ctx context.Context, err error) ([]string, error) {
-		var ae *APIError
-		errors.As(err, &ae)
-		switch ae.Code {
-		case "DeleteConflict.User.AccessKey":
-			c.cache.invalidate(accessKeysKey(name))
-			ks, err := c.ListAccessKeys(ctx, name)
-			if err != nil {
-				return nil, err
-			}
-			var ms []string
-			for _, k := range ks {
-				ms = append(ms, "key:"+k.ID)
-			}
-			return ms, nil
-		case "DeleteConflict.User.LoginProfile":
-			c.cache.invalidate(loginCacheKey(name))
-			_, err := c.GetLoginProfile(ctx, name)
-			if IsNotFound(err) {
-				return nil, nil
-			}
-			return []string{"login"}, err
-		case "DeleteConflict.User.Policy":
-			c.cache.invalidate(userPoliciesKey(name))
-			ps, err := c.ListPoliciesForUser(ctx, name)
-			if err != nil {
-				return nil, err
-			}
-			var ms []string
-			for _, p := range ps {
-				ms = append(ms, "policy:"+attachMember(p.Type, p.Name))
-			}
-			return ms, nil
-		}
-		return []string{ae.Code}, nil // groups, MFA devices: never removed by this client
-	}))
+	err := c.callRAM(ctx, "DeleteUser", map[string]string{"UserName": name}, nil, func(rc *ram.Client) (responses.AcsResponse, error) {
+		req := ram.CreateDeleteUserRequest()
+		req.UserName = name
+		return rc.DeleteUser(req)
+	})
 	if err == nil {
 		for _, k := range []string{userKey(name), loginKey(name), userPoliciesKey(name), accessKeysKey(name)} {
 			c.track.forget(k)

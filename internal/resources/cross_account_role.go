@@ -79,7 +79,9 @@ func (r *crossAccountRoleResource) Schema(ctx context.Context, _ resource.Schema
 			"optional conditions `external_id`, `require_mfa`, `allowed_source_ips`, `valid_until`), from which the " +
 			"provider builds the trust policy at plan time so the plan shows the exact document RAM receives, or by a " +
 			"raw `assume_role_policy`. Trust, description, session duration and tag changes are applied in place; " +
-			"only a new `name` replaces the role.",
+			"only a new `name` replaces the role.\n\n" +
+			"Destroying the role ends every STS session issued for it: their calls fail from then on. A trust change " +
+			"(narrowing it, `valid_until` passing) only refuses new sessions.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,

@@ -102,7 +102,10 @@ func (r *delegatedUserResource) Schema(ctx context.Context, _ resource.SchemaReq
 			"empty) the system policy `AliyunSTSAssumeRoleAccess`. Give it console access (`console_login`) for an " +
 			"employee or an AccessKey (`programmatic_access`) for an application; Alibaba Cloud recommends one of the two per user.\n\n" +
 			"Destroying it revokes the user completely: every AccessKey (also ones created outside Terraform), the " +
-			"login profile, every attached policy, the managed policy with all its versions, then the user.",
+			"login profile, every attached policy, its memberships of user groups (the groups stay), its MFA device " +
+			"(unbound and deleted), then the user and the managed policy with all its versions; what is already gone " +
+			"is skipped. An STS session the user obtained before lives on until it expires (at most the role's " +
+			"`max_session_duration`): RAM does not revoke issued credentials with the user. Deleting the role does end them.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,

@@ -1,0 +1,104 @@
+package ramclient
+
+import (
+	"context"
+
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/responses"
+	"github.com/aliyun/alibaba-cloud-sdk-go/services/ram"
+)
+
+// What a RAM user holds besides keys, a login profile and policies, and which its deletion must clear first:
+// memberships of user groups and a bound MFA device. The provider creates neither; an administrator (groups)
+// or the user (a device, when mfa_bind_required asks for one) does.
+
+// ListGroupsForUser lists the names of the groups the user is a member of (RAM does not page this list).
+func (c *Client) ListGroupsForUser(ctx context.Context, userName string) ([]string, error) {
+	var out []string
+	err := c.callRAM(ctx, "ListGroupsForUser", map[string]string{"UserName": userName}, nil, func(rc *ram.Client) (responses.AcsResponse, error) {
+		req := ram.CreateListGroupsForUserRequest()
+		req.UserName = userName
+		resp, err := rc.ListGroupsForUser(req)
+		if err == nil {
+			out = make([]string, 0, len(resp.Groups.Group))
+			for _, g := range resp.Groups.Group {
+				out = append(out, g.GroupName)
+			}
+		}
+		return resp, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// RemoveUserFromGroup ends the user's membership of a group. A membership already ended is a NotFound
+// error for which IsNotInGroup holds.
+func (c *Client) RemoveUserFromGroup(ctx context.Context, groupName, userName string) error {
+	if err := c.guard(ctx); err != nil {
+		return err
+	}
+	err := c.callRAM(ctx, "RemoveUserFromGroup", map[string]string{"GroupName": groupName, "UserName": userName}, nil,
+		func(rc *ram.Client) (responses.AcsResponse, error) {
+			req := ram.CreateRemoveUserFromGroupRequest()
+			req.GroupName, req.UserName = groupName, userName
+			return rc.RemoveUserFromGroup(req)
+		})
+	if err == nil || IsNotInGroup(err) {
+		c.track.markRemoved(userKey(userName), "group:"+groupName)
+	}
+	return err
+}
+
+// GetUserMFAInfo returns the MFA device bound to the user. A user without one is a NotFound error for which
+// IsNoMFADevice holds.
+func (c *Client) GetUserMFAInfo(ctx context.Context, userName string) (*MFADevice, error) {
+	var out *MFADevice
+	err := c.callRAM(ctx, "GetUserMFAInfo", map[string]string{"UserName": userName}, nil, func(rc *ram.Client) (responses.AcsResponse, error) {
+		req := ram.CreateGetUserMFAInfoRequest()
+		req.UserName = userName
+		resp, err := rc.GetUserMFAInfo(req)
+		if err == nil {
+			out = &MFADevice{SerialNumber: resp.MFADevice.SerialNumber, Type: resp.MFADevice.Type}
+		}
+		return resp, err
+	})
+	return out, err
+}
+
+// UnbindMFADevice unbinds the user's MFA device and returns it; the device itself stays (see
+// DeleteVirtualMFADevice). A user without one is a NotFound error for which IsNoMFADevice holds.
+func (c *Client) UnbindMFADevice(ctx context.Context, userName string) (*MFADevice, error) {
+	if err := c.guard(ctx); err != nil {
+		return nil, err
+	}
+	var out *MFADevice
+	err := c.callRAM(ctx, "UnbindMFADevice", map[string]string{"UserName": userName}, nil, func(rc *ram.Client) (responses.AcsResponse, error) {
+		req := ram.CreateUnbindMFADeviceRequest()
+		req.UserName = userName
+		resp, err := rc.UnbindMFADevice(req)
+		if err == nil {
+			out = &MFADevice{SerialNumber: resp.MFADevice.SerialNumber, Type: resp.MFADevice.Type}
+		}
+		return resp, err
+	})
+	if err == nil || IsNoMFADevice(err) {
+		c.track.markRemoved(userKey(userName), "mfa")
+	}
+	return out, err
+}
+
+// DeleteVirtualMFADevice deletes an unbound virtual MFA device by its serial number. A device already
+// deleted is a NotFound error for which IsMFADeviceNotFound holds; a device still bound fails with a
+// DeleteConflict.
+func (c *Client) DeleteVirtualMFADevice(ctx context.Context, serialNumber string) error {
+	if err := c.guard(ctx); err != nil {
+		return err
+	}
+	return c.callRAM(ctx, "DeleteVirtualMFADevice", map[string]string{"SerialNumber": serialNumber}, nil,
+		func(rc *ram.Client) (responses.AcsResponse, error) {
+			req := ram.CreateDeleteVirtualMFADeviceRequest()
+			req.SerialNumber = serialNumber
+			return rc.DeleteVirtualMFADevice(req)
+		})
+}
