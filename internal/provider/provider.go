@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -20,6 +21,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
+	"github.com/aliram/terraform-provider-aliram/internal/functions"
 	"github.com/aliram/terraform-provider-aliram/internal/policy"
 	"github.com/aliram/terraform-provider-aliram/internal/ramclient"
 	"github.com/aliram/terraform-provider-aliram/internal/resources"
@@ -32,6 +34,7 @@ var (
 	_ provider.Provider                       = (*aliramProvider)(nil)
 	_ provider.ProviderWithEphemeralResources = (*aliramProvider)(nil)
 	_ provider.ProviderWithValidateConfig     = (*aliramProvider)(nil)
+	_ provider.ProviderWithFunctions          = (*aliramProvider)(nil)
 )
 
 type aliramProvider struct {
@@ -307,4 +310,9 @@ func (p *aliramProvider) EphemeralResources(_ context.Context) []func() ephemera
 	return []func() ephemeral.EphemeralResource{
 		resources.NewAssumedRoleEphemeralResource,
 	}
+}
+
+// Functions are the provider-defined functions; they make no API call, so they need no credentials.
+func (p *aliramProvider) Functions(_ context.Context) []func() function.Function {
+	return functions.All()
 }
