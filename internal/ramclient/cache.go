@@ -162,6 +162,7 @@ func rolePoliciesKey(n string) string { return attachmentListsPrefix + "Role/" +
 func userPoliciesKey(n string) string { return attachmentListsPrefix + "User/" + strings.ToLower(n) }
 func accessKeysKey(n string) string   { return "ListAccessKeys/" + strings.ToLower(n) }
 func loginCacheKey(n string) string   { return "GetLoginProfile/" + strings.ToLower(n) }
+func userGroupsKey(n string) string   { return "ListGroupsForUser/" + strings.ToLower(n) }
 func getRoleKey(n string) string      { return "GetRole/" + strings.ToLower(n) }
 func getUserKey(n string) string      { return "GetUser/" + strings.ToLower(n) }
 func getPolicyKey(n, t string) string {

@@ -342,6 +342,7 @@ func (c *Client) detachAllFromUser(ctx context.Context, name string) error {
 }
 
 func (c *Client) listGroupDependents(ctx context.Context, name string) ([]string, error) {
+	c.cache.invalidate(userGroupsKey(name))
 	groups, err := c.ListGroupsForUser(ctx, name)
 	var held []string
 	for _, g := range groups {

@@ -12,19 +12,33 @@ import (
 // or the user (a device, when mfa_bind_required asks for one) does.
 
 // ListGroupsForUser lists the names of the groups the user is a member of (RAM does not page this list).
+// Calls are coalesced per user like the other per-user lists (a refresh asks once per delegated user, and
+// any membership change drops the entry); right after our own create of the user, NotFound is retried for a
+// bounded window.
 func (c *Client) ListGroupsForUser(ctx context.Context, userName string) ([]string, error) {
-	var out []string
-	err := c.callRAM(ctx, "ListGroupsForUser", map[string]string{"UserName": userName}, nil, func(rc *ram.Client) (responses.AcsResponse, error) {
-		req := ram.CreateListGroupsForUserRequest()
-		req.UserName = userName
-		resp, err := rc.ListGroupsForUser(req)
-		if err == nil {
-			out = make([]string, 0, len(resp.Groups.Group))
-			for _, g := range resp.Groups.Group {
-				out = append(out, g.GroupName)
+	fetch := func(fctx context.Context) (any, error) {
+		var names []string
+		err := c.callRAM(fctx, "ListGroupsForUser", map[string]string{"UserName": userName}, nil, func(rc *ram.Client) (responses.AcsResponse, error) {
+			req := ram.CreateListGroupsForUserRequest()
+			req.UserName = userName
+			resp, err := rc.ListGroupsForUser(req)
+			if err == nil {
+				names = make([]string, 0, len(resp.Groups.Group))
+				for _, g := range resp.Groups.Group {
+					names = append(names, g.GroupName)
+				}
 			}
+			return resp, err
+		})
+		return names, err
+	}
+	var out []string
+	err := c.afterCreate(ctx, "User", userKey(userName), func() error {
+		v, err := c.cache.get(ctx, userGroupsKey(userName), c.cacheTTL, fetch)
+		if err == nil {
+			out = append([]string(nil), v.([]string)...)
 		}
-		return resp, err
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -38,6 +52,7 @@ func (c *Client) RemoveUserFromGroup(ctx context.Context, groupName, userName st
 	if err := c.guard(ctx); err != nil {
 		return err
 	}
+	defer c.cache.invalidate(userGroupsKey(userName))
 	err := c.callRAM(ctx, "RemoveUserFromGroup", map[string]string{"GroupName": groupName, "UserName": userName}, nil,
 		func(rc *ram.Client) (responses.AcsResponse, error) {
 			req := ram.CreateRemoveUserFromGroupRequest()

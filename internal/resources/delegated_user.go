@@ -69,6 +69,8 @@ type delegatedUserModel struct {
 	ARN                  types.String `tfsdk:"arn"`
 	LogonName            types.String `tfsdk:"logon_name"`
 	CreateDate           types.String `tfsdk:"create_date"`
+	Exclusive            types.Bool   `tfsdk:"exclusive"`
+	OutOfBand            types.Object `tfsdk:"out_of_band"` //< outOfBandModel
 
 	Timeouts timeouts.Value `tfsdk:"timeouts"` // the operations' time budgets
 }
@@ -154,6 +156,8 @@ func (r *delegatedUserResource) Schema(ctx context.Context, _ resource.SchemaReq
 			},
 			"console_login":       consoleLoginAttribute(),
 			"programmatic_access": programmaticAccessAttribute(),
+			"exclusive":           exclusiveAttribute(),
+			"out_of_band":         outOfBandAttribute(),
 			"user_id": schema.StringAttribute{
 				Computed:            true,
 				MarkdownDescription: "The user ID assigned by RAM.",
@@ -238,6 +242,7 @@ func (r *delegatedUserResource) ModifyPlan(ctx context.Context, req resource.Mod
 	if !plan.ProgrammaticAccess.IsNull() && !plan.ProgrammaticAccess.IsUnknown() {
 		plan.ProgrammaticAccess = planAccessKey(ctx, plan.ProgrammaticAccess, state.ProgrammaticAccess, &resp.Diagnostics)
 	}
+	plan.OutOfBand = plannedOutOfBand(plan, state, hasState) // see delegated_user_exclusive.go
 	if !resp.Diagnostics.HasError() {
 		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 	}
@@ -405,7 +410,8 @@ func (r *delegatedUserResource) Read(ctx context.Context, req resource.ReadReque
 		return
 	}
 
-	if !r.readConsoleLogin(ctx, &st, importing, &resp.Diagnostics) || !r.readAccessKey(ctx, &st, importing, &resp.Diagnostics) {
+	if !r.readConsoleLogin(ctx, &st, importing, &resp.Diagnostics) || !r.readAccessKey(ctx, &st, importing, &resp.Diagnostics) ||
+		!r.readOutOfBand(ctx, &st, &resp.Diagnostics) {
 		return
 	}
 	if resp.Diagnostics.HasError() {
@@ -475,6 +481,11 @@ func (r *delegatedUserResource) Update(ctx context.Context, req resource.UpdateR
 	defer cancel()
 	oldName, name := st.Name.ValueString(), plan.Name.ValueString()
 	ctx = tflog.SetField(ctx, "user_name", name)
+
+	// 0. What the user holds outside its configuration, first: it is what the plan takes away.
+	if !r.removeOutOfBand(ctx, oldName, plan, &st, &resp.Diagnostics) {
+		return
+	}
 
 	// 1. The user itself (rename and profile fields).
 	in := ramclient.UpdateUserInput{Name: oldName}

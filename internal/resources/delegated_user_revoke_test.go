@@ -66,6 +66,8 @@ resource "aliram_delegated_user" "test" {
     mfa_bind_required = true
   }
   programmatic_access = {}
+  # The administrator manages the group: the membership is no drift, and destroy still revokes it.
+  exclusive = false
 }
 `, user, roleARN)
 

@@ -669,7 +669,8 @@ resource "aliram_delegated_user" "test" {
 				),
 			},
 			{
-				// A key added by hand is not drift (the resource manages its own key) but destroy removes it.
+				// A key added by hand is drift too (the resource owns the whole user, see
+				// TestAccDelegatedUser_exclusive): the plan removes it and keeps the user's own key.
 				PreConfig: func() {
 					ck := ram.CreateCreateAccessKeyRequest()
 					ck.UserName = name
@@ -677,8 +678,12 @@ resource "aliram_delegated_user" "test" {
 				},
 				Config: config,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
+					plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionUpdate),
 				}},
+				Check: resource.ComposeTestCheckFunc(
+					checkHoldings(t, e, name, "keys=1 login=true groups=[] policies=[Custom:"+policyName+"]"),
+					checkCanAssume(t, e, userAddr, []string{arn}, nil),
+				),
 			},
 		},
 	})
@@ -1134,9 +1139,11 @@ resource "aliram_delegated_user" "test" {
 	})
 }
 
-// TestAccDelegatedUser_refreshCost: a refresh reads the user, its policies and (only because programmatic
-// access is managed) its keys; the managed policy's document only when its default version changed, the
-// login profile only when console login is managed, and never the account alias.
+// TestAccDelegatedUser_refreshCost: with exclusive = false a refresh reads the user, its policies and (only
+// because programmatic access is managed) its keys; the managed policy's document only when its default
+// version changed, the login profile only when console login is managed, and never the account alias. By
+// default (exclusive) it also reads the login profile and the groups, to see what the user holds outside its
+// configuration: 2 calls more, no more.
 func TestAccDelegatedUser_refreshCost(t *testing.T) {
 	e := acctest.New(t)
 	if e.Emulator == nil {
@@ -1145,35 +1152,45 @@ func TestAccDelegatedUser_refreshCost(t *testing.T) {
 	role := acctest.RandomName("role")
 	arn := roleInA(t, e, role)
 	name := acctest.RandomName("cheap")
-	config := e.SeparateProviderConfig() + fmt.Sprintf(`
+	config := func(exclusive string) string {
+		return e.SeparateProviderConfig() + fmt.Sprintf(`
 resource "aliram_delegated_user" "test" {
   provider            = aliramb
   name                = %q
   assumable_role_arns = [%q]
   programmatic_access = {}
+  %s
 }
-`, name, arn)
-	cost := func(*terraform.State) error {
-		calls := e.Calls()
-		n := calls["Ram.GetUser"]
-		if n < 1 || n > 2 {
-			return fmt.Errorf("GetUser called %d times for the refresh: %v", n, calls)
-		}
-		want := map[string]int64{"Ram.GetUser": n, "Ram.ListPoliciesForUser": n, "Ram.ListAccessKeys": n}
-		for action, c := range calls {
-			if c != want[action] {
-				return fmt.Errorf("refresh called %s %d times, want %d (all calls: %v)", action, c, want[action], calls)
+`, name, arn, exclusive)
+	}
+	cost := func(exclusive bool) resource.TestCheckFunc {
+		return func(*terraform.State) error {
+			calls := e.Calls()
+			n := calls["Ram.GetUser"]
+			if n < 1 || n > 2 {
+				return fmt.Errorf("GetUser called %d times for the refresh: %v", n, calls)
 			}
+			want := map[string]int64{"Ram.GetUser": n, "Ram.ListPoliciesForUser": n, "Ram.ListAccessKeys": n}
+			if exclusive {
+				want["Ram.GetLoginProfile"], want["Ram.ListGroupsForUser"] = n, n
+			}
+			for action, c := range calls {
+				if c != want[action] {
+					return fmt.Errorf("refresh called %s %d times, want %d (all calls: %v)", action, c, want[action], calls)
+				}
+			}
+			return nil
 		}
-		return nil
 	}
 	resource.Test(t, resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.FactoriesWith("aliramb"),
 		CheckDestroy:             checkNothingLeftAfter(t, e, role),
 		Steps: []resource.TestStep{
-			{Config: config},
-			{PreConfig: e.ResetCalls, RefreshState: true, Check: cost},
+			{Config: config("exclusive = false")},
+			{PreConfig: e.ResetCalls, RefreshState: true, Check: cost(false)},
+			{Config: config("")},
+			{PreConfig: e.ResetCalls, RefreshState: true, Check: cost(true)},
 		},
 	})
 }

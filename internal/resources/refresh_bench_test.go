@@ -2,6 +2,7 @@ package resources_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http/httptest"
 	"sort"
@@ -440,4 +441,289 @@ func TestDeleteWhenGone(t *testing.T) {
 	t.Run("policy", func(t *testing.T) {
 		deleteWhenGone(t, "aliram_policy", map[string]string{"id": "gone", "name": "gone"}, nil)
 	})
+}
+
+// The seeds' delegation: one role in A with 8 attachments (and an exclusive set over them), 5 console users in
+// B. Its refresh budget is one identity call per provider block plus, per delegated user, at most 2 calls
+// beyond the 3 it made before it owned the whole user: 17 + 2 + 2*5 = 29. The refresh costs 27 RAM calls: 1
+// GetRole + 1 ListPoliciesForRole for the role, its attachments and its exclusive set; per user GetUser,
+// ListPoliciesForUser and GetLoginProfile (what console_login needs) and, to see what the user holds beyond its
+// configuration, ListAccessKeys and ListGroupsForUser.
+const (
+	seedAttachments    = 8
+	seedUsers          = 5
+	seedRefreshBudget  = 29 // RAM and STS calls
+	seedProviderBlocks = 2
+)
+
+// seedRefreshCalls is what the seeds' refresh must cost, action by action (identity calls aside).
+var seedRefreshCalls = map[string]int64{
+	"Ram.GetRole": 1, "Ram.ListPoliciesForRole": 1,
+	"Ram.GetUser": seedUsers, "Ram.ListPoliciesForUser": seedUsers, "Ram.GetLoginProfile": seedUsers,
+	"Ram.ListAccessKeys": seedUsers, "Ram.ListGroupsForUser": seedUsers,
+}
+
+// identityActions may be called once per provider block (the account ID and alias behind ARNs and logon names).
+var identityActions = map[string]bool{"Sts.GetCallerIdentity": true, "Ram.GetAccountAlias": true}
+
+// checkSeedRefreshCalls compares a refresh's calls (RAM and STS) with seedRefreshCalls and the budget.
+func checkSeedRefreshCalls(calls map[string]int64) (int64, error) {
+	var total, identity int64
+	var parts []string
+	for action, n := range calls {
+		total += n
+		parts = append(parts, fmt.Sprintf("%s=%d", action, n))
+		if identityActions[action] {
+			identity += n
+		} else if n != seedRefreshCalls[action] {
+			return total, fmt.Errorf("%s called %d times, want %d (all: %v)", action, n, seedRefreshCalls[action], calls)
+		}
+	}
+	for action, n := range seedRefreshCalls {
+		if calls[action] != n {
+			return total, fmt.Errorf("%s called %d times, want %d (all: %v)", action, calls[action], n, calls)
+		}
+	}
+	sort.Strings(parts)
+	if identity > seedProviderBlocks || total > seedRefreshBudget {
+		return total, fmt.Errorf("refresh cost %d calls (%d for identity), budget %d with at most %d for identity: %s",
+			total, identity, seedRefreshBudget, seedProviderBlocks, strings.Join(parts, " "))
+	}
+	return total, nil
+}
+
+func seedConfig(e *acctest.Env, prefix string) string {
+	var b strings.Builder
+	b.WriteString(e.ProviderConfig())
+	fmt.Fprintf(&b, `
+resource "aliram_cross_account_role" "seed" {
+  name                = "%s-role"
+  trusted_account_ids = [%q]
+}
+`, prefix, e.B.ID)
+	var refs []string
+	for i, p := range benchPolicyNames()[:seedAttachments] {
+		fmt.Fprintf(&b, `
+resource "aliram_role_policy_attachment" "a%d" {
+  role_name   = aliram_cross_account_role.seed.name
+  policy_name = %q
+  policy_type = "Custom"
+}
+`, i, p)
+		refs = append(refs, fmt.Sprintf("aliram_role_policy_attachment.a%d.policy_name", i))
+	}
+	fmt.Fprintf(&b, `
+resource "aliram_role_policy_attachments_exclusive" "seed" {
+  role_name       = aliram_cross_account_role.seed.name
+  custom_policies = [%s]
+}
+`, strings.Join(refs, ", "))
+	for u := 0; u < seedUsers; u++ {
+		fmt.Fprintf(&b, `
+resource "aliram_delegated_user" "u%d" {
+  provider            = aliramb
+  name                = "%s-user-%d"
+  assumable_role_arns = [aliram_cross_account_role.seed.arn]
+  console_login       = { password = "Seed-Passw0rd-%d" }
+}
+`, u, prefix, u, u)
+	}
+	return b.String()
+}
+
+// TestAccRefreshCost_seedDelegation: a real `tofu refresh` of the seeds' delegation, with two provider
+// blocks, costs what seedRefreshCalls says and stays within the budget of 29.
+func TestAccRefreshCost_seedDelegation(t *testing.T) {
+	e := acctest.New(t)
+	if e.Emulator == nil {
+		t.Skip("call counting needs the emulator")
+	}
+	if err := createBenchPolicies(e.RAM(t, e.A)); err != nil {
+		t.Fatal(err)
+	}
+	config := seedConfig(e, acctest.RandomName("seed"))
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.FactoriesWith("aliramb"),
+		CheckDestroy: func(s *terraform.State) error {
+			if err := deleteBenchPolicies(e.RAM(t, e.A)); err != nil {
+				return err
+			}
+			return e.CheckNothingLeft(t)(s)
+		},
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				PreConfig:    e.ResetCalls,
+				RefreshState: true,
+				Check: func(*terraform.State) error {
+					total, err := checkSeedRefreshCalls(e.Emulator.Stats().Calls)
+					t.Logf("refresh of the seeds' delegation: %d calls (budget %d)", total, seedRefreshBudget)
+					return err
+				},
+			},
+		},
+	})
+}
+
+// BenchmarkRefreshSeedDelegation is the same refresh without the CLI, over the provider's gRPC interface with
+// one provider server per account, for `make bench`: it reports calls per refresh (RAM and STS).
+func BenchmarkRefreshSeedDelegation(b *testing.B) {
+	accounts := ramemu.DefaultAccounts()
+	emu, err := ramemu.New(ramemu.Options{Accounts: accounts})
+	if err != nil {
+		b.Fatal(err)
+	}
+	hs := httptest.NewServer(emu)
+	defer hs.Close()
+	a, bc := sdkClient(b, hs.URL, accounts[0]), sdkClient(b, hs.URL, accounts[1])
+	if err := createBenchPolicies(a); err != nil {
+		b.Fatal(err)
+	}
+	role := "seed-role"
+	roleARN := fmt.Sprintf("acs:ram::%s:role/%s", accounts[0].ID, role)
+	cr := ram.CreateCreateRoleRequest()
+	cr.RoleName = role
+	cr.AssumeRolePolicyDocument = fmt.Sprintf(`{"Statement":[{"Action":"sts:AssumeRole","Effect":"Allow","Principal":{"RAM":["acs:ram::%s:root"]}}],"Version":"1"}`, accounts[1].ID)
+	must := func(_ any, err error) {
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	must(a.CreateRole(cr))
+	policies := benchPolicyNames()[:seedAttachments]
+	for _, p := range policies {
+		ar := ram.CreateAttachPolicyToRoleRequest()
+		ar.RoleName, ar.PolicyType, ar.PolicyName = role, "Custom", p
+		must(a.AttachPolicyToRole(ar))
+	}
+	users := make([]string, seedUsers)
+	for u := range users {
+		users[u] = fmt.Sprintf("seed-user-%d", u)
+		cu := ram.CreateCreateUserRequest()
+		cu.UserName = users[u]
+		must(bc.CreateUser(cu))
+		lp := ram.CreateCreateLoginProfileRequest()
+		lp.UserName, lp.Password = users[u], "Seed-Passw0rd"
+		must(bc.CreateLoginProfile(lp))
+		cp := ram.CreateCreatePolicyRequest()
+		cp.PolicyName = "AssumeRole-" + users[u]
+		cp.PolicyDocument = fmt.Sprintf(`{"Version":"1","Statement":[{"Effect":"Allow","Action":["sts:AssumeRole"],"Resource":[%q]}]}`, roleARN)
+		must(bc.CreatePolicy(cp))
+		ap := ram.CreateAttachPolicyToUserRequest()
+		ap.UserName, ap.PolicyType, ap.PolicyName = users[u], "Custom", cp.PolicyName
+		must(bc.AttachPolicyToUser(ap))
+	}
+
+	ctx := context.Background()
+	var calls int64
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		emu.ResetStats()
+		b.StartTimer()
+		refreshSeedOnce(b, ctx, hs.URL, accounts, role, roleARN, policies, users)
+		b.StopTimer()
+		n, err := checkSeedRefreshCalls(emu.Stats().Calls)
+		if err != nil {
+			b.Error(err)
+		}
+		calls += n
+		b.StartTimer()
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(calls)/float64(b.N), "calls/refresh")
+	b.ReportMetric(seedRefreshBudget, "budget-calls/refresh")
+}
+
+// refreshSeedOnce reads the seeds' delegation as Terraform refreshes it: each account's provider server
+// configured afresh, the role before its attachments and exclusive set, users in parallel.
+func refreshSeedOnce(b *testing.B, ctx context.Context, url string, accounts []ramemu.Account, role, roleARN string, policies, users []string) {
+	serverA, schemasA := configuredProvider(b, ctx, url, accounts[0])
+	serverB, schemasB := configuredProvider(b, ctx, url, accounts[1])
+	str := func(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
+	read := func(server tfprotov6.ProviderServer, schemas *tfprotov6.GetProviderSchemaResponse, typeName string, attrs map[string]tftypes.Value, private []byte) {
+		typ := schemas.ResourceSchemas[typeName].ValueType().(tftypes.Object)
+		state, err := tfprotov6.NewDynamicValue(typ, objectValue(typ, attrs))
+		if err != nil {
+			b.Error(err)
+			return
+		}
+		resp, err := server.ReadResource(ctx, &tfprotov6.ReadResourceRequest{TypeName: typeName, CurrentState: &state, Private: private})
+		if err != nil || diagErr(resp.Diagnostics) != nil {
+			b.Errorf("ReadResource %s: %v %v", typeName, err, diagErr(resp.Diagnostics))
+		}
+	}
+	userType := schemasB.ResourceSchemas["aliram_delegated_user"].ValueType().(tftypes.Object)
+	loginType := userType.AttributeTypes["console_login"].(tftypes.Object)
+	outType := userType.AttributeTypes["out_of_band"].(tftypes.Object)
+	strSet := func(typ tftypes.Type, items ...string) tftypes.Value {
+		vals := make([]tftypes.Value, len(items))
+		for i, s := range items {
+			vals[i] = str(s)
+		}
+		return tftypes.NewValue(typ, vals)
+	}
+	// The managed policy's version, as Create records it: the refresh need not read the document.
+	private, _ := json.Marshal(map[string][]byte{"assume_role_policy_version": []byte(`{"version":"v1"}`)})
+
+	sem := make(chan struct{}, 10) // Terraform's default -parallelism
+	var wg sync.WaitGroup
+	run := func(f func()) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			f()
+		}()
+	}
+	run(func() {
+		roleType := schemasA.ResourceSchemas["aliram_cross_account_role"].ValueType().(tftypes.Object)
+		read(serverA, schemasA, "aliram_cross_account_role", map[string]tftypes.Value{
+			"id": str(role), "name": str(role),
+			"trusted_account_ids":   tftypes.NewValue(roleType.AttributeTypes["trusted_account_ids"], []tftypes.Value{str(accounts[1].ID)}),
+			"max_session_duration":  tftypes.NewValue(tftypes.Number, 3600),
+			"force_detach_policies": tftypes.NewValue(tftypes.Bool, false),
+		}, nil)
+		exclusiveType := schemasA.ResourceSchemas["aliram_role_policy_attachments_exclusive"].ValueType().(tftypes.Object)
+		for _, p := range policies {
+			run(func() {
+				read(serverA, schemasA, "aliram_role_policy_attachment", map[string]tftypes.Value{
+					"id": str(role + ":Custom:" + p), "role_name": str(role), "policy_name": str(p), "policy_type": str("Custom"),
+				}, nil)
+			})
+		}
+		run(func() {
+			read(serverA, schemasA, "aliram_role_policy_attachments_exclusive", map[string]tftypes.Value{
+				"id": str(role), "role_name": str(role),
+				"system_policies": strSet(exclusiveType.AttributeTypes["system_policies"]),
+				"custom_policies": strSet(exclusiveType.AttributeTypes["custom_policies"], policies...),
+			}, nil)
+		})
+	})
+	for _, u := range users {
+		run(func() {
+			read(serverB, schemasB, "aliram_delegated_user", map[string]tftypes.Value{
+				"id": str("id-" + u), "user_id": str("id-" + u), "name": str(u),
+				"arn":                     str(fmt.Sprintf("acs:ram::%s:user/%s", accounts[1].ID, u)),
+				"logon_name":              str(u + "@" + accounts[1].ID + ".onaliyun.com"),
+				"assumable_role_arns":     strSet(userType.AttributeTypes["assumable_role_arns"], roleARN),
+				"assume_role_policy_name": str("AssumeRole-" + u),
+				"assume_role_policy_type": str("Custom"),
+				"console_login": objectValue(loginType, map[string]tftypes.Value{
+					"password":                str("Seed-Passw0rd"),
+					"password_reset_required": tftypes.NewValue(tftypes.Bool, false),
+					"mfa_bind_required":       tftypes.NewValue(tftypes.Bool, false),
+				}),
+				"exclusive": tftypes.NewValue(tftypes.Bool, true),
+				"out_of_band": objectValue(outType, map[string]tftypes.Value{
+					"policies":       strSet(outType.AttributeTypes["policies"]),
+					"access_key_ids": strSet(outType.AttributeTypes["access_key_ids"]),
+					"login_profile":  tftypes.NewValue(tftypes.Bool, false),
+					"groups":         strSet(outType.AttributeTypes["groups"]),
+				}),
+			}, private)
+		})
+	}
+	wg.Wait()
 }

@@ -191,7 +191,11 @@ func (r *rolePolicyAttachmentsExclusiveResource) ModifyPlan(ctx context.Context,
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if extra := subtract(state.wanted(ctx, &resp.Diagnostics), want); len(extra) > 0 {
 		// The diff shows it too; the warning makes sure a reviewer reads it as privilege being taken away.
-		resp.Diagnostics.AddWarning(fmt.Sprintf("Apply detaches %d policies from RAM role %q", len(extra), role),
+		what := fmt.Sprintf("%d policies", len(extra))
+		if len(extra) == 1 {
+			what = "a policy"
+		}
+		resp.Diagnostics.AddWarning(fmt.Sprintf("Apply detaches %s from RAM role %q", what, role),
 			fmt.Sprintf("RAM role %q holds %s, which this configuration does not grant (attached outside "+
 				"Terraform, or removed from the configuration). Apply detaches them.", role, refList(extra)))
 	}
