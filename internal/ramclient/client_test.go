@@ -519,7 +519,7 @@ func TestExpectedAccountGuard(t *testing.T) {
 			_, err := c.CreateLoginProfile(ctx, LoginProfileInput{UserName: "u", Password: "x"})
 			return err
 		},
-		func() error { return c.UpdateLoginProfile(ctx, LoginProfileInput{UserName: "u"}) },
+		func() error { return c.UpdateLoginProfile(ctx, UpdateLoginProfileInput{UserName: "u"}) },
 		func() error { return c.DeleteLoginProfile(ctx, "u") },
 		func() error { _, err := c.CreateAccessKey(ctx, "u"); return err },
 		func() error { return c.DeleteAccessKey(ctx, "u", "k") },
@@ -649,4 +649,26 @@ func TestPolicyWriteDropsCachedAttachmentLists(t *testing.T) {
 		t.Fatal(err)
 	}
 	read("after UpdatePolicyDescription", "v2", "d2")
+}
+
+// TestUpdateLoginProfileSendsOnlySetFlags: a nil flag is left out of the request (RAM keeps its value, which
+// the user's own actions may have changed); a set one is sent, false too.
+func TestUpdateLoginProfileSendsOnlySetFlags(t *testing.T) {
+	f := newFake(t)
+	f.on("UpdateLoginProfile", seq(resp(200, map[string]any{"RequestId": "R"})))
+	c := newTestClient(t, f, nil)
+	no := false
+	if err := c.UpdateLoginProfile(context.Background(), UpdateLoginProfileInput{UserName: "u", MFABindRequired: &no}); err != nil {
+		t.Fatal(err)
+	}
+	q := f.last("UpdateLoginProfile")
+	if _, sent := q["PasswordResetRequired"]; sent {
+		t.Errorf("PasswordResetRequired sent (%q) though not set", q.Get("PasswordResetRequired"))
+	}
+	if q.Get("MFABindRequired") != "false" {
+		t.Errorf("MFABindRequired = %q, want false", q.Get("MFABindRequired"))
+	}
+	if _, sent := q["Password"]; sent {
+		t.Errorf("Password sent though empty")
+	}
 }

@@ -48,7 +48,7 @@ func TestSecretsNeverLoggedOrInErrors(t *testing.T) {
 	if q := f.last("CreateLoginProfile"); q.Get("SecurityToken") != testToken || q.Get("AccessKeyId") != "STS."+testAK {
 		t.Errorf("STS credentials not sent: %v", q)
 	}
-	errUpd := c.UpdateLoginProfile(ctx, LoginProfileInput{UserName: "u", Password: userPassword})
+	errUpd := c.UpdateLoginProfile(ctx, UpdateLoginProfileInput{UserName: "u", Password: userPassword})
 	if errUpd == nil || ClassOf(errUpd) != ClassInvalid {
 		t.Fatalf("UpdateLoginProfile: %v", errUpd)
 	}

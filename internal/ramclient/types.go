@@ -79,10 +79,24 @@ type LoginProfile struct {
 	CreateDate                             string
 }
 
-// LoginProfileInput: for UpdateLoginProfile an empty Password leaves it unchanged.
+// LoginProfileInput creates a login profile (CreateLoginProfile).
 type LoginProfileInput struct {
 	UserName, Password                     string
 	PasswordResetRequired, MFABindRequired bool
+}
+
+// Update is the UpdateLoginProfile that sets everything in, as CreateLoginProfile would.
+func (in LoginProfileInput) Update() UpdateLoginProfileInput {
+	reset, mfa := in.PasswordResetRequired, in.MFABindRequired
+	return UpdateLoginProfileInput{UserName: in.UserName, Password: in.Password, PasswordResetRequired: &reset, MFABindRequired: &mfa}
+}
+
+// UpdateLoginProfileInput changes what it sets: an empty Password and a nil flag are not sent, so RAM keeps
+// them (a flag the user's own actions changed, such as PasswordResetRequired after ChangePassword, stays
+// as the user left it).
+type UpdateLoginProfileInput struct {
+	UserName, Password                     string
+	PasswordResetRequired, MFABindRequired *bool
 }
 
 // AccessKey: Secret is only set in the CreateAccessKey result.

@@ -234,21 +234,31 @@ func (c *Client) GetLoginProfile(ctx context.Context, userName string) (*LoginPr
 	return out, err
 }
 
-// UpdateLoginProfile changes the flags and, when Password is not empty, the password.
-func (c *Client) UpdateLoginProfile(ctx context.Context, in LoginProfileInput) error {
+// UpdateLoginProfile changes what in sets: the password when not empty, each flag when not nil.
+func (c *Client) UpdateLoginProfile(ctx context.Context, in UpdateLoginProfileInput) error {
 	if err := c.guard(ctx); err != nil {
 		return err
 	}
-	params := map[string]string{"UserName": in.UserName, "Password": in.Password,
-		"PasswordResetRequired": boolStr(in.PasswordResetRequired), "MFABindRequired": boolStr(in.MFABindRequired)}
+	params := map[string]string{"UserName": in.UserName, "Password": in.Password}
+	if in.PasswordResetRequired != nil {
+		params["PasswordResetRequired"] = boolStr(*in.PasswordResetRequired)
+	}
+	if in.MFABindRequired != nil {
+		params["MFABindRequired"] = boolStr(*in.MFABindRequired)
+	}
 	defer c.cache.invalidate(loginCacheKey(in.UserName))
 	return c.settle(ctx, func() error {
 		return c.callRAM(ctx, "UpdateLoginProfile", params, []string{in.Password}, func(rc *ram.Client) (responses.AcsResponse, error) {
 			req := ram.CreateUpdateLoginProfileRequest()
 			req.UserName = in.UserName
 			req.Password = in.Password
-			req.PasswordResetRequired = requests.NewBoolean(in.PasswordResetRequired)
-			req.MFABindRequired = requests.NewBoolean(in.MFABindRequired)
+			// The SDK leaves an empty requests.Boolean out of the query: an unset flag is not sent.
+			if in.PasswordResetRequired != nil {
+				req.PasswordResetRequired = requests.NewBoolean(*in.PasswordResetRequired)
+			}
+			if in.MFABindRequired != nil {
+				req.MFABindRequired = requests.NewBoolean(*in.MFABindRequired)
+			}
 			return rc.UpdateLoginProfile(req)
 		})
 	}, func(err error) bool {

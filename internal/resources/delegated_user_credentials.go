@@ -93,13 +93,18 @@ func consoleLoginAttribute() schema.SingleNestedAttribute {
 			},
 			"password_reset_required": schema.BoolAttribute{
 				Optional: true, Computed: true,
-				Default:             booldefault.StaticBool(true),
-				MarkdownDescription: "Whether the user must change the password at the next logon. Defaults to `true`.",
+				Default: booldefault.StaticBool(true),
+				MarkdownDescription: "Whether the user must change the password at the next logon. Defaults to `true`. " +
+					"An intent, sent when the login profile is created, when this value changes and with every new " +
+					"password; it is not read back from RAM (except on import), so the user's own password change, " +
+					"which clears the requirement in RAM, is not drift and no apply forces another reset.",
 			},
 			"mfa_bind_required": schema.BoolAttribute{
 				Optional: true, Computed: true,
-				Default:             booldefault.StaticBool(false),
-				MarkdownDescription: "Whether the user must bind an MFA device at the next logon. Defaults to `false`.",
+				Default: booldefault.StaticBool(false),
+				MarkdownDescription: "Whether the user must bind an MFA device at the next logon. Defaults to `false`. " +
+					"An intent, sent when the login profile is created and when this value changes; it is not read " +
+					"back from RAM (except on import), so what the user does afterwards (binding a device) is not drift.",
 			},
 		},
 	}
@@ -186,8 +191,15 @@ func (r *delegatedUserResource) readConsoleLogin(ctx context.Context, st *delega
 				sc = &consoleLoginModel{Password: types.StringNull(), PasswordWOVersion: types.Int64Null()}
 			}
 			sc.PasswordWO = types.StringNull()
-			sc.PasswordResetRequired = types.BoolValue(lp.PasswordResetRequired)
-			sc.MFABindRequired = types.BoolValue(lp.MFABindRequired)
+			// The flags are the configuration's intent at create or at its last change, not RAM's current
+			// value: the user's own ChangePassword clears PasswordResetRequired, and that is not drift. RAM's
+			// value is taken only when there is no intent yet (import).
+			if importing || sc.PasswordResetRequired.IsNull() || sc.PasswordResetRequired.IsUnknown() {
+				sc.PasswordResetRequired = types.BoolValue(lp.PasswordResetRequired)
+			}
+			if importing || sc.MFABindRequired.IsNull() || sc.MFABindRequired.IsUnknown() {
+				sc.MFABindRequired = types.BoolValue(lp.MFABindRequired)
+			}
 			st.ConsoleLogin = objectFrom(ctx, consoleLoginAttrTypes, *sc, diags)
 		}
 	}
@@ -259,12 +271,21 @@ func (r *delegatedUserResource) updateConsoleLogin(ctx context.Context, req reso
 		pc.PasswordWO = types.StringNull()
 		st.ConsoleLogin = objectFrom(ctx, consoleLoginAttrTypes, *pc, &resp.Diagnostics)
 	case pc != nil && sc != nil:
+		// Each flag is sent only when its configuration changed, and password_reset_required also with a new
+		// password (a password the administrator sets is one the user should replace): a flag the user's own
+		// actions changed since stays as the user left it.
 		sendPassword := !pc.Password.Equal(sc.Password) || !pc.PasswordWOVersion.Equal(sc.PasswordWOVersion)
-		if sendPassword || !pc.PasswordResetRequired.Equal(sc.PasswordResetRequired) || !pc.MFABindRequired.Equal(sc.MFABindRequired) {
-			in := ramclient.LoginProfileInput{
-				UserName:              name,
-				PasswordResetRequired: pc.PasswordResetRequired.ValueBool(),
-				MFABindRequired:       pc.MFABindRequired.ValueBool(),
+		sendReset := sendPassword || !pc.PasswordResetRequired.Equal(sc.PasswordResetRequired)
+		sendMFA := !pc.MFABindRequired.Equal(sc.MFABindRequired)
+		if sendReset || sendMFA {
+			in := ramclient.UpdateLoginProfileInput{UserName: name}
+			if sendReset {
+				reset := pc.PasswordResetRequired.ValueBool()
+				in.PasswordResetRequired = &reset
+			}
+			if sendMFA {
+				mfa := pc.MFABindRequired.ValueBool()
+				in.MFABindRequired = &mfa
 			}
 			if sendPassword {
 				in.Password = r.configPassword(ctx, req.Config, *pc, &resp.Diagnostics)
@@ -370,7 +391,7 @@ func (r *delegatedUserResource) createLoginProfile(ctx context.Context, user, pa
 	_, err := r.client.CreateLoginProfile(ctx, in)
 	if ramclient.IsAlreadyExists(err) {
 		// Left over from an interrupted apply: take it over with the configured password.
-		err = r.client.UpdateLoginProfile(ctx, in)
+		err = r.client.UpdateLoginProfile(ctx, in.Update())
 	}
 	return err
 }

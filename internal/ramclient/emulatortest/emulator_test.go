@@ -176,7 +176,7 @@ func TestDelegationLifecycle(t *testing.T) {
 	if lp, err := b.GetLoginProfile(ctx, "alice"); err != nil || !lp.PasswordResetRequired {
 		t.Fatalf("login profile %+v %v", lp, err)
 	}
-	if err := b.UpdateLoginProfile(ctx, ramclient.LoginProfileInput{UserName: "alice", PasswordResetRequired: false}); err != nil {
+	if err := b.UpdateLoginProfile(ctx, ramclient.LoginProfileInput{UserName: "alice"}.Update()); err != nil {
 		t.Fatal(err)
 	}
 	if lp, err := b.GetLoginProfile(ctx, "alice"); err != nil || lp.PasswordResetRequired {
