@@ -91,7 +91,9 @@ func (p *aliramProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 			"(or `ALICLOUD_ACCESS_KEY`/`ALICLOUD_SECRET_KEY`/`ALICLOUD_SECURITY_TOKEN`), `ALIBABA_CLOUD_PROFILE` " +
 			"(or `ALICLOUD_PROFILE`), `ALIBABA_CLOUD_ECS_METADATA`, and finally the current profile of `~/.aliyun/config.json`. " +
 			"An `assume_role` block then exchanges those credentials for a role session. Everything is resolved by " +
-			"[credentials-go](https://github.com/aliyun/credentials-go); nothing is fetched until the first API call.",
+			"[credentials-go](https://github.com/aliyun/credentials-go); nothing is fetched until the first API call. " +
+			"A block without credentials is valid: `aliram_policy_document` and the provider functions need none, and " +
+			"whatever calls RAM or STS through it fails at that call, naming what to set.",
 		Attributes: map[string]schema.Attribute{
 			"region": schema.StringAttribute{
 				Optional: true,
@@ -264,8 +266,11 @@ func (p *aliramProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	}
 	cred, err := settings.credential()
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot build the provider's credentials", err.Error())
-		return
+		// Not an error yet: the block may serve only what calls no API (aliram_policy_document, the functions),
+		// like a default block nobody wrote beside two aliased ones. The first RAM or STS call fails with err,
+		// which names what to set.
+		tflog.Info(ctx, "aliram provider has no usable credentials; calls to RAM or STS will fail", map[string]any{"reason": err.Error()})
+		cred, settings.source = ramclient.UnavailableCredentials(err), "none"
 	}
 	client, err := ramclient.New(ramclient.Config{
 		Credentials:       cred,

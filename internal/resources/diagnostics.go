@@ -33,6 +33,10 @@ func adviceFor(err error) string {
 	if errors.As(err, &mismatch) {
 		return "Check that this provider block uses the credentials of the intended account, or correct expected_account_id."
 	}
+	if ramclient.IsNoCredentials(err) {
+		return "This provider block has no usable credentials: set what the message names, in the block or in the environment. " +
+			"Only what calls RAM or STS needs them; aliram_policy_document and the provider functions work without."
+	}
 	switch ramclient.ClassOf(err) {
 	case ramclient.ClassPermission:
 		return "The provider's credentials are not allowed to do this. Attach a policy that allows the action (for example AliyunRAMFullAccess) to the caller, or use the account's own credentials."
