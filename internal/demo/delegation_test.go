@@ -5,7 +5,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
+	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -171,24 +174,65 @@ type phase struct {
 	name      string
 	wall      time.Duration
 	calls     int64 // every RPC call: RAM, and STS (throttled the same)
+	byAction  map[string]int64
 	throttled int64
+	busy      time.Duration // emulatorBusy meanwhile
+	cpu       time.Duration // CPU time of the CLI and its provider processes
 	err       error
 }
+
+// emulatorBusy sums the time a benchmark's emulator spends serving calls (benchEnv counts it): divided by
+// the wall time, the mean number of calls in flight.
+var emulatorBusy atomic.Int64
 
 // runPhase resets the emulator's counters, runs the command and reads them back.
 func runPhase(emu *ramemu.Server, name string, cmd func() error) phase {
 	emu.ResetStats()
+	b0, c0 := emulatorBusy.Load(), childrenCPU()
 	start := time.Now()
 	err := cmd()
-	p := phase{name: name, wall: time.Since(start), err: err}
+	p := phase{name: name, wall: time.Since(start), err: err, busy: time.Duration(emulatorBusy.Load() - b0), cpu: childrenCPU() - c0}
 	st := emu.Stats()
-	p.calls = st.Total
+	p.calls, p.byAction = st.Total, st.Calls
 	for code, n := range st.Errors {
 		if strings.HasPrefix(code, "Throttling") {
 			p.throttled += n
 		}
 	}
 	return p
+}
+
+// childrenCPU is the CPU time used so far by the test's finished child processes and their descendants
+// (the CLI waits for its provider processes).
+func childrenCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_CHILDREN, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// topActions names the n actions called most, with their counts.
+func (p phase) topActions(n int) string {
+	keys := make([]string, 0, len(p.byAction))
+	for k := range p.byAction {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if p.byAction[keys[i]] != p.byAction[keys[j]] {
+			return p.byAction[keys[i]] > p.byAction[keys[j]]
+		}
+		return keys[i] < keys[j]
+	})
+	var parts []string
+	for i, k := range keys {
+		if i == n {
+			parts = append(parts, "...")
+			break
+		}
+		parts = append(parts, fmt.Sprintf("%s %d", k, p.byAction[k]))
+	}
+	return strings.Join(parts, ", ")
 }
 
 func (m *rootModule) applyErr() error {
