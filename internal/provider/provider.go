@@ -308,6 +308,7 @@ func (p *aliramProvider) DataSources(_ context.Context) []func() datasource.Data
 	return []func() datasource.DataSource{
 		resources.NewCallerIdentityDataSource,
 		resources.NewPolicyDocumentDataSource,
+		resources.NewRoleDataSource,
 	}
 }
 
