@@ -164,7 +164,9 @@ func principalKeys(kind, name string) (entity, list string) {
 }
 
 // attachPolicy attaches a policy to a role or user (kind "Role" | "User"). Right after our own create of
-// either side, NotFound is retried for a bounded window.
+// either side, NotFound is retried for a bounded window. An attachment is a fact, not an entity: when RAM
+// says it exists already (an interrupted apply made it, or this call's own attempt whose answer was lost),
+// the goal is reached and the attach succeeds.
 func (c *Client) attachPolicy(ctx context.Context, kind, name, policyType, policyName string) error {
 	if err := c.guard(ctx); err != nil {
 		return err
@@ -174,7 +176,7 @@ func (c *Client) attachPolicy(ctx context.Context, kind, name, policyType, polic
 	defer c.cache.invalidate(list)
 	params := map[string]string{kind + "Name": name, "PolicyType": policyType, "PolicyName": policyName}
 	err := c.settle(ctx, func() error {
-		return c.callRAM(ctx, "AttachPolicyTo"+kind, params, nil, func(rc *ram.Client) (responses.AcsResponse, error) {
+		_, err := c.write(ctx, "AttachPolicyTo"+kind, params, nil, true, func(rc *ram.Client) (responses.AcsResponse, error) {
 			if kind == "Role" {
 				req := ram.CreateAttachPolicyToRoleRequest()
 				req.RoleName, req.PolicyType, req.PolicyName = name, policyType, policyName
@@ -184,7 +186,11 @@ func (c *Client) attachPolicy(ctx context.Context, kind, name, policyType, polic
 			req.UserName, req.PolicyType, req.PolicyName = name, policyType, policyName
 			return rc.AttachPolicyToUser(req)
 		})
+		return err
 	}, c.attachNotFoundRetry(kind, entity, policyName))
+	if IsAlreadyExists(err) {
+		err = nil
+	}
 	if err == nil {
 		c.track.addPending(list, attachMember(policyType, policyName))
 	}

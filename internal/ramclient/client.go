@@ -132,6 +132,10 @@ type Client struct {
 
 	track *tracker
 	cache *readCache
+
+	// keyless holds the users (userKey) this client created and has made no AccessKey for since: their key
+	// list is known to be empty, so CreateAccessKey need not read it first (see CreateAccessKey).
+	keyless sync.Map
 }
 
 var accountIDPattern = regexp.MustCompile(`^[0-9]{16}$`)

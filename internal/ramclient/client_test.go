@@ -503,7 +503,7 @@ func TestExpectedAccountGuard(t *testing.T) {
 			return err
 		},
 		func() error { return c.DeleteRole(ctx, "r") },
-		func() error { _, err := c.CreatePolicy(ctx, "p", "{}", ""); return err },
+		func() error { _, err := c.CreatePolicy(ctx, CreatePolicyInput{Name: "p", Document: "{}"}); return err },
 		func() error { return c.UpdatePolicyDescription(ctx, "p", "d") },
 		func() error { _, err := c.CreatePolicyVersion(ctx, "p", "{}", true, true); return err },
 		func() error { return c.DeletePolicyVersion(ctx, "p", "v1") },

@@ -2,6 +2,7 @@ package ramclient
 
 import (
 	"context"
+	"encoding/json"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/responses"
@@ -41,33 +42,55 @@ func (c *Client) invalidatePolicyShown(name string) {
 	c.cache.invalidatePrefix(attachmentListsPrefix)
 }
 
-// CreatePolicy creates a custom policy.
-func (c *Client) CreatePolicy(ctx context.Context, name, document, description string) (*Policy, error) {
+// CreatePolicy creates a custom policy, with its tags and in.Marker's tag in the same call (a CommonRequest:
+// the v1 SDK's typed request has no Tag). An existing policy of that name is adopted when it carries the
+// marker this call writes (Adopted set, Document its default version's, Tags and BoundUserID read back);
+// any other is a *NotCreatedHereError (a plain EntityAlreadyExists without a marker). See CreateRole.
+func (c *Client) CreatePolicy(ctx context.Context, in CreatePolicyInput) (*Policy, error) {
 	if err := c.guard(ctx); err != nil {
 		return nil, err
 	}
-	var out *Policy
-	params := map[string]string{"PolicyName": name, "PolicyDocument": document, "Description": description}
-	err := c.callRAM(ctx, "CreatePolicy", params, nil, func(rc *ram.Client) (responses.AcsResponse, error) {
-		req := ram.CreateCreatePolicyRequest()
-		req.PolicyName = name
-		req.PolicyDocument = document
-		req.Description = description
-		resp, err := rc.CreatePolicy(req)
-		if err == nil {
-			out = policyFrom(resp.Policy)
-		}
-		return resp, err
-	})
-	c.invalidatePolicy(name)
+	params := map[string]string{"PolicyName": in.Name, "PolicyDocument": in.Document, "Description": in.Description,
+		"Tag": withMarker(in.Tags, in.Marker.value(in.Name))}
+	var body []byte
+	_, err := c.commonWrite(ctx, "CreatePolicy", params, true, &body)
+	c.invalidatePolicy(in.Name)
+	if IsAlreadyExists(err) && in.Marker.Owner != "" {
+		return c.adoptPolicy(ctx, in, err)
+	}
 	if err != nil {
 		return nil, err
 	}
-	if out.Document == "" {
-		out.Document = document
+	var resp struct{ Policy ram.Policy }
+	if err := json.Unmarshal(body, &resp); err != nil || resp.Policy.PolicyName == "" {
+		return nil, invalidResponse("CreatePolicy", err)
 	}
-	c.track.markCreated(policyKey(name))
+	out := policyFrom(resp.Policy)
+	if out.Document == "" {
+		out.Document = in.Document
+	}
+	c.track.markCreated(policyKey(in.Name))
 	return out, nil
+}
+
+// adoptPolicy takes over the existing policy a CreatePolicy met, if it carries in's marker.
+func (c *Client) adoptPolicy(ctx context.Context, in CreatePolicyInput, exists error) (*Policy, error) {
+	c.track.markCreated(policyKey(in.Name))
+	tags, err := c.ListTags(ctx, "policy", in.Name)
+	if err == nil {
+		if reason := markerVerdict(tags, in.Marker.value(in.Name)); reason != "" {
+			err = &NotCreatedHereError{Kind: "policy", Name: in.Name, Reason: reason, exists: exists}
+		}
+	}
+	if err == nil {
+		var p *Policy
+		if p, err = c.GetPolicy(ctx, in.Name, PolicyTypeCustom); err == nil {
+			p.Adopted, p.Tags, p.BoundUserID = true, UserTags(tags), tags[WitnessUserIDTagKey]
+			return p, nil
+		}
+	}
+	c.track.forget(policyKey(in.Name))
+	return nil, err
 }
 
 // GetPolicy reads a policy; Document is the default version's document. policyType "" means Custom.
@@ -124,19 +147,43 @@ func (c *Client) UpdatePolicyDescription(ctx context.Context, name, description 
 }
 
 // CreatePolicyVersion adds a version; rotate deletes the oldest non-default version when at the limit.
+// Every call makes a new version, so the call is never sent again blind: after a lost answer the versions
+// are listed, and a version holding exactly this document (the default one, with setAsDefault) is the lost
+// call's; only when there is none is the version created again.
 func (c *Client) CreatePolicyVersion(ctx context.Context, name, document string, setAsDefault, rotate bool) (*PolicyVersion, error) {
 	if err := c.guard(ctx); err != nil {
 		return nil, err
 	}
+	defer c.invalidatePolicyShown(name)
+	for attempt := 1; ; attempt++ {
+		out, err := c.createPolicyVersionOnce(ctx, name, document, setAsDefault, rotate)
+		if !isLostAnswer(err) {
+			return out, err
+		}
+		vs, lerr := c.ListPolicyVersions(ctx, name, PolicyTypeCustom)
+		if lerr != nil {
+			return nil, lerr
+		}
+		for _, v := range vs {
+			if v.Document == document && (v.IsDefault || !setAsDefault) {
+				return &v, nil
+			}
+		}
+		if !c.againAfterLost(ctx, attempt) {
+			return nil, err
+		}
+	}
+}
+
+func (c *Client) createPolicyVersionOnce(ctx context.Context, name, document string, setAsDefault, rotate bool) (*PolicyVersion, error) {
 	strategy := ""
 	if rotate {
 		strategy = "DeleteOldestNonDefaultVersionWhenLimitExceeded"
 	}
 	params := map[string]string{"PolicyName": name, "PolicyDocument": document, "SetAsDefault": boolStr(setAsDefault), "RotateStrategy": strategy}
 	var out PolicyVersion
-	defer c.invalidatePolicyShown(name)
 	err := c.afterCreate(ctx, "Policy", policyKey(name), func() error {
-		return c.callRAM(ctx, "CreatePolicyVersion", params, nil, func(rc *ram.Client) (responses.AcsResponse, error) {
+		_, err := c.write(ctx, "CreatePolicyVersion", params, nil, false, func(rc *ram.Client) (responses.AcsResponse, error) {
 			req := ram.CreateCreatePolicyVersionRequest()
 			req.PolicyName = name
 			req.PolicyDocument = document
@@ -148,6 +195,7 @@ func (c *Client) CreatePolicyVersion(ctx context.Context, name, document string,
 			}
 			return resp, err
 		})
+		return err
 	})
 	if err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package ramclient
 
 import (
 	"context"
+	"encoding/json"
 	"strconv"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
@@ -26,36 +27,57 @@ func (c *Client) afterCreate(ctx context.Context, kind, key string, op func() er
 	return err
 }
 
-// CreateRole creates a role.
+// CreateRole creates a role, with its tags and in.Marker's tag in the same call (RAM's Tag parameter, which
+// the v1 SDK's typed request lacks: the call goes out as a CommonRequest). A role of that name that exists
+// already (left by an interrupted apply, or made by this call's own attempt whose answer was lost) is adopted
+// when it carries the marker this call writes: the result is that role as RAM shows it, with Adopted set and
+// Tags read back. Any other existing role is a *NotCreatedHereError (a plain EntityAlreadyExists without a
+// marker).
 func (c *Client) CreateRole(ctx context.Context, in CreateRoleInput) (*Role, error) {
 	if err := c.guard(ctx); err != nil {
 		return nil, err
 	}
-	params := map[string]string{"RoleName": in.Name, "AssumeRolePolicyDocument": in.TrustPolicy, "Description": in.Description}
+	params := map[string]string{"RoleName": in.Name, "AssumeRolePolicyDocument": in.TrustPolicy, "Description": in.Description,
+		"Tag": withMarker(in.Tags, in.Marker.value(in.Name))}
 	if in.MaxSessionDuration > 0 {
 		params["MaxSessionDuration"] = strconv.FormatInt(in.MaxSessionDuration, 10)
 	}
-	var out *Role
-	err := c.callRAM(ctx, "CreateRole", params, nil, func(rc *ram.Client) (responses.AcsResponse, error) {
-		req := ram.CreateCreateRoleRequest()
-		req.RoleName = in.Name
-		req.AssumeRolePolicyDocument = in.TrustPolicy
-		req.Description = in.Description
-		if in.MaxSessionDuration > 0 {
-			req.MaxSessionDuration = requests.NewInteger64(in.MaxSessionDuration)
-		}
-		resp, err := rc.CreateRole(req)
-		if err == nil {
-			out = roleFrom(resp.Role)
-		}
-		return resp, err
-	})
+	var body []byte
+	_, err := c.commonWrite(ctx, "CreateRole", params, true, &body)
 	c.cache.invalidate(getRoleKey(in.Name), rolePoliciesKey(in.Name))
+	if IsAlreadyExists(err) && in.Marker.Owner != "" {
+		return c.adoptRole(ctx, in, err)
+	}
 	if err != nil {
 		return nil, err
 	}
+	var resp struct{ Role ram.Role }
+	if err := json.Unmarshal(body, &resp); err != nil || resp.Role.RoleName == "" {
+		return nil, invalidResponse("CreateRole", err)
+	}
 	c.track.markCreated(roleKey(in.Name))
-	return out, nil
+	return roleFrom(resp.Role), nil
+}
+
+// adoptRole takes over the existing role a CreateRole met, if it carries in's marker.
+func (c *Client) adoptRole(ctx context.Context, in CreateRoleInput, exists error) (*Role, error) {
+	// RAM said it exists: reads that do not show it yet are its replication lag.
+	c.track.markCreated(roleKey(in.Name))
+	tags, err := c.ListTags(ctx, "role", in.Name)
+	if err == nil {
+		if reason := markerVerdict(tags, in.Marker.value(in.Name)); reason != "" {
+			err = &NotCreatedHereError{Kind: "role", Name: in.Name, Reason: reason, exists: exists}
+		}
+	}
+	if err == nil {
+		var r *Role
+		if r, err = c.GetRole(ctx, in.Name); err == nil {
+			r.Adopted, r.Tags = true, UserTags(tags)
+			return r, nil
+		}
+	}
+	c.track.forget(roleKey(in.Name))
+	return nil, err
 }
 
 // GetRole reads a role. Right after our own CreateRole, NotFound is retried for a bounded window.

@@ -28,7 +28,13 @@ func jsonString(v any) string {
 }
 
 func (c *Client) commonRAM(ctx context.Context, action string, params map[string]string, out *[]byte) error {
-	return c.callRAM(ctx, action, params, nil, func(rc *ram.Client) (responses.AcsResponse, error) {
+	_, err := c.commonWrite(ctx, action, params, true, out)
+	return err
+}
+
+// commonWrite is commonRAM for a write, reporting whether an answer was lost (see write).
+func (c *Client) commonWrite(ctx context.Context, action string, params map[string]string, resend bool, out *[]byte) (lost bool, err error) {
+	return c.write(ctx, action, params, nil, resend, func(rc *ram.Client) (responses.AcsResponse, error) {
 		req := requests.NewCommonRequest()
 		req.Product = "Ram"
 		req.Version = "2015-05-01"

@@ -13,11 +13,17 @@ type Role struct {
 	ID, Name, ARN, Description, TrustPolicy string
 	MaxSessionDuration                      int64
 	CreateDate, UpdateDate                  string
+	// Adopted: CreateRole found the role existing with its marker (see marker.go); Tags are then its tags
+	// as RAM holds them (reserved keys left out).
+	Adopted bool
+	Tags    map[string]string
 }
 
 type CreateRoleInput struct {
 	Name, TrustPolicy, Description string
-	MaxSessionDuration             int64 // 0 => RAM default (3600)
+	MaxSessionDuration             int64             // 0 => RAM default (3600)
+	Tags                           map[string]string // set in the same call
+	Marker                         Marker            // proof of authorship; zero: none written, nothing adopted
 }
 
 // UpdateRoleInput changes only the non-nil fields. RAM cannot clear a field: an empty
@@ -34,6 +40,18 @@ type Policy struct {
 	Name, Type, Description, DefaultVersion, CreateDate, UpdateDate string
 	AttachmentCount                                                 int64
 	Document                                                        string
+	// Adopted: CreatePolicy found the policy existing with its marker (see marker.go); Tags are then its
+	// tags (reserved keys left out) and BoundUserID its WitnessUserIDTagKey tag.
+	Adopted     bool
+	Tags        map[string]string
+	BoundUserID string
+}
+
+// CreatePolicyInput creates a custom policy; Tags and the Marker's tag are set in the same call.
+type CreatePolicyInput struct {
+	Name, Document, Description string
+	Tags                        map[string]string
+	Marker                      Marker
 }
 
 type PolicyVersion struct {
@@ -53,10 +71,25 @@ type AttachedPolicy struct {
 
 type User struct {
 	ID, Name, DisplayName, MobilePhone, Email, Comments, CreateDate, UpdateDate string
+	// Adopted: CreateUser found the user existing and its witness vouched for it (see marker.go).
+	Adopted bool
 }
 
 type CreateUserInput struct {
 	Name, DisplayName, MobilePhone, Email, Comments string
+	// Witness is the user's witness policy as CreatePolicy returned it (created with a Marker naming the
+	// user, just before the user); nil: no proof, an existing user is never adopted.
+	Witness *Policy
+	// MayHold is what an interrupted create of this configuration may already have given the user; an
+	// existing user holding anything else is not adopted on the weaker proof (witness not yet bound).
+	MayHold UserHoldings
+}
+
+// UserHoldings lists what a user may hold: attached policies (Type and Name matter), a login profile,
+// AccessKeys.
+type UserHoldings struct {
+	Policies                 []AttachedPolicy
+	LoginProfile, AccessKeys bool
 }
 
 // UpdateUserInput changes only the non-nil fields; NewName renames the user.

@@ -2,11 +2,13 @@ package ramclient
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/responses"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/ram"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
 func userFrom(u ram.User) *User {
@@ -18,7 +20,10 @@ func (c *Client) invalidateUser(name string) {
 	c.cache.invalidate(getUserKey(name), userPoliciesKey(name), accessKeysKey(name), loginCacheKey(name))
 }
 
-// CreateUser creates a RAM user.
+// CreateUser creates a RAM user. With a Witness (see marker.go), the witness policy is bound to the new
+// user's ID, and an existing user of that name is adopted when the witness shows it was made by this
+// configuration: the result is that user, with Adopted set. Any other existing user is a
+// *NotCreatedHereError (a plain EntityAlreadyExists without a witness).
 func (c *Client) CreateUser(ctx context.Context, in CreateUserInput) (*User, error) {
 	if err := c.guard(ctx); err != nil {
 		return nil, err
@@ -26,7 +31,7 @@ func (c *Client) CreateUser(ctx context.Context, in CreateUserInput) (*User, err
 	params := map[string]string{"UserName": in.Name, "DisplayName": in.DisplayName, "MobilePhone": in.MobilePhone,
 		"Email": in.Email, "Comments": in.Comments}
 	var out *User
-	err := c.callRAM(ctx, "CreateUser", params, nil, func(rc *ram.Client) (responses.AcsResponse, error) {
+	lost, err := c.write(ctx, "CreateUser", params, nil, true, func(rc *ram.Client) (responses.AcsResponse, error) {
 		req := ram.CreateCreateUserRequest()
 		req.UserName = in.Name
 		req.DisplayName = in.DisplayName
@@ -40,11 +45,106 @@ func (c *Client) CreateUser(ctx context.Context, in CreateUserInput) (*User, err
 		return resp, err
 	})
 	c.invalidateUser(in.Name)
+	if IsAlreadyExists(err) && in.Witness != nil {
+		return c.adoptUser(ctx, in, lost, err)
+	}
 	if err != nil {
 		return nil, err
 	}
 	c.track.markCreated(userKey(in.Name))
+	c.keyless.Store(userKey(in.Name), true)
+	if in.Witness != nil {
+		c.bindWitness(ctx, in.Witness.Name, out.ID)
+	}
 	return out, nil
+}
+
+// bindWitness tags the witness policy with the user's ID. A failure only leaves the weaker proof (creation
+// order, profile, holdings) for a later adoption, so it does not fail the create.
+func (c *Client) bindWitness(ctx context.Context, policyName, userID string) {
+	if err := c.TagResource(ctx, "policy", policyName, map[string]string{WitnessUserIDTagKey: userID}); err != nil {
+		tflog.SubsystemWarn(logContext(ctx, nil), logSubsystem, "could not bind the witness policy to the new user",
+			map[string]any{"policy_name": policyName, "user_id": userID, "error": err.Error()})
+	}
+}
+
+// adoptUser takes over the existing user a CreateUser met, if in.Witness vouches for it. lost: an attempt of
+// this CreateUser lost its answer (and may have made the user).
+func (c *Client) adoptUser(ctx context.Context, in CreateUserInput, lost bool, exists error) (*User, error) {
+	if !in.Witness.Adopted && !lost {
+		// The witness is new: no earlier create of this configuration got as far as the user, which it makes
+		// only after the witness. And this call's own attempts all got their answers: someone else's user.
+		return nil, &NotCreatedHereError{Kind: "user", Name: in.Name, exists: exists,
+			Reason: fmt.Sprintf("it existed before policy %s, which this provider creates first", in.Witness.Name)}
+	}
+	c.track.markCreated(userKey(in.Name))
+	u, err := c.GetUser(ctx, in.Name)
+	reason := ""
+	if err == nil {
+		reason, err = c.witnessVerdict(ctx, in, u)
+	}
+	if err == nil && reason != "" {
+		err = &NotCreatedHereError{Kind: "user", Name: in.Name, Reason: reason, exists: exists}
+	}
+	if err != nil {
+		c.track.forget(userKey(in.Name))
+		return nil, err
+	}
+	if in.Witness.BoundUserID == "" {
+		c.bindWitness(ctx, in.Witness.Name, u.ID)
+	}
+	u.Adopted = true
+	return u, nil
+}
+
+// witnessVerdict says why in.Witness does not vouch for the existing user u; "" when it does.
+func (c *Client) witnessVerdict(ctx context.Context, in CreateUserInput, u *User) (string, error) {
+	w := in.Witness
+	switch {
+	case w.BoundUserID == u.ID:
+		return "", nil
+	case w.BoundUserID != "":
+		return fmt.Sprintf("policy %s vouches for the user with ID %s, and this one is %s", w.Name, w.BoundUserID, u.ID), nil
+	}
+	// Not bound: the CLI died, or CreateUser's answer was lost, between the user's creation and the binding.
+	if wt, ut := ramTime(w.CreateDate), ramTime(u.CreateDate); wt.IsZero() || ut.IsZero() || ut.Before(wt) {
+		return fmt.Sprintf("it was created (%s) before policy %s (%s), which this provider creates first", u.CreateDate, w.Name, w.CreateDate), nil
+	}
+	if u.DisplayName != in.DisplayName || u.Email != in.Email || u.MobilePhone != in.MobilePhone || u.Comments != in.Comments {
+		return "its display name, email, mobile phone or comments differ from what this configuration creates it with", nil
+	}
+	attached, err := c.ListPoliciesForUser(ctx, in.Name)
+	if err != nil {
+		return "", err
+	}
+	for _, p := range attached {
+		if !in.MayHold.hasPolicy(p.Type, p.Name) {
+			return fmt.Sprintf("it holds %s policy %s, which this configuration does not give it", p.Type, p.Name), nil
+		}
+	}
+	if !in.MayHold.LoginProfile {
+		_, err := c.GetLoginProfile(ctx, in.Name)
+		if err == nil {
+			return "it has a console login profile, which this configuration does not give it", nil
+		}
+		if !IsNotFound(err) {
+			return "", err
+		}
+	}
+	if !in.MayHold.AccessKeys {
+		keys, err := c.ListAccessKeys(ctx, in.Name)
+		if err != nil {
+			return "", err
+		}
+		if len(keys) > 0 {
+			return "it has an AccessKey, which this configuration does not give it", nil
+		}
+	}
+	return "", nil
+}
+
+func (h UserHoldings) hasPolicy(policyType, policyName string) bool {
+	return FindAttached(h.Policies, policyType, policyName) != nil
 }
 
 // GetUser reads a user. Right after our own CreateUser, NotFound is retried for a bounded window.
@@ -137,6 +237,7 @@ func (c *Client) DeleteUser(ctx context.Context, name string) error {
 		return rc.DeleteUser(req)
 	})
 	if err == nil {
+		c.keyless.Delete(userKey(name))
 		for _, k := range []string{userKey(name), loginKey(name), userPoliciesKey(name), accessKeysKey(name)} {
 			c.track.forget(k)
 		}
@@ -285,14 +386,47 @@ func (c *Client) DeleteLoginProfile(ctx context.Context, userName string) error 
 }
 
 // CreateAccessKey creates an AccessKey pair for a user. The secret is returned once and never logged.
+//
+// Every call makes a new key, so the call is never sent again blind: when its answer is lost, the key it
+// may have made is one whose secret nobody will ever see. The client lists the user's keys before the
+// first attempt; after a lost answer it lists them again, deletes every key that was not there before (the
+// lost call's orphan) and tries again, so the user never keeps an untracked second key.
 func (c *Client) CreateAccessKey(ctx context.Context, userName string) (*AccessKey, error) {
 	if err := c.guard(ctx); err != nil {
 		return nil, err
 	}
 	defer c.cache.invalidate(accessKeysKey(userName))
+	// The keys before the first attempt, to tell a lost call's key from the others. A user this client
+	// created and made no key for has none: no call needed (and no wait for RAM to show the new user).
+	before := map[string]bool{}
+	if _, fresh := c.keyless.LoadAndDelete(userKey(userName)); !fresh {
+		var err error
+		if before, err = c.freshAccessKeys(ctx, userName); err != nil {
+			return nil, err
+		}
+	}
+	for attempt := 1; ; attempt++ {
+		out, err := c.createAccessKeyOnce(ctx, userName)
+		if err == nil {
+			c.track.addPending(accessKeysKey(userName), out.ID)
+			return out, nil
+		}
+		if !isLostAnswer(err) {
+			return nil, err
+		}
+		if derr := c.deleteKeysSince(ctx, userName, before); derr != nil {
+			return nil, derr
+		}
+		if !c.againAfterLost(ctx, attempt) {
+			return nil, err
+		}
+	}
+}
+
+func (c *Client) createAccessKeyOnce(ctx context.Context, userName string) (*AccessKey, error) {
 	var out *AccessKey
 	err := c.settle(ctx, func() error {
-		return c.callRAM(ctx, "CreateAccessKey", map[string]string{"UserName": userName}, nil, func(rc *ram.Client) (responses.AcsResponse, error) {
+		_, err := c.write(ctx, "CreateAccessKey", map[string]string{"UserName": userName}, nil, false, func(rc *ram.Client) (responses.AcsResponse, error) {
 			req := ram.CreateCreateAccessKeyRequest()
 			req.UserName = userName
 			resp, err := rc.CreateAccessKey(req)
@@ -302,12 +436,45 @@ func (c *Client) CreateAccessKey(ctx context.Context, userName string) (*AccessK
 			}
 			return resp, err
 		})
+		return err
 	}, userNotFoundRetry(c, userName))
+	return out, err
+}
+
+// freshAccessKeys lists a user's keys, bypassing the read cache (a user just created has none: NotFound
+// while RAM does not show it yet is retried by ListAccessKeys).
+func (c *Client) freshAccessKeys(ctx context.Context, userName string) (map[string]bool, error) {
+	c.cache.invalidate(accessKeysKey(userName))
+	keys, err := c.ListAccessKeys(ctx, userName)
 	if err != nil {
 		return nil, err
 	}
-	c.track.addPending(accessKeysKey(userName), out.ID)
-	return out, nil
+	ids := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		ids[strings.ToUpper(k.ID)] = true
+	}
+	return ids, nil
+}
+
+// deleteKeysSince deletes the user's keys that are not among before: made by a CreateAccessKey whose answer
+// was lost.
+func (c *Client) deleteKeysSince(ctx context.Context, userName string, before map[string]bool) error {
+	c.cache.invalidate(accessKeysKey(userName))
+	keys, err := c.ListAccessKeys(ctx, userName)
+	if err != nil {
+		return err
+	}
+	for _, k := range keys {
+		if before[strings.ToUpper(k.ID)] {
+			continue
+		}
+		tflog.SubsystemInfo(logContext(ctx, nil), logSubsystem, "deleting the AccessKey a lost CreateAccessKey answer left behind",
+			map[string]any{"user_name": userName, "access_key_id": k.ID})
+		if err := c.DeleteAccessKey(ctx, userName, k.ID); err != nil && !IsNotFound(err) {
+			return err
+		}
+	}
+	return nil
 }
 
 // ListAccessKeys lists a user's keys, without secrets (coalesced per user, short TTL). Right after our

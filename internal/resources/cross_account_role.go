@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -25,6 +26,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/aliram/terraform-provider-aliram/internal/policy"
 	"github.com/aliram/terraform-provider-aliram/internal/ramclient"
@@ -81,7 +83,7 @@ func (r *crossAccountRoleResource) Schema(ctx context.Context, _ resource.Schema
 			"raw `assume_role_policy`. Trust, description, session duration and tag changes are applied in place; " +
 			"only a new `name` replaces the role.\n\n" +
 			"Destroying the role ends every STS session issued for it: their calls fail from then on. A trust change " +
-			"(narrowing it, `valid_until` passing) only refuses new sessions.",
+			"(narrowing it, `valid_until` passing) only refuses new sessions.\n\n" + markerDoc("role"),
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,
@@ -393,22 +395,34 @@ func (r *crossAccountRoleResource) Create(ctx context.Context, req resource.Crea
 	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
 		return
 	}
-	role, err := r.client.CreateRole(ctx, ramclient.CreateRoleInput{
+	// Tags and the marker go with CreateRole itself: no later tagging step can fail and leave the role
+	// half-made (a role tainted for its tags would be replaced, ending every session of it).
+	tags := mapOfStrings(plan.Tags)
+	in := ramclient.CreateRoleInput{
 		Name:               name,
 		TrustPolicy:        doc.ValueString(),
 		Description:        plan.Description.ValueString(),
 		MaxSessionDuration: plan.MaxSessionDuration.ValueInt64(),
-	})
+		Tags:               tags,
+	}
+	in.Marker = ramclient.Marker{Owner: "aliram_cross_account_role", Config: []string{
+		in.TrustPolicy, in.Description, strconv.FormatInt(in.MaxSessionDuration, 10), ramclient.TagsConfig(tags)}}
+	role, err := r.client.CreateRole(ctx, in)
 	if err != nil {
-		hint := ""
-		if ramclient.IsAlreadyExists(err) {
-			hint = fmt.Sprintf("A role named %q already exists in this account. Import it (`tofu import <address> %s`) to manage it with Terraform, or choose another name.", name, name)
-		}
-		addAPIError(&resp.Diagnostics, fmt.Sprintf("Creating RAM role %q", name), err, hint)
+		addAPIError(&resp.Diagnostics, fmt.Sprintf("Creating RAM role %q", name), err,
+			createConflictHint(err, "aliram_cross_account_role", "role", name))
 		return
 	}
-
 	resp.Diagnostics.Append(markCreatedNow(ctx, resp.Private, "role")...)
+	if role.Adopted {
+		// Made by an interrupted apply of this configuration, or by this call's attempt whose answer was lost:
+		// the marker shows it was created with these very arguments. Anything changed since is set back.
+		tflog.Info(ctx, "adopted the RAM role an earlier, interrupted create made", map[string]any{"role_name": name})
+		if err := r.convergeAdopted(ctx, in, role); err != nil {
+			addAPIError(&resp.Diagnostics, fmt.Sprintf("Updating adopted RAM role %q", name), err, "")
+			return
+		}
+	}
 
 	state := plan
 	state.ID = types.StringValue(role.Name)
@@ -420,7 +434,29 @@ func (r *crossAccountRoleResource) Create(ctx context.Context, req resource.Crea
 	if plan.Description.IsUnknown() {
 		state.Description = optionalString(role.Description)
 	}
-	saveThenTag(ctx, r.client, resp, "role", name, &state, func(m types.Map) { state.Tags = m }, plan.Tags)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	setNameIdentity(ctx, resp.Identity, name, &resp.Diagnostics)
+}
+
+// convergeAdopted makes an adopted role what in asks for, where someone changed it after its creation.
+func (r *crossAccountRoleResource) convergeAdopted(ctx context.Context, in ramclient.CreateRoleInput, role *ramclient.Role) error {
+	up := ramclient.UpdateRoleInput{Name: in.Name}
+	changed := false
+	if !policy.Equal(role.TrustPolicy, in.TrustPolicy) {
+		up.TrustPolicy, changed = &in.TrustPolicy, true
+	}
+	if in.Description != "" && role.Description != in.Description {
+		up.Description, changed = &in.Description, true
+	}
+	if in.MaxSessionDuration > 0 && role.MaxSessionDuration != in.MaxSessionDuration {
+		up.MaxSessionDuration, changed = &in.MaxSessionDuration, true
+	}
+	if changed {
+		if _, err := r.client.UpdateRole(ctx, up); err != nil {
+			return err
+		}
+	}
+	return moveTags(ctx, r.client, "role", in.Name, role.Tags, in.Tags)
 }
 
 func (r *crossAccountRoleResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {

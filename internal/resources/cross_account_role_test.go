@@ -21,6 +21,7 @@ import (
 
 	"github.com/aliram/terraform-provider-aliram/internal/acctest"
 	"github.com/aliram/terraform-provider-aliram/internal/policy"
+	"github.com/aliram/terraform-provider-aliram/internal/ramclient"
 	"github.com/aliram/terraform-provider-aliram/internal/ramemu"
 )
 
@@ -89,7 +90,8 @@ func checkRoleTags(e *acctest.Env, name string, want map[string]string) resource
 		for _, a := range e.Emulator.State().Accounts {
 			for _, r := range a.Roles {
 				if a.ID == e.A.ID && strings.EqualFold(r.Name, name) {
-					if fmt.Sprint(r.Tags) != fmt.Sprint(want) {
+					// The configuration's tags: the provider's marker (and Alibaba Cloud's own tags) are not among them.
+					if fmt.Sprint(ramclient.UserTags(r.Tags)) != fmt.Sprint(want) {
 						return fmt.Errorf("role %s has tags %v, want %v", name, r.Tags, want)
 					}
 					return nil
@@ -601,9 +603,10 @@ func envFailingTags(t *testing.T) (*acctest.Env, *atomic.Bool) {
 	return &acctest.Env{Emulator: srv, URL: hs.URL, A: accounts[0], B: accounts[1]}, fail
 }
 
-// TestAccCrossAccountRole_halfCreate: when tagging fails right after CreateRole, the role is already in the
-// state (tainted), so the next apply replaces it instead of failing on EntityAlreadyExists.Role.
-func TestAccCrossAccountRole_halfCreate(t *testing.T) {
+// TestAccCrossAccountRole_tagsOnCreate: the tags (and the provider's marker) go with CreateRole itself, so
+// a TagResources that would fail right after the create cannot leave a half-made role that the next apply
+// replaces (ending every session of it): the create succeeds, tagged, without calling TagResources.
+func TestAccCrossAccountRole_tagsOnCreate(t *testing.T) {
 	e, fail := envFailingTags(t)
 	name := acctest.RandomName("kafka-ops")
 	config := roleConfig(e, name, fmt.Sprintf(`
@@ -618,17 +621,97 @@ func TestAccCrossAccountRole_halfCreate(t *testing.T) {
 		CheckDestroy:             e.CheckNothingLeft(t),
 		Steps: []resource.TestStep{
 			{
-				PreConfig:   func() { fail.Store(true) },
-				Config:      config,
-				ExpectError: wrapRe(`(?s)Tagging RAM role.*Injected failure.*tainted`),
+				PreConfig: func() { fail.Store(true); e.ResetCalls() },
+				Config:    config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeTestCheckFunc(
+					checkRoleTags(e, name, map[string]string{"contract": "0042"}),
+					checkMarker(e, "role", name, "aliram_cross_account_role:"),
+					checkCalls(e, map[string]int64{"Ram.TagResources": 0}),
+				),
+			},
+		},
+	})
+}
+
+// checkMarker asserts that the role or policy in account A carries the provider's marker tag, whose value
+// starts with prefix (the creating resource type).
+func checkMarker(e *acctest.Env, kind, name, prefix string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		for _, a := range e.Emulator.State().Accounts {
+			if a.ID != e.A.ID {
+				continue
+			}
+			tags := map[string]map[string]string{}
+			for _, r := range a.Roles {
+				if kind == "role" {
+					tags[strings.ToLower(r.Name)] = r.Tags
+				}
+			}
+			for _, p := range a.Policies {
+				if kind == "policy" {
+					tags[strings.ToLower(p.Name)] = p.Tags
+				}
+			}
+			got, ok := tags[strings.ToLower(name)]
+			if !ok {
+				return fmt.Errorf("%s %s not found in the emulator", kind, name)
+			}
+			if v := got[ramclient.MarkerTagKey]; !strings.HasPrefix(v, prefix) {
+				return fmt.Errorf("%s %s: marker tag %q = %q, want a value starting with %q", kind, name, ramclient.MarkerTagKey, v, prefix)
+			}
+			return nil
+		}
+		return fmt.Errorf("no account %s", e.A.ID)
+	}
+}
+
+// importBlockError is the error a create gives for an existing entity it cannot show it made: the exact
+// import block, with a placeholder address and the entity's ID.
+func importBlockError(resourceType, id string) *regexp.Regexp {
+	return regexp.MustCompile(`(?s)nothing\s+shows\s+that\s+this\s+configuration\s+created\s+it.*import \{\s+to = ` +
+		regexp.QuoteMeta(resourceType) + `\.<name>\s+id = "` + regexp.QuoteMeta(id) + `"\s+\}`)
+}
+
+// TestAccCrossAccountRole_someoneElses: a role of the same name that someone else made (no marker) is never
+// taken over, whatever it looks like: the apply fails with the import block to add, the role is left as it
+// was, and after that import the configuration manages it.
+func TestAccCrossAccountRole_someoneElses(t *testing.T) {
+	e := acctest.New(t)
+	name := acctest.RandomName("kafka-ops")
+	trust := mustTrust(t, policy.TrustSpec{AccountIDs: []string{e.B.ID}})
+	req := ram.CreateCreateRoleRequest()
+	req.RoleName, req.AssumeRolePolicyDocument, req.Description = name, trust, "made in the console"
+	if _, err := e.RAM(t, e.A).CreateRole(req); err != nil {
+		t.Fatal(err)
+	}
+	body := fmt.Sprintf("  trusted_account_ids = [%q]\n  description = \"made in the console\"\n", e.B.ID)
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             e.CheckNothingLeft(t),
+		Steps: []resource.TestStep{
+			{
+				PreConfig:   e.ResetCalls,
+				Config:      roleConfig(e, name, body),
+				ExpectError: importBlockError("aliram_cross_account_role", name),
 			},
 			{
-				PreConfig: func() { fail.Store(false) },
-				Config:    config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionDestroyBeforeCreate),
-				}},
-				Check: checkRoleTags(e, name, map[string]string{"contract": "0042"}),
+				Config: roleConfig(e, name, body) + fmt.Sprintf("\nimport {\n  to = %s\n  id = %q\n}\n", roleAddr, name),
+				PreConfig: func() {
+					calls := e.Calls()
+					for _, w := range []string{"Ram.UpdateRole", "Ram.TagResources", "Ram.DeleteRole", "Ram.UntagResources"} {
+						if calls[w] != 0 {
+							t.Errorf("the refused create called %s: %v", w, calls)
+						}
+					}
+					if got, err := sdkGetRole(t, e, name); err != nil || got.Role.Description != "made in the console" {
+						t.Errorf("someone else's role after the refused create: %+v %v", got, err)
+					}
+				},
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			},
 		},
 	})

@@ -107,7 +107,20 @@ func (r *delegatedUserResource) Schema(ctx context.Context, _ resource.SchemaReq
 			"login profile, every attached policy, its memberships of user groups (the groups stay), its MFA device " +
 			"(unbound and deleted), then the user and the managed policy with all its versions; what is already gone " +
 			"is skipped. An STS session the user obtained before lives on until it expires (at most the role's " +
-			"`max_session_duration`): RAM does not revoke issued credentials with the user. Deleting the role does end them.",
+			"`max_session_duration`): RAM does not revoke issued credentials with the user. Deleting the role does end them.\n\n" +
+			"**Interrupted applies.** RAM users have no tags, so a user's proof of having been created by this " +
+			"resource is its managed policy `AssumeRole-<name>`: the policy is created before the user, tagged `" +
+			ramclient.MarkerTagKey + "` with a value that names the user and fingerprints its profile arguments, " +
+			"and tagged `" + ramclient.WitnessUserIDTagKey + "` with the user's ID as soon as the user exists. When an " +
+			"apply dies after RAM created the user but before the state was saved (or the answer to `CreateUser` is " +
+			"lost), the next apply takes the user over if that policy names its ID, or (when the apply died between " +
+			"the two) if the user was created after the policy, has exactly the configured profile fields and holds " +
+			"nothing this configuration would not give it. An AccessKey the interrupted apply made is deleted and " +
+			"replaced, since its secret was never saved; an existing login profile gets the configured password. " +
+			"Any other user of that name is refused, and the error names the `import` block to add. A policy named " +
+			"`AssumeRole-<name>` that this provider did not create for the user is never adopted, rewritten or " +
+			"deleted. A user without `assumable_role_arns` has no managed policy and so no proof: after an " +
+			"interrupted create it has to be imported.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,
@@ -265,22 +278,55 @@ func (r *delegatedUserResource) Create(ctx context.Context, req resource.CreateR
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("Creating RAM user %q", name), err, "")
 		return
 	}
+	arns, d := stringSet(ctx, plan.AssumableRoleARNs)
+	resp.Diagnostics.Append(d...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	// The witness first: the managed policy, marked as made for this user, is the proof that lets the next
+	// apply adopt the user if this one is interrupted (see delegated_user_assume_policy.go).
+	mayHold := ramclient.UserHoldings{LoginProfile: !plan.ConsoleLogin.IsNull(), AccessKeys: !plan.ProgrammaticAccess.IsNull(),
+		Policies: []ramclient.AttachedPolicy{{Type: policyTypeSystem, Name: stsAssumeRoleSystemPolicy}}}
+	var witness *ramclient.Policy
+	if len(arns) > 0 {
+		in, err := managedPolicyInput(&plan, arns)
+		if err == nil {
+			witness, err = r.client.CreatePolicy(ctx, in)
+		}
+		if err != nil {
+			addAPIError(&resp.Diagnostics, fmt.Sprintf("Creating the managed policy of RAM user %q", name), err, foreignPolicyHint(err, in.Name, name))
+			return
+		}
+		mayHold.Policies = []ramclient.AttachedPolicy{{Type: policyTypeCustom, Name: witness.Name}}
+	}
 	u, err := r.client.CreateUser(ctx, ramclient.CreateUserInput{
 		Name:        name,
 		DisplayName: plan.DisplayName.ValueString(),
 		MobilePhone: plan.MobilePhone.ValueString(),
 		Email:       plan.Email.ValueString(),
 		Comments:    plan.Comments.ValueString(),
+		Witness:     witness,
+		MayHold:     mayHold,
 	})
 	if err != nil {
-		hint := ""
-		if ramclient.IsAlreadyExists(err) {
-			hint = fmt.Sprintf("A RAM user named %q already exists in this account. Import it (`tofu import <address> %s`) or choose another name.", name, name)
+		if witness != nil && !witness.Adopted && userSurelyAbsent(err) {
+			// Made for a user that will not be: do not leave it behind.
+			if derr := r.deleteManagedPolicy(ctx, witness.Name); derr != nil {
+				tflog.Warn(ctx, "could not delete the managed policy made for the user", map[string]any{"policy_name": witness.Name, "error": derr.Error()})
+			}
+		}
+		hint := createConflictHint(err, "aliram_delegated_user", "RAM user", name)
+		if ramclient.IsAlreadyExists(err) && len(arns) == 0 {
+			hint = "A user without assumable_role_arns has no managed policy to prove that this provider created it. " + hint
 		}
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("Creating RAM user %q", name), err, hint)
 		return
 	}
-	tflog.Info(ctx, "created RAM user", map[string]any{"user_id": u.ID})
+	if u.Adopted {
+		tflog.Info(ctx, "adopted the RAM user an earlier, interrupted create made", map[string]any{"user_id": u.ID})
+	} else {
+		tflog.Info(ctx, "created RAM user", map[string]any{"user_id": u.ID})
+	}
 	resp.Diagnostics.Append(markCreatedNow(ctx, resp.Private, createdUser)...)
 
 	// Save the user at once: if a later step fails, Terraform keeps it (tainted) and the next apply
@@ -298,14 +344,16 @@ func (r *delegatedUserResource) Create(ctx context.Context, req resource.CreateR
 		return
 	}
 
-	arns, d := stringSet(ctx, plan.AssumableRoleARNs)
-	resp.Diagnostics.Append(d...)
+	r.grantAssumeRole(ctx, name, arns, nil, plan.AssumableRoleARNs, witness, &st, resp.Private, &resp.State, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	r.grantAssumeRole(ctx, name, arns, nil, plan.AssumableRoleARNs, &st, resp.Private, &resp.State, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
+	if u.Adopted && !plan.ProgrammaticAccess.IsNull() {
+		// An AccessKey the interrupted create made has a secret nobody will ever see again: delete it, the
+		// key created below replaces it.
+		if !r.deleteAllAccessKeys(ctx, name, fmt.Sprintf("Deleting the AccessKeys an interrupted create left on RAM user %q", name), &resp.Diagnostics) {
+			return
+		}
 	}
 
 	if !plan.ConsoleLogin.IsNull() {
@@ -422,6 +470,16 @@ func (r *delegatedUserResource) Read(ctx context.Context, req resource.ReadReque
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &st)...)
 	setNameIdentity(ctx, resp.Identity, st.Name.ValueString(), &resp.Diagnostics)
+}
+
+// userSurelyAbsent reports whether a failed CreateUser certainly created no user: RAM refused it. After a
+// transport error or a cancellation the user may exist, and the witness policy must stay to prove it ours.
+func userSurelyAbsent(err error) bool {
+	switch ramclient.ClassOf(err) {
+	case ramclient.ClassAlreadyExists, ramclient.ClassInvalid, ramclient.ClassLimitExceeded, ramclient.ClassPermission, ramclient.ClassAuth:
+		return true
+	}
+	return false
 }
 
 // findUserByID scans every user for the ID (RAM has no GetUser by ID); nil when no user has it.
@@ -552,7 +610,7 @@ func (r *delegatedUserResource) Update(ctx context.Context, req resource.UpdateR
 		if len(st.AssumableRoleARNs.Elements()) > 0 {
 			old = append(old, managedPolicyName(oldName))
 		}
-		r.grantAssumeRole(ctx, name, arns, old, plan.AssumableRoleARNs, &st, resp.Private, &resp.State, &resp.Diagnostics)
+		r.grantAssumeRole(ctx, name, arns, old, plan.AssumableRoleARNs, nil, &st, resp.Private, &resp.State, &resp.Diagnostics)
 		if resp.Diagnostics.HasError() {
 			return
 		}

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"regexp"
 	"sort"
@@ -170,14 +171,51 @@ func assumableRolesFromDocument(doc string) []string {
 	return out
 }
 
+// The managed policy is also the user's witness (see ramclient's marker.go): it is created before the user,
+// with a marker naming the user and fingerprinting the user's profile arguments, and bound to the user's ID
+// once the user exists. A policy of that name without this marker was made by someone else: it is never
+// adopted, rewritten or deleted, and the user is not created (the error says so).
+
+// witnessMarker is the marker of the user's managed policy: the user, and what the user is created with.
+func witnessMarker(m *delegatedUserModel) ramclient.Marker {
+	return ramclient.Marker{Owner: "aliram_delegated_user/" + m.Name.ValueString(), Config: []string{
+		m.DisplayName.ValueString(), m.Email.ValueString(), m.MobilePhone.ValueString(), m.Comments.ValueString()}}
+}
+
+// managedPolicyInput is the CreatePolicy of the user's managed policy allowing sts:AssumeRole on arns.
+func managedPolicyInput(m *delegatedUserModel, arns []string) (ramclient.CreatePolicyInput, error) {
+	user := m.Name.ValueString()
+	doc, err := renderAssumeRolePolicy(arns)
+	if err != nil {
+		return ramclient.CreatePolicyInput{}, fmt.Errorf("building the assume-role policy: %w", err)
+	}
+	return ramclient.CreatePolicyInput{
+		Name:        managedPolicyName(user),
+		Document:    doc,
+		Description: fmt.Sprintf("Managed by Terraform (aliram_delegated_user %s): allows sts:AssumeRole on the roles this user may assume.", user),
+		Marker:      witnessMarker(m),
+	}, nil
+}
+
+// foreignPolicyHint is the advice when the managed policy's name is taken by a policy someone else made.
+func foreignPolicyHint(err error, policyName, user string) string {
+	var notOurs *ramclient.NotCreatedHereError
+	if !errors.As(err, &notOurs) {
+		return ""
+	}
+	return fmt.Sprintf("This resource gives user %q a managed policy named %q, and a policy of that name already exists "+
+		"that this provider did not create for the user. It is left as it is: neither adopted, rewritten nor deleted. "+
+		"Delete or rename that policy if it is not needed, or give the user another name.", user, policyName)
+}
+
 // grantAssumeRole makes the user's sts:AssumeRole grant match arns (old: managed policies to drop), records it
 // in st and in private state, and saves the state at once, so a later failure of the same apply leaves the
-// grant known to the next one.
+// grant known to the next one. witness is the managed policy when Create made (or adopted) it already.
 func (r *delegatedUserResource) grantAssumeRole(ctx context.Context, name string, arns, old []string, planARNs types.Set,
-	st *delegatedUserModel, private privateStore, state *tfsdk.State, diags *diag.Diagnostics) {
-	pName, pType, version, err := r.syncAssumePolicy(ctx, name, arns, old)
+	witness *ramclient.Policy, st *delegatedUserModel, private privateStore, state *tfsdk.State, diags *diag.Diagnostics) {
+	pName, pType, version, err := r.syncAssumePolicy(ctx, st, arns, old, witness)
 	if err != nil {
-		addAPIError(diags, fmt.Sprintf("Granting sts:AssumeRole to RAM user %q", name), err, "")
+		addAPIError(diags, fmt.Sprintf("Granting sts:AssumeRole to RAM user %q", name), err, foreignPolicyHint(err, managedPolicyName(name), name))
 		return
 	}
 	st.AssumableRoleARNs = planARNs
@@ -189,8 +227,10 @@ func (r *delegatedUserResource) grantAssumeRole(ctx context.Context, name string
 
 // syncAssumePolicy makes the user hold exactly one policy granting sts:AssumeRole: the managed custom policy
 // for arns, or the system policy when arns is empty. The new grant is attached before the old one is removed,
-// so the user never loses access in between. old lists managed policy names to remove if no longer wanted.
-func (r *delegatedUserResource) syncAssumePolicy(ctx context.Context, user string, arns []string, old []string) (name, pType, version string, err error) {
+// so the user never loses access in between. old lists managed policy names to remove if no longer wanted
+// (and which this resource made: the state tracks them).
+func (r *delegatedUserResource) syncAssumePolicy(ctx context.Context, st *delegatedUserModel, arns, old []string, witness *ramclient.Policy) (name, pType, version string, err error) {
+	user := st.Name.ValueString()
 	attached, err := r.client.ListPoliciesForUser(ctx, user)
 	if err != nil {
 		return "", "", "", err
@@ -199,19 +239,20 @@ func (r *delegatedUserResource) syncAssumePolicy(ctx context.Context, user strin
 		if ramclient.FindAttached(attached, t, n) != nil {
 			return nil
 		}
-		if err := r.client.AttachPolicyToUser(ctx, user, t, n); err != nil && !ramclient.IsAlreadyExists(err) {
-			return err
-		}
-		return nil
+		return r.client.AttachPolicyToUser(ctx, user, t, n) // attaching what is attached succeeds
 	}
 
 	if len(arns) > 0 {
-		name, pType = managedPolicyName(user), policyTypeCustom
-		doc, err := renderAssumeRolePolicy(arns)
+		in, err := managedPolicyInput(st, arns)
 		if err != nil {
-			return "", "", "", fmt.Errorf("building the assume-role policy: %w", err)
+			return "", "", "", err
 		}
-		if version, err = r.ensureManagedPolicy(ctx, name, user, doc); err != nil {
+		name, pType = in.Name, policyTypeCustom
+		tracked := false
+		for _, o := range old {
+			tracked = tracked || strings.EqualFold(o, name)
+		}
+		if version, err = r.ensureManagedPolicy(ctx, in, tracked, witness); err != nil {
 			return "", "", "", err
 		}
 		if err := attach(policyTypeCustom, name); err != nil {
@@ -242,32 +283,38 @@ func (r *delegatedUserResource) syncAssumePolicy(ctx context.Context, user strin
 	return name, pType, version, nil
 }
 
-// ensureManagedPolicy creates the policy, or writes doc as its new default version when it differs.
-func (r *delegatedUserResource) ensureManagedPolicy(ctx context.Context, name, user, doc string) (string, error) {
-	p, err := r.client.GetPolicy(ctx, name, policyTypeCustom)
-	if ramclient.IsNotFound(err) {
-		desc := fmt.Sprintf("Managed by Terraform (aliram_delegated_user %s): allows sts:AssumeRole on the roles this user may assume.", user)
-		created, cerr := r.client.CreatePolicy(ctx, name, doc, desc)
-		if cerr == nil {
+// ensureManagedPolicy makes the managed policy hold in.Document, and returns its default version: known is
+// the policy as Create made or adopted it; a policy the state tracks is read and written a new version when
+// it differs; any other is created with its marker (an existing one is adopted only with that marker).
+func (r *delegatedUserResource) ensureManagedPolicy(ctx context.Context, in ramclient.CreatePolicyInput, tracked bool, known *ramclient.Policy) (string, error) {
+	p := known
+	if p == nil && tracked {
+		got, err := r.client.GetPolicy(ctx, in.Name, policyTypeCustom)
+		switch {
+		case err == nil:
+			p = got
+		case !ramclient.IsNotFound(err):
+			return "", err
+		}
+	}
+	if p == nil {
+		created, err := r.client.CreatePolicy(ctx, in)
+		if err != nil {
+			return "", err
+		}
+		if !created.Adopted {
 			return created.DefaultVersion, nil
 		}
-		if !ramclient.IsAlreadyExists(cerr) {
-			return "", cerr
-		}
-		// Created concurrently or not yet visible: fall through to a new version.
-		p, err = &ramclient.Policy{}, nil
+		p = created
 	}
-	if err != nil {
-		return "", err
-	}
-	if p.Document != "" && policy.Equal(p.Document, doc) {
+	if p.Document != "" && policy.Equal(p.Document, in.Document) {
 		return p.DefaultVersion, nil
 	}
-	v, err := r.client.CreatePolicyVersion(ctx, name, doc, true, true)
+	v, err := r.client.CreatePolicyVersion(ctx, in.Name, in.Document, true, true)
 	if err != nil {
 		return "", err
 	}
-	tflog.Info(ctx, "wrote new default version of the managed assume-role policy", map[string]any{"policy_name": name, "version": v.ID})
+	tflog.Info(ctx, "wrote new default version of the managed assume-role policy", map[string]any{"policy_name": in.Name, "version": v.ID})
 	return v.ID, nil
 }
 

@@ -362,6 +362,23 @@ func (r *delegatedUserResource) updateAccessKey(ctx context.Context, resp *resou
 	return true
 }
 
+// deleteAllAccessKeys deletes every AccessKey of the user; a user already gone is fine. False when that
+// failed (the error is in diags).
+func (r *delegatedUserResource) deleteAllAccessKeys(ctx context.Context, name, summary string, diags *diag.Diagnostics) bool {
+	keys, err := r.client.ListAccessKeys(ctx, name)
+	if err != nil && !ramclient.IsNotFound(err) {
+		addAPIError(diags, summary, err, "")
+		return false
+	}
+	for _, k := range keys {
+		if err := r.deleteAccessKey(ctx, name, k.ID); err != nil {
+			addAPIError(diags, summary, err, "")
+			return false
+		}
+	}
+	return true
+}
+
 // configPassword returns the password to send: `password` from the plan, or the write-only `password_wo`
 // which only the configuration holds.
 func (r *delegatedUserResource) configPassword(ctx context.Context, cfg tfsdkConfig, pc consoleLoginModel, diags *diag.Diagnostics) string {

@@ -73,3 +73,16 @@ func notFoundWarning(diags *diag.Diagnostics, what string) {
 	diags.AddWarning(fmt.Sprintf("%s no longer exists", what),
 		"It was deleted outside Terraform, so it has been removed from the state. The next apply creates it again.")
 }
+
+// createConflictHint says what to do when a create met an entity of the same name that the provider cannot
+// show it made (ramclient.NotCreatedHereError, or any EntityAlreadyExists): the exact import block, with the
+// ID, and a placeholder for the resource's address, which only the configuration knows.
+func createConflictHint(err error, resourceType, what, id string) string {
+	if !ramclient.IsAlreadyExists(err) {
+		return ""
+	}
+	return fmt.Sprintf("To manage the existing %s with Terraform, add this block to the configuration (with the "+
+		"address of this resource in place of <name>) and apply again:\n\n"+
+		"import {\n  to = %s.<name>\n  id = %q\n}\n\n"+
+		"Otherwise choose another name, or delete the existing %s if it is not needed.", what, resourceType, id, what)
+}

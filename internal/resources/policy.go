@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/aliram/terraform-provider-aliram/internal/policy"
 	"github.com/aliram/terraform-provider-aliram/internal/ramclient"
@@ -59,7 +60,7 @@ func (r *policyResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 			"instances, topics and groups enterprise B may operate.\n\n" +
 			"A document change creates a new default policy version (the oldest non-default version is rotated out, " +
 			"so the 5-version limit never blocks an apply). Destroy deletes the non-default versions and then the " +
-			"policy; if the policy is still attached somewhere, the error lists where.",
+			"policy; if the policy is still attached somewhere, the error lists where.\n\n" + markerDoc("policy"),
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,
@@ -138,16 +139,25 @@ func (r *policyResource) Create(ctx context.Context, req resource.CreateRequest,
 	ctx, cancel := withTimeout(ctx, plan.Timeouts.Create, defaultCreateTimeout, &resp.Diagnostics)
 	defer cancel()
 	name := plan.Name.ValueString()
-	p, err := r.client.CreatePolicy(ctx, name, plan.Document.ValueString(), plan.Description.ValueString())
+	tags := mapOfStrings(plan.Tags)
+	in := ramclient.CreatePolicyInput{Name: name, Document: plan.Document.ValueString(), Description: plan.Description.ValueString(), Tags: tags}
+	in.Marker = ramclient.Marker{Owner: "aliram_policy", Config: []string{in.Document, in.Description, ramclient.TagsConfig(tags)}}
+	p, err := r.client.CreatePolicy(ctx, in)
 	if err != nil {
-		hint := ""
-		if ramclient.IsAlreadyExists(err) {
-			hint = fmt.Sprintf("A policy named %q already exists in this account. Import it (`tofu import <address> %s`) to manage it with Terraform, or choose another name.", name, name)
-		}
-		addAPIError(&resp.Diagnostics, fmt.Sprintf("Creating RAM policy %q", name), err, hint)
+		addAPIError(&resp.Diagnostics, fmt.Sprintf("Creating RAM policy %q", name), err,
+			createConflictHint(err, "aliram_policy", "policy", name))
 		return
 	}
 	resp.Diagnostics.Append(markCreatedNow(ctx, resp.Private, "policy")...)
+	if p.Adopted {
+		// Made by an interrupted apply of this configuration (or this call's attempt whose answer was lost),
+		// with these very arguments; anything changed since is set back.
+		tflog.Info(ctx, "adopted the RAM policy an earlier, interrupted create made", map[string]any{"policy_name": name})
+		if err := r.convergeAdopted(ctx, in, p); err != nil {
+			addAPIError(&resp.Diagnostics, fmt.Sprintf("Updating adopted RAM policy %q", name), err, "")
+			return
+		}
+	}
 	state := plan
 	state.ID = types.StringValue(name)
 	state.DefaultVersion = types.StringValue(p.DefaultVersion)
@@ -159,7 +169,26 @@ func (r *policyResource) Create(ctx context.Context, req resource.CreateRequest,
 	if plan.Description.IsUnknown() {
 		state.Description = optionalString(p.Description)
 	}
-	saveThenTag(ctx, r.client, resp, "policy", name, &state, func(m types.Map) { state.Tags = m }, plan.Tags)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	setNameIdentity(ctx, resp.Identity, name, &resp.Diagnostics)
+}
+
+// convergeAdopted makes an adopted policy what in asks for, where someone changed it after its creation;
+// p.DefaultVersion follows a new version.
+func (r *policyResource) convergeAdopted(ctx context.Context, in ramclient.CreatePolicyInput, p *ramclient.Policy) error {
+	if !policy.Equal(p.Document, in.Document) {
+		v, err := r.client.CreatePolicyVersion(ctx, in.Name, in.Document, true, true)
+		if err != nil {
+			return err
+		}
+		p.DefaultVersion = v.ID
+	}
+	if in.Description != "" && p.Description != in.Description {
+		if err := r.client.UpdatePolicyDescription(ctx, in.Name, in.Description); err != nil {
+			return err
+		}
+	}
+	return moveTags(ctx, r.client, "policy", in.Name, p.Tags, in.Tags)
 }
 
 func (r *policyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/aliram/terraform-provider-aliram/internal/acctest"
 	"github.com/aliram/terraform-provider-aliram/internal/policy"
+	"github.com/aliram/terraform-provider-aliram/internal/ramclient"
 )
 
 const policyAddr = "aliram_policy.test"
@@ -212,7 +213,8 @@ func checkPolicyTags(e *acctest.Env, name string, want map[string]string) resour
 		for _, a := range e.Emulator.State().Accounts {
 			for _, p := range a.Policies {
 				if a.ID == e.A.ID && strings.EqualFold(p.Name, name) {
-					if fmt.Sprint(p.Tags) != fmt.Sprint(want) {
+					// The configuration's tags: the provider's marker (and Alibaba Cloud's own tags) are not among them.
+					if fmt.Sprint(ramclient.UserTags(p.Tags)) != fmt.Sprint(want) {
 						return fmt.Errorf("policy %s has tags %v, want %v", name, p.Tags, want)
 					}
 					return nil
@@ -305,4 +307,69 @@ func TestAccPolicy_badInput(t *testing.T) {
 		},
 	})
 	e.AssertNoAPICalls(t)
+}
+
+// TestAccPolicy_someoneElses: a custom policy of the same name that someone else made (no marker) is refused
+// with the import block to add; its document gets no new version.
+func TestAccPolicy_someoneElses(t *testing.T) {
+	e := acctest.New(t)
+	name := acctest.RandomName("orders")
+	theirs := rocketMQDoc(`"mq:PUB"`, "orders")
+	req := ram.CreateCreatePolicyRequest()
+	req.PolicyName, req.PolicyDocument = name, theirs
+	mustSDK(t, "CreatePolicy")(e.RAM(t, e.A).CreatePolicy(req))
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      policyConfig(e, name, rocketMQDoc(`["mq:PUB","mq:SUB"]`, "orders"), ""),
+				ExpectError: importBlockError("aliram_policy", name),
+			},
+			{
+				// Still theirs, unchanged: one version, their document.
+				Config: providerA(e),
+				Check: func(*terraform.State) error {
+					if err := checkPolicyInRAM(t, e, name, theirs, "")(nil); err != nil {
+						return err
+					}
+					req := ram.CreateListPolicyVersionsRequest()
+					req.PolicyName, req.PolicyType = name, "Custom"
+					vs, err := e.RAM(t, e.A).ListPolicyVersions(req)
+					if err != nil || len(vs.PolicyVersions.PolicyVersion) != 1 {
+						return fmt.Errorf("someone else's policy has versions %+v (%v), want its one", vs, err)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+// TestAccPolicy_marker: a policy is created with its tags and the provider's marker in one call; the marker
+// never shows in tags.
+func TestAccPolicy_marker(t *testing.T) {
+	e := acctest.New(t)
+	name := acctest.RandomName("orders")
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             e.CheckNothingLeft(t),
+		Steps: []resource.TestStep{{
+			PreConfig: e.ResetCalls,
+			Config:    policyConfig(e, name, rocketMQDoc(`"mq:PUB"`, "orders"), `  tags = { contract = "0042" }`),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(policyAddr, tfjsonpath.New("tags"), knownvalue.MapExact(map[string]knownvalue.Check{
+					"contract": knownvalue.StringExact("0042")})),
+			},
+			Check: resource.ComposeTestCheckFunc(
+				checkMarker(e, "policy", name, "aliram_policy:"),
+				checkPolicyTags(e, name, map[string]string{"contract": "0042"}),
+				checkCalls(e, map[string]int64{"Ram.TagResources": 0}),
+			),
+		}},
+	})
 }

@@ -62,7 +62,10 @@ func (r *rolePolicyAttachmentResource) Schema(ctx context.Context, _ resource.Sc
 			"`aliram_cross_account_role`), granting what the trusted account may do after `AssumeRole`.\n\n" +
 			"All attachments of one role are refreshed with a single `ListPoliciesForRole` call. An attachment " +
 			"removed outside Terraform is dropped from the state and planned again; destroying one that is already " +
-			"gone succeeds.",
+			"gone succeeds.\n\n" +
+			"An attachment is a fact, not an entity with an owner: when the policy is already attached (by an " +
+			"apply that was interrupted before it saved the state, or outside Terraform), creating this resource " +
+			"takes that attachment over, and destroying it detaches the policy.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,
@@ -122,18 +125,13 @@ func (r *rolePolicyAttachmentResource) Create(ctx context.Context, req resource.
 	defer cancel()
 	role, ptype, pname := plan.parts()
 	id := attachmentID(role, ptype, pname)
+	// Attached already (by an interrupted apply, the role's aliram_role_policy_attachments_exclusive in this
+	// apply, or outside Terraform) is success: the client reports the fact, not who made it.
 	err := r.client.AttachPolicyToRole(ctx, role, ptype, pname)
 	claims := claimsOf(r.client)
-	if ramclient.IsAlreadyExists(err) && claims.exclusiveAttached(role, policyRef{Type: ptype, Name: pname}) {
-		err = nil // attached by the role's aliram_role_policy_attachments_exclusive in this apply: ours
-	}
 	if err != nil {
 		hint := ""
 		switch {
-		case ramclient.IsAlreadyExists(err):
-			// Adopting it silently would make a later destroy detach an attachment someone else made.
-			hint = fmt.Sprintf("The policy is already attached to the role, outside this configuration. To manage "+
-				"that attachment with Terraform, import it: `tofu import <address> %s`; or remove this resource.", id)
 		case ramclient.IsRoleNotFound(err):
 			hint = fmt.Sprintf("Role %q does not exist in this account. Check role_name and that this resource uses the same provider block as the role.", role)
 		case ramclient.IsPolicyNotFound(err):

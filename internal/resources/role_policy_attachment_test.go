@@ -163,8 +163,9 @@ func TestAccRolePolicyAttachment_lifecycle(t *testing.T) {
 	})
 }
 
-// TestAccRolePolicyAttachment_alreadyAttached: attaching what is already attached (out of band) fails and
-// says to import; after the suggested import the configuration owns it and destroy detaches it.
+// TestAccRolePolicyAttachment_alreadyAttached: an attachment is a fact, not an entity with an owner. When the
+// policy is attached already (by an apply interrupted before it saved the state, or out of band), creating
+// the resource takes the attachment over: no error, one attachment, an empty plan, and destroy detaches it.
 func TestAccRolePolicyAttachment_alreadyAttached(t *testing.T) {
 	e := acctest.New(t)
 	role := acctest.RandomName("kafka-ops")
@@ -189,21 +190,11 @@ resource "aliram_role_policy_attachment" "system" {
 				},
 			},
 			{
-				Config:      withAttachment,
-				ExpectError: wrapRe(`(?s)already\s+attached.*tofu\s+import`),
-			},
-			{
-				// The prior step's configuration is used (a Config here would lack the harness's provider prelude).
-				ResourceName:       systemAttAddr,
-				ImportState:        true,
-				ImportStateId:      role + ":System:AliyunKafkaFullAccess",
-				ImportStatePersist: true,
-			},
-			{
 				Config: withAttachment,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-				}},
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: checkRolePolicies(t, e, role, "System:AliyunKafkaFullAccess"),
 			},
 		},
 	})

@@ -114,7 +114,7 @@ func TestDelegationLifecycle(t *testing.T) {
 
 	doc1 := `{"Version":"1","Statement":[{"Effect":"Allow","Action":"oss:GetObject","Resource":"*"}]}`
 	doc2 := `{"Version":"1","Statement":[{"Effect":"Allow","Action":["oss:GetObject","oss:ListObjects"],"Resource":"*"}]}`
-	if _, err := a.CreatePolicy(ctx, "oss-read", doc1, "read"); err != nil {
+	if _, err := a.CreatePolicy(ctx, ramclient.CreatePolicyInput{Name: "oss-read", Document: doc1, Description: "read"}); err != nil {
 		t.Fatal(err)
 	}
 	if v, err := a.CreatePolicyVersion(ctx, "oss-read", doc2, true, true); err != nil || v.ID == "" {
@@ -349,7 +349,7 @@ func TestEventualConsistency(t *testing.T) {
 		t.Fatalf("GetUser after own create: %+v %v", u, err)
 	}
 	doc := `{"Version":"1","Statement":[{"Effect":"Allow","Action":"oss:GetObject","Resource":"*"}]}`
-	if _, err := a.CreatePolicy(ctx, "lagpol", doc, ""); err != nil {
+	if _, err := a.CreatePolicy(ctx, ramclient.CreatePolicyInput{Name: "lagpol", Document: doc}); err != nil {
 		t.Fatal(err)
 	}
 	if p, err := a.GetPolicy(ctx, "lagpol", "Custom"); err != nil || p.Document != doc {
@@ -373,7 +373,7 @@ func TestDeleteRightAfterCreateByAnotherClient(t *testing.T) {
 	if _, err := creator.CreateUser(ctx, ramclient.CreateUserInput{Name: "fresh"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := creator.CreatePolicy(ctx, "AssumeRole-fresh", doc, ""); err != nil {
+	if _, err := creator.CreatePolicy(ctx, ramclient.CreatePolicyInput{Name: "AssumeRole-fresh", Document: doc}); err != nil {
 		t.Fatal(err)
 	}
 	if err := creator.AttachPolicyToUser(ctx, "fresh", "Custom", "AssumeRole-fresh"); err != nil {
@@ -385,7 +385,7 @@ func TestDeleteRightAfterCreateByAnotherClient(t *testing.T) {
 	if _, err := creator.CreateAccessKey(ctx, "fresh"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := creator.CreatePolicy(ctx, "unattached-fresh", doc, ""); err != nil {
+	if _, err := creator.CreatePolicy(ctx, ramclient.CreatePolicyInput{Name: "unattached-fresh", Document: doc}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := destroyer.ListPoliciesForUser(ctx, "fresh"); !ramclient.IsNotFound(err) {
