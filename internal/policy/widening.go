@@ -493,3 +493,22 @@ func sortedMapKeys[V any](m map[string]V) []string {
 	sort.Strings(keys)
 	return keys
 }
+
+// TrustedPrincipals lists the principals a trust policy lets call sts:AssumeRole, sorted and de-duplicated
+// (RAM principals as their ARN, others as "<type>:<value>"), whatever the conditions.
+func TrustedPrincipals(doc string) ([]string, error) {
+	d, err := parseTrust(doc)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, st := range d.allows {
+		for _, p := range st.principals {
+			if !containsFold(out, p.String()) {
+				out = append(out, p.String())
+			}
+		}
+	}
+	sort.Strings(out)
+	return out, nil
+}

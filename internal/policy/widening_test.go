@@ -303,3 +303,20 @@ func FuzzTrustWidenings(f *testing.F) {
 		}
 	})
 }
+
+func TestTrustedPrincipals(t *testing.T) {
+	doc := `{"Version":"1","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Principal":{"RAM":["acs:ram::1000000000000003:root","acs:ram::1000000000000002:user/ops"],"Service":"ecs.aliyuncs.com"}},` +
+		`{"Effect":"Allow","Action":"sts:AssumeRole","Principal":{"RAM":"acs:ram::1000000000000003:root"},"Condition":{"Bool":{"acs:MFAPresent":"true"}}},` +
+		`{"Effect":"Deny","Action":"sts:AssumeRole","Principal":{"RAM":"acs:ram::1000000000000004:root"}}]}`
+	got, err := TrustedPrincipals(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"Service:ecs.aliyuncs.com", "acs:ram::1000000000000002:user/ops", "acs:ram::1000000000000003:root"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+	if _, err := TrustedPrincipals("nope"); err == nil {
+		t.Error("no error for a non-document")
+	}
+}

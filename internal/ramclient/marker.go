@@ -27,7 +27,8 @@ import (
 //     its ID. When the CLI died (or the answer was lost) between CreateUser and the binding: when the
 //     witness itself existed already (or this call's own CreateUser lost an answer), the user was created no
 //     earlier than the witness (RAM's timestamps have whole seconds), shows exactly the profile fields this
-//     create sends and holds nothing this create's configuration would not give it (CreateUserInput.MayHold).
+//     create sends and holds nothing this create's configuration would not give it (CreateUserInput.MayHold;
+//     never a group membership or an MFA device).
 //     A user met right after creating a new witness, with no answer lost, is never ours.
 //   - Attachments are facts, not entities: attaching what is attached already succeeds.
 //

@@ -140,6 +140,19 @@ func (c *Client) witnessVerdict(ctx context.Context, in CreateUserInput, u *User
 			return "it has an AccessKey, which this configuration does not give it", nil
 		}
 	}
+	// Nothing this resource creates makes a user a group member or binds it an MFA device.
+	groups, err := c.ListGroupsForUser(ctx, in.Name)
+	if err != nil {
+		return "", err
+	}
+	if len(groups) > 0 {
+		return fmt.Sprintf("it is a member of group %s", groups[0]), nil
+	}
+	if _, err := c.GetUserMFAInfo(ctx, in.Name); err == nil {
+		return "it has an MFA device bound", nil
+	} else if !IsNoMFADevice(err) {
+		return "", err
+	}
 	return "", nil
 }
 

@@ -222,6 +222,8 @@ func (r *crossAccountRoleResource) ConfigValidators(_ context.Context) []resourc
 // ModifyPlan computes assume_role_policy from the typed trust arguments, so the plan shows the exact
 // document RAM will get, keeping the prior spelling when it is semantically the same.
 func (r *crossAccountRoleResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	// Flags widened access (widened trust or session length) in the plan: plan_warnings.go.
+	defer warnRoleWidening(ctx, r.client, req, resp)
 	if req.Plan.Raw.IsNull() {
 		return // destroy
 	}

@@ -214,6 +214,8 @@ func (r *delegatedUserResource) ValidateConfig(ctx context.Context, req resource
 // ModifyPlan makes the plan say which policy grants sts:AssumeRole, what a rename does to the ARN and logon
 // name, and whether the AccessKey is replaced.
 func (r *delegatedUserResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	// Flags widened access (AliyunSTSAssumeRoleAccess for an empty assumable_role_arns) in the plan: plan_warnings.go.
+	defer warnAnyRoleGrant(ctx, req, resp)
 	if req.Plan.Raw.IsNull() { // destroy
 		return
 	}

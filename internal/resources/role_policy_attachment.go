@@ -150,6 +150,8 @@ func (r *rolePolicyAttachmentResource) Create(ctx context.Context, req resource.
 // ModifyPlan tells the role's aliram_role_policy_attachments_exclusive, if the configuration has one, about
 // this attachment, and fails the plan when that exclusive set leaves it out (see roleClaims).
 func (r *rolePolicyAttachmentResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	// Flags widened access (a privileged system policy) in the plan: plan_warnings.go.
+	defer warnPrivilegedAttachment(ctx, r.client, req, resp)
 	if req.Plan.Raw.IsNull() || r.client == nil { // destroy, or an unconfigured provider
 		return
 	}

@@ -163,6 +163,8 @@ func (m rolePolicyAttachmentsExclusiveModel) wanted(ctx context.Context, diags *
 }
 
 func (r *rolePolicyAttachmentsExclusiveResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	// Flags widened access (a privileged system policy) in the plan: plan_warnings.go.
+	defer warnPrivilegedExclusive(ctx, r.client, req, resp)
 	if req.Plan.Raw.IsNull() || r.client == nil { // destroy, or an unconfigured provider
 		return
 	}

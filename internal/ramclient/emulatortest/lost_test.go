@@ -11,6 +11,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk"
+	sdkcreds "github.com/aliyun/alibaba-cloud-sdk-go/sdk/auth/credentials"
+	"github.com/aliyun/alibaba-cloud-sdk-go/services/ram"
+
 	"github.com/aliram/terraform-provider-aliram/internal/ramclient"
 	"github.com/aliram/terraform-provider-aliram/internal/ramemu"
 )
@@ -22,6 +26,7 @@ import (
 // carried out (and committed) by the emulator, then the connection is reset, as a network failure does.
 type lossy struct {
 	emu  *ramemu.Server
+	url  string
 	mu   sync.Mutex
 	lose map[string]int
 }
@@ -71,6 +76,7 @@ func startLossyClock(t *testing.T) (*ramemu.Server, *lossy, *ramclient.Client, *
 	l := &lossy{emu: emu, lose: map[string]int{}}
 	srv := httptest.NewServer(l)
 	t.Cleanup(srv.Close)
+	l.url = srv.URL
 	ka := accountKeys(acctA)
 	return emu, l, client(t, srv.URL, cred(t, ka.AccessKeyID, ka.AccessKeySecret, ""), acctA), clock
 }
@@ -334,4 +340,44 @@ func TestCreateUserWitness(t *testing.T) {
 	if wd, err = c.CreatePolicy(ctx, witnessIn("dave")); err != nil || wd.BoundUserID != dave.ID {
 		t.Fatalf("the witness should now be bound to %s: %+v %v", dave.ID, wd, err)
 	}
+
+	// The same, but someone put the user in a group meanwhile: nothing this provider creates does that.
+	if _, err := c.CreatePolicy(ctx, witnessIn("erin")); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(time.Minute)
+	if _, err := c.CreateUser(ctx, ramclient.CreateUserInput{Name: "erin", DisplayName: "Alice"}); err != nil {
+		t.Fatal(err)
+	}
+	rc := sdkRAM(t, l)
+	cg := ram.CreateCreateGroupRequest()
+	cg.GroupName = "ops"
+	if _, err := rc.CreateGroup(cg); err != nil {
+		t.Fatal(err)
+	}
+	ag := ram.CreateAddUserToGroupRequest()
+	ag.GroupName, ag.UserName = "ops", "erin"
+	if _, err := rc.AddUserToGroup(ag); err != nil {
+		t.Fatal(err)
+	}
+	we, err := c.CreatePolicy(ctx, witnessIn("erin"))
+	if err != nil || !we.Adopted {
+		t.Fatalf("witness of erin again: %+v %v", we, err)
+	}
+	if _, err := c.CreateUser(ctx, userIn("erin", we)); !errors.As(err, &notOurs) || !strings.Contains(notOurs.Reason, "group ops") {
+		t.Fatalf("a user in a group: want NotCreatedHereError, got %v", err)
+	}
+}
+
+// sdkRAM is a raw SDK client of account A on the lossy server, for what ramclient does not do.
+func sdkRAM(t *testing.T, l *lossy) *ram.Client {
+	t.Helper()
+	ka := accountKeys(acctA)
+	cfg := sdk.NewConfig().WithScheme("HTTP")
+	rc, err := ram.NewClientWithOptions("cn-hangzhou", cfg, sdkcreds.NewAccessKeyCredential(ka.AccessKeyID, ka.AccessKeySecret))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc.Domain = strings.TrimPrefix(l.url, "http://")
+	return rc
 }
