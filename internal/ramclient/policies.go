@@ -129,20 +129,16 @@ func (c *Client) GetPolicy(ctx context.Context, name, policyType string) (*Polic
 	return out, err
 }
 
-// UpdatePolicyDescription sets a custom policy's description.
+// UpdatePolicyDescription sets a custom policy's description; "" clears it (sent present and empty).
 func (c *Client) UpdatePolicyDescription(ctx context.Context, name, description string) error {
 	if err := c.guard(ctx); err != nil {
 		return err
 	}
 	defer c.invalidatePolicyShown(name)
 	return c.afterCreate(ctx, "Policy", policyKey(name), func() error {
-		return c.callRAM(ctx, "UpdatePolicyDescription", map[string]string{"PolicyName": name, "NewDescription": description}, nil,
-			func(rc *ram.Client) (responses.AcsResponse, error) {
-				req := ram.CreateUpdatePolicyDescriptionRequest()
-				req.PolicyName = name
-				req.NewDescription = description
-				return rc.UpdatePolicyDescription(req)
-			})
+		_, err := c.commonSend(ctx, "UpdatePolicyDescription", map[string]string{"PolicyName": name, "NewDescription": description},
+			true, true, nil)
+		return err
 	})
 }
 

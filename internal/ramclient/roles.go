@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"strconv"
 
-	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/responses"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/ram"
 )
@@ -107,7 +106,8 @@ func (c *Client) GetRole(ctx context.Context, name string) (*Role, error) {
 	return out, err
 }
 
-// UpdateRole changes the supplied fields of a role.
+// UpdateRole changes the supplied fields of a role; a Description of "" clears it (sent present and empty,
+// which the typed request cannot do).
 func (c *Client) UpdateRole(ctx context.Context, in UpdateRoleInput) (*Role, error) {
 	if err := c.guard(ctx); err != nil {
 		return nil, err
@@ -125,24 +125,16 @@ func (c *Client) UpdateRole(ctx context.Context, in UpdateRoleInput) (*Role, err
 	var out *Role
 	defer c.cache.invalidate(getRoleKey(in.Name))
 	err := c.afterCreate(ctx, "Role", roleKey(in.Name), func() error {
-		return c.callRAM(ctx, "UpdateRole", params, nil, func(rc *ram.Client) (responses.AcsResponse, error) {
-			req := ram.CreateUpdateRoleRequest()
-			req.RoleName = in.Name
-			if in.TrustPolicy != nil {
-				req.NewAssumeRolePolicyDocument = *in.TrustPolicy
-			}
-			if in.Description != nil {
-				req.NewDescription = *in.Description
-			}
-			if in.MaxSessionDuration != nil {
-				req.NewMaxSessionDuration = requests.NewInteger64(*in.MaxSessionDuration)
-			}
-			resp, err := rc.UpdateRole(req)
-			if err == nil {
-				out = roleFrom(resp.Role)
-			}
-			return resp, err
-		})
+		var body []byte
+		if _, err := c.commonSend(ctx, "UpdateRole", params, true, true, &body); err != nil {
+			return err
+		}
+		var resp struct{ Role ram.Role }
+		if err := json.Unmarshal(body, &resp); err != nil || resp.Role.RoleName == "" {
+			return invalidResponse("UpdateRole", err)
+		}
+		out = roleFrom(resp.Role)
+		return nil
 	})
 	if err != nil {
 		return nil, err

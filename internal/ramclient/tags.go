@@ -34,6 +34,12 @@ func (c *Client) commonRAM(ctx context.Context, action string, params map[string
 
 // commonWrite is commonRAM for a write, reporting whether an answer was lost (see write).
 func (c *Client) commonWrite(ctx context.Context, action string, params map[string]string, resend bool, out *[]byte) (lost bool, err error) {
+	return c.commonSend(ctx, action, params, false, resend, out)
+}
+
+// commonSend sends a CommonRequest through write. With keepEmpty, a parameter whose value is "" goes out
+// present and empty (an explicit clear, see clears.go); otherwise it is left out, as the typed requests do.
+func (c *Client) commonSend(ctx context.Context, action string, params map[string]string, keepEmpty, resend bool, out *[]byte) (lost bool, err error) {
 	return c.write(ctx, action, params, nil, resend, func(rc *ram.Client) (responses.AcsResponse, error) {
 		req := requests.NewCommonRequest()
 		req.Product = "Ram"
@@ -43,7 +49,7 @@ func (c *Client) commonWrite(ctx context.Context, action string, params map[stri
 		req.Scheme = c.ramEP.Scheme
 		req.Domain = c.ramEP.Host
 		for k, v := range params {
-			if v != "" {
+			if v != "" || keepEmpty {
 				req.QueryParams[k] = v
 			}
 		}

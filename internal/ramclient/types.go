@@ -26,8 +26,7 @@ type CreateRoleInput struct {
 	Marker                         Marker            // proof of authorship; zero: none written, nothing adopted
 }
 
-// UpdateRoleInput changes only the non-nil fields. RAM cannot clear a field: an empty
-// string is not sent (see ram-api.md §1.2).
+// UpdateRoleInput changes only the non-nil fields; a Description pointing to "" clears it.
 type UpdateRoleInput struct {
 	Name               string
 	TrustPolicy        *string
@@ -92,7 +91,7 @@ type UserHoldings struct {
 	LoginProfile, AccessKeys bool
 }
 
-// UpdateUserInput changes only the non-nil fields; NewName renames the user.
+// UpdateUserInput changes only the non-nil fields, a field pointing to "" is cleared; NewName renames the user.
 type UpdateUserInput struct {
 	Name                                               string
 	NewName, DisplayName, MobilePhone, Email, Comments *string

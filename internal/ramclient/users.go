@@ -2,6 +2,7 @@ package ramclient
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -187,7 +188,9 @@ func (c *Client) GetUser(ctx context.Context, name string) (*User, error) {
 	return out, err
 }
 
-// UpdateUser changes the supplied fields; NewName renames the user (the ID stays).
+// UpdateUser changes the supplied fields; NewName renames the user (the ID stays). A field set to "" is
+// cleared: it goes out present and empty (a CommonRequest; the typed request would drop it, see clears in
+// ram-api.md §9).
 func (c *Client) UpdateUser(ctx context.Context, in UpdateUserInput) (*User, error) {
 	if err := c.guard(ctx); err != nil {
 		return nil, err
@@ -211,20 +214,16 @@ func (c *Client) UpdateUser(ctx context.Context, in UpdateUserInput) (*User, err
 	}()
 	var out *User
 	err := c.afterCreate(ctx, "User", userKey(in.Name), func() error {
-		return c.callRAM(ctx, "UpdateUser", params, nil, func(rc *ram.Client) (responses.AcsResponse, error) {
-			req := ram.CreateUpdateUserRequest()
-			req.UserName = in.Name
-			req.NewUserName = params["NewUserName"]
-			req.NewDisplayName = params["NewDisplayName"]
-			req.NewMobilePhone = params["NewMobilePhone"]
-			req.NewEmail = params["NewEmail"]
-			req.NewComments = params["NewComments"]
-			resp, err := rc.UpdateUser(req)
-			if err == nil {
-				out = userFrom(resp.User)
-			}
-			return resp, err
-		})
+		var body []byte
+		if _, err := c.commonSend(ctx, "UpdateUser", params, true, true, &body); err != nil {
+			return err
+		}
+		var resp struct{ User ram.User }
+		if err := json.Unmarshal(body, &resp); err != nil || resp.User.UserName == "" {
+			return invalidResponse("UpdateUser", err)
+		}
+		out = userFrom(resp.User)
+		return nil
 	})
 	if err != nil {
 		return nil, err

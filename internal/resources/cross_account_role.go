@@ -161,13 +161,12 @@ func (r *crossAccountRoleResource) Schema(ctx context.Context, _ resource.Schema
 					"made outside Terraform does.",
 				Validators: []validator.String{policy.TrustPolicyValidator()},
 			},
+			// Optional without Computed: removing the argument plans an update that clears the description.
 			"description": schema.StringAttribute{
 				Optional: true,
-				Computed: true,
-				MarkdownDescription: "Description of the role, 1–1024 characters. RAM cannot clear a description: " +
-					"removing this argument keeps the current one.",
-				Validators:    []validator.String{stringvalidator.LengthBetween(1, 1024)},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+				MarkdownDescription: "Description of the role, 1–1024 characters. Removing this argument clears " +
+					"the description in RAM.",
+				Validators: []validator.String{stringvalidator.LengthBetween(1, 1024)},
 			},
 			"max_session_duration": schema.Int64Attribute{
 				Optional:            true,
@@ -433,9 +432,6 @@ func (r *crossAccountRoleResource) Create(ctx context.Context, req resource.Crea
 	state.ARN = types.StringValue(role.ARN)
 	state.RoleID = types.StringValue(role.ID)
 	state.CreateDate = types.StringValue(role.CreateDate)
-	if plan.Description.IsUnknown() {
-		state.Description = optionalString(role.Description)
-	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	setNameIdentity(ctx, resp.Identity, name, &resp.Diagnostics)
 }
@@ -447,7 +443,7 @@ func (r *crossAccountRoleResource) convergeAdopted(ctx context.Context, in ramcl
 	if !policy.Equal(role.TrustPolicy, in.TrustPolicy) {
 		up.TrustPolicy, changed = &in.TrustPolicy, true
 	}
-	if in.Description != "" && role.Description != in.Description {
+	if role.Description != in.Description {
 		up.Description, changed = &in.Description, true
 	}
 	if in.MaxSessionDuration > 0 && role.MaxSessionDuration != in.MaxSessionDuration {
@@ -533,8 +529,8 @@ func (r *crossAccountRoleResource) Update(ctx context.Context, req resource.Upda
 		s := doc.ValueString()
 		in.TrustPolicy, changed = &s, true
 	}
-	if !plan.Description.IsUnknown() && !plan.Description.IsNull() && !plan.Description.Equal(state.Description) {
-		s := plan.Description.ValueString()
+	if !plan.Description.Equal(state.Description) {
+		s := plan.Description.ValueString() // "" for a removed description: RAM clears it
 		in.Description, changed = &s, true
 	}
 	if !plan.MaxSessionDuration.Equal(state.MaxSessionDuration) {
@@ -545,9 +541,6 @@ func (r *crossAccountRoleResource) Update(ctx context.Context, req resource.Upda
 	next := plan
 	next.ID, next.ARN, next.RoleID, next.CreateDate = state.ID, state.ARN, state.RoleID, state.CreateDate
 	next.AssumeRolePolicy = doc
-	if plan.Description.IsUnknown() {
-		next.Description = state.Description
-	}
 	if changed {
 		if _, err := r.client.UpdateRole(ctx, in); err != nil {
 			addAPIError(&resp.Diagnostics, fmt.Sprintf("Updating RAM role %q", name), err, "")

@@ -88,12 +88,13 @@ func (r *delegatedUserResource) IdentitySchema(_ context.Context, _ resource.Ide
 }
 
 func (r *delegatedUserResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	// Optional without Computed: removing a profile field from the configuration plans an update that
+	// clears it in RAM (sent present and empty), and an empty field reads back as null.
 	optionalText := func(desc string, validators ...validator.String) schema.StringAttribute {
 		return schema.StringAttribute{
-			Optional: true, Computed: true,
-			MarkdownDescription: desc + " RAM cannot clear this field: removing it from the configuration keeps the current value.",
+			Optional:            true,
+			MarkdownDescription: desc + " Removing it from the configuration clears it in RAM.",
 			Validators:          validators,
-			PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 		}
 	}
 	resp.Schema = schema.Schema{
@@ -562,8 +563,8 @@ func (r *delegatedUserResource) Update(ctx context.Context, req resource.UpdateR
 		{plan.MobilePhone, st.MobilePhone, &in.MobilePhone},
 		{plan.Comments, st.Comments, &in.Comments},
 	} {
-		if !f.planV.IsNull() && !f.planV.IsUnknown() && !f.planV.Equal(f.stateV) {
-			v := f.planV.ValueString()
+		if !f.planV.IsUnknown() && !f.planV.Equal(f.stateV) {
+			v := f.planV.ValueString() // "" for a removed field: RAM clears it
 			*f.dst, changed = &v, true
 		}
 	}

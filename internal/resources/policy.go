@@ -82,13 +82,12 @@ func (r *policyResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 					"one-element list, element order) never show a diff; a new default version set outside Terraform does.",
 				Validators: []validator.String{policy.PermissionPolicyValidator()},
 			},
+			// Optional without Computed: removing the argument plans an update that clears the description.
 			"description": schema.StringAttribute{
 				Optional: true,
-				Computed: true,
-				MarkdownDescription: "Description of the policy, 1–1024 characters; updated in place. RAM cannot clear " +
-					"a description: removing this argument keeps the current one.",
-				Validators:    []validator.String{stringvalidator.LengthBetween(1, 1024)},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+				MarkdownDescription: "Description of the policy, 1–1024 characters; updated in place. Removing " +
+					"this argument clears the description in RAM.",
+				Validators: []validator.String{stringvalidator.LengthBetween(1, 1024)},
 			},
 			"tags": tagsAttribute("policy"),
 			"default_version": schema.StringAttribute{
@@ -166,9 +165,6 @@ func (r *policyResource) Create(ctx context.Context, req resource.CreateRequest,
 	}
 	state.AttachmentCount = types.Int64Value(p.AttachmentCount)
 	state.CreateDate = types.StringValue(p.CreateDate)
-	if plan.Description.IsUnknown() {
-		state.Description = optionalString(p.Description)
-	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	setNameIdentity(ctx, resp.Identity, name, &resp.Diagnostics)
 }
@@ -183,7 +179,7 @@ func (r *policyResource) convergeAdopted(ctx context.Context, in ramclient.Creat
 		}
 		p.DefaultVersion = v.ID
 	}
-	if in.Description != "" && p.Description != in.Description {
+	if p.Description != in.Description {
 		if err := r.client.UpdatePolicyDescription(ctx, in.Name, in.Description); err != nil {
 			return err
 		}
@@ -257,7 +253,8 @@ func (r *policyResource) Update(ctx context.Context, req resource.UpdateRequest,
 		}
 		next.DefaultVersion = types.StringValue(v.ID)
 	}
-	if !plan.Description.IsUnknown() && !plan.Description.IsNull() && !plan.Description.Equal(state.Description) {
+	if !plan.Description.Equal(state.Description) {
+		// A removed description is null in the plan: "" clears it in RAM.
 		if err := r.client.UpdatePolicyDescription(ctx, name, plan.Description.ValueString()); err != nil {
 			saveOnError()
 			addAPIError(&resp.Diagnostics, fmt.Sprintf("Updating the description of RAM policy %q", name), err, "")
