@@ -163,6 +163,14 @@ func principalKeys(kind, name string) (entity, list string) {
 	return userKey(name), userPoliciesKey(name)
 }
 
+// attachmentCall is what an attach and a detach start from: the policy type ("" is Custom), the principal's
+// keys (principalKeys) and the parameters of RAM's call.
+func attachmentCall(kind, name, policyType, policyName string) (pType, entity, list string, params map[string]string) {
+	pType = orCustom(policyType)
+	entity, list = principalKeys(kind, name)
+	return pType, entity, list, map[string]string{kind + "Name": name, "PolicyType": pType, "PolicyName": policyName}
+}
+
 // attachPolicy attaches a policy to a role or user (kind "Role" | "User"). Right after our own create of
 // either side, NotFound is retried for a bounded window. An attachment is a fact, not an entity: when RAM
 // says it exists already (an interrupted apply made it, or this call's own attempt whose answer was lost),
@@ -171,10 +179,8 @@ func (c *Client) attachPolicy(ctx context.Context, kind, name, policyType, polic
 	if err := c.guard(ctx); err != nil {
 		return err
 	}
-	policyType = orCustom(policyType)
-	entity, list := principalKeys(kind, name)
+	policyType, entity, list, params := attachmentCall(kind, name, policyType, policyName)
 	defer c.cache.invalidate(list)
-	params := map[string]string{kind + "Name": name, "PolicyType": policyType, "PolicyName": policyName}
 	err := c.settle(ctx, func() error {
 		_, err := c.write(ctx, "AttachPolicyTo"+kind, params, nil, true, func(rc *ram.Client) (responses.AcsResponse, error) {
 			if kind == "Role" {
@@ -203,10 +209,8 @@ func (c *Client) detachPolicy(ctx context.Context, kind, name, policyType, polic
 	if err := c.guard(ctx); err != nil {
 		return err
 	}
-	policyType = orCustom(policyType)
-	entity, list := principalKeys(kind, name)
+	policyType, entity, list, params := attachmentCall(kind, name, policyType, policyName)
 	defer c.cache.invalidate(list)
-	params := map[string]string{kind + "Name": name, "PolicyType": policyType, "PolicyName": policyName}
 	err := c.callRAM(ctx, "DetachPolicyFrom"+kind, params, nil, func(rc *ram.Client) (responses.AcsResponse, error) {
 		if kind == "Role" {
 			req := ram.CreateDetachPolicyFromRoleRequest()

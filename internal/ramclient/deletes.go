@@ -9,6 +9,13 @@ import (
 // what the caller allows them to clear, and otherwise say what still blocks it. Every wait lives here, so
 // a resource calls one of these once and interprets the result.
 
+// refusedDelete is what the refusals of these deletes share: each wraps RAM's DeleteConflict, so
+// IsConflict holds, and says it.
+type refusedDelete struct{ conflict error }
+
+func (e refusedDelete) Error() string { return e.conflict.Error() }
+func (e refusedDelete) Unwrap() error { return e.conflict }
+
 // DeleteRoleOptions says what DeleteRoleWith may do about policies attached to the role.
 type DeleteRoleOptions struct {
 	// DetachPolicies detaches every policy attached to the role before deleting it, and again whenever the
@@ -22,11 +29,8 @@ type DeleteRoleOptions struct {
 type RoleHasPoliciesError struct {
 	Role     string
 	Policies []AttachedPolicy
-	conflict error
+	refusedDelete
 }
-
-func (e *RoleHasPoliciesError) Error() string { return e.conflict.Error() }
-func (e *RoleHasPoliciesError) Unwrap() error { return e.conflict }
 
 // DeleteRoleWith deletes a role for good. A DeleteConflict while RAM lists no attached policy is its view
 // lagging behind a detach (ours or anyone's): the delete is retried with backoff for the consistency window,
@@ -40,37 +44,54 @@ func (c *Client) DeleteRoleWith(ctx context.Context, name string, opts DeleteRol
 	return c.deleteUnblocked(ctx, func() error { return c.DeleteRole(ctx, name) }, func(conflict error) (bool, error) {
 		c.cache.invalidate(rolePoliciesKey(name))
 		attached, err := c.ListPoliciesForRole(ctx, name)
-		switch {
-		case IsNotFound(err):
-			return false, err
-		case err != nil:
-			return false, conflict
-		case len(attached) == 0:
-			return true, nil
-		}
-		blocked := &RoleHasPoliciesError{Role: name, Policies: attached, conflict: conflict}
-		if !opts.DetachPolicies {
-			return false, blocked
-		}
-		if err := c.detachAllFromRole(ctx, name); err != nil {
+		if IsNotFound(err) {
 			return false, err
 		}
-		return true, blocked
+		var detach func() error
+		if opts.DetachPolicies {
+			detach = func() error { return c.detachAllFromRole(ctx, name) }
+		}
+		return unblockListed(conflict, err, len(attached), func() error {
+			return &RoleHasPoliciesError{Role: name, Policies: attached, refusedDelete: refusedDelete{conflict}}
+		}, detach)
 	})
 }
 
 // detachAllFromRole detaches every policy attached to the role; a policy already detached is fine.
 func (c *Client) detachAllFromRole(ctx context.Context, name string) error {
 	attached, err := c.ListPoliciesForRole(ctx, name)
+	return removeEach(attached, err, func(p AttachedPolicy) error {
+		return c.DetachPolicyFromRole(ctx, name, p.Type, p.Name)
+	}, IsNotFound, detachingPolicy)
+}
+
+// detachingPolicy names an attached policy in the error of a failed detach.
+func detachingPolicy(p AttachedPolicy) string {
+	return fmt.Sprintf("detaching %s policy %q", p.Type, p.Name)
+}
+
+// removeEach removes every item a list returned (err, the list's error, is returned as it is): an item
+// already gone (gone holds for remove's error) is fine; another failure ends it, named by what.
+func removeEach[T any](items []T, err error, remove func(T) error, gone func(error) bool, what func(T) string) error {
 	if err != nil {
 		return err
 	}
-	for _, p := range attached {
-		if err := c.DetachPolicyFromRole(ctx, name, p.Type, p.Name); err != nil && !IsNotFound(err) {
-			return fmt.Errorf("detaching %s policy %q: %w", p.Type, p.Name, err)
+	for _, it := range items {
+		if err := remove(it); err != nil && !gone(err) {
+			return fmt.Errorf("%s: %w", what(it), err)
 		}
 	}
 	return nil
+}
+
+// describeEach names every item a list returned, as a *HasDependentsError lists them; err, the list's
+// error, is returned with them.
+func describeEach[T any](items []T, err error, what func(T) string) ([]string, error) {
+	var held []string
+	for _, it := range items {
+		held = append(held, what(it))
+	}
+	return held, err
 }
 
 // DeletePolicyOptions says what DeletePolicyWith may do about the principals a policy is attached to.
@@ -86,11 +107,8 @@ type DeletePolicyOptions struct {
 type PolicyInUseError struct {
 	Policy   string
 	Entities PolicyEntities
-	conflict error
+	refusedDelete
 }
-
-func (e *PolicyInUseError) Error() string { return e.conflict.Error() }
-func (e *PolicyInUseError) Unwrap() error { return e.conflict }
 
 // DeletePolicyWith deletes a custom policy with all its versions: the non-default versions first (RAM
 // refuses otherwise), again when one was added concurrently. A DeleteConflict while RAM lists the policy
@@ -114,48 +132,44 @@ func (c *Client) DeletePolicyWith(ctx context.Context, name string, opts DeleteP
 			return true, nil
 		}
 		ents, err := c.ListEntitiesForPolicy(ctx, name, PolicyTypeCustom)
-		switch {
-		case IsNotFound(err):
-			return true, nil
-		case err != nil:
-			return false, conflict
-		case len(ents.Users)+len(ents.Roles)+len(ents.Groups) == 0:
-			return true, nil
-		}
-		inUse := &PolicyInUseError{Policy: name, Entities: *ents, conflict: conflict}
-		if !opts.DetachEverywhere || len(ents.Groups) > 0 {
-			return false, inUse
-		}
-		for _, u := range ents.Users {
-			if err := c.DetachPolicyFromUser(ctx, u, PolicyTypeCustom, name); err != nil && !IsNotFound(err) {
-				return false, fmt.Errorf("detaching it from user %q: %w", u, err)
+		n := 0
+		var detach func() error
+		if err == nil {
+			n = len(ents.Users) + len(ents.Roles) + len(ents.Groups)
+			if opts.DetachEverywhere && len(ents.Groups) == 0 {
+				detach = func() error { return c.detachEverywhere(ctx, name, ents) }
 			}
 		}
-		for _, r := range ents.Roles {
-			if err := c.DetachPolicyFromRole(ctx, r, PolicyTypeCustom, name); err != nil && !IsNotFound(err) {
-				return false, fmt.Errorf("detaching it from role %q: %w", r, err)
-			}
-		}
-		return true, inUse
+		return unblockListed(conflict, err, n, func() error {
+			return &PolicyInUseError{Policy: name, Entities: *ents, refusedDelete: refusedDelete{conflict}}
+		}, detach)
 	})
+}
+
+// detachEverywhere detaches a custom policy from the users and roles RAM lists it attached to; an
+// attachment already gone is fine.
+func (c *Client) detachEverywhere(ctx context.Context, name string, ents *PolicyEntities) error {
+	err := removeEach(ents.Users, nil, func(u string) error {
+		return c.DetachPolicyFromUser(ctx, u, PolicyTypeCustom, name)
+	}, IsNotFound, func(u string) string { return fmt.Sprintf("detaching it from user %q", u) })
+	if err != nil {
+		return err
+	}
+	return removeEach(ents.Roles, nil, func(r string) error {
+		return c.DetachPolicyFromRole(ctx, r, PolicyTypeCustom, name)
+	}, IsNotFound, func(r string) string { return fmt.Sprintf("detaching it from role %q", r) })
 }
 
 // deleteNonDefaultVersions deletes every version of a custom policy but the default; a version already
 // gone is fine, a policy gone is a NotFound error.
 func (c *Client) deleteNonDefaultVersions(ctx context.Context, name string) error {
 	versions, err := c.ListPolicyVersions(ctx, name, PolicyTypeCustom)
-	if err != nil {
-		return err
-	}
-	for _, v := range versions {
+	return removeEach(versions, err, func(v PolicyVersion) error {
 		if v.IsDefault {
-			continue
+			return nil
 		}
-		if err := c.DeletePolicyVersion(ctx, name, v.ID); err != nil && !IsNotFound(err) {
-			return fmt.Errorf("deleting version %s: %w", v.ID, err)
-		}
-	}
-	return nil
+		return c.DeletePolicyVersion(ctx, name, v.ID)
+	}, IsNotFound, func(v PolicyVersion) string { return "deleting version " + v.ID })
 }
 
 // deleteUnblocked runs del until it succeeds or fails with anything but a DeleteConflict. After each
@@ -186,6 +200,31 @@ func (c *Client) deleteUnblocked(ctx context.Context, del func() error, unblock 
 	return err
 }
 
+// unblockListed is the unblock of a delete that RAM blocks with things it lists: listErr and n are what the
+// list after the conflict gave. A NotFound list (reads lag behind a create made moments ago by another
+// process; the conflict proves the entity exists) or an empty one is RAM's view lagging: try again. Another
+// list error ends with the conflict. Otherwise refusal says what blocks the delete: the error to end with
+// when clear is nil (the caller does not allow it), or, once clear removed it, the error to end with if the
+// window ends first.
+func unblockListed(conflict, listErr error, n int, refusal func() error, clear func() error) (bool, error) {
+	switch {
+	case IsNotFound(listErr):
+		return true, nil
+	case listErr != nil:
+		return false, conflict
+	case n == 0:
+		return true, nil
+	}
+	blocked := refusal()
+	if clear == nil {
+		return false, blocked
+	}
+	if err := clear(); err != nil {
+		return false, err
+	}
+	return true, blocked
+}
+
 // DeleteUserOptions says what DeleteUserWith may remove of what blocks a user's delete.
 type DeleteUserOptions struct {
 	// RemoveDependents revokes everything the user holds before deleting it: its AccessKeys (first: they
@@ -202,11 +241,8 @@ type DeleteUserOptions struct {
 type UserHasDependentsError struct {
 	User       string
 	Dependents []string
-	conflict   error
+	refusedDelete
 }
-
-func (e *UserHasDependentsError) Error() string { return e.conflict.Error() }
-func (e *UserHasDependentsError) Unwrap() error { return e.conflict }
 
 // userDependent is one kind of thing that blocks DeleteUser: the conflict RAM answers for it, how to list
 // what the user holds of it, and how to remove all of it (what is already gone counts as removed).
@@ -254,33 +290,25 @@ func (c *Client) DeleteUserWith(ctx context.Context, name string, opts DeleteUse
 			return false, conflict
 		}
 		held, err := dep.list(ctx, name)
-		switch {
-		case IsNotFound(err):
-			return true, nil
-		case err != nil:
-			return false, conflict
-		case len(held) == 0:
-			return true, nil
+		var remove func() error
+		if opts.RemoveDependents {
+			remove = func() error {
+				if err := dep.remove(ctx, name); !IsNotFound(err) {
+					return err
+				}
+				return nil
+			}
 		}
-		blocked := &UserHasDependentsError{User: name, Dependents: held, conflict: conflict}
-		if !opts.RemoveDependents {
-			return false, blocked
-		}
-		if err := dep.remove(ctx, name); err != nil && !IsNotFound(err) {
-			return false, err
-		}
-		return true, blocked
+		return unblockListed(conflict, err, len(held), func() error {
+			return &UserHasDependentsError{User: name, Dependents: held, refusedDelete: refusedDelete{conflict}}
+		}, remove)
 	})
 }
 
 func (c *Client) listAccessKeyDependents(ctx context.Context, name string) ([]string, error) {
 	c.cache.invalidate(accessKeysKey(name))
 	keys, err := c.ListAccessKeys(ctx, name)
-	var held []string
-	for _, k := range keys {
-		held = append(held, "AccessKey "+k.ID)
-	}
-	return held, err
+	return describeEach(keys, err, func(k AccessKey) string { return "AccessKey " + k.ID })
 }
 
 func (c *Client) listLoginProfileDependent(ctx context.Context, name string) ([]string, error) {
@@ -297,26 +325,16 @@ func (c *Client) listLoginProfileDependent(ctx context.Context, name string) ([]
 func (c *Client) listPolicyDependents(ctx context.Context, name string) ([]string, error) {
 	c.cache.invalidate(userPoliciesKey(name))
 	attached, err := c.ListPoliciesForUser(ctx, name)
-	var held []string
-	for _, p := range attached {
-		held = append(held, p.Type+" policy "+p.Name)
-	}
-	return held, err
+	return describeEach(attached, err, func(p AttachedPolicy) string { return p.Type + " policy " + p.Name })
 }
 
 // removeAccessKeys deletes every AccessKey of the user (also ones made outside Terraform); a key already
 // deleted is fine.
 func (c *Client) removeAccessKeys(ctx context.Context, name string) error {
 	keys, err := c.ListAccessKeys(ctx, name)
-	if err != nil {
-		return err
-	}
-	for _, k := range keys {
-		if err := c.DeleteAccessKey(ctx, name, k.ID); err != nil && !IsNotFound(err) {
-			return fmt.Errorf("deleting AccessKey %s: %w", k.ID, err)
-		}
-	}
-	return nil
+	return removeEach(keys, err, func(k AccessKey) error {
+		return c.DeleteAccessKey(ctx, name, k.ID)
+	}, IsNotFound, func(k AccessKey) string { return "deleting AccessKey " + k.ID })
 }
 
 // removeLoginProfile deletes the user's console login profile; one already gone is fine.
@@ -330,39 +348,23 @@ func (c *Client) removeLoginProfile(ctx context.Context, name string) error {
 // detachAllFromUser detaches every policy attached to the user; a policy already detached is fine.
 func (c *Client) detachAllFromUser(ctx context.Context, name string) error {
 	attached, err := c.ListPoliciesForUser(ctx, name)
-	if err != nil {
-		return err
-	}
-	for _, p := range attached {
-		if err := c.DetachPolicyFromUser(ctx, name, p.Type, p.Name); err != nil && !IsNotFound(err) {
-			return fmt.Errorf("detaching %s policy %q: %w", p.Type, p.Name, err)
-		}
-	}
-	return nil
+	return removeEach(attached, err, func(p AttachedPolicy) error {
+		return c.DetachPolicyFromUser(ctx, name, p.Type, p.Name)
+	}, IsNotFound, detachingPolicy)
 }
 
 func (c *Client) listGroupDependents(ctx context.Context, name string) ([]string, error) {
 	c.cache.invalidate(userGroupsKey(name))
 	groups, err := c.ListGroupsForUser(ctx, name)
-	var held []string
-	for _, g := range groups {
-		held = append(held, "group "+g)
-	}
-	return held, err
+	return describeEach(groups, err, func(g string) string { return "group " + g })
 }
 
 // removeFromAllGroups ends every group membership of the user; one already ended is fine.
 func (c *Client) removeFromAllGroups(ctx context.Context, name string) error {
 	groups, err := c.ListGroupsForUser(ctx, name)
-	if err != nil {
-		return err
-	}
-	for _, g := range groups {
-		if err := c.RemoveUserFromGroup(ctx, g, name); err != nil && !IsNotInGroup(err) {
-			return fmt.Errorf("removing it from group %q: %w", g, err)
-		}
-	}
-	return nil
+	return removeEach(groups, err, func(g string) error {
+		return c.RemoveUserFromGroup(ctx, g, name)
+	}, IsNotInGroup, func(g string) string { return fmt.Sprintf("removing it from group %q", g) })
 }
 
 func (c *Client) listMFADependent(ctx context.Context, name string) ([]string, error) {

@@ -68,17 +68,13 @@ func (c *Client) RemoveUserFromGroup(ctx context.Context, groupName, userName st
 // GetUserMFAInfo returns the MFA device bound to the user. A user without one is a NotFound error for which
 // IsNoMFADevice holds.
 func (c *Client) GetUserMFAInfo(ctx context.Context, userName string) (*MFADevice, error) {
-	var out *MFADevice
-	err := c.callRAM(ctx, "GetUserMFAInfo", map[string]string{"UserName": userName}, nil, func(rc *ram.Client) (responses.AcsResponse, error) {
+	return ramCall(ctx, c, "GetUserMFAInfo", map[string]string{"UserName": userName}, func(rc *ram.Client) (*ram.GetUserMFAInfoResponse, error) {
 		req := ram.CreateGetUserMFAInfoRequest()
 		req.UserName = userName
-		resp, err := rc.GetUserMFAInfo(req)
-		if err == nil {
-			out = &MFADevice{SerialNumber: resp.MFADevice.SerialNumber, Type: resp.MFADevice.Type}
-		}
-		return resp, err
+		return rc.GetUserMFAInfo(req)
+	}, func(resp *ram.GetUserMFAInfoResponse) *MFADevice {
+		return &MFADevice{SerialNumber: resp.MFADevice.SerialNumber, Type: resp.MFADevice.Type}
 	})
-	return out, err
 }
 
 // UnbindMFADevice unbinds the user's MFA device and returns it; the device itself stays (see
@@ -87,15 +83,12 @@ func (c *Client) UnbindMFADevice(ctx context.Context, userName string) (*MFADevi
 	if err := c.guard(ctx); err != nil {
 		return nil, err
 	}
-	var out *MFADevice
-	err := c.callRAM(ctx, "UnbindMFADevice", map[string]string{"UserName": userName}, nil, func(rc *ram.Client) (responses.AcsResponse, error) {
+	out, err := ramCall(ctx, c, "UnbindMFADevice", map[string]string{"UserName": userName}, func(rc *ram.Client) (*ram.UnbindMFADeviceResponse, error) {
 		req := ram.CreateUnbindMFADeviceRequest()
 		req.UserName = userName
-		resp, err := rc.UnbindMFADevice(req)
-		if err == nil {
-			out = &MFADevice{SerialNumber: resp.MFADevice.SerialNumber, Type: resp.MFADevice.Type}
-		}
-		return resp, err
+		return rc.UnbindMFADevice(req)
+	}, func(resp *ram.UnbindMFADeviceResponse) *MFADevice {
+		return &MFADevice{SerialNumber: resp.MFADevice.SerialNumber, Type: resp.MFADevice.Type}
 	})
 	if err == nil || IsNoMFADevice(err) {
 		c.track.markRemoved(userKey(userName), "mfa")

@@ -96,37 +96,22 @@ func (c *Client) adoptPolicy(ctx context.Context, in CreatePolicyInput, exists e
 // GetPolicy reads a policy; Document is the default version's document. policyType "" means Custom.
 func (c *Client) GetPolicy(ctx context.Context, name, policyType string) (*Policy, error) {
 	policyType = orCustom(policyType)
-	var out *Policy
-	err := c.afterCreate(ctx, "Policy", policyKey(name), func() error {
-		v, err := c.cache.get(ctx, getPolicyKey(name, policyType), 0, func(fctx context.Context) (any, error) {
-			var p *Policy
-			err := c.callRAM(fctx, "GetPolicy", map[string]string{"PolicyName": name, "PolicyType": policyType}, nil,
-				func(rc *ram.Client) (responses.AcsResponse, error) {
-					req := ram.CreateGetPolicyRequest()
-					req.PolicyName = name
-					req.PolicyType = policyType
-					resp, err := rc.GetPolicy(req)
-					if err == nil {
-						p = policyFrom(resp.Policy)
-						if resp.DefaultPolicyVersion.PolicyDocument != "" {
-							p.Document = resp.DefaultPolicyVersion.PolicyDocument
-						}
-						if p.DefaultVersion == "" {
-							p.DefaultVersion = resp.DefaultPolicyVersion.VersionId
-						}
-					}
-					return resp, err
-				})
-			return p, err
+	return getEntity(ctx, c, "Policy", policyKey(name), getPolicyKey(name, policyType), "GetPolicy",
+		map[string]string{"PolicyName": name, "PolicyType": policyType}, func(rc *ram.Client) (*ram.GetPolicyResponse, error) {
+			req := ram.CreateGetPolicyRequest()
+			req.PolicyName = name
+			req.PolicyType = policyType
+			return rc.GetPolicy(req)
+		}, func(resp *ram.GetPolicyResponse) *Policy {
+			p := policyFrom(resp.Policy)
+			if resp.DefaultPolicyVersion.PolicyDocument != "" {
+				p.Document = resp.DefaultPolicyVersion.PolicyDocument
+			}
+			if p.DefaultVersion == "" {
+				p.DefaultVersion = resp.DefaultPolicyVersion.VersionId
+			}
+			return p
 		})
-		if err != nil {
-			return err
-		}
-		p := *v.(*Policy)
-		out = &p
-		return nil
-	})
-	return out, err
 }
 
 // UpdatePolicyDescription sets a custom policy's description; "" clears it (sent present and empty).

@@ -81,29 +81,12 @@ func (c *Client) adoptRole(ctx context.Context, in CreateRoleInput, exists error
 
 // GetRole reads a role. Right after our own CreateRole, NotFound is retried for a bounded window.
 func (c *Client) GetRole(ctx context.Context, name string) (*Role, error) {
-	var out *Role
-	err := c.afterCreate(ctx, "Role", roleKey(name), func() error {
-		v, err := c.cache.get(ctx, getRoleKey(name), 0, func(fctx context.Context) (any, error) {
-			var r *Role
-			err := c.callRAM(fctx, "GetRole", map[string]string{"RoleName": name}, nil, func(rc *ram.Client) (responses.AcsResponse, error) {
-				req := ram.CreateGetRoleRequest()
-				req.RoleName = name
-				resp, err := rc.GetRole(req)
-				if err == nil {
-					r = roleFrom(resp.Role)
-				}
-				return resp, err
-			})
-			return r, err
-		})
-		if err != nil {
-			return err
-		}
-		r := *v.(*Role)
-		out = &r
-		return nil
-	})
-	return out, err
+	return getEntity(ctx, c, "Role", roleKey(name), getRoleKey(name), "GetRole", map[string]string{"RoleName": name},
+		func(rc *ram.Client) (*ram.GetRoleResponse, error) {
+			req := ram.CreateGetRoleRequest()
+			req.RoleName = name
+			return rc.GetRole(req)
+		}, func(resp *ram.GetRoleResponse) *Role { return roleFrom(resp.Role) })
 }
 
 // UpdateRole changes the supplied fields of a role; a Description of "" clears it (sent present and empty,

@@ -163,29 +163,12 @@ func (h UserHoldings) hasPolicy(policyType, policyName string) bool {
 
 // GetUser reads a user. Right after our own CreateUser, NotFound is retried for a bounded window.
 func (c *Client) GetUser(ctx context.Context, name string) (*User, error) {
-	var out *User
-	err := c.afterCreate(ctx, "User", userKey(name), func() error {
-		v, err := c.cache.get(ctx, getUserKey(name), 0, func(fctx context.Context) (any, error) {
-			var u *User
-			err := c.callRAM(fctx, "GetUser", map[string]string{"UserName": name}, nil, func(rc *ram.Client) (responses.AcsResponse, error) {
-				req := ram.CreateGetUserRequest()
-				req.UserName = name
-				resp, err := rc.GetUser(req)
-				if err == nil {
-					u = userFrom(resp.User)
-				}
-				return resp, err
-			})
-			return u, err
-		})
-		if err != nil {
-			return err
-		}
-		u := *v.(*User)
-		out = &u
-		return nil
-	})
-	return out, err
+	return getEntity(ctx, c, "User", userKey(name), getUserKey(name), "GetUser", map[string]string{"UserName": name},
+		func(rc *ram.Client) (*ram.GetUserResponse, error) {
+			req := ram.CreateGetUserRequest()
+			req.UserName = name
+			return rc.GetUser(req)
+		}, func(resp *ram.GetUserResponse) *User { return userFrom(resp.User) })
 }
 
 // UpdateUser changes the supplied fields; NewName renames the user (the ID stays). A field set to "" is
@@ -315,26 +298,15 @@ func (c *Client) CreateLoginProfile(ctx context.Context, in LoginProfileInput) (
 // CreateLoginProfile, NotFound is retried for a bounded window.
 func (c *Client) GetLoginProfile(ctx context.Context, userName string) (*LoginProfile, error) {
 	var out *LoginProfile
-	op := func() error {
-		v, err := c.cache.get(ctx, loginCacheKey(userName), c.cacheTTL, func(fctx context.Context) (any, error) {
-			var p *LoginProfile
-			err := c.callRAM(fctx, "GetLoginProfile", map[string]string{"UserName": userName}, nil, func(rc *ram.Client) (responses.AcsResponse, error) {
+	op := func() (err error) {
+		out, err = cachedCopy(ctx, c, loginCacheKey(userName), c.cacheTTL, func(fctx context.Context) (*LoginProfile, error) {
+			return ramCall(fctx, c, "GetLoginProfile", map[string]string{"UserName": userName}, func(rc *ram.Client) (*ram.GetLoginProfileResponse, error) {
 				req := ram.CreateGetLoginProfileRequest()
 				req.UserName = userName
-				resp, err := rc.GetLoginProfile(req)
-				if err == nil {
-					p = loginFrom(resp.LoginProfile)
-				}
-				return resp, err
-			})
-			return p, err
+				return rc.GetLoginProfile(req)
+			}, func(resp *ram.GetLoginProfileResponse) *LoginProfile { return loginFrom(resp.LoginProfile) })
 		})
-		if err != nil {
-			return err
-		}
-		p := *v.(*LoginProfile)
-		out = &p
-		return nil
+		return err
 	}
 	err := c.settle(ctx, op, func(err error) bool {
 		return (notFoundOf(err, "User.LoginProfile") && c.track.recentlyCreated(loginKey(userName))) ||
