@@ -34,8 +34,11 @@ package ramemu
 // Creates: creatable (permission, then name taken, then limit). Lists: listPage (MaxItems, Marker, permission
 // on "*"), readable (what a read sees now, in creation order) and markerList (the Marker-paginated answer).
 // Attachments to a principal kind: attach, detach and listPoliciesFor over a principalKind (attachments.go).
+// Updates: newName parses a rename, renamed re-keys the entity. Deletes: deleteUnlessHeld after the lookup,
+// with the conflicts in RAM's order. What a user holds: userHolding (the login profile, the MFA device).
 
 import (
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -227,4 +230,83 @@ func listResp(marker, key string, inner any) map[string]any {
 		out["Marker"] = marker
 	}
 	return out
+}
+
+// --- the pieces of an Update and of a lookup through a user ---
+
+// newName parses an Update's optional rename parameter p (checked like a create's name: at most 64
+// characters of re); set says whether it was sent.
+func (rq *request) newName(p string, re *regexp.Regexp) (name string, set bool) {
+	name, set = rq.param(p)
+	if set && rq.err == nil {
+		rq.check(checkName(p, name, 64, re))
+	}
+	return name, set
+}
+
+// renamed re-keys e, held in m (an account's entities by lower-case name) under *name, as newName, and
+// reports whether it did: another entity holding the name fails the request with 409
+// EntityAlreadyExists.<kind> (RAM compares names without regard to case; a change of case is a rename).
+func renamed[E comparable](rq *request, m map[string]E, e E, name *string, newName, kind string) bool {
+	var none E
+	nk := strings.ToLower(newName)
+	if other := m[nk]; other != none && other != e {
+		return rq.check(errAlready(kind))
+	}
+	delete(m, strings.ToLower(*name))
+	*name = newName
+	m[nk] = e
+	return true
+}
+
+// holding is something a user holds that some actions require: its name in RAM's 404
+// (EntityNotExist.<kind>) and whether a user has it.
+type holding struct {
+	kind string
+	has  func(u *user) bool
+}
+
+var (
+	heldLoginProfile = holding{"User.LoginProfile", func(u *user) bool { return u.login != nil }}
+	heldMFADevice    = holding{"User.MFADevice", func(u *user) bool { return u.mfa != nil }}
+)
+
+// userHolding finds the user of the request's UserName, authorizes action on it and requires that it holds
+// h (404 EntityNotExist.<h.kind> otherwise).
+func (rq *request) userHolding(h holding, action string, v view) *user {
+	u := rq.user(rq.userName(), action, v)
+	if u != nil && !h.has(u) {
+		rq.check(errNotExist(h.kind))
+		return nil
+	}
+	return u
+}
+
+// conflict is one thing that blocks a delete: RAM's 409 DeleteConflict.<kind> while holds says so.
+type conflict struct {
+	kind  string
+	holds func() bool
+}
+
+// keyed is an entity an account holds in a map by its lower-case name.
+type keyed interface{ key() string }
+
+func (r *role) key() string  { return strings.ToLower(r.Name) }
+func (u *user) key() string  { return strings.ToLower(u.Name) }
+func (g *group) key() string { return strings.ToLower(g.Name) }
+
+// deleteUnlessHeld is the rest of a delete once its lookup ran: it deletes e from m (the account's map
+// that holds it) unless a check failed or one of conflicts, checked in RAM's order, holds. The answer is
+// nil either way (a conflict is the request's failure).
+func deleteUnlessHeld[E keyed](rq *request, m map[string]E, e E, conflicts ...conflict) any {
+	if rq.err != nil {
+		return nil
+	}
+	for _, c := range conflicts {
+		if c.holds() {
+			return rq.fail(errConflict(c.kind))
+		}
+	}
+	delete(m, e.key())
+	return nil
 }

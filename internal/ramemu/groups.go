@@ -111,24 +111,14 @@ func (rq *request) getGroup() any {
 
 func (rq *request) updateGroup() any {
 	name := rq.groupName()
-	newName, rename := rq.param("NewGroupName")
-	if rename && rq.err == nil {
-		rq.check(checkName("NewGroupName", newName, 64, groupNameRe))
-	}
+	newName, rename := rq.newName("NewGroupName", groupNameRe)
 	comments, commentsSet := rq.clearable("NewComments", 128)
 	g := rq.group(name, "ram:UpdateGroup", forWrite)
 	if rq.err != nil {
 		return nil
 	}
-	a := rq.caller.acct
-	if rename {
-		nk := strings.ToLower(newName)
-		if other := a.groups[nk]; other != nil && other != g {
-			return rq.fail(errAlready("Group"))
-		}
-		delete(a.groups, strings.ToLower(g.Name))
-		g.Name = newName
-		a.groups[nk] = g
+	if rename && !renamed(rq, rq.caller.acct.groups, g, &g.Name, newName, "Group") {
+		return nil
 	}
 	if commentsSet {
 		g.Comments = comments
@@ -139,18 +129,10 @@ func (rq *request) updateGroup() any {
 
 func (rq *request) deleteGroup() any {
 	g := rq.group(rq.groupName(), "ram:DeleteGroup", forWrite)
-	if rq.err != nil {
-		return nil
-	}
 	a := rq.caller.acct
-	switch {
-	case len(g.members) > 0 || a.policyRecentlyDetached("Member", g.ID, rq.now):
-		return rq.fail(errConflict("Group.User"))
-	case len(g.policies) > 0 || a.recentlyDetached("Group:"+g.ID, "", rq.now):
-		return rq.fail(errConflict("Group.Policy"))
-	}
-	delete(a.groups, strings.ToLower(g.Name))
-	return nil
+	return deleteUnlessHeld(rq, a.groups, g,
+		conflict{"Group.User", func() bool { return len(g.members) > 0 || a.policyRecentlyDetached("Member", g.ID, rq.now) }},
+		conflict{"Group.Policy", func() bool { return len(g.policies) > 0 || a.recentlyDetached("Group:"+g.ID, "", rq.now) }})
 }
 
 func (rq *request) listGroups() any {

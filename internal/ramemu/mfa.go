@@ -207,19 +207,8 @@ func (rq *request) bindMFADevice() any {
 	return nil
 }
 
-// mfaUser finds the request's UserName, authorizes action on it and requires its bound device
-// (404 EntityNotExist.User.MFADevice).
-func (rq *request) mfaUser(action string, v view) *user {
-	u := rq.user(rq.userName(), action, v)
-	if u != nil && u.mfa == nil {
-		rq.check(errNotExist("User.MFADevice"))
-		return nil
-	}
-	return u
-}
-
 func (rq *request) unbindMFADevice() any {
-	u := rq.mfaUser("ram:UnbindMFADevice", forWrite)
+	u := rq.userHolding(heldMFADevice, "ram:UnbindMFADevice", forWrite)
 	if rq.err != nil {
 		return nil
 	}
@@ -229,7 +218,7 @@ func (rq *request) unbindMFADevice() any {
 }
 
 func (rq *request) getUserMFAInfo() any {
-	u := rq.mfaUser("ram:GetUserMFAInfo", forRead)
+	u := rq.userHolding(heldMFADevice, "ram:GetUserMFAInfo", forRead)
 	if rq.err != nil {
 		return nil
 	}

@@ -83,16 +83,10 @@ func (rq *request) updateRole() any {
 
 func (rq *request) deleteRole() any {
 	r := rq.role(rq.roleName(), "ram:DeleteRole", forWrite)
-	if rq.err != nil {
-		return nil
-	}
 	a := rq.caller.acct
-	if len(r.policies) > 0 || a.recentlyDetached("Role:"+r.ID, "", rq.now) {
-		return rq.fail(errConflict("Role.Policy"))
-	}
-	delete(a.roles, strings.ToLower(r.Name))
 	// Outstanding STS tokens of this role fail their role-ID check from now on.
-	return nil
+	return deleteUnlessHeld(rq, a.roles, r,
+		conflict{"Role.Policy", func() bool { return len(r.policies) > 0 || a.recentlyDetached("Role:"+r.ID, "", rq.now) }})
 }
 
 func (rq *request) listRoles() any {

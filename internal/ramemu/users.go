@@ -65,24 +65,14 @@ func (rq *request) getUser() any {
 
 func (rq *request) updateUser() any {
 	name := rq.userName()
-	newName, rename := rq.param("NewUserName")
-	if rename && rq.err == nil {
-		rq.check(checkName("NewUserName", newName, 64, userNameRe))
-	}
+	newName, rename := rq.newName("NewUserName", userNameRe)
 	f := rq.userFieldParams("New")
 	u := rq.user(name, "ram:UpdateUser", forWrite)
 	if rq.err != nil {
 		return nil
 	}
-	a := rq.caller.acct
-	if rename {
-		nk := strings.ToLower(newName)
-		if other := a.users[nk]; other != nil && other != u {
-			return rq.fail(errAlready("User"))
-		}
-		delete(a.users, strings.ToLower(u.Name))
-		u.Name = newName
-		a.users[nk] = u
+	if rename && !renamed(rq, rq.caller.acct.users, u, &u.Name, newName, "User") {
+		return nil
 	}
 	if f.displaySet {
 		u.DisplayName = f.display
@@ -102,25 +92,14 @@ func (rq *request) updateUser() any {
 
 func (rq *request) deleteUser() any {
 	u := rq.user(rq.userName(), "ram:DeleteUser", forWrite)
-	if rq.err != nil {
-		return nil
-	}
 	a := rq.caller.acct
 	// Documented order: access keys, login profile, policies, groups, MFA device.
-	switch {
-	case len(u.keys) > 0:
-		return rq.fail(errConflict("User.AccessKey"))
-	case u.login != nil:
-		return rq.fail(errConflict("User.LoginProfile"))
-	case len(u.policies) > 0 || a.recentlyDetached("User:"+u.ID, "", rq.now):
-		return rq.fail(errConflict("User.Policy"))
-	case len(u.groups) > 0 || a.recentlyDetached("Member:"+u.ID, "", rq.now):
-		return rq.fail(errConflict("User.Group"))
-	case u.mfa != nil:
-		return rq.fail(errConflict("User.MFADevice"))
-	}
-	delete(a.users, strings.ToLower(u.Name))
-	return nil
+	return deleteUnlessHeld(rq, a.users, u,
+		conflict{"User.AccessKey", func() bool { return len(u.keys) > 0 }},
+		conflict{"User.LoginProfile", func() bool { return u.login != nil }},
+		conflict{"User.Policy", func() bool { return len(u.policies) > 0 || a.recentlyDetached("User:"+u.ID, "", rq.now) }},
+		conflict{"User.Group", func() bool { return len(u.groups) > 0 || a.recentlyDetached("Member:"+u.ID, "", rq.now) }},
+		conflict{"User.MFADevice", func() bool { return u.mfa != nil }})
 }
 
 func (rq *request) listUsers() any {
@@ -165,18 +144,8 @@ func (rq *request) password(p string) string {
 	return pw
 }
 
-// loginTarget finds the user of the request's UserName, authorizes action on it and requires its login profile.
-func (rq *request) loginTarget(action string, v view) *user {
-	u := rq.user(rq.userName(), action, v)
-	if u != nil && u.login == nil {
-		rq.check(errNotExist("User.LoginProfile"))
-		return nil
-	}
-	return u
-}
-
 func (rq *request) getLoginProfile() any {
-	u := rq.loginTarget("ram:GetLoginProfile", forRead)
+	u := rq.userHolding(heldLoginProfile, "ram:GetLoginProfile", forRead)
 	if rq.err != nil {
 		return nil
 	}
@@ -193,7 +162,7 @@ func (rq *request) updateLoginProfile() any {
 	reset := rq.flag("PasswordResetRequired", false)
 	_, mfaSet := rq.param("MFABindRequired")
 	mfa := rq.flag("MFABindRequired", false)
-	u := rq.loginTarget("ram:UpdateLoginProfile", forWrite)
+	u := rq.userHolding(heldLoginProfile, "ram:UpdateLoginProfile", forWrite)
 	if rq.err != nil {
 		return nil
 	}
@@ -214,7 +183,7 @@ func (rq *request) updateLoginProfile() any {
 }
 
 func (rq *request) deleteLoginProfile() any {
-	u := rq.loginTarget("ram:DeleteLoginProfile", forWrite)
+	u := rq.userHolding(heldLoginProfile, "ram:DeleteLoginProfile", forWrite)
 	if rq.err != nil {
 		return nil
 	}
