@@ -158,9 +158,10 @@ func (p *aliramProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 			},
 			"expected_account_id": schema.StringAttribute{
 				Optional: true,
-				MarkdownDescription: "When set, the provider refuses to change anything unless its credentials belong to " +
-					"this 16-digit account ID: a configuration written for one enterprise cannot be applied with the " +
-					"other's keys.",
+				MarkdownDescription: "When set, the provider refuses to read or change anything unless its credentials " +
+					"belong to this 16-digit account ID: a configuration written for one enterprise cannot be applied, " +
+					"planned or refreshed with the other's keys (a refresh in the wrong account would find nothing and " +
+					"drop every resource from the state). The check is one STS `GetCallerIdentity` per provider block.",
 				Validators: []validator.String{
 					policy.AccountIDValidator(),
 				},

@@ -176,9 +176,6 @@ func attachmentCall(kind, name, policyType, policyName string) (pType, entity, l
 // says it exists already (an interrupted apply made it, or this call's own attempt whose answer was lost),
 // the goal is reached and the attach succeeds.
 func (c *Client) attachPolicy(ctx context.Context, kind, name, policyType, policyName string) error {
-	if err := c.guard(ctx); err != nil {
-		return err
-	}
 	policyType, entity, list, params := attachmentCall(kind, name, policyType, policyName)
 	defer c.cache.invalidate(list)
 	err := c.settle(ctx, func() error {
@@ -206,9 +203,6 @@ func (c *Client) attachPolicy(ctx context.Context, kind, name, policyType, polic
 // detachPolicy detaches a policy from a role or user (kind "Role" | "User"), and records the removal on
 // both sides for the deletes that follow.
 func (c *Client) detachPolicy(ctx context.Context, kind, name, policyType, policyName string) error {
-	if err := c.guard(ctx); err != nil {
-		return err
-	}
 	policyType, entity, list, params := attachmentCall(kind, name, policyType, policyName)
 	defer c.cache.invalidate(list)
 	err := c.callRAM(ctx, "DetachPolicyFrom"+kind, params, nil, func(rc *ram.Client) (responses.AcsResponse, error) {

@@ -194,6 +194,12 @@ func maskParams(params map[string]string) map[string]any {
 // account's adaptive limiter and tells it whether it was throttled.
 func (c *Client) invoke(ctx context.Context, svc, action string, params map[string]string, extraSecrets []string,
 	attemptFn func(actx context.Context) (responses.AcsResponse, error)) error {
+	if svc != svcSTS || action != "GetCallerIdentity" {
+		// Every other call, reads included, first proves it goes to the expected account.
+		if err := c.guard(ctx); err != nil {
+			return err
+		}
+	}
 	secrets := append(c.creds.secrets(), extraSecrets...)
 	lctx := logContext(ctx, secrets)
 	logged := maskParams(params)

@@ -526,20 +526,31 @@ func TestExpectedAccountGuard(t *testing.T) {
 		func() error { return c.TagResource(ctx, "role", "r", map[string]string{"a": "b"}) },
 		func() error { return c.UntagResource(ctx, "role", "r", []string{"a"}) },
 	}
-	want := "the provider's credentials belong to account 1000000000000002, but expected_account_id is 1000000000000001; refusing to change anything in the wrong account"
-	for i, w := range writes {
+	// Reads are guarded too: in the wrong account they would answer "not found" and empty the state.
+	reads := []func() error{
+		func() error { _, err := c.GetRole(ctx, "r"); return err },
+		func() error { _, err := c.GetUser(ctx, "u"); return err },
+		func() error { _, err := c.GetPolicy(ctx, "p", "Custom"); return err },
+		func() error { _, err := c.ListUsers(ctx); return err },
+		func() error { _, err := c.ListAccessKeys(ctx, "u"); return err },
+		func() error { _, err := c.ListTags(ctx, "role", "r"); return err },
+		func() error { _, err := c.AccountAlias(ctx); return err },
+		func() error { _, err := c.CallerIdentity(ctx); return err },
+		func() error {
+			_, err := c.AssumeRole(ctx, AssumeRoleInput{RoleARN: "acs:ram::1000000000000001:role/r", SessionName: "s"})
+			return err
+		},
+	}
+	want := "the provider's credentials belong to account 1000000000000002, but expected_account_id is 1000000000000001; refusing to read or change anything in the wrong account"
+	for i, w := range append(writes, reads...) {
 		err := w()
 		var me *AccountMismatchError
 		if !errors.As(err, &me) || err.Error() != want {
-			t.Errorf("write %d: %v", i, err)
+			t.Errorf("call %d: %v", i, err)
 		}
 	}
 	if n := f.count(""); n != 1 || f.count("GetCallerIdentity") != 1 {
 		t.Errorf("want exactly one call (GetCallerIdentity), got %d: %v", n, c.CallCount())
-	}
-	// Reads are not guarded.
-	if _, err := c.GetRole(ctx, "r"); err != nil {
-		t.Errorf("read: %v", err)
 	}
 }
 

@@ -100,7 +100,7 @@ type AccountMismatchError struct {
 }
 
 func (e *AccountMismatchError) Error() string {
-	return fmt.Sprintf("the provider's credentials belong to account %s, but expected_account_id is %s; refusing to change anything in the wrong account", e.Actual, e.Expected)
+	return fmt.Sprintf("the provider's credentials belong to account %s, but expected_account_id is %s; refusing to read or change anything in the wrong account", e.Actual, e.Expected)
 }
 
 // ClassOf returns the class of err (ClassUnknown when err is not an *APIError).

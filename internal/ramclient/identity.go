@@ -8,10 +8,22 @@ import (
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/sts"
 )
 
-// CallerIdentity returns who the credentials belong to. It is fetched once with STS
-// GetCallerIdentity and cached; errors are not cached. Concurrent first callers share one call, which
-// one caller giving up does not cancel for the others.
+// CallerIdentity returns who the credentials belong to: an *AccountMismatchError when that is another
+// account than ExpectedAccountID.
 func (c *Client) CallerIdentity(ctx context.Context) (*Identity, error) {
+	id, err := c.identity(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if c.cfg.ExpectedAccountID != "" && id.AccountID != c.cfg.ExpectedAccountID {
+		return nil, &AccountMismatchError{Expected: c.cfg.ExpectedAccountID, Actual: id.AccountID}
+	}
+	return id, nil
+}
+
+// identity is fetched once with STS GetCallerIdentity and cached; errors are not cached. Concurrent first
+// callers share one call, which one caller giving up does not cancel for the others.
+func (c *Client) identity(ctx context.Context) (*Identity, error) {
 	c.identMu.Lock()
 	if c.ident != nil {
 		id := *c.ident
@@ -69,17 +81,14 @@ func (c *Client) AccountAlias(ctx context.Context) (string, error) {
 	return alias, err
 }
 
-// guard refuses writes when the credentials belong to another account than ExpectedAccountID.
+// guard refuses every call, read or write, when the credentials belong to another account than
+// ExpectedAccountID: a read in the wrong account answers "not found" for everything and would drop every
+// resource from the state. invoke calls it before each RAM and STS call; the identity behind it is one
+// cached GetCallerIdentity per client, so the guard costs a single call.
 func (c *Client) guard(ctx context.Context) error {
 	if c.cfg.ExpectedAccountID == "" {
 		return nil
 	}
-	actual, err := c.AccountID(ctx)
-	if err != nil {
-		return err
-	}
-	if actual != c.cfg.ExpectedAccountID {
-		return &AccountMismatchError{Expected: c.cfg.ExpectedAccountID, Actual: actual}
-	}
-	return nil
+	_, err := c.CallerIdentity(ctx)
+	return err
 }

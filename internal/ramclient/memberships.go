@@ -49,9 +49,6 @@ func (c *Client) ListGroupsForUser(ctx context.Context, userName string) ([]stri
 // RemoveUserFromGroup ends the user's membership of a group. A membership already ended is a NotFound
 // error for which IsNotInGroup holds.
 func (c *Client) RemoveUserFromGroup(ctx context.Context, groupName, userName string) error {
-	if err := c.guard(ctx); err != nil {
-		return err
-	}
 	defer c.cache.invalidate(userGroupsKey(userName))
 	err := c.callRAM(ctx, "RemoveUserFromGroup", map[string]string{"GroupName": groupName, "UserName": userName}, nil,
 		func(rc *ram.Client) (responses.AcsResponse, error) {
@@ -80,9 +77,6 @@ func (c *Client) GetUserMFAInfo(ctx context.Context, userName string) (*MFADevic
 // UnbindMFADevice unbinds the user's MFA device and returns it; the device itself stays (see
 // DeleteVirtualMFADevice). A user without one is a NotFound error for which IsNoMFADevice holds.
 func (c *Client) UnbindMFADevice(ctx context.Context, userName string) (*MFADevice, error) {
-	if err := c.guard(ctx); err != nil {
-		return nil, err
-	}
 	out, err := ramCall(ctx, c, "UnbindMFADevice", map[string]string{"UserName": userName}, func(rc *ram.Client) (*ram.UnbindMFADeviceResponse, error) {
 		req := ram.CreateUnbindMFADeviceRequest()
 		req.UserName = userName
@@ -100,9 +94,6 @@ func (c *Client) UnbindMFADevice(ctx context.Context, userName string) (*MFADevi
 // deleted is a NotFound error for which IsMFADeviceNotFound holds; a device still bound fails with a
 // DeleteConflict.
 func (c *Client) DeleteVirtualMFADevice(ctx context.Context, serialNumber string) error {
-	if err := c.guard(ctx); err != nil {
-		return err
-	}
 	return c.callRAM(ctx, "DeleteVirtualMFADevice", map[string]string{"SerialNumber": serialNumber}, nil,
 		func(rc *ram.Client) (responses.AcsResponse, error) {
 			req := ram.CreateDeleteVirtualMFADeviceRequest()

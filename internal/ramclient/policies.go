@@ -47,9 +47,6 @@ func (c *Client) invalidatePolicyShown(name string) {
 // marker this call writes (Adopted set, Document its default version's, Tags and BoundUserID read back);
 // any other is a *NotCreatedHereError (a plain EntityAlreadyExists without a marker). See CreateRole.
 func (c *Client) CreatePolicy(ctx context.Context, in CreatePolicyInput) (*Policy, error) {
-	if err := c.guard(ctx); err != nil {
-		return nil, err
-	}
 	params := map[string]string{"PolicyName": in.Name, "PolicyDocument": in.Document, "Description": in.Description,
 		"Tag": withMarker(in.Tags, in.Marker.value(in.Name))}
 	var body []byte
@@ -116,9 +113,6 @@ func (c *Client) GetPolicy(ctx context.Context, name, policyType string) (*Polic
 
 // UpdatePolicyDescription sets a custom policy's description; "" clears it (sent present and empty).
 func (c *Client) UpdatePolicyDescription(ctx context.Context, name, description string) error {
-	if err := c.guard(ctx); err != nil {
-		return err
-	}
 	defer c.invalidatePolicyShown(name)
 	return c.afterCreate(ctx, "Policy", policyKey(name), func() error {
 		_, err := c.commonSend(ctx, "UpdatePolicyDescription", map[string]string{"PolicyName": name, "NewDescription": description},
@@ -132,9 +126,6 @@ func (c *Client) UpdatePolicyDescription(ctx context.Context, name, description 
 // are listed, and a version holding exactly this document (the default one, with setAsDefault) is the lost
 // call's; only when there is none is the version created again.
 func (c *Client) CreatePolicyVersion(ctx context.Context, name, document string, setAsDefault, rotate bool) (*PolicyVersion, error) {
-	if err := c.guard(ctx); err != nil {
-		return nil, err
-	}
 	defer c.invalidatePolicyShown(name)
 	for attempt := 1; ; attempt++ {
 		out, err := c.createPolicyVersionOnce(ctx, name, document, setAsDefault, rotate)
@@ -215,9 +206,6 @@ func (c *Client) ListPolicyVersions(ctx context.Context, name, policyType string
 
 // DeletePolicyVersion deletes a non-default version.
 func (c *Client) DeletePolicyVersion(ctx context.Context, name, versionID string) error {
-	if err := c.guard(ctx); err != nil {
-		return err
-	}
 	defer c.invalidatePolicy(name)
 	err := c.callRAM(ctx, "DeletePolicyVersion", map[string]string{"PolicyName": name, "VersionId": versionID}, nil,
 		func(rc *ram.Client) (responses.AcsResponse, error) {
@@ -235,9 +223,6 @@ func (c *Client) DeletePolicyVersion(ctx context.Context, name, versionID string
 // DeletePolicy deletes a custom policy. Right after we detached it or deleted its versions,
 // DeleteConflict is retried for a bounded window.
 func (c *Client) DeletePolicy(ctx context.Context, name string) error {
-	if err := c.guard(ctx); err != nil {
-		return err
-	}
 	defer c.invalidatePolicy(name)
 	err := c.settle(ctx, func() error {
 		return c.callRAM(ctx, "DeletePolicy", map[string]string{"PolicyName": name}, nil, func(rc *ram.Client) (responses.AcsResponse, error) {

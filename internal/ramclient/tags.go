@@ -144,9 +144,6 @@ func (c *Client) inTagBatches(ctx context.Context, action, resourceType, name st
 	if len(keys) == 0 {
 		return nil
 	}
-	if err := c.guard(ctx); err != nil {
-		return err
-	}
 	for start := 0; start < len(keys); start += maxTagsPerCall {
 		k, v := param(keys[start:min(start+maxTagsPerCall, len(keys))])
 		params := map[string]string{"ResourceType": resourceType, "ResourceNames": jsonString([]string{name}), k: v}

@@ -26,9 +26,6 @@ func (c *Client) invalidateUser(name string) {
 // configuration: the result is that user, with Adopted set. Any other existing user is a
 // *NotCreatedHereError (a plain EntityAlreadyExists without a witness).
 func (c *Client) CreateUser(ctx context.Context, in CreateUserInput) (*User, error) {
-	if err := c.guard(ctx); err != nil {
-		return nil, err
-	}
 	params := map[string]string{"UserName": in.Name, "DisplayName": in.DisplayName, "MobilePhone": in.MobilePhone,
 		"Email": in.Email, "Comments": in.Comments}
 	var out *User
@@ -175,9 +172,6 @@ func (c *Client) GetUser(ctx context.Context, name string) (*User, error) {
 // cleared: it goes out present and empty (a CommonRequest; the typed request would drop it, see clears in
 // ram-api.md §9).
 func (c *Client) UpdateUser(ctx context.Context, in UpdateUserInput) (*User, error) {
-	if err := c.guard(ctx); err != nil {
-		return nil, err
-	}
 	params := map[string]string{"UserName": in.Name}
 	set := func(k string, v *string) {
 		if v != nil {
@@ -222,9 +216,6 @@ func (c *Client) UpdateUser(ctx context.Context, in UpdateUserInput) (*User, err
 // profile, policies, group memberships or an MFA device. DeleteUserWith clears those and waits out RAM's
 // lagging view of them.
 func (c *Client) DeleteUser(ctx context.Context, name string) error {
-	if err := c.guard(ctx); err != nil {
-		return err
-	}
 	defer c.invalidateUser(name)
 	err := c.callRAM(ctx, "DeleteUser", map[string]string{"UserName": name}, nil, func(rc *ram.Client) (responses.AcsResponse, error) {
 		req := ram.CreateDeleteUserRequest()
@@ -266,9 +257,6 @@ func userNotFoundRetry(c *Client, userName string) func(error) bool {
 
 // CreateLoginProfile gives a user a console password. The password is never logged.
 func (c *Client) CreateLoginProfile(ctx context.Context, in LoginProfileInput) (*LoginProfile, error) {
-	if err := c.guard(ctx); err != nil {
-		return nil, err
-	}
 	params := map[string]string{"UserName": in.UserName, "Password": in.Password,
 		"PasswordResetRequired": boolStr(in.PasswordResetRequired), "MFABindRequired": boolStr(in.MFABindRequired)}
 	defer c.cache.invalidate(loginCacheKey(in.UserName))
@@ -321,9 +309,6 @@ func (c *Client) GetLoginProfile(ctx context.Context, userName string) (*LoginPr
 
 // UpdateLoginProfile changes what in sets: the password when not empty, each flag when not nil.
 func (c *Client) UpdateLoginProfile(ctx context.Context, in UpdateLoginProfileInput) error {
-	if err := c.guard(ctx); err != nil {
-		return err
-	}
 	params := map[string]string{"UserName": in.UserName, "Password": in.Password}
 	if in.PasswordResetRequired != nil {
 		params["PasswordResetRequired"] = boolStr(*in.PasswordResetRequired)
@@ -353,9 +338,6 @@ func (c *Client) UpdateLoginProfile(ctx context.Context, in UpdateLoginProfileIn
 
 // DeleteLoginProfile removes a user's console password.
 func (c *Client) DeleteLoginProfile(ctx context.Context, userName string) error {
-	if err := c.guard(ctx); err != nil {
-		return err
-	}
 	defer c.cache.invalidate(loginCacheKey(userName))
 	err := c.callRAM(ctx, "DeleteLoginProfile", map[string]string{"UserName": userName}, nil, func(rc *ram.Client) (responses.AcsResponse, error) {
 		req := ram.CreateDeleteLoginProfileRequest()
@@ -376,9 +358,6 @@ func (c *Client) DeleteLoginProfile(ctx context.Context, userName string) error 
 // first attempt; after a lost answer it lists them again, deletes every key that was not there before (the
 // lost call's orphan) and tries again, so the user never keeps an untracked second key.
 func (c *Client) CreateAccessKey(ctx context.Context, userName string) (*AccessKey, error) {
-	if err := c.guard(ctx); err != nil {
-		return nil, err
-	}
 	defer c.cache.invalidate(accessKeysKey(userName))
 	// The keys before the first attempt, to tell a lost call's key from the others. A user this client
 	// created and made no key for has none: no call needed (and no wait for RAM to show the new user).
@@ -516,9 +495,6 @@ func (c *Client) ListAccessKeys(ctx context.Context, userName string) ([]AccessK
 
 // DeleteAccessKey deletes one of a user's keys.
 func (c *Client) DeleteAccessKey(ctx context.Context, userName, accessKeyID string) error {
-	if err := c.guard(ctx); err != nil {
-		return err
-	}
 	defer c.cache.invalidate(accessKeysKey(userName))
 	err := c.callRAM(ctx, "DeleteAccessKey", map[string]string{"UserName": userName, "UserAccessKeyId": accessKeyID}, nil,
 		func(rc *ram.Client) (responses.AcsResponse, error) {

@@ -492,9 +492,10 @@ func checkSeedRefreshCalls(calls map[string]int64) (int64, error) {
 	return total, nil
 }
 
-func seedConfig(e *acctest.Env, prefix string) string {
+// seedConfigWith is the seeds' delegation under the given provider blocks (aliram for A, aliramb for B).
+func seedConfigWith(e *acctest.Env, prefix, providers string) string {
 	var b strings.Builder
-	b.WriteString(e.ProviderConfig())
+	b.WriteString(providers)
 	fmt.Fprintf(&b, `
 resource "aliram_cross_account_role" "seed" {
   name                = "%s-role"
@@ -532,38 +533,50 @@ resource "aliram_delegated_user" "u%d" {
 }
 
 // TestAccRefreshCost_seedDelegation: a real `tofu refresh` of the seeds' delegation, with two provider
-// blocks, costs what seedRefreshCalls says and stays within the budget of 29.
+// blocks, costs what seedRefreshCalls says and stays within the budget of 29; with expected_account_id in both
+// blocks too (the guard of every call is one cached GetCallerIdentity per block).
 func TestAccRefreshCost_seedDelegation(t *testing.T) {
-	e := acctest.New(t)
-	if e.Emulator == nil {
-		t.Skip("call counting needs the emulator")
-	}
-	if err := createBenchPolicies(e.RAM(t, e.A)); err != nil {
-		t.Fatal(err)
-	}
-	config := seedConfig(e, acctest.RandomName("seed"))
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.FactoriesWith("aliramb"),
-		CheckDestroy: func(s *terraform.State) error {
-			if err := deleteBenchPolicies(e.RAM(t, e.A)); err != nil {
-				return err
+	for _, guarded := range []bool{false, true} {
+		t.Run(fmt.Sprintf("expected_account_id=%t", guarded), func(t *testing.T) {
+			e := acctest.New(t)
+			if e.Emulator == nil {
+				t.Skip("call counting needs the emulator")
 			}
-			return e.CheckNothingLeft(t)(s)
-		},
-		Steps: []resource.TestStep{
-			{Config: config},
-			{
-				PreConfig:    e.ResetCalls,
-				RefreshState: true,
-				Check: func(*terraform.State) error {
-					total, err := checkSeedRefreshCalls(e.Emulator.Stats().Calls)
-					t.Logf("refresh of the seeds' delegation: %d calls (budget %d)", total, seedRefreshBudget)
-					return err
+			if err := createBenchPolicies(e.RAM(t, e.A)); err != nil {
+				t.Fatal(err)
+			}
+			providers := e.ProviderConfig()
+			if guarded {
+				providers = e.ProviderBlockWith("", acctest.Key{ID: e.A.AccessKeyID, Secret: e.A.AccessKeySecret},
+					fmt.Sprintf("expected_account_id = %q", e.A.ID)) +
+					e.NamedProviderBlock("aliramb", acctest.Key{ID: e.B.AccessKeyID, Secret: e.B.AccessKeySecret},
+						fmt.Sprintf("expected_account_id = %q", e.B.ID))
+			}
+			config := seedConfigWith(e, acctest.RandomName("seed"), providers)
+			resource.Test(t, resource.TestCase{
+				PreCheck:                 func() { acctest.PreCheck(t) },
+				ProtoV6ProviderFactories: acctest.FactoriesWith("aliramb"),
+				CheckDestroy: func(s *terraform.State) error {
+					if err := deleteBenchPolicies(e.RAM(t, e.A)); err != nil {
+						return err
+					}
+					return e.CheckNothingLeft(t)(s)
 				},
-			},
-		},
-	})
+				Steps: []resource.TestStep{
+					{Config: config},
+					{
+						PreConfig:    e.ResetCalls,
+						RefreshState: true,
+						Check: func(*terraform.State) error {
+							total, err := checkSeedRefreshCalls(e.Emulator.Stats().Calls)
+							t.Logf("refresh of the seeds' delegation: %d calls (budget %d)", total, seedRefreshBudget)
+							return err
+						},
+					},
+				},
+			})
+		})
+	}
 }
 
 // BenchmarkRefreshSeedDelegation is the same refresh without the CLI, over the provider's gRPC interface with
