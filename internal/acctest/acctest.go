@@ -23,6 +23,7 @@ import (
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/sts"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/aliram/terraform-provider-aliram/internal/provider"
 	"github.com/aliram/terraform-provider-aliram/internal/ramclient"
@@ -220,3 +221,29 @@ func RandomName(prefix string) string {
 
 // Context is a background context for SDK-free helpers.
 func Context() context.Context { return context.Background() }
+
+// Test runs steps through the CLI (resource.Test, after PreCheck) with the provider of
+// ProtoV6ProviderFactories; checkDestroy, unless nil, runs after the final destroy. It is the TestCase
+// almost every acceptance test writes, so that a test says only its steps and what it checks at the end.
+func Test(t *testing.T, checkDestroy resource.TestCheckFunc, steps []resource.TestStep) {
+	t.Helper()
+	TestWith(t, ProtoV6ProviderFactories, checkDestroy, steps)
+}
+
+// TestWith is Test with other provider servers (FactoriesWith, Warnings.Factories).
+func TestWith(t *testing.T, factories map[string]func() (tfprotov6.ProviderServer, error), checkDestroy resource.TestCheckFunc,
+	steps []resource.TestStep) {
+	t.Helper()
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { PreCheck(t) },
+		ProtoV6ProviderFactories: factories,
+		CheckDestroy:             checkDestroy,
+		Steps:                    steps,
+	})
+}
+
+// Test is acctest.Test with CheckNothingLeft after the final destroy: every entity the steps made is gone.
+func (e *Env) Test(t *testing.T, steps []resource.TestStep) {
+	t.Helper()
+	Test(t, e.CheckNothingLeft(t), steps)
+}

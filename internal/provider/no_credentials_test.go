@@ -55,24 +55,20 @@ output "role_arn" { value = provider::aliram::role_arn("1000000000000001", "kafk
 		statecheck.ExpectKnownOutputValue("role_arn", knownvalue.StringExact("acs:ram::1000000000000001:role/kafka-operators")),
 	}
 	env.ResetCalls()
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			// No provider block at all: the default provider is configured from nothing.
-			{Config: document, ConfigStateChecks: documentChecks},
-			// A block that sets no credentials.
-			{Config: endpointsOnly + document, ConfigStateChecks: documentChecks},
-			// A data source that calls STS fails while planning.
-			{
-				Config:      endpointsOnly + document + `data "aliram_caller_identity" "me" {}`,
-				ExpectError: noCredentials("Reading the caller identity"),
-			},
-			// A resource fails when it is created.
-			{
-				Config:      endpointsOnly + document + `resource "aliram_policy" "p" {` + "\n" + `  name = "kafka-read" ` + "\n" + `  document = data.aliram_policy_document.kafka.json` + "\n}\n",
-				ExpectError: noCredentials(`Creating RAM policy "kafka-read"`),
-			},
+	acctest.Test(t, nil, []resource.TestStep{
+		// No provider block at all: the default provider is configured from nothing.
+		{Config: document, ConfigStateChecks: documentChecks},
+		// A block that sets no credentials.
+		{Config: endpointsOnly + document, ConfigStateChecks: documentChecks},
+		// A data source that calls STS fails while planning.
+		{
+			Config:      endpointsOnly + document + `data "aliram_caller_identity" "me" {}`,
+			ExpectError: noCredentials("Reading the caller identity"),
+		},
+		// A resource fails when it is created.
+		{
+			Config:      endpointsOnly + document + `resource "aliram_policy" "p" {` + "\n" + `  name = "kafka-read" ` + "\n" + `  document = data.aliram_policy_document.kafka.json` + "\n}\n",
+			ExpectError: noCredentials(`Creating RAM policy "kafka-read"`),
 		},
 	})
 	env.AssertNoAPICalls(t)
@@ -85,14 +81,10 @@ func TestAccProvider_halfSetCredentials(t *testing.T) {
 	withoutAmbientCredentials(t)
 	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", env.A.AccessKeyID)
 	env.ResetCalls()
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf("provider \"aliram\" {\n  endpoints {\n    ram = %q\n    sts = %q\n  }\n}\n", env.URL, env.URL) +
-				`data "aliram_caller_identity" "me" {}`,
-			ExpectError: regexp.MustCompile(`(?s)Reading the caller identity.*both\s+an\s+access\s+key\s+ID\s+and\s+a\s+secret\s+are\s+needed:\s+set\s+access_key\s+and\s+secret_key`),
-		}},
-	})
+	acctest.Test(t, nil, []resource.TestStep{{
+		Config: fmt.Sprintf("provider \"aliram\" {\n  endpoints {\n    ram = %q\n    sts = %q\n  }\n}\n", env.URL, env.URL) +
+			`data "aliram_caller_identity" "me" {}`,
+		ExpectError: regexp.MustCompile(`(?s)Reading the caller identity.*both\s+an\s+access\s+key\s+ID\s+and\s+a\s+secret\s+are\s+needed:\s+set\s+access_key\s+and\s+secret_key`),
+	}})
 	env.AssertNoAPICalls(t)
 }

@@ -50,19 +50,15 @@ func callerIdentityChecks(name, accountID, arn, identityType string) []statechec
 // Two aliased provider blocks read both enterprises' identities in one configuration.
 func TestAccProvider_twoAccounts(t *testing.T) {
 	env := acctest.New(t)
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: env.ProviderConfig() + `
+	acctest.Test(t, nil, []resource.TestStep{{
+		Config: env.ProviderConfig() + `
 data "aliram_caller_identity" "a" {}
 data "aliram_caller_identity" "b" { provider = aliramb }
 `,
-			ConfigStateChecks: append(
-				callerIdentityChecks("data.aliram_caller_identity.a", env.A.ID, "acs:ram::"+env.A.ID+":root", "Account"),
-				callerIdentityChecks("data.aliram_caller_identity.b", env.B.ID, "acs:ram::"+env.B.ID+":root", "Account")...),
-		}},
-	})
+		ConfigStateChecks: append(
+			callerIdentityChecks("data.aliram_caller_identity.a", env.A.ID, "acs:ram::"+env.A.ID+":root", "Account"),
+			callerIdentityChecks("data.aliram_caller_identity.b", env.B.ID, "acs:ram::"+env.B.ID+":root", "Account")...),
+	}})
 	// The account ID is fetched once per provider block, however many things need it.
 	if got := env.Calls()["Sts.GetCallerIdentity"]; got < 2 {
 		t.Fatalf("expected GetCallerIdentity from both provider blocks, got %d", got)
@@ -85,11 +81,7 @@ func TestAccProvider_environmentFamilies(t *testing.T) {
 			for k, v := range vars {
 				t.Setenv(k, v)
 			}
-			resource.Test(t, resource.TestCase{
-				PreCheck:                 func() { acctest.PreCheck(t) },
-				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-				Steps:                    []resource.TestStep{{Config: config, ConfigStateChecks: checks}},
-			})
+			acctest.Test(t, nil, []resource.TestStep{{Config: config, ConfigStateChecks: checks}})
 		})
 	}
 
@@ -99,25 +91,17 @@ func TestAccProvider_environmentFamilies(t *testing.T) {
 		t.Setenv("ALIBABA_CLOUD_RAM_ENDPOINT", env.URL)
 		t.Setenv("ALIBABA_CLOUD_STS_ENDPOINT", env.URL)
 		t.Setenv("ALIBABA_CLOUD_REGION_ID", "ap-southeast-1")
-		resource.Test(t, resource.TestCase{
-			PreCheck:                 func() { acctest.PreCheck(t) },
-			ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-			Steps: []resource.TestStep{{
-				Config:            `data "aliram_caller_identity" "me" {}`,
-				ConfigStateChecks: callerIdentityChecks("data.aliram_caller_identity.me", env.B.ID, "acs:ram::"+env.B.ID+":root", "Account"),
-			}},
-		})
+		acctest.Test(t, nil, []resource.TestStep{{
+			Config:            `data "aliram_caller_identity" "me" {}`,
+			ConfigStateChecks: callerIdentityChecks("data.aliram_caller_identity.me", env.B.ID, "acs:ram::"+env.B.ID+":root", "Account"),
+		}})
 	})
 
 	t.Run("a bad region from the environment is named", func(t *testing.T) {
 		t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", env.A.AccessKeyID)
 		t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", env.A.AccessKeySecret)
 		t.Setenv("ALIBABA_CLOUD_REGION_ID", "Hangzhou 1")
-		resource.Test(t, resource.TestCase{
-			PreCheck:                 func() { acctest.PreCheck(t) },
-			ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-			Steps:                    []resource.TestStep{{Config: config, ExpectError: regexp.MustCompile(`ALIBABA_CLOUD_REGION_ID`)}},
-		})
+		acctest.Test(t, nil, []resource.TestStep{{Config: config, ExpectError: regexp.MustCompile(`ALIBABA_CLOUD_REGION_ID`)}})
 	})
 
 	t.Run("security token family", func(t *testing.T) {
@@ -126,19 +110,15 @@ func TestAccProvider_environmentFamilies(t *testing.T) {
 		t.Setenv("ALICLOUD_ACCESS_KEY", key.ID)
 		t.Setenv("ALICLOUD_SECRET_KEY", key.Secret)
 		t.Setenv("ALICLOUD_SECURITY_TOKEN", key.Token)
-		resource.Test(t, resource.TestCase{
-			PreCheck:                 func() { acctest.PreCheck(t) },
-			ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-			Steps: []resource.TestStep{{
-				Config: config,
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("data.aliram_caller_identity.me", tfjsonpath.New("account_id"), knownvalue.StringExact(env.A.ID)),
-					statecheck.ExpectKnownValue("data.aliram_caller_identity.me", tfjsonpath.New("identity_type"), knownvalue.StringExact("AssumedRoleUser")),
-					statecheck.ExpectKnownValue("data.aliram_caller_identity.me", tfjsonpath.New("arn"),
-						knownvalue.StringRegexp(regexp.MustCompile(`^acs:ram::`+env.A.ID+`:assumed-role/operators/acctest$`))),
-				},
-			}},
-		})
+		acctest.Test(t, nil, []resource.TestStep{{
+			Config: config,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.aliram_caller_identity.me", tfjsonpath.New("account_id"), knownvalue.StringExact(env.A.ID)),
+				statecheck.ExpectKnownValue("data.aliram_caller_identity.me", tfjsonpath.New("identity_type"), knownvalue.StringExact("AssumedRoleUser")),
+				statecheck.ExpectKnownValue("data.aliram_caller_identity.me", tfjsonpath.New("arn"),
+					knownvalue.StringRegexp(regexp.MustCompile(`^acs:ram::`+env.A.ID+`:assumed-role/operators/acctest$`))),
+			},
+		}})
 	})
 }
 
@@ -153,11 +133,8 @@ func TestAccProvider_profile(t *testing.T) {
 	if err := os.WriteFile(file, []byte(content), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf(`
+	acctest.Test(t, nil, []resource.TestStep{{
+		Config: fmt.Sprintf(`
 provider "aliram" {
   profile                 = "enterprise-b"
   shared_credentials_file = %q
@@ -168,23 +145,18 @@ provider "aliram" {
 }
 data "aliram_caller_identity" "me" {}
 `, file, env.URL, env.URL),
-			ConfigStateChecks: callerIdentityChecks("data.aliram_caller_identity.me", env.B.ID, "acs:ram::"+env.B.ID+":root", "Account"),
-		}},
-	})
+		ConfigStateChecks: callerIdentityChecks("data.aliram_caller_identity.me", env.B.ID, "acs:ram::"+env.B.ID+":root", "Account"),
+	}})
 }
 
 // A wrong secret names the error code and the argument to check, and never prints the secret.
 func TestAccProvider_wrongSecret(t *testing.T) {
 	env := acctest.New(t)
 	wrong := acctest.Key{ID: env.A.AccessKeyID, Secret: "NotTheSecret000000000000000000"}
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config:      env.ProviderBlockWith("", wrong, "") + `data "aliram_caller_identity" "me" {}`,
-			ExpectError: regexp.MustCompile(`(?s)SignatureDoesNotMatch.*secret_key`),
-		}},
-	})
+	acctest.Test(t, nil, []resource.TestStep{{
+		Config:      env.ProviderBlockWith("", wrong, "") + `data "aliram_caller_identity" "me" {}`,
+		ExpectError: regexp.MustCompile(`(?s)SignatureDoesNotMatch.*secret_key`),
+	}})
 }
 
 // Bad provider arguments fail at plan with the attribute named, before any API call.
@@ -207,15 +179,11 @@ func TestAccProvider_invalidArguments(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			env.ResetCalls()
-			resource.Test(t, resource.TestCase{
-				PreCheck:                 func() { acctest.PreCheck(t) },
-				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-				Steps: []resource.TestStep{{
-					Config:      tc.block + "\n" + `data "aliram_caller_identity" "me" {}`,
-					PlanOnly:    true,
-					ExpectError: regexp.MustCompile(tc.want),
-				}},
-			})
+			acctest.Test(t, nil, []resource.TestStep{{
+				Config:      tc.block + "\n" + `data "aliram_caller_identity" "me" {}`,
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(tc.want),
+			}})
 			env.AssertNoAPICalls(t)
 		})
 	}
@@ -236,11 +204,8 @@ func TestAccProvider_tlsAndAssumeRole(t *testing.T) {
 
 	user := delegatedUserKey(t, env)
 	roleARN := acctest.RoleARN(env.A.ID, "operators")
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf(`
+	acctest.Test(t, nil, []resource.TestStep{{
+		Config: fmt.Sprintf(`
 provider "aliram" {
   access_key = %q
   secret_key = %q
@@ -264,14 +229,13 @@ provider "aliramb" {
 data "aliram_caller_identity" "root" {}
 data "aliram_caller_identity" "assumed" { provider = aliramb }
 `, env.A.AccessKeyID, env.A.AccessKeySecret, hs.URL, hs.URL, user.ID, user.Secret, roleARN, hs.URL, hs.URL),
-			ConfigStateChecks: append(
-				callerIdentityChecks("data.aliram_caller_identity.root", env.A.ID, "acs:ram::"+env.A.ID+":root", "Account"),
-				statecheck.ExpectKnownValue("data.aliram_caller_identity.assumed", tfjsonpath.New("account_id"), knownvalue.StringExact(env.A.ID)),
-				statecheck.ExpectKnownValue("data.aliram_caller_identity.assumed", tfjsonpath.New("arn"),
-					knownvalue.StringExact("acs:ram::"+env.A.ID+":assumed-role/operators/ops-by-b")),
-			),
-		}},
-	})
+		ConfigStateChecks: append(
+			callerIdentityChecks("data.aliram_caller_identity.root", env.A.ID, "acs:ram::"+env.A.ID+":root", "Account"),
+			statecheck.ExpectKnownValue("data.aliram_caller_identity.assumed", tfjsonpath.New("account_id"), knownvalue.StringExact(env.A.ID)),
+			statecheck.ExpectKnownValue("data.aliram_caller_identity.assumed", tfjsonpath.New("arn"),
+				knownvalue.StringExact("acs:ram::"+env.A.ID+":assumed-role/operators/ops-by-b")),
+		),
+	}})
 }
 
 // delegatedUserKey prepares the seeds' delegation with the raw SDK: a role "operators" in A trusting B, and a
@@ -333,11 +297,8 @@ func TestAccProvider_noSecretsInTraceLog(t *testing.T) {
 	t.Setenv("TF_LOG", "TRACE")
 	t.Setenv("TF_ACC_LOG", "TRACE")
 	t.Setenv("TF_LOG_PATH_MASK", filepath.Join(logDir, "%s.log"))
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: fmt.Sprintf(`
+	acctest.Test(t, nil, []resource.TestStep{{
+		Config: fmt.Sprintf(`
 provider "aliram" {
   endpoints {
     ram = %[1]q
@@ -355,11 +316,10 @@ provider "aliramb" {
 data "aliram_caller_identity" "a" {}
 data "aliram_caller_identity" "s" { provider = aliramb }
 `, env.URL, profile),
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("data.aliram_caller_identity.s", tfjsonpath.New("identity_type"), knownvalue.StringExact("AssumedRoleUser")),
-			},
-		}},
-	})
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue("data.aliram_caller_identity.s", tfjsonpath.New("identity_type"), knownvalue.StringExact("AssumedRoleUser")),
+		},
+	}})
 	logs, err := os.ReadDir(logDir)
 	if err != nil || len(logs) == 0 {
 		t.Fatalf("no trace log written: %v", err)

@@ -255,10 +255,7 @@ func TestSessionPermissions(t *testing.T) {
 		t.Fatalf("chained identity %+v", id)
 	}
 	// Detaching from the role removes the session's permissions at once.
-	dq := ram.CreateDetachPolicyFromRoleRequest()
-	dq.RoleName, dq.PolicyType, dq.PolicyName = "admin-role", "System", "AliyunRAMFullAccess"
-	_, err = a.DetachPolicyFromRole(dq)
-	must(t, err)
+	must(t, detachRole(a, "admin-role", "System", "AliyunRAMFullAccess"))
 	_, err = full.ListRoles(ram.CreateListRolesRequest())
 	wantErr(t, err, "NoPermission", 403)
 }

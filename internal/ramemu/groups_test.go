@@ -283,12 +283,7 @@ func TestGroupMembership(t *testing.T) {
 	if gs := groupsForUser(t, a, "bob"); len(gs) != 0 {
 		t.Fatalf("bob still in %+v", gs)
 	}
-	must(t, (func() error {
-		q := ram.CreateDetachPolicyFromUserRequest()
-		q.UserName, q.PolicyType, q.PolicyName = "bob", "System", "ReadOnlyAccess"
-		_, err := a.DetachPolicyFromUser(q)
-		return err
-	})())
+	must(t, detachUser(a, "bob", "System", "ReadOnlyAccess"))
 	_, err = a.DeleteUser(dq)
 	must(t, err)
 	must(t, removeFromGroup(a, "alice2", "operations"))
@@ -346,10 +341,7 @@ func TestGroupPolicies(t *testing.T) {
 	}
 
 	// DeletePolicy reports the group attachment once users are gone; DeleteGroup its policies.
-	dq := ram.CreateDetachPolicyFromUserRequest()
-	dq.UserName, dq.PolicyType, dq.PolicyName = "u1", "Custom", "GroupP"
-	_, err = a.DetachPolicyFromUser(dq)
-	must(t, err)
+	must(t, detachUser(a, "u1", "Custom", "GroupP"))
 	delq := ram.CreateDeletePolicyRequest()
 	delq.PolicyName = "GroupP"
 	_, err = a.DeletePolicy(delq)

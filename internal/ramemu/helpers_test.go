@@ -149,6 +149,20 @@ func attachUser(t *testing.T, c *ram.Client, u, ptype, pname string) error {
 	return err
 }
 
+func detachRole(c *ram.Client, role, ptype, pname string) error {
+	req := ram.CreateDetachPolicyFromRoleRequest()
+	req.RoleName, req.PolicyType, req.PolicyName = role, ptype, pname
+	_, err := c.DetachPolicyFromRole(req)
+	return err
+}
+
+func detachUser(c *ram.Client, u, ptype, pname string) error {
+	req := ram.CreateDetachPolicyFromUserRequest()
+	req.UserName, req.PolicyType, req.PolicyName = u, ptype, pname
+	_, err := c.DetachPolicyFromUser(req)
+	return err
+}
+
 func createKey(t *testing.T, c *ram.Client, u string) ram.AccessKey {
 	t.Helper()
 	req := ram.CreateCreateAccessKeyRequest()

@@ -397,9 +397,7 @@ func TestConcurrentClients(t *testing.T) {
 				errs <- err
 				return
 			}
-			dq := ram.CreateDetachPolicyFromRoleRequest()
-			dq.RoleName, dq.PolicyType, dq.PolicyName = name, "System", "ReadOnlyAccess"
-			if _, err := a.DetachPolicyFromRole(dq); err != nil {
+			if err := detachRole(a, name, "System", "ReadOnlyAccess"); err != nil {
 				errs <- err
 				return
 			}

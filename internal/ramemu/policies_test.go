@@ -185,16 +185,10 @@ func TestPolicyLifecycle(t *testing.T) {
 	must(t, attachRole(t, a, "pr", "Custom", "kafka-ops"))
 	_, err = a.DeletePolicy(del)
 	wantErr(t, err, "DeleteConflict.Policy.User", 409)
-	dpu := ram.CreateDetachPolicyFromUserRequest()
-	dpu.UserName, dpu.PolicyType, dpu.PolicyName = "pu", "Custom", "Kafka-Ops"
-	_, err = a.DetachPolicyFromUser(dpu)
-	must(t, err)
+	must(t, detachUser(a, "pu", "Custom", "Kafka-Ops"))
 	_, err = a.DeletePolicy(del)
 	wantErr(t, err, "DeleteConflict.Role.Policy", 409)
-	dpr := ram.CreateDetachPolicyFromRoleRequest()
-	dpr.RoleName, dpr.PolicyType, dpr.PolicyName = "pr", "Custom", "Kafka-Ops"
-	_, err = a.DetachPolicyFromRole(dpr)
-	must(t, err)
+	must(t, detachRole(a, "pr", "Custom", "Kafka-Ops"))
 	_, err = a.DeletePolicy(del)
 	must(t, err)
 	_, err = a.DeletePolicy(del)
@@ -285,13 +279,9 @@ func TestAttachments(t *testing.T) {
 	}
 
 	// Detach.
-	dq := ram.CreateDetachPolicyFromRoleRequest()
-	dq.RoleName, dq.PolicyType, dq.PolicyName = "Att", "Custom", "P10"
-	_, err = a.DetachPolicyFromRole(dq)
+	err = detachRole(a, "Att", "Custom", "P10")
 	wantErr(t, err, "EntityNotExist.Role.Policy", 404)
-	du := ram.CreateDetachPolicyFromUserRequest()
-	du.UserName, du.PolicyType, du.PolicyName = "att-user", "Custom", "P10"
-	_, err = a.DetachPolicyFromUser(du)
+	err = detachUser(a, "att-user", "Custom", "P10")
 	se = wantErr(t, err, "EntityNotExist.User.Policy", 404)
 	if se.Message() != "The indicate policy of the user does not exist." {
 		t.Fatal(se.Message())

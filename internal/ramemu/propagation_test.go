@@ -112,10 +112,7 @@ func TestPropagationNewAttachment(t *testing.T) {
 	_, err = opRAM.ListRoles(ram.CreateListRolesRequest())
 	must(t, err)
 
-	dq := ram.CreateDetachPolicyFromUserRequest()
-	dq.UserName, dq.PolicyType, dq.PolicyName = "op", "System", "AliyunSTSAssumeRoleAccess"
-	_, err = b.DetachPolicyFromUser(dq)
-	must(t, err)
+	must(t, detachUser(b, "op", "System", "AliyunSTSAssumeRoleAccess"))
 	_, err = assume(op, targetArn, "detached", "")
 	wantDenied(t, err, "AccountLevelIdentityBasedPolicy")
 }

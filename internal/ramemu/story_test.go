@@ -81,10 +81,7 @@ func TestSeedStory(t *testing.T) {
 	dq.RoleName = "KafkaOperator"
 	_, err = a.DeleteRole(dq)
 	wantErr(t, err, "DeleteConflict.Role.Policy", http.StatusConflict)
-	dp := ram.CreateDetachPolicyFromRoleRequest()
-	dp.RoleName, dp.PolicyType, dp.PolicyName = "KafkaOperator", "System", "AliyunKafkaFullAccess"
-	_, err = a.DetachPolicyFromRole(dp)
-	must(t, err)
+	must(t, detachRole(a, "KafkaOperator", "System", "AliyunKafkaFullAccess"))
 	_, err = a.DeleteRole(dq)
 	must(t, err)
 	_, err = assume(op, arn, "s5", "ext-1234")

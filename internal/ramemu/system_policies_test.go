@@ -269,10 +269,7 @@ func TestAttachCatalogPolicyCounted(t *testing.T) {
 	if len(rr.Policies.Policy) != 1 || rr.Policies.Policy[0].PolicyName != name || rr.Policies.Policy[0].PolicyType != "System" {
 		t.Fatalf("policies for role %+v", rr.Policies)
 	}
-	dq := ram.CreateDetachPolicyFromRoleRequest()
-	dq.RoleName, dq.PolicyType, dq.PolicyName = "GAReader", "System", name
-	_, err = a.DetachPolicyFromRole(dq)
-	must(t, err)
+	must(t, detachRole(a, "GAReader", "System", name))
 	if n := count(a); n != 1 {
 		t.Fatalf("after detach: AttachmentCount %d", n)
 	}

@@ -1,7 +1,6 @@
 package ramemu
 
 import (
-	"encoding/json"
 	"strings"
 	"testing"
 
@@ -177,10 +176,7 @@ func TestUserLifecycle(t *testing.T) {
 	wantErr(t, err, "EntityNotExist.User.LoginProfile", 404)
 	_, err = a.DeleteUser(dq)
 	wantErr(t, err, "DeleteConflict.User.Policy", 409)
-	dp := ram.CreateDetachPolicyFromUserRequest()
-	dp.UserName, dp.PolicyType, dp.PolicyName = "Alice2", "System", "ReadOnlyAccess"
-	_, err = a.DetachPolicyFromUser(dp)
-	must(t, err)
+	must(t, detachUser(a, "Alice2", "System", "ReadOnlyAccess"))
 	_, err = a.DeleteUser(dq)
 	must(t, err)
 	_, err = a.DeleteUser(dq)
@@ -248,27 +244,10 @@ func TestAccountAlias(t *testing.T) {
 	}
 }
 
+// commonRAM is commonAs for account A's root.
 func commonRAM(t *testing.T, e *testEnv, action string, params map[string]string) (map[string]any, error) {
 	t.Helper()
-	req := requests.NewCommonRequest()
-	req.Method = "POST"
-	req.Scheme = "HTTP"
-	req.Domain = e.host()
-	req.Version = "2015-05-01"
-	req.ApiName = action
-	req.Product = "Ram"
-	for k, v := range params {
-		req.QueryParams[k] = v
-	}
-	resp, err := e.rootA().ProcessCommonRequest(req)
-	if err != nil {
-		return nil, err
-	}
-	var m map[string]any
-	if err := json.Unmarshal(resp.GetHttpContentBytes(), &m); err != nil {
-		t.Fatal(err)
-	}
-	return m, nil
+	return e.commonAs(e.rootA(), action, params)
 }
 
 func TestTags(t *testing.T) {

@@ -157,19 +157,14 @@ output "assumed_account_id" {
 }
 `, endpoints, arn)
 
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.FactoriesWith("aliramb", "aliramuser", "aliramassumed"),
-		CheckDestroy:             checkNothingLeftAfter(t, e, role),
-		Steps: []resource.TestStep{
-			{Config: user},
-			{
-				Config: chain,
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownOutputValue("assumed_arn",
-						knownvalue.StringExact("acs:ram::"+e.A.ID+":assumed-role/"+strings.ToLower(role)+"/seed-003")),
-					statecheck.ExpectKnownOutputValue("assumed_account_id", knownvalue.StringExact(e.A.ID)),
-				},
+	acctest.TestWith(t, acctest.FactoriesWith("aliramb", "aliramuser", "aliramassumed"), checkNothingLeftAfter(t, e, role), []resource.TestStep{
+		{Config: user},
+		{
+			Config: chain,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownOutputValue("assumed_arn",
+					knownvalue.StringExact("acs:ram::"+e.A.ID+":assumed-role/"+strings.ToLower(role)+"/seed-003")),
+				statecheck.ExpectKnownOutputValue("assumed_account_id", knownvalue.StringExact(e.A.ID)),
 			},
 		},
 	})
@@ -230,18 +225,14 @@ resource "echo" "test" {}
 		return resource.TestStep{Config: config(body), PlanOnly: true, ExpectError: regexp.MustCompile(want)}
 	}
 	e.ResetCalls()
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: factoriesWithEcho(),
-		Steps: []resource.TestStep{
-			step(`role_arn = "acs:ram::1000000000000001:user/ops"`, `(?s)role_arn.*not a role ARN`),
-			step(ok+"\n  session_name = \"x\"", `(?s)session_name.*2 to 64`),
-			step(ok+"\n  session_name = \"has space\"", `(?s)session_name.*not allowed`),
-			step(ok+"\n  duration_seconds = 60", `(?s)duration_seconds.*900`),
-			step(ok+"\n  external_id = \"a\"", `(?s)external_id.*2 to 1224`),
-			step(ok+"\n  policy = \"{not json\"", `(?s)policy`),
-			step(ok+"\n  policy = jsonencode({Version = \"1\", Statement = [{Effect = \"Allow\", Action = \"oss:GetObject\"}]})", `(?s)policy.*Resource`),
-		},
+	acctest.TestWith(t, factoriesWithEcho(), nil, []resource.TestStep{
+		step(`role_arn = "acs:ram::1000000000000001:user/ops"`, `(?s)role_arn.*not a role ARN`),
+		step(ok+"\n  session_name = \"x\"", `(?s)session_name.*2 to 64`),
+		step(ok+"\n  session_name = \"has space\"", `(?s)session_name.*not allowed`),
+		step(ok+"\n  duration_seconds = 60", `(?s)duration_seconds.*900`),
+		step(ok+"\n  external_id = \"a\"", `(?s)external_id.*2 to 1224`),
+		step(ok+"\n  policy = \"{not json\"", `(?s)policy`),
+		step(ok+"\n  policy = jsonencode({Version = \"1\", Statement = [{Effect = \"Allow\", Action = \"oss:GetObject\"}]})", `(?s)policy.*Resource`),
 	})
 	e.AssertNoAPICalls(t)
 }

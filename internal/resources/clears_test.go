@@ -77,38 +77,33 @@ resource "aliram_delegated_user" "test" {
 			return nil
 		}
 	}
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.FactoriesWith("aliramb"),
-		CheckDestroy:             e.CheckNothingLeft(t),
-		Steps: []resource.TestStep{
-			{
-				Config: config(true),
-				Check: inRAM("role to clear", "policy to clear",
-					[4]string{"Alice A.", "alice@example.com", "86-18600000000", "an engineer of B"}),
-			},
-			{
-				Config: config(false),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction("aliram_cross_account_role.test", plancheck.ResourceActionUpdate),
-					plancheck.ExpectResourceAction("aliram_policy.test", plancheck.ResourceActionUpdate),
-					plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionUpdate),
-				}},
-				Check: resource.ComposeTestCheckFunc(
-					inRAM("", "", [4]string{}),
-					resource.TestCheckNoResourceAttr("aliram_cross_account_role.test", "description"),
-					resource.TestCheckNoResourceAttr("aliram_policy.test", "description"),
-					resource.TestCheckNoResourceAttr(userAddr, "comments"),
-					resource.TestCheckNoResourceAttr(userAddr, "email"),
-				),
-			},
-			{
-				// The empty values read back as null: nothing left to change.
-				Config: config(false),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-				}},
-			},
+	acctest.TestWith(t, acctest.FactoriesWith("aliramb"), e.CheckNothingLeft(t), []resource.TestStep{
+		{
+			Config: config(true),
+			Check: inRAM("role to clear", "policy to clear",
+				[4]string{"Alice A.", "alice@example.com", "86-18600000000", "an engineer of B"}),
+		},
+		{
+			Config: config(false),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction("aliram_cross_account_role.test", plancheck.ResourceActionUpdate),
+				plancheck.ExpectResourceAction("aliram_policy.test", plancheck.ResourceActionUpdate),
+				plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionUpdate),
+			}},
+			Check: resource.ComposeTestCheckFunc(
+				inRAM("", "", [4]string{}),
+				resource.TestCheckNoResourceAttr("aliram_cross_account_role.test", "description"),
+				resource.TestCheckNoResourceAttr("aliram_policy.test", "description"),
+				resource.TestCheckNoResourceAttr(userAddr, "comments"),
+				resource.TestCheckNoResourceAttr(userAddr, "email"),
+			),
+		},
+		{
+			// The empty values read back as null: nothing left to change.
+			Config: config(false),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectEmptyPlan(),
+			}},
 		},
 	})
 }

@@ -108,24 +108,19 @@ resource "aliram_role_policy_attachment" "custom" {
 `, role, pol, e.B.ID)
 
 	var appliedAt time.Time
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             e.CheckNothingLeft(t),
-		Steps: []resource.TestStep{
-			{
-				// The harness plans again right after this apply (a refresh in a new provider process) and
-				// fails the step if that plan is not empty.
-				Config: config,
-				Check:  resource.ComposeTestCheckFunc(logHidden(t, e, e.A, role), markTime(e, &appliedAt)),
-			},
-			{
-				PreConfig: logSince(t, e, &appliedAt),
-				Config:    config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-				}},
-			},
+	e.Test(t, []resource.TestStep{
+		{
+			// The harness plans again right after this apply (a refresh in a new provider process) and
+			// fails the step if that plan is not empty.
+			Config: config,
+			Check:  resource.ComposeTestCheckFunc(logHidden(t, e, e.A, role), markTime(e, &appliedAt)),
+		},
+		{
+			PreConfig: logSince(t, e, &appliedAt),
+			Config:    config,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectEmptyPlan(),
+			}},
 		},
 	})
 }
@@ -154,26 +149,21 @@ resource "aliram_delegated_user" "test" {
 `, role, user, e.B.ID)
 
 	var appliedAt time.Time
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.FactoriesWith("aliramb"),
-		CheckDestroy:             e.CheckNothingLeft(t),
-		Steps: []resource.TestStep{
-			{
-				Config: config,
-				Check: resource.ComposeTestCheckFunc(
-					logHidden(t, e, e.A, role),
-					checkCanAssume(t, e, userAddr, []string{acctest.RoleARN(e.A.ID, role)}, nil),
-					markTime(e, &appliedAt),
-				),
-			},
-			{
-				PreConfig: logSince(t, e, &appliedAt),
-				Config:    config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-				}},
-			},
+	acctest.TestWith(t, acctest.FactoriesWith("aliramb"), e.CheckNothingLeft(t), []resource.TestStep{
+		{
+			Config: config,
+			Check: resource.ComposeTestCheckFunc(
+				logHidden(t, e, e.A, role),
+				checkCanAssume(t, e, userAddr, []string{acctest.RoleARN(e.A.ID, role)}, nil),
+				markTime(e, &appliedAt),
+			),
+		},
+		{
+			PreConfig: logSince(t, e, &appliedAt),
+			Config:    config,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectEmptyPlan(),
+			}},
 		},
 	})
 }
@@ -207,64 +197,59 @@ resource "aliram_delegated_user" "test" {
 `, role, user, e.B.ID)
 
 	var appliedAt, planStart time.Time
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.FactoriesWith("aliramb"),
-		CheckDestroy:             e.CheckNothingLeft(t),
-		Steps: []resource.TestStep{
-			{
-				// Created with a 1 s delay: the plans right after this apply wait for RAM (inside the window).
-				Config: config,
-				Check:  func(*terraform.State) error { appliedAt = time.Now(); return nil },
+	acctest.TestWith(t, acctest.FactoriesWith("aliramb"), e.CheckNothingLeft(t), []resource.TestStep{
+		{
+			// Created with a 1 s delay: the plans right after this apply wait for RAM (inside the window).
+			Config: config,
+			Check:  func(*terraform.State) error { appliedAt = time.Now(); return nil },
+		},
+		{
+			// Well after the window, someone deletes the role (detach, delete) and the user's AccessKey.
+			PreConfig: func() {
+				time.Sleep(time.Until(appliedAt.Add(window + time.Second)))
+				c := e.RAM(t, e.A)
+				dr := ram.CreateDetachPolicyFromRoleRequest()
+				dr.RoleName, dr.PolicyType, dr.PolicyName = role, "System", "AliyunKafkaReadOnlyAccess"
+				mustSDK(t, "DetachPolicyFromRole")(c.DetachPolicyFromRole(dr))
+				// RAM (the emulator too) may refuse the delete for a moment after the detach.
+				del := ram.CreateDeleteRoleRequest()
+				del.RoleName = role
+				var err error
+				for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+					if _, err = c.DeleteRole(del); err == nil {
+						break
+					}
+				}
+				mustSDK(t, "DeleteRole")(nil, err)
+				lk := ram.CreateListAccessKeysRequest()
+				lk.UserName = user
+				keys, err := e.RAM(t, e.B).ListAccessKeys(lk)
+				mustSDK(t, "ListAccessKeys")(keys, err)
+				for _, k := range keys.AccessKeys.AccessKey {
+					dk := ram.CreateDeleteAccessKeyRequest()
+					dk.UserName, dk.UserAccessKeyId = user, k.AccessKeyId
+					mustSDK(t, "DeleteAccessKey")(e.RAM(t, e.B).DeleteAccessKey(dk))
+				}
+				e.ResetCalls()
+				planStart = time.Now()
 			},
-			{
-				// Well after the window, someone deletes the role (detach, delete) and the user's AccessKey.
-				PreConfig: func() {
-					time.Sleep(time.Until(appliedAt.Add(window + time.Second)))
-					c := e.RAM(t, e.A)
-					dr := ram.CreateDetachPolicyFromRoleRequest()
-					dr.RoleName, dr.PolicyType, dr.PolicyName = role, "System", "AliyunKafkaReadOnlyAccess"
-					mustSDK(t, "DetachPolicyFromRole")(c.DetachPolicyFromRole(dr))
-					// RAM (the emulator too) may refuse the delete for a moment after the detach.
-					del := ram.CreateDeleteRoleRequest()
-					del.RoleName = role
-					var err error
-					for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
-						if _, err = c.DeleteRole(del); err == nil {
-							break
+			Config: config,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction("aliram_cross_account_role.test", plancheck.ResourceActionCreate),
+				plancheck.ExpectResourceAction("aliram_role_policy_attachment.test", plancheck.ResourceActionCreate),
+				plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionUpdate),
+				planCheckFunc(func(_ context.Context, _ plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+					// One read each: nothing was retried.
+					calls := e.Calls()
+					t.Logf("plan after the out-of-band delete: %s, calls %v", time.Since(planStart).Round(time.Millisecond), calls)
+					for _, a := range []string{"Ram.GetRole", "Ram.ListPoliciesForRole", "Ram.GetUser", "Ram.ListAccessKeys"} {
+						if calls[a] != 1 {
+							resp.Error = fmt.Errorf("%s was called %d times during the plan, want 1 (no wait for a deletion long after the create)", a, calls[a])
+							return
 						}
 					}
-					mustSDK(t, "DeleteRole")(nil, err)
-					lk := ram.CreateListAccessKeysRequest()
-					lk.UserName = user
-					keys, err := e.RAM(t, e.B).ListAccessKeys(lk)
-					mustSDK(t, "ListAccessKeys")(keys, err)
-					for _, k := range keys.AccessKeys.AccessKey {
-						dk := ram.CreateDeleteAccessKeyRequest()
-						dk.UserName, dk.UserAccessKeyId = user, k.AccessKeyId
-						mustSDK(t, "DeleteAccessKey")(e.RAM(t, e.B).DeleteAccessKey(dk))
-					}
-					e.ResetCalls()
-					planStart = time.Now()
-				},
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction("aliram_cross_account_role.test", plancheck.ResourceActionCreate),
-					plancheck.ExpectResourceAction("aliram_role_policy_attachment.test", plancheck.ResourceActionCreate),
-					plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionUpdate),
-					planCheckFunc(func(_ context.Context, _ plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
-						// One read each: nothing was retried.
-						calls := e.Calls()
-						t.Logf("plan after the out-of-band delete: %s, calls %v", time.Since(planStart).Round(time.Millisecond), calls)
-						for _, a := range []string{"Ram.GetRole", "Ram.ListPoliciesForRole", "Ram.GetUser", "Ram.ListAccessKeys"} {
-							if calls[a] != 1 {
-								resp.Error = fmt.Errorf("%s was called %d times during the plan, want 1 (no wait for a deletion long after the create)", a, calls[a])
-								return
-							}
-						}
-					}),
-				}},
-			},
+				}),
+			}},
 		},
 	})
 }

@@ -186,85 +186,80 @@ func TestAccCrossAccountRole_lifecycle(t *testing.T) {
 	trust1, trust2 := mustTrust(t, spec1), mustTrust(t, spec2)
 	untagged := body2[:strings.Index(body2, "  tags = {")]
 
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             e.CheckNothingLeft(t),
-		Steps: []resource.TestStep{
-			{
-				Config: roleConfig(e, name, body1),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionCreate),
-						// What the user reviews is exactly what RAM gets.
-						plancheck.ExpectKnownValue(roleAddr, tfjsonpath.New("assume_role_policy"), knownvalue.StringExact(trust1)),
-					},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+	e.Test(t, []resource.TestStep{
+		{
+			Config: roleConfig(e, name, body1),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionCreate),
+					// What the user reviews is exactly what RAM gets.
+					plancheck.ExpectKnownValue(roleAddr, tfjsonpath.New("assume_role_policy"), knownvalue.StringExact(trust1)),
 				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(roleAddr, tfjsonpath.New("id"), knownvalue.StringExact(name)),
-					statecheck.ExpectKnownValue(roleAddr, tfjsonpath.New("arn"), knownvalue.StringExact(acctest.RoleARN(e.A.ID, name))),
-					statecheck.ExpectKnownValue(roleAddr, tfjsonpath.New("role_id"), knownvalue.NotNull()),
-					statecheck.ExpectKnownValue(roleAddr, tfjsonpath.New("create_date"), knownvalue.NotNull()),
-					statecheck.ExpectKnownValue(roleAddr, tfjsonpath.New("max_session_duration"), knownvalue.Int64Exact(3600)),
-					statecheck.ExpectKnownValue(roleAddr, tfjsonpath.New("force_detach_policies"), knownvalue.Bool(false)),
-					statecheck.ExpectSensitiveValue(roleAddr, tfjsonpath.New("external_id")),
-					acctest.IfIdentity(statecheck.ExpectIdentity(roleAddr, map[string]knownvalue.Check{"name": knownvalue.StringExact(name)})),
-				},
-				Check: resource.ComposeTestCheckFunc(
-					checkRoleInRAM(t, e, name, trust1, "Enterprise B operates our Kafka instances", 3600),
-					checkRoleTags(e, name, map[string]string{"contract": "0042"}),
-				),
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 			},
-			{
-				// Every trust argument, the description, the duration and the tags change: in place.
-				Config: roleConfig(e, name, body2),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate),
-					plancheck.ExpectKnownValue(roleAddr, tfjsonpath.New("assume_role_policy"), knownvalue.StringExact(trust2)),
-				}},
-				Check: resource.ComposeTestCheckFunc(
-					checkRoleInRAM(t, e, name, trust2, "Enterprise B operates and monitors our Kafka instances", 7200),
-					checkRoleTags(e, name, map[string]string{"contract": "0042", "partner": "enterprise-b"}),
-				),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(roleAddr, tfjsonpath.New("id"), knownvalue.StringExact(name)),
+				statecheck.ExpectKnownValue(roleAddr, tfjsonpath.New("arn"), knownvalue.StringExact(acctest.RoleARN(e.A.ID, name))),
+				statecheck.ExpectKnownValue(roleAddr, tfjsonpath.New("role_id"), knownvalue.NotNull()),
+				statecheck.ExpectKnownValue(roleAddr, tfjsonpath.New("create_date"), knownvalue.NotNull()),
+				statecheck.ExpectKnownValue(roleAddr, tfjsonpath.New("max_session_duration"), knownvalue.Int64Exact(3600)),
+				statecheck.ExpectKnownValue(roleAddr, tfjsonpath.New("force_detach_policies"), knownvalue.Bool(false)),
+				statecheck.ExpectSensitiveValue(roleAddr, tfjsonpath.New("external_id")),
+				acctest.IfIdentity(statecheck.ExpectIdentity(roleAddr, map[string]knownvalue.Check{"name": knownvalue.StringExact(name)})),
 			},
-			{
-				// Import recovers the typed arguments from the trust document: nothing needs ignoring.
-				ResourceName:      roleAddr,
-				ImportState:       true,
-				ImportStateId:     name,
-				ImportStateVerify: true,
-			},
-			{
-				ResourceName:    roleAddr,
-				ImportState:     true,
-				ImportStateKind: resource.ImportBlockWithID,
-				ImportStateId:   name,
-			},
-			{
-				ResourceName:    roleAddr,
-				ImportState:     true,
-				ImportStateKind: resource.ImportBlockWithResourceIdentity,
-				SkipFunc:        acctest.WithoutIdentity,
-			},
-			{
-				// Dropping tags from the configuration removes them from the role.
-				Config: roleConfig(e, name, untagged),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate),
-				}},
-				Check: checkRoleTags(e, name, map[string]string{}),
-			},
-			{
-				Config: roleConfig(e, renamed, body2),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionDestroyBeforeCreate),
-				}},
-				Check: resource.ComposeTestCheckFunc(
-					checkRoleGone(t, e, name),
-					checkRoleInRAM(t, e, renamed, trust2, "Enterprise B operates and monitors our Kafka instances", 7200),
-				),
-			},
+			Check: resource.ComposeTestCheckFunc(
+				checkRoleInRAM(t, e, name, trust1, "Enterprise B operates our Kafka instances", 3600),
+				checkRoleTags(e, name, map[string]string{"contract": "0042"}),
+			),
+		},
+		{
+			// Every trust argument, the description, the duration and the tags change: in place.
+			Config: roleConfig(e, name, body2),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate),
+				plancheck.ExpectKnownValue(roleAddr, tfjsonpath.New("assume_role_policy"), knownvalue.StringExact(trust2)),
+			}},
+			Check: resource.ComposeTestCheckFunc(
+				checkRoleInRAM(t, e, name, trust2, "Enterprise B operates and monitors our Kafka instances", 7200),
+				checkRoleTags(e, name, map[string]string{"contract": "0042", "partner": "enterprise-b"}),
+			),
+		},
+		{
+			// Import recovers the typed arguments from the trust document: nothing needs ignoring.
+			ResourceName:      roleAddr,
+			ImportState:       true,
+			ImportStateId:     name,
+			ImportStateVerify: true,
+		},
+		{
+			ResourceName:    roleAddr,
+			ImportState:     true,
+			ImportStateKind: resource.ImportBlockWithID,
+			ImportStateId:   name,
+		},
+		{
+			ResourceName:    roleAddr,
+			ImportState:     true,
+			ImportStateKind: resource.ImportBlockWithResourceIdentity,
+			SkipFunc:        acctest.WithoutIdentity,
+		},
+		{
+			// Dropping tags from the configuration removes them from the role.
+			Config: roleConfig(e, name, untagged),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate),
+			}},
+			Check: checkRoleTags(e, name, map[string]string{}),
+		},
+		{
+			Config: roleConfig(e, renamed, body2),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionDestroyBeforeCreate),
+			}},
+			Check: resource.ComposeTestCheckFunc(
+				checkRoleGone(t, e, name),
+				checkRoleInRAM(t, e, renamed, trust2, "Enterprise B operates and monitors our Kafka instances", 7200),
+			),
 		},
 	})
 }
@@ -305,57 +300,52 @@ func TestAccCrossAccountRole_semanticEquality(t *testing.T) {
 `, e.B.ID, bob)
 	wantTrust := mustTrust(t, policy.TrustSpec{AccountIDs: []string{e.B.ID}, PrincipalARNs: []string{bob}})
 
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             e.CheckNothingLeft(t),
-		Steps: []resource.TestStep{
-			{
-				Config: roleConfig(e, name, raw),
-				Check:  checkRoleInRAM(t, e, name, wantTrust, "", 3600),
+	e.Test(t, []resource.TestStep{
+		{
+			Config: roleConfig(e, name, raw),
+			Check:  checkRoleInRAM(t, e, name, wantTrust, "", 3600),
+		},
+		{
+			PreConfig: func() {
+				updateTrustOutOfBand(t, e, name, equivalent)
+				if r, err := sdkGetRole(t, e, name); err != nil || r.Role.AssumeRolePolicyDocument == "" {
+					t.Fatalf("reading back the out-of-band document: %v", err)
+				}
 			},
-			{
-				PreConfig: func() {
-					updateTrustOutOfBand(t, e, name, equivalent)
-					if r, err := sdkGetRole(t, e, name); err != nil || r.Role.AssumeRolePolicyDocument == "" {
-						t.Fatalf("reading back the out-of-band document: %v", err)
-					}
-				},
-				Config: roleConfig(e, name, raw),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-				}},
-			},
-			{
-				PreConfig: func() { updateTrustOutOfBand(t, e, name, other) },
-				Config:    roleConfig(e, name, raw),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate),
-				}},
-				Check: checkRoleInRAM(t, e, name, wantTrust, "", 3600),
-			},
-			{
-				// Same trust, now typed: the state changes, RAM is not called to update anything.
-				PreConfig: e.ResetCalls,
-				Config:    roleConfig(e, name, typed),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate),
-				}},
-				Check: resource.ComposeTestCheckFunc(
-					checkCalls(e, map[string]int64{"Ram.UpdateRole": 0}),
-					checkRoleInRAM(t, e, name, wantTrust, "", 3600),
-				),
-			},
-			{
-				// Typed arguments see out-of-band trust edits too.
-				PreConfig: func() { updateTrustOutOfBand(t, e, name, other) },
-				Config:    roleConfig(e, name, typed),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate),
-					plancheck.ExpectKnownValue(roleAddr, tfjsonpath.New("assume_role_policy"), knownvalue.StringExact(wantTrust)),
-				}},
-				Check: checkRoleInRAM(t, e, name, wantTrust, "", 3600),
-			},
+			Config: roleConfig(e, name, raw),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectEmptyPlan(),
+			}},
+		},
+		{
+			PreConfig: func() { updateTrustOutOfBand(t, e, name, other) },
+			Config:    roleConfig(e, name, raw),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate),
+			}},
+			Check: checkRoleInRAM(t, e, name, wantTrust, "", 3600),
+		},
+		{
+			// Same trust, now typed: the state changes, RAM is not called to update anything.
+			PreConfig: e.ResetCalls,
+			Config:    roleConfig(e, name, typed),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate),
+			}},
+			Check: resource.ComposeTestCheckFunc(
+				checkCalls(e, map[string]int64{"Ram.UpdateRole": 0}),
+				checkRoleInRAM(t, e, name, wantTrust, "", 3600),
+			),
+		},
+		{
+			// Typed arguments see out-of-band trust edits too.
+			PreConfig: func() { updateTrustOutOfBand(t, e, name, other) },
+			Config:    roleConfig(e, name, typed),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate),
+				plancheck.ExpectKnownValue(roleAddr, tfjsonpath.New("assume_role_policy"), knownvalue.StringExact(wantTrust)),
+			}},
+			Check: checkRoleInRAM(t, e, name, wantTrust, "", 3600),
 		},
 	})
 }
@@ -365,19 +355,14 @@ func TestAccCrossAccountRole_disappears(t *testing.T) {
 	e := acctest.New(t)
 	name := acctest.RandomName("kafka-ops")
 	body := fmt.Sprintf(`  trusted_account_ids = [%q]`, e.B.ID)
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             e.CheckNothingLeft(t),
-		Steps: []resource.TestStep{
-			{Config: roleConfig(e, name, body)},
-			{
-				PreConfig: func() { deleteRoleOutOfBand(t, e, name) },
-				Config:    roleConfig(e, name, body),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionCreate),
-				}},
-			},
+	e.Test(t, []resource.TestStep{
+		{Config: roleConfig(e, name, body)},
+		{
+			PreConfig: func() { deleteRoleOutOfBand(t, e, name) },
+			Config:    roleConfig(e, name, body),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionCreate),
+			}},
 		},
 	})
 }
@@ -505,34 +490,30 @@ func TestAccCrossAccountRole_badInput(t *testing.T) {
 	}
 	trusted := fmt.Sprintf("  trusted_account_ids = [%q]\n", b)
 	e.ResetCalls()
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{Config: roleConfig(e, strings.Repeat("r", 65), trusted), PlanOnly: true,
-				ExpectError: wrapRe(`(?s)name.*65 characters long`)},
-			{Config: roleConfig(e, "kafka ops/b!", trusted), PlanOnly: true,
-				ExpectError: wrapRe(`(?s)name.*not allowed`)},
-			step(`  trusted_account_ids = ["12345"]`, `(?s)trusted_account_ids.*exactly\s+16\s+digits`),
-			step(`  trusted_account_ids = ["10000000000000021"]`, `(?s)trusted_account_ids.*exactly\s+16\s+digits`),
-			step(`  trusted_principal_arns = ["acs:ram::`+b+`:group/ops"]`, `(?s)trusted_principal_arns`),
-			step(trusted+`  allowed_source_ips = ["10.0.0.0/33"]`, `(?s)allowed_source_ips.*CIDR`),
-			step(trusted+`  allowed_source_ips = ["office-network"]`, `(?s)allowed_source_ips.*IP`),
-			step(trusted+`  max_session_duration = 3599`, `(?s)max_session_duration.*3600`),
-			step(trusted+`  max_session_duration = 43201`, `(?s)max_session_duration.*43200`),
-			step(trusted+`  valid_until = "2027-06-30"`, `(?s)valid_until.*RFC\s+3339`),
-			step(trusted+`  valid_until = "next tuesday"`, `(?s)valid_until.*RFC\s+3339`),
-			step(trusted+`  external_id = "x"`, `(?s)external_id.*2\s+to\s+1224`),
-			step(trusted+`  description = ""`, `(?s)description.*1\s+and\s+1024`),
-			step(trusted+`  tags = { "acs:owner" = "b" }`, `(?s)tags.*reserves`),
-			step(`  assume_role_policy = "{\"Version\": \"1\", \"Statement\": ["`, `(?s)assume_role_policy.*JSON`),
-			step(`  assume_role_policy = jsonencode({Version = "1", Statement = [{Effect = "Allow", Action = "ecs:*", Resource = "*"}]})`,
-				`(?s)assume_role_policy`),
-			step(`  assume_role_policy = jsonencode(["not", "a", "policy"])`, `(?s)assume_role_policy`),
-			step(trusted+`  assume_role_policy = jsonencode({Version = "1", Statement = [{Effect = "Allow", Action = "sts:AssumeRole", Principal = {RAM = ["acs:ram::`+b+`:root"]}}]})`,
-				`(?s)cannot\s+be\s+configured\s+together`),
-			step(`  external_id = "contract-0042"`, `(?s)At\s+least\s+one`),
-		},
+	acctest.Test(t, nil, []resource.TestStep{
+		{Config: roleConfig(e, strings.Repeat("r", 65), trusted), PlanOnly: true,
+			ExpectError: wrapRe(`(?s)name.*65 characters long`)},
+		{Config: roleConfig(e, "kafka ops/b!", trusted), PlanOnly: true,
+			ExpectError: wrapRe(`(?s)name.*not allowed`)},
+		step(`  trusted_account_ids = ["12345"]`, `(?s)trusted_account_ids.*exactly\s+16\s+digits`),
+		step(`  trusted_account_ids = ["10000000000000021"]`, `(?s)trusted_account_ids.*exactly\s+16\s+digits`),
+		step(`  trusted_principal_arns = ["acs:ram::`+b+`:group/ops"]`, `(?s)trusted_principal_arns`),
+		step(trusted+`  allowed_source_ips = ["10.0.0.0/33"]`, `(?s)allowed_source_ips.*CIDR`),
+		step(trusted+`  allowed_source_ips = ["office-network"]`, `(?s)allowed_source_ips.*IP`),
+		step(trusted+`  max_session_duration = 3599`, `(?s)max_session_duration.*3600`),
+		step(trusted+`  max_session_duration = 43201`, `(?s)max_session_duration.*43200`),
+		step(trusted+`  valid_until = "2027-06-30"`, `(?s)valid_until.*RFC\s+3339`),
+		step(trusted+`  valid_until = "next tuesday"`, `(?s)valid_until.*RFC\s+3339`),
+		step(trusted+`  external_id = "x"`, `(?s)external_id.*2\s+to\s+1224`),
+		step(trusted+`  description = ""`, `(?s)description.*1\s+and\s+1024`),
+		step(trusted+`  tags = { "acs:owner" = "b" }`, `(?s)tags.*reserves`),
+		step(`  assume_role_policy = "{\"Version\": \"1\", \"Statement\": ["`, `(?s)assume_role_policy.*JSON`),
+		step(`  assume_role_policy = jsonencode({Version = "1", Statement = [{Effect = "Allow", Action = "ecs:*", Resource = "*"}]})`,
+			`(?s)assume_role_policy`),
+		step(`  assume_role_policy = jsonencode(["not", "a", "policy"])`, `(?s)assume_role_policy`),
+		step(trusted+`  assume_role_policy = jsonencode({Version = "1", Statement = [{Effect = "Allow", Action = "sts:AssumeRole", Principal = {RAM = ["acs:ram::`+b+`:root"]}}]})`,
+			`(?s)cannot\s+be\s+configured\s+together`),
+		step(`  external_id = "contract-0042"`, `(?s)At\s+least\s+one`),
 	})
 	e.AssertNoAPICalls(t)
 }
@@ -543,35 +524,30 @@ func TestAccCrossAccountRole_forceDetach(t *testing.T) {
 	e := acctest.New(t)
 	name := acctest.RandomName("kafka-ops")
 	body := fmt.Sprintf("  trusted_account_ids = [%q]\n", e.B.ID)
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             e.CheckNothingLeft(t),
-		Steps: []resource.TestStep{
-			{
-				Config: roleConfig(e, name, body),
-				Check: func(*terraform.State) error {
-					attachToRoleOutOfBand(t, e, name, "System", "AliyunKafkaFullAccess")
-					return nil
-				},
+	e.Test(t, []resource.TestStep{
+		{
+			Config: roleConfig(e, name, body),
+			Check: func(*terraform.State) error {
+				attachToRoleOutOfBand(t, e, name, "System", "AliyunKafkaFullAccess")
+				return nil
 			},
-			{
-				Config:      providerA(e),
-				ExpectError: wrapRe(`(?s)AliyunKafkaFullAccess \(System\).*force_detach_policies\s+=\s+true`),
-			},
-			{
-				// Turning force on changes nothing in RAM: an in-place update of the state only.
-				PreConfig: e.ResetCalls,
-				Config:    roleConfig(e, name, body+"  force_detach_policies = true\n"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate),
-				}},
-				Check: checkCalls(e, map[string]int64{"Ram.UpdateRole": 0}),
-			},
-			{
-				Config: providerA(e),
-				Check:  checkRoleGone(t, e, name),
-			},
+		},
+		{
+			Config:      providerA(e),
+			ExpectError: wrapRe(`(?s)AliyunKafkaFullAccess \(System\).*force_detach_policies\s+=\s+true`),
+		},
+		{
+			// Turning force on changes nothing in RAM: an in-place update of the state only.
+			PreConfig: e.ResetCalls,
+			Config:    roleConfig(e, name, body+"  force_detach_policies = true\n"),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate),
+			}},
+			Check: checkCalls(e, map[string]int64{"Ram.UpdateRole": 0}),
+		},
+		{
+			Config: providerA(e),
+			Check:  checkRoleGone(t, e, name),
 		},
 	})
 }
@@ -615,23 +591,18 @@ func TestAccCrossAccountRole_tagsOnCreate(t *testing.T) {
     contract = "0042"
   }
 `, e.B.ID))
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             e.CheckNothingLeft(t),
-		Steps: []resource.TestStep{
-			{
-				PreConfig: func() { fail.Store(true); e.ResetCalls() },
-				Config:    config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				Check: resource.ComposeTestCheckFunc(
-					checkRoleTags(e, name, map[string]string{"contract": "0042"}),
-					checkMarker(e, "role", name, "aliram_cross_account_role:"),
-					checkCalls(e, map[string]int64{"Ram.TagResources": 0}),
-				),
+	e.Test(t, []resource.TestStep{
+		{
+			PreConfig: func() { fail.Store(true); e.ResetCalls() },
+			Config:    config,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 			},
+			Check: resource.ComposeTestCheckFunc(
+				checkRoleTags(e, name, map[string]string{"contract": "0042"}),
+				checkMarker(e, "role", name, "aliram_cross_account_role:"),
+				checkCalls(e, map[string]int64{"Ram.TagResources": 0}),
+			),
 		},
 	})
 }
@@ -688,31 +659,26 @@ func TestAccCrossAccountRole_someoneElses(t *testing.T) {
 		t.Fatal(err)
 	}
 	body := fmt.Sprintf("  trusted_account_ids = [%q]\n  description = \"made in the console\"\n", e.B.ID)
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             e.CheckNothingLeft(t),
-		Steps: []resource.TestStep{
-			{
-				PreConfig:   e.ResetCalls,
-				Config:      roleConfig(e, name, body),
-				ExpectError: importBlockError("aliram_cross_account_role", name),
-			},
-			{
-				Config: roleConfig(e, name, body) + fmt.Sprintf("\nimport {\n  to = %s\n  id = %q\n}\n", roleAddr, name),
-				PreConfig: func() {
-					calls := e.Calls()
-					for _, w := range []string{"Ram.UpdateRole", "Ram.TagResources", "Ram.DeleteRole", "Ram.UntagResources"} {
-						if calls[w] != 0 {
-							t.Errorf("the refused create called %s: %v", w, calls)
-						}
+	e.Test(t, []resource.TestStep{
+		{
+			PreConfig:   e.ResetCalls,
+			Config:      roleConfig(e, name, body),
+			ExpectError: importBlockError("aliram_cross_account_role", name),
+		},
+		{
+			Config: roleConfig(e, name, body) + fmt.Sprintf("\nimport {\n  to = %s\n  id = %q\n}\n", roleAddr, name),
+			PreConfig: func() {
+				calls := e.Calls()
+				for _, w := range []string{"Ram.UpdateRole", "Ram.TagResources", "Ram.DeleteRole", "Ram.UntagResources"} {
+					if calls[w] != 0 {
+						t.Errorf("the refused create called %s: %v", w, calls)
 					}
-					if got, err := sdkGetRole(t, e, name); err != nil || got.Role.Description != "made in the console" {
-						t.Errorf("someone else's role after the refused create: %+v %v", got, err)
-					}
-				},
-				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				}
+				if got, err := sdkGetRole(t, e, name); err != nil || got.Role.Description != "made in the console" {
+					t.Errorf("someone else's role after the refused create: %+v %v", got, err)
+				}
 			},
+			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 		},
 	})
 }

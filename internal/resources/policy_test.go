@@ -107,87 +107,82 @@ func TestAccPolicy_lifecycle(t *testing.T) {
 	foreign := rocketMQDoc(`"mq:*"`, "*")
 	tags := `  tags = { contract = "0042" }`
 	tags2 := `  tags = { contract = "0042", partner = "enterprise-b" }`
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             e.CheckNothingLeft(t),
-		Steps: []resource.TestStep{
-			{
-				Config: policyConfig(e, name, doc1, `  description = "publish to orders"`+"\n"+tags),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(policyAddr, plancheck.ResourceActionCreate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(policyAddr, tfjsonpath.New("id"), knownvalue.StringExact(name)),
-					statecheck.ExpectKnownValue(policyAddr, tfjsonpath.New("default_version"), knownvalue.StringExact("v1")),
-					statecheck.ExpectKnownValue(policyAddr, tfjsonpath.New("attachment_count"), knownvalue.Int64Exact(0)),
-					statecheck.ExpectKnownValue(policyAddr, tfjsonpath.New("create_date"), knownvalue.NotNull()),
-					statecheck.ExpectKnownValue(policyAddr, tfjsonpath.New("tags"), knownvalue.MapExact(map[string]knownvalue.Check{"contract": knownvalue.StringExact("0042")})),
-					acctest.IfIdentity(statecheck.ExpectIdentity(policyAddr, map[string]knownvalue.Check{"name": knownvalue.StringExact(name)})),
-				},
-				Check: checkPolicyInRAM(t, e, name, doc1, "publish to orders"),
+	e.Test(t, []resource.TestStep{
+		{
+			Config: policyConfig(e, name, doc1, `  description = "publish to orders"`+"\n"+tags),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(policyAddr, plancheck.ResourceActionCreate)},
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 			},
-			{
-				PreConfig: func() { policyVersionOutOfBand(t, e, name, doc1Equivalent, true) },
-				Config:    policyConfig(e, name, doc1, `  description = "publish to orders"`+"\n"+tags),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-				}},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(policyAddr, tfjsonpath.New("id"), knownvalue.StringExact(name)),
+				statecheck.ExpectKnownValue(policyAddr, tfjsonpath.New("default_version"), knownvalue.StringExact("v1")),
+				statecheck.ExpectKnownValue(policyAddr, tfjsonpath.New("attachment_count"), knownvalue.Int64Exact(0)),
+				statecheck.ExpectKnownValue(policyAddr, tfjsonpath.New("create_date"), knownvalue.NotNull()),
+				statecheck.ExpectKnownValue(policyAddr, tfjsonpath.New("tags"), knownvalue.MapExact(map[string]knownvalue.Check{"contract": knownvalue.StringExact("0042")})),
+				acctest.IfIdentity(statecheck.ExpectIdentity(policyAddr, map[string]knownvalue.Check{"name": knownvalue.StringExact(name)})),
 			},
-			{
-				Config: policyConfig(e, name, doc2, `  description = "publish and subscribe on orders"`+"\n"+tags2),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(policyAddr, plancheck.ResourceActionUpdate),
-					plancheck.ExpectUnknownValue(policyAddr, tfjsonpath.New("default_version")),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(policyAddr, tfjsonpath.New("default_version"), knownvalue.StringExact("v3")),
-				},
-				Check: resource.ComposeTestCheckFunc(
-					checkPolicyInRAM(t, e, name, doc2, "publish and subscribe on orders"),
-					checkPolicyTags(e, name, map[string]string{"contract": "0042", "partner": "enterprise-b"}),
-				),
+			Check: checkPolicyInRAM(t, e, name, doc1, "publish to orders"),
+		},
+		{
+			PreConfig: func() { policyVersionOutOfBand(t, e, name, doc1Equivalent, true) },
+			Config:    policyConfig(e, name, doc1, `  description = "publish to orders"`+"\n"+tags),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectEmptyPlan(),
+			}},
+		},
+		{
+			Config: policyConfig(e, name, doc2, `  description = "publish and subscribe on orders"`+"\n"+tags2),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(policyAddr, plancheck.ResourceActionUpdate),
+				plancheck.ExpectUnknownValue(policyAddr, tfjsonpath.New("default_version")),
+			}},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(policyAddr, tfjsonpath.New("default_version"), knownvalue.StringExact("v3")),
 			},
-			{
-				// Fill the policy up to the 5-version limit out of band; the next change must still apply.
-				PreConfig: func() {
-					policyVersionOutOfBand(t, e, name, doc1, false)
-					policyVersionOutOfBand(t, e, name, doc1, false)
-				},
-				Config: policyConfig(e, name, doc3, `  description = "publish and subscribe on orders"`+"\n"+tags2),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(policyAddr, plancheck.ResourceActionUpdate),
-				}},
-				Check: checkPolicyInRAM(t, e, name, doc3, "publish and subscribe on orders"),
+			Check: resource.ComposeTestCheckFunc(
+				checkPolicyInRAM(t, e, name, doc2, "publish and subscribe on orders"),
+				checkPolicyTags(e, name, map[string]string{"contract": "0042", "partner": "enterprise-b"}),
+			),
+		},
+		{
+			// Fill the policy up to the 5-version limit out of band; the next change must still apply.
+			PreConfig: func() {
+				policyVersionOutOfBand(t, e, name, doc1, false)
+				policyVersionOutOfBand(t, e, name, doc1, false)
 			},
-			{
-				PreConfig: func() { policyVersionOutOfBand(t, e, name, foreign, true) },
-				Config:    policyConfig(e, name, doc3, `  description = "publish and subscribe on orders"`+"\n"+tags2),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(policyAddr, plancheck.ResourceActionUpdate),
-				}},
-				Check: checkPolicyInRAM(t, e, name, doc3, "publish and subscribe on orders"),
-			},
-			{
-				ResourceName:      policyAddr,
-				ImportState:       true,
-				ImportStateId:     name,
-				ImportStateVerify: true,
-			},
-			{
-				ResourceName:    policyAddr,
-				ImportState:     true,
-				ImportStateKind: resource.ImportBlockWithResourceIdentity,
-				SkipFunc:        acctest.WithoutIdentity,
-			},
-			{
-				Config: policyConfig(e, renamed, doc3, tags),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(policyAddr, plancheck.ResourceActionDestroyBeforeCreate),
-				}},
-				Check: checkPolicyGoneInA(t, e, name),
-			},
+			Config: policyConfig(e, name, doc3, `  description = "publish and subscribe on orders"`+"\n"+tags2),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(policyAddr, plancheck.ResourceActionUpdate),
+			}},
+			Check: checkPolicyInRAM(t, e, name, doc3, "publish and subscribe on orders"),
+		},
+		{
+			PreConfig: func() { policyVersionOutOfBand(t, e, name, foreign, true) },
+			Config:    policyConfig(e, name, doc3, `  description = "publish and subscribe on orders"`+"\n"+tags2),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(policyAddr, plancheck.ResourceActionUpdate),
+			}},
+			Check: checkPolicyInRAM(t, e, name, doc3, "publish and subscribe on orders"),
+		},
+		{
+			ResourceName:      policyAddr,
+			ImportState:       true,
+			ImportStateId:     name,
+			ImportStateVerify: true,
+		},
+		{
+			ResourceName:    policyAddr,
+			ImportState:     true,
+			ImportStateKind: resource.ImportBlockWithResourceIdentity,
+			SkipFunc:        acctest.WithoutIdentity,
+		},
+		{
+			Config: policyConfig(e, renamed, doc3, tags),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(policyAddr, plancheck.ResourceActionDestroyBeforeCreate),
+			}},
+			Check: checkPolicyGoneInA(t, e, name),
 		},
 	})
 }
@@ -230,19 +225,14 @@ func TestAccPolicy_disappears(t *testing.T) {
 	e := acctest.New(t)
 	name := acctest.RandomName("rocketmq-orders")
 	config := policyConfig(e, name, rocketMQDoc(`"mq:PUB"`, "orders"), "")
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             e.CheckNothingLeft(t),
-		Steps: []resource.TestStep{
-			{Config: config},
-			{
-				PreConfig: func() { deletePolicyOutOfBand(t, e, name) },
-				Config:    config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(policyAddr, plancheck.ResourceActionCreate),
-				}},
-			},
+	e.Test(t, []resource.TestStep{
+		{Config: config},
+		{
+			PreConfig: func() { deletePolicyOutOfBand(t, e, name) },
+			Config:    config,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(policyAddr, plancheck.ResourceActionCreate),
+			}},
 		},
 	})
 }
@@ -259,27 +249,22 @@ resource "aliram_policy" "test" {
   document = %q
 }
 `, name, rocketMQDoc(`"mq:PUB"`, "orders"))
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             e.CheckNothingLeft(t),
-		Steps: []resource.TestStep{
-			{
-				Config: withPolicy,
-				Check: func(*terraform.State) error {
-					attachToRoleOutOfBand(t, e, role, "Custom", name)
-					return nil
-				},
+	e.Test(t, []resource.TestStep{
+		{
+			Config: withPolicy,
+			Check: func(*terraform.State) error {
+				attachToRoleOutOfBand(t, e, role, "Custom", name)
+				return nil
 			},
-			{
-				Config:      withRole,
-				ExpectError: wrapRe(`(?s)still\s+attached\s+to\s+role\s+` + regexp.QuoteMeta(role) + `.*Detach`),
-			},
-			{
-				PreConfig: func() { detachFromRoleOutOfBand(t, e, role, "Custom", name) },
-				Config:    withRole,
-				Check:     checkPolicyGoneInA(t, e, name),
-			},
+		},
+		{
+			Config:      withRole,
+			ExpectError: wrapRe(`(?s)still\s+attached\s+to\s+role\s+` + regexp.QuoteMeta(role) + `.*Detach`),
+		},
+		{
+			PreConfig: func() { detachFromRoleOutOfBand(t, e, role, "Custom", name) },
+			Config:    withRole,
+			Check:     checkPolicyGoneInA(t, e, name),
 		},
 	})
 }
@@ -292,19 +277,15 @@ func TestAccPolicy_badInput(t *testing.T) {
 		return resource.TestStep{Config: policyConfig(e, name, doc, ""), PlanOnly: true, ExpectError: wrapRe(want)}
 	}
 	e.ResetCalls()
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			step(strings.Repeat("p", 129), good, `(?s)name.*129\s+characters`),
-			step("rocketmq_orders", good, `(?s)name.*not\s+allowed`),
-			step("rocketmq-orders", `{"Version": "1", "Statement": [`, `(?s)document.*JSON`),
-			step("rocketmq-orders", `["not", "a", "policy"]`, `(?s)document`),
-			step("rocketmq-orders", `{"Version":"1","Statement":[{"Effect":"Allow","Action":"publish","Resource":"*"}]}`, `(?s)document.*publish`),
-			step("rocketmq-orders", `{"Version":"1","Statement":[{"Effect":"Maybe","Action":"mq:PUB","Resource":"*"}]}`, `(?s)document.*Effect`),
-			{Config: policyConfig(e, "rocketmq-orders", good, `  description = ""`), PlanOnly: true,
-				ExpectError: wrapRe(`(?s)description.*1\s+and\s+1024`)},
-		},
+	acctest.Test(t, nil, []resource.TestStep{
+		step(strings.Repeat("p", 129), good, `(?s)name.*129\s+characters`),
+		step("rocketmq_orders", good, `(?s)name.*not\s+allowed`),
+		step("rocketmq-orders", `{"Version": "1", "Statement": [`, `(?s)document.*JSON`),
+		step("rocketmq-orders", `["not", "a", "policy"]`, `(?s)document`),
+		step("rocketmq-orders", `{"Version":"1","Statement":[{"Effect":"Allow","Action":"publish","Resource":"*"}]}`, `(?s)document.*publish`),
+		step("rocketmq-orders", `{"Version":"1","Statement":[{"Effect":"Maybe","Action":"mq:PUB","Resource":"*"}]}`, `(?s)document.*Effect`),
+		{Config: policyConfig(e, "rocketmq-orders", good, `  description = ""`), PlanOnly: true,
+			ExpectError: wrapRe(`(?s)description.*1\s+and\s+1024`)},
 	})
 	e.AssertNoAPICalls(t)
 }
@@ -318,29 +299,25 @@ func TestAccPolicy_someoneElses(t *testing.T) {
 	req := ram.CreateCreatePolicyRequest()
 	req.PolicyName, req.PolicyDocument = name, theirs
 	mustSDK(t, "CreatePolicy")(e.RAM(t, e.A).CreatePolicy(req))
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{
-				Config:      policyConfig(e, name, rocketMQDoc(`["mq:PUB","mq:SUB"]`, "orders"), ""),
-				ExpectError: importBlockError("aliram_policy", name),
-			},
-			{
-				// Still theirs, unchanged: one version, their document.
-				Config: providerA(e),
-				Check: func(*terraform.State) error {
-					if err := checkPolicyInRAM(t, e, name, theirs, "")(nil); err != nil {
-						return err
-					}
-					req := ram.CreateListPolicyVersionsRequest()
-					req.PolicyName, req.PolicyType = name, "Custom"
-					vs, err := e.RAM(t, e.A).ListPolicyVersions(req)
-					if err != nil || len(vs.PolicyVersions.PolicyVersion) != 1 {
-						return fmt.Errorf("someone else's policy has versions %+v (%v), want its one", vs, err)
-					}
-					return nil
-				},
+	acctest.Test(t, nil, []resource.TestStep{
+		{
+			Config:      policyConfig(e, name, rocketMQDoc(`["mq:PUB","mq:SUB"]`, "orders"), ""),
+			ExpectError: importBlockError("aliram_policy", name),
+		},
+		{
+			// Still theirs, unchanged: one version, their document.
+			Config: providerA(e),
+			Check: func(*terraform.State) error {
+				if err := checkPolicyInRAM(t, e, name, theirs, "")(nil); err != nil {
+					return err
+				}
+				req := ram.CreateListPolicyVersionsRequest()
+				req.PolicyName, req.PolicyType = name, "Custom"
+				vs, err := e.RAM(t, e.A).ListPolicyVersions(req)
+				if err != nil || len(vs.PolicyVersions.PolicyVersion) != 1 {
+					return fmt.Errorf("someone else's policy has versions %+v (%v), want its one", vs, err)
+				}
+				return nil
 			},
 		},
 	})
@@ -351,25 +328,20 @@ func TestAccPolicy_someoneElses(t *testing.T) {
 func TestAccPolicy_marker(t *testing.T) {
 	e := acctest.New(t)
 	name := acctest.RandomName("orders")
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             e.CheckNothingLeft(t),
-		Steps: []resource.TestStep{{
-			PreConfig: e.ResetCalls,
-			Config:    policyConfig(e, name, rocketMQDoc(`"mq:PUB"`, "orders"), `  tags = { contract = "0042" }`),
-			ConfigPlanChecks: resource.ConfigPlanChecks{
-				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-			},
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(policyAddr, tfjsonpath.New("tags"), knownvalue.MapExact(map[string]knownvalue.Check{
-					"contract": knownvalue.StringExact("0042")})),
-			},
-			Check: resource.ComposeTestCheckFunc(
-				checkMarker(e, "policy", name, "aliram_policy:"),
-				checkPolicyTags(e, name, map[string]string{"contract": "0042"}),
-				checkCalls(e, map[string]int64{"Ram.TagResources": 0}),
-			),
-		}},
-	})
+	e.Test(t, []resource.TestStep{{
+		PreConfig: e.ResetCalls,
+		Config:    policyConfig(e, name, rocketMQDoc(`"mq:PUB"`, "orders"), `  tags = { contract = "0042" }`),
+		ConfigPlanChecks: resource.ConfigPlanChecks{
+			PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+		},
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue(policyAddr, tfjsonpath.New("tags"), knownvalue.MapExact(map[string]knownvalue.Check{
+				"contract": knownvalue.StringExact("0042")})),
+		},
+		Check: resource.ComposeTestCheckFunc(
+			checkMarker(e, "policy", name, "aliram_policy:"),
+			checkPolicyTags(e, name, map[string]string{"contract": "0042"}),
+			checkCalls(e, map[string]int64{"Ram.TagResources": 0}),
+		),
+	}})
 }

@@ -93,72 +93,67 @@ func TestAccRolePolicyAttachment_lifecycle(t *testing.T) {
 	e := acctest.New(t)
 	role, pol := acctest.RandomName("mq-ops"), acctest.RandomName("rocketmq-orders")
 	systemID := role + ":System:AliyunMQReadOnlyAccess"
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             e.CheckNothingLeft(t),
-		Steps: []resource.TestStep{
-			{
-				Config: attachmentConfig(e, role, pol, "AliyunMQReadOnlyAccess"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(systemAttAddr, tfjsonpath.New("id"), knownvalue.StringExact(systemID)),
-					statecheck.ExpectKnownValue(customAttAddr, tfjsonpath.New("id"), knownvalue.StringExact(role+":Custom:"+pol)),
-					acctest.IfIdentity(statecheck.ExpectIdentity(systemAttAddr, map[string]knownvalue.Check{
-						"role_name":   knownvalue.StringExact(role),
-						"policy_type": knownvalue.StringExact("System"),
-						"policy_name": knownvalue.StringExact("AliyunMQReadOnlyAccess"),
-					})),
-				},
-				Check: checkRolePolicies(t, e, role, "System:AliyunMQReadOnlyAccess", "Custom:"+pol),
+	e.Test(t, []resource.TestStep{
+		{
+			Config: attachmentConfig(e, role, pol, "AliyunMQReadOnlyAccess"),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 			},
-			{
-				ResourceName:      systemAttAddr,
-				ImportState:       true,
-				ImportStateId:     systemID,
-				ImportStateVerify: true,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(systemAttAddr, tfjsonpath.New("id"), knownvalue.StringExact(systemID)),
+				statecheck.ExpectKnownValue(customAttAddr, tfjsonpath.New("id"), knownvalue.StringExact(role+":Custom:"+pol)),
+				acctest.IfIdentity(statecheck.ExpectIdentity(systemAttAddr, map[string]knownvalue.Check{
+					"role_name":   knownvalue.StringExact(role),
+					"policy_type": knownvalue.StringExact("System"),
+					"policy_name": knownvalue.StringExact("AliyunMQReadOnlyAccess"),
+				})),
 			},
-			{
-				ResourceName:      customAttAddr,
-				ImportState:       true,
-				ImportStateId:     role + ":custom:" + pol,
-				ImportStateVerify: true,
-			},
-			{
-				ResourceName:    customAttAddr,
-				ImportState:     true,
-				ImportStateKind: resource.ImportBlockWithResourceIdentity,
-				SkipFunc:        acctest.WithoutIdentity,
-			},
-			{
-				PreConfig: func() { detachFromRoleOutOfBand(t, e, role, "System", "AliyunMQReadOnlyAccess") },
-				Config:    attachmentConfig(e, role, pol, "AliyunMQReadOnlyAccess"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(systemAttAddr, plancheck.ResourceActionCreate),
-					plancheck.ExpectResourceAction(customAttAddr, plancheck.ResourceActionNoop),
-				}},
-				Check: checkRolePolicies(t, e, role, "System:AliyunMQReadOnlyAccess", "Custom:"+pol),
-			},
-			{
-				Config: attachmentConfig(e, role, pol, "AliyunMQFullAccess"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(systemAttAddr, plancheck.ResourceActionDestroyBeforeCreate),
-					plancheck.ExpectResourceAction(customAttAddr, plancheck.ResourceActionNoop),
-				}},
-				Check: checkRolePolicies(t, e, role, "System:AliyunMQFullAccess", "Custom:"+pol),
-			},
-			{
-				PreConfig: func() { deleteRoleOutOfBand(t, e, role) },
-				Config:    attachmentConfig(e, role, pol, "AliyunMQFullAccess"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionCreate),
-					plancheck.ExpectResourceAction(systemAttAddr, plancheck.ResourceActionCreate),
-					plancheck.ExpectResourceAction(customAttAddr, plancheck.ResourceActionCreate),
-				}},
-				Check: checkRolePolicies(t, e, role, "System:AliyunMQFullAccess", "Custom:"+pol),
-			},
+			Check: checkRolePolicies(t, e, role, "System:AliyunMQReadOnlyAccess", "Custom:"+pol),
+		},
+		{
+			ResourceName:      systemAttAddr,
+			ImportState:       true,
+			ImportStateId:     systemID,
+			ImportStateVerify: true,
+		},
+		{
+			ResourceName:      customAttAddr,
+			ImportState:       true,
+			ImportStateId:     role + ":custom:" + pol,
+			ImportStateVerify: true,
+		},
+		{
+			ResourceName:    customAttAddr,
+			ImportState:     true,
+			ImportStateKind: resource.ImportBlockWithResourceIdentity,
+			SkipFunc:        acctest.WithoutIdentity,
+		},
+		{
+			PreConfig: func() { detachFromRoleOutOfBand(t, e, role, "System", "AliyunMQReadOnlyAccess") },
+			Config:    attachmentConfig(e, role, pol, "AliyunMQReadOnlyAccess"),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(systemAttAddr, plancheck.ResourceActionCreate),
+				plancheck.ExpectResourceAction(customAttAddr, plancheck.ResourceActionNoop),
+			}},
+			Check: checkRolePolicies(t, e, role, "System:AliyunMQReadOnlyAccess", "Custom:"+pol),
+		},
+		{
+			Config: attachmentConfig(e, role, pol, "AliyunMQFullAccess"),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(systemAttAddr, plancheck.ResourceActionDestroyBeforeCreate),
+				plancheck.ExpectResourceAction(customAttAddr, plancheck.ResourceActionNoop),
+			}},
+			Check: checkRolePolicies(t, e, role, "System:AliyunMQFullAccess", "Custom:"+pol),
+		},
+		{
+			PreConfig: func() { deleteRoleOutOfBand(t, e, role) },
+			Config:    attachmentConfig(e, role, pol, "AliyunMQFullAccess"),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionCreate),
+				plancheck.ExpectResourceAction(systemAttAddr, plancheck.ResourceActionCreate),
+				plancheck.ExpectResourceAction(customAttAddr, plancheck.ResourceActionCreate),
+			}},
+			Check: checkRolePolicies(t, e, role, "System:AliyunMQFullAccess", "Custom:"+pol),
 		},
 	})
 }
@@ -177,25 +172,20 @@ resource "aliram_role_policy_attachment" "system" {
   policy_type = "System"
 }
 `
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             e.CheckNothingLeft(t),
-		Steps: []resource.TestStep{
-			{
-				Config: roleOnly,
-				Check: func(*terraform.State) error {
-					attachToRoleOutOfBand(t, e, role, "System", "AliyunKafkaFullAccess")
-					return nil
-				},
+	e.Test(t, []resource.TestStep{
+		{
+			Config: roleOnly,
+			Check: func(*terraform.State) error {
+				attachToRoleOutOfBand(t, e, role, "System", "AliyunKafkaFullAccess")
+				return nil
 			},
-			{
-				Config: withAttachment,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				Check: checkRolePolicies(t, e, role, "System:AliyunKafkaFullAccess"),
+		},
+		{
+			Config: withAttachment,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 			},
+			Check: checkRolePolicies(t, e, role, "System:AliyunKafkaFullAccess"),
 		},
 	})
 }
@@ -217,17 +207,13 @@ resource "aliram_role_policy_attachment" "test" {
 		}
 	}
 	e.ResetCalls()
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			step("kafka-ops", "AliyunKafkaFullAccess", "system", `(?s)policy_type.*"System"`),
-			step("kafka-ops", "AliyunKafkaFullAccess", "Managed", `(?s)policy_type`),
-			step("kafka-ops", "Aliyun_Kafka", "System", `(?s)policy_name.*not\s+allowed`),
-			step("kafka-ops", strings.Repeat("p", 129), "Custom", `(?s)policy_name.*129\s+characters`),
-			step(strings.Repeat("r", 65), "AliyunKafkaFullAccess", "System", `(?s)role_name.*65\s+characters`),
-			step("kafka ops", "AliyunKafkaFullAccess", "System", `(?s)role_name.*not\s+allowed`),
-		},
+	acctest.Test(t, nil, []resource.TestStep{
+		step("kafka-ops", "AliyunKafkaFullAccess", "system", `(?s)policy_type.*"System"`),
+		step("kafka-ops", "AliyunKafkaFullAccess", "Managed", `(?s)policy_type`),
+		step("kafka-ops", "Aliyun_Kafka", "System", `(?s)policy_name.*not\s+allowed`),
+		step("kafka-ops", strings.Repeat("p", 129), "Custom", `(?s)policy_name.*129\s+characters`),
+		step(strings.Repeat("r", 65), "AliyunKafkaFullAccess", "System", `(?s)role_name.*65\s+characters`),
+		step("kafka ops", "AliyunKafkaFullAccess", "System", `(?s)role_name.*not\s+allowed`),
 	})
 	e.AssertNoAPICalls(t)
 }

@@ -61,84 +61,79 @@ func TestAccRolePolicyAttachmentsExclusive_outOfBand(t *testing.T) {
 	e := acctest.New(t)
 	role, pol := acctest.RandomName("kafka-ops"), acctest.RandomName("kafka-orders")
 	config := exclusiveConfig(e, role, pol, exclusiveBlock("[aliram_role_policy_attachment.kafka.policy_name]"))
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             e.CheckNothingLeft(t),
-		Steps: []resource.TestStep{
-			{
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(exclusiveAddr, tfjsonpath.New("id"), knownvalue.StringExact(role)),
-					statecheck.ExpectKnownValue(exclusiveAddr, tfjsonpath.New("system_policies"),
-						knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("AliyunKafkaFullAccess")})),
-					acctest.IfIdentity(statecheck.ExpectIdentity(exclusiveAddr, map[string]knownvalue.Check{
-						"role_name": knownvalue.StringExact(role),
-					})),
-				},
-				Check: checkRolePolicies(t, e, role, "System:AliyunKafkaFullAccess", "Custom:"+pol),
+	e.Test(t, []resource.TestStep{
+		{
+			Config: config,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 			},
-			{
-				PreConfig: func() { attachToRoleOutOfBand(t, e, role, "System", "AdministratorAccess") },
-				Config:    config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectNonEmptyPlan(),
-					plancheck.ExpectResourceAction(exclusiveAddr, plancheck.ResourceActionUpdate),
-					plancheck.ExpectResourceAction("aliram_role_policy_attachment.kafka", plancheck.ResourceActionNoop),
-					plancheck.ExpectKnownValue(exclusiveAddr, tfjsonpath.New("system_policies"),
-						knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("AliyunKafkaFullAccess")})),
-				}, PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
-				Check: checkRolePolicies(t, e, role, "System:AliyunKafkaFullAccess", "Custom:"+pol),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(exclusiveAddr, tfjsonpath.New("id"), knownvalue.StringExact(role)),
+				statecheck.ExpectKnownValue(exclusiveAddr, tfjsonpath.New("system_policies"),
+					knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("AliyunKafkaFullAccess")})),
+				acctest.IfIdentity(statecheck.ExpectIdentity(exclusiveAddr, map[string]knownvalue.Check{
+					"role_name": knownvalue.StringExact(role),
+				})),
 			},
-			{
-				// A custom policy detached by hand is attached again.
-				PreConfig: func() { detachFromRoleOutOfBand(t, e, role, "Custom", pol) },
-				Config:    config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(exclusiveAddr, plancheck.ResourceActionUpdate),
-				}, PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
-				Check: checkRolePolicies(t, e, role, "System:AliyunKafkaFullAccess", "Custom:"+pol),
-			},
-			{
-				ResourceName:      exclusiveAddr,
-				ImportState:       true,
-				ImportStateId:     role,
-				ImportStateVerify: true,
-			},
-			{
-				ResourceName:    exclusiveAddr,
-				ImportState:     true,
-				ImportStateKind: resource.ImportBlockWithResourceIdentity,
-				SkipFunc:        acctest.WithoutIdentity,
-			},
-			{
-				// An attachment resource the exclusive set leaves out: refused at plan, naming it.
-				Config: config + `
+			Check: checkRolePolicies(t, e, role, "System:AliyunKafkaFullAccess", "Custom:"+pol),
+		},
+		{
+			PreConfig: func() { attachToRoleOutOfBand(t, e, role, "System", "AdministratorAccess") },
+			Config:    config,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectNonEmptyPlan(),
+				plancheck.ExpectResourceAction(exclusiveAddr, plancheck.ResourceActionUpdate),
+				plancheck.ExpectResourceAction("aliram_role_policy_attachment.kafka", plancheck.ResourceActionNoop),
+				plancheck.ExpectKnownValue(exclusiveAddr, tfjsonpath.New("system_policies"),
+					knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("AliyunKafkaFullAccess")})),
+			}, PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			Check: checkRolePolicies(t, e, role, "System:AliyunKafkaFullAccess", "Custom:"+pol),
+		},
+		{
+			// A custom policy detached by hand is attached again.
+			PreConfig: func() { detachFromRoleOutOfBand(t, e, role, "Custom", pol) },
+			Config:    config,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(exclusiveAddr, plancheck.ResourceActionUpdate),
+			}, PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			Check: checkRolePolicies(t, e, role, "System:AliyunKafkaFullAccess", "Custom:"+pol),
+		},
+		{
+			ResourceName:      exclusiveAddr,
+			ImportState:       true,
+			ImportStateId:     role,
+			ImportStateVerify: true,
+		},
+		{
+			ResourceName:    exclusiveAddr,
+			ImportState:     true,
+			ImportStateKind: resource.ImportBlockWithResourceIdentity,
+			SkipFunc:        acctest.WithoutIdentity,
+		},
+		{
+			// An attachment resource the exclusive set leaves out: refused at plan, naming it.
+			Config: config + `
 resource "aliram_role_policy_attachment" "extra" {
   role_name   = aliram_cross_account_role.test.name
   policy_type = "System"
   policy_name = "AliyunMQReadOnlyAccess"
 }
 `,
-				PlanOnly:    true,
-				ExpectError: wrapRe(`(?s)Attachment left out of the exclusive set.*System policy "AliyunMQReadOnlyAccess"`),
-			},
-			{
-				// Only the exclusive resource removed: it takes back what it attached, not the attachment resource's policy.
-				Config: exclusiveConfig(e, role, pol, ""),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(exclusiveAddr, plancheck.ResourceActionDestroy),
-					plancheck.ExpectResourceAction("aliram_role_policy_attachment.kafka", plancheck.ResourceActionNoop),
-				}},
-				Check: checkRolePolicies(t, e, role, "System:AliyunKafkaFullAccess"),
-			},
-			{
-				Config: config,
-				Check:  checkRolePolicies(t, e, role, "System:AliyunKafkaFullAccess", "Custom:"+pol),
-			},
+			PlanOnly:    true,
+			ExpectError: wrapRe(`(?s)Attachment left out of the exclusive set.*System policy "AliyunMQReadOnlyAccess"`),
+		},
+		{
+			// Only the exclusive resource removed: it takes back what it attached, not the attachment resource's policy.
+			Config: exclusiveConfig(e, role, pol, ""),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(exclusiveAddr, plancheck.ResourceActionDestroy),
+				plancheck.ExpectResourceAction("aliram_role_policy_attachment.kafka", plancheck.ResourceActionNoop),
+			}},
+			Check: checkRolePolicies(t, e, role, "System:AliyunKafkaFullAccess"),
+		},
+		{
+			Config: config,
+			Check:  checkRolePolicies(t, e, role, "System:AliyunKafkaFullAccess", "Custom:"+pol),
 		},
 	})
 }
@@ -163,23 +158,18 @@ resource "aliram_role_policy_attachment" "kafka" {
   depends_on  = [aliram_role_policy_attachments_exclusive.test]
 }
 `
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             e.CheckNothingLeft(t),
-		Steps: []resource.TestStep{
-			{
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(exclusiveAddr, tfjsonpath.New("system_policies"),
-						knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("aliyunkafkafullaccess")})),
-					statecheck.ExpectKnownValue(exclusiveAddr, tfjsonpath.New("custom_policies"), knownvalue.SetSizeExact(0)),
-				},
-				Check: checkRolePolicies(t, e, role, "System:AliyunKafkaFullAccess"),
+	e.Test(t, []resource.TestStep{
+		{
+			Config: config,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 			},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(exclusiveAddr, tfjsonpath.New("system_policies"),
+					knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("aliyunkafkafullaccess")})),
+				statecheck.ExpectKnownValue(exclusiveAddr, tfjsonpath.New("custom_policies"), knownvalue.SetSizeExact(0)),
+			},
+			Check: checkRolePolicies(t, e, role, "System:AliyunKafkaFullAccess"),
 		},
 	})
 }
@@ -201,13 +191,9 @@ resource "aliram_role_policy_attachments_exclusive" "test" {
 		}
 	}
 	e.ResetCalls()
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			step(`["AdministratorAccess", "administratoraccess"]`, `(?s)system_policies.*same policy`),
-			step(`["Aliyun_Kafka"]`, `(?s)system_policies.*not\s+allowed`),
-		},
+	acctest.Test(t, nil, []resource.TestStep{
+		step(`["AdministratorAccess", "administratoraccess"]`, `(?s)system_policies.*same policy`),
+		step(`["Aliyun_Kafka"]`, `(?s)system_policies.*not\s+allowed`),
 	})
 	e.AssertNoAPICalls(t)
 }

@@ -24,35 +24,30 @@ func TestAccCrossAccountRole_systemTags(t *testing.T) {
 	config := roleConfig(e, name, fmt.Sprintf("  trusted_account_ids = [%q]\n  tags = { contract = \"0042\" }\n", e.B.ID))
 	tags := statecheck.ExpectKnownValue(roleAddr, tfjsonpath.New("tags"),
 		knownvalue.MapExact(map[string]knownvalue.Check{"contract": knownvalue.StringExact("0042")}))
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             e.CheckNothingLeft(t),
-		Steps: []resource.TestStep{
-			{
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{tags},
-				Check: func(*terraform.State) error {
-					for _, a := range e.Emulator.State().Accounts {
-						for _, r := range a.Roles {
-							if _, ok := r.Tags["acs:rm:rgId"]; !ok {
-								return fmt.Errorf("the emulator put no system tag on role %s: %v", r.Name, r.Tags)
-							}
+	e.Test(t, []resource.TestStep{
+		{
+			Config: config,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+			ConfigStateChecks: []statecheck.StateCheck{tags},
+			Check: func(*terraform.State) error {
+				for _, a := range e.Emulator.State().Accounts {
+					for _, r := range a.Roles {
+						if _, ok := r.Tags["acs:rm:rgId"]; !ok {
+							return fmt.Errorf("the emulator put no system tag on role %s: %v", r.Name, r.Tags)
 						}
 					}
-					return nil
-				},
+				}
+				return nil
 			},
-			{
-				ResourceName:            roleAddr,
-				ImportState:             true,
-				ImportStateId:           name,
-				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: []string{"force_detach_policies"},
-			},
+		},
+		{
+			ResourceName:            roleAddr,
+			ImportState:             true,
+			ImportStateId:           name,
+			ImportStateVerify:       true,
+			ImportStateVerifyIgnore: []string{"force_detach_policies"},
 		},
 	})
 }
@@ -67,26 +62,21 @@ func TestAccCrossAccountRole_tagLimits(t *testing.T) {
 		return fmt.Sprintf("  trusted_account_ids = [%q]\n  tags = %s\n", e.B.ID, tags)
 	}
 	e.ResetCalls()
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             e.CheckNothingLeft(t),
-		Steps: []resource.TestStep{
-			{
-				Config:      roleConfig(e, name, body(`{ "aliram:created-by" = "me" }`)),
-				PlanOnly:    true,
-				ExpectError: wrapRe(`(?s)tags.*starts with "aliram:".*this provider reserves`),
-			},
-			{
-				PreConfig:   func() { e.AssertNoAPICalls(t) },
-				Config:      roleConfig(e, name, body(fmt.Sprintf(`{ note = %q }`, long+"v"))),
-				PlanOnly:    true,
-				ExpectError: wrapRe(`(?s)tags.*256`),
-			},
-			{
-				Config: roleConfig(e, name, body(fmt.Sprintf(`{ note = %q }`, long))),
-				Check:  checkRoleTags(e, name, map[string]string{"note": long}),
-			},
+	e.Test(t, []resource.TestStep{
+		{
+			Config:      roleConfig(e, name, body(`{ "aliram:created-by" = "me" }`)),
+			PlanOnly:    true,
+			ExpectError: wrapRe(`(?s)tags.*starts with "aliram:".*this provider reserves`),
+		},
+		{
+			PreConfig:   func() { e.AssertNoAPICalls(t) },
+			Config:      roleConfig(e, name, body(fmt.Sprintf(`{ note = %q }`, long+"v"))),
+			PlanOnly:    true,
+			ExpectError: wrapRe(`(?s)tags.*256`),
+		},
+		{
+			Config: roleConfig(e, name, body(fmt.Sprintf(`{ note = %q }`, long))),
+			Check:  checkRoleTags(e, name, map[string]string{"note": long}),
 		},
 	})
 }

@@ -45,46 +45,41 @@ resource "aliram_role_policy_attachment" "test" {
 func TestAccTimeouts(t *testing.T) {
 	e := acctest.New(t)
 	role := acctest.RandomName("timeouts")
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             e.CheckNothingLeft(t),
-		Steps: []resource.TestStep{
-			{
-				Config: timeoutsConfig(e, role, `create = "1m"`),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("aliram_cross_account_role.test", tfjsonpath.New("timeouts").AtMapKey("create"), knownvalue.StringExact("2m")),
-					statecheck.ExpectKnownValue("aliram_role_policy_attachment.test", tfjsonpath.New("timeouts").AtMapKey("create"), knownvalue.StringExact("1m")),
+	e.Test(t, []resource.TestStep{
+		{
+			Config: timeoutsConfig(e, role, `create = "1m"`),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("aliram_cross_account_role.test", tfjsonpath.New("timeouts").AtMapKey("create"), knownvalue.StringExact("2m")),
+				statecheck.ExpectKnownValue("aliram_role_policy_attachment.test", tfjsonpath.New("timeouts").AtMapKey("create"), knownvalue.StringExact("1m")),
+			},
+		},
+		{
+			PreConfig: e.ResetCalls,
+			Config:    timeoutsConfig(e, role, `create = "1m"`+"\n    delete = \"30s\""),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("aliram_role_policy_attachment.test", plancheck.ResourceActionUpdate),
+					plancheck.ExpectResourceAction("aliram_cross_account_role.test", plancheck.ResourceActionNoop),
 				},
 			},
-			{
-				PreConfig: e.ResetCalls,
-				Config:    timeoutsConfig(e, role, `create = "1m"`+"\n    delete = \"30s\""),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction("aliram_role_policy_attachment.test", plancheck.ResourceActionUpdate),
-						plancheck.ExpectResourceAction("aliram_cross_account_role.test", plancheck.ResourceActionNoop),
-					},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("aliram_role_policy_attachment.test", tfjsonpath.New("timeouts").AtMapKey("delete"), knownvalue.StringExact("30s")),
-				},
-				Check: func(*terraform.State) error {
-					for k, n := range e.Emulator.Stats().Calls {
-						if !readOnlyAction(k) {
-							return fmt.Errorf("changing only timeouts made %d %s call(s)", n, k)
-						}
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("aliram_role_policy_attachment.test", tfjsonpath.New("timeouts").AtMapKey("delete"), knownvalue.StringExact("30s")),
+			},
+			Check: func(*terraform.State) error {
+				for k, n := range e.Emulator.Stats().Calls {
+					if !readOnlyAction(k) {
+						return fmt.Errorf("changing only timeouts made %d %s call(s)", n, k)
 					}
-					return checkRolePolicies(t, e, role, "System:AliyunKafkaReadOnlyAccess")(nil)
-				},
+				}
+				return checkRolePolicies(t, e, role, "System:AliyunKafkaReadOnlyAccess")(nil)
 			},
-			{
-				ResourceName:            "aliram_role_policy_attachment.test",
-				ImportState:             true,
-				ImportStateId:           role + ":System:AliyunKafkaReadOnlyAccess",
-				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: []string{"timeouts"},
-			},
+		},
+		{
+			ResourceName:            "aliram_role_policy_attachment.test",
+			ImportState:             true,
+			ImportStateId:           role + ":System:AliyunKafkaReadOnlyAccess",
+			ImportStateVerify:       true,
+			ImportStateVerifyIgnore: []string{"timeouts"},
 		},
 	})
 }
@@ -102,11 +97,8 @@ func TestAccTimeoutsBoundRetries(t *testing.T) {
 		t.Skip("needs the emulator's fault injection")
 	}
 	role := acctest.RandomName("outage")
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: providerA(e) + fmt.Sprintf(`
+	acctest.Test(t, nil, []resource.TestStep{{
+		Config: providerA(e) + fmt.Sprintf(`
 resource "aliram_cross_account_role" "test" {
   name                = %q
   trusted_account_ids = [%q]
@@ -115,9 +107,8 @@ resource "aliram_cross_account_role" "test" {
   }
 }
 `, role, e.B.ID),
-			ExpectError: wrapRe(`(?s)ServiceUnavailable.*until the operation's timeout`),
-		}},
-	})
+		ExpectError: wrapRe(`(?s)ServiceUnavailable.*until the operation's timeout`),
+	}})
 	// The former client gave up after 6 attempts. Backoff windows from 200 ms doubling fit 7 attempts in
 	// 12.6 s even when every jittered sleep is the longest, so a 15 s budget always allows more.
 	if n := e.Emulator.Stats().Calls["Ram.CreateRole"]; n < 7 {
