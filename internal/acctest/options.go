@@ -39,6 +39,7 @@ func NewWithOptions(t *testing.T, opts ramemu.Options) *Env {
 	if err != nil {
 		t.Fatalf("starting the emulator: %v", err)
 	}
+	t.Cleanup(func() { _ = srv.Close() }) // stops the metadata services of simulated ECS instances
 	hs := httptest.NewServer(srv)
 	t.Cleanup(hs.Close)
 	return &Env{Emulator: srv, URL: hs.URL, A: opts.Accounts[0], B: opts.Accounts[1]}

@@ -70,8 +70,9 @@ type assumeRoleModel struct {
 }
 
 type endpointsModel struct {
-	RAM types.String `tfsdk:"ram"`
-	STS types.String `tfsdk:"sts"`
+	RAM         types.String `tfsdk:"ram"`
+	STS         types.String `tfsdk:"sts"`
+	ECSMetadata types.String `tfsdk:"ecs_metadata"`
 }
 
 func (p *aliramProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -227,6 +228,14 @@ func (p *aliramProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 							Optional:            true,
 							MarkdownDescription: "STS endpoint URL. Defaults to `ALIBABA_CLOUD_STS_ENDPOINT`, then `https://sts.<region>.aliyuncs.com`.",
 							Validators:          []validator.String{endpointURLValidator{}},
+						},
+						"ecs_metadata": schema.StringAttribute{
+							Optional: true,
+							MarkdownDescription: "HTTP proxy through which `ecs_role_name` reaches the instance metadata service " +
+								"(`http://100.100.100.200`, which the credentials library does not let anyone change), e.g. the " +
+								"`metadata_endpoint` of an instance simulated by the bundled emulator. Defaults to " +
+								"`ALIBABA_CLOUD_ECS_METADATA_ENDPOINT`, then a direct connection.",
+							Validators: []validator.String{endpointURLValidator{}},
 						},
 					},
 				},

@@ -30,7 +30,8 @@ type settings struct {
 	region            string
 	ramEndpoint       string
 	stsEndpoint       string
-	maxRetries        int // ramclient.RetryUntilDeadline unless max_retries is set
+	metadataProxy     string // endpoints.ecs_metadata: how ecs_role_name reaches 100.100.100.200
+	maxRetries        int    // ramclient.RetryUntilDeadline unless max_retries is set
 	expectedAccountID string
 
 	// the one credential source chosen by chooseCredentialSource
@@ -106,13 +107,14 @@ func resolveSettings(ctx context.Context, m providerModel) (*settings, diag.Diag
 
 	endpoints, d := endpointsFrom(ctx, m)
 	diags.Append(d...)
-	var ramCfg, stsCfg types.String
+	var ramCfg, stsCfg, mdCfg types.String
 	if endpoints != nil {
-		ramCfg, stsCfg = endpoints.RAM, endpoints.STS
+		ramCfg, stsCfg, mdCfg = endpoints.RAM, endpoints.STS, endpoints.ECSMetadata
 	}
 	s.ramEndpoint = firstNonEmpty(ramCfg, "ALIBABA_CLOUD_RAM_ENDPOINT")
 	s.stsEndpoint = firstNonEmpty(stsCfg, "ALIBABA_CLOUD_STS_ENDPOINT")
-	for attr, v := range map[string]string{"ram": s.ramEndpoint, "sts": s.stsEndpoint} {
+	s.metadataProxy = firstNonEmpty(mdCfg, "ALIBABA_CLOUD_ECS_METADATA_ENDPOINT")
+	for attr, v := range map[string]string{"ram": s.ramEndpoint, "sts": s.stsEndpoint, "ecs_metadata": s.metadataProxy} {
 		if v == "" {
 			continue
 		}
@@ -233,7 +235,11 @@ func (s *settings) credential() (credentials.Credential, error) {
 		base, err = b.Build()
 	case s.ecsRoleName != "":
 		s.source = "ecs_ram_role"
-		base, err = providers.NewECSRAMRoleCredentialsProviderBuilder().WithRoleName(s.ecsRoleName).Build()
+		b := providers.NewECSRAMRoleCredentialsProviderBuilder().WithRoleName(s.ecsRoleName)
+		if s.metadataProxy != "" {
+			b = b.WithHttpOptions(&providers.HttpOptions{Proxy: s.metadataProxy})
+		}
+		base, err = b.Build()
 	default:
 		return nil, fmt.Errorf("no credentials found: set access_key and secret_key in the provider block, " +
 			"the ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET environment variables, a profile, or ecs_role_name")

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"sort"
+	"strings"
 )
 
 // StateDump is what GET /_emulator/state returns: every account's entities, without passwords or secrets.
@@ -268,7 +269,21 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		write(http.StatusOK, s.State())
+	case "/_emulator/ecs/instances":
+		s.serveECSInstances(w, r, write)
 	default:
+		if id, ok := strings.CutPrefix(r.URL.Path, "/_emulator/ecs/instances/"); ok {
+			if r.Method != http.MethodDelete {
+				write(http.StatusMethodNotAllowed, map[string]string{"error": "use DELETE"})
+				return
+			}
+			if err := s.RemoveECSInstance(id); err != nil {
+				write(http.StatusNotFound, map[string]string{"error": err.Error()})
+				return
+			}
+			write(http.StatusOK, map[string]string{"status": "ok"})
+			return
+		}
 		write(http.StatusNotFound, map[string]string{"error": "unknown admin endpoint"})
 	}
 }

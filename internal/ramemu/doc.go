@@ -113,6 +113,31 @@
 //     <code> the service's RAM code; descriptions of catalog-only entries are written from the service name.
 //     All system policies are dated 2015-04-28T08:00:00Z. ListPolicies lists them in file order before
 //     custom policies.
+//   - ECS instance metadata (ecs.go): POST /_emulator/ecs/instances {"account_id","instance_id"?,"role_name"?,
+//     "imdsv2_required"?} (or Server.AddECSInstance) declares a simulated instance with its instance RAM role;
+//     GET lists, DELETE /_emulator/ecs/instances/<id> removes one. Declaring refuses, as ECS's
+//     AttachInstanceRamRole does, a role missing from the instance's account (InvalidRamRole.NotFound) or one
+//     whose trust policy does not let the service ecs.aliyuncs.com assume it (InvalidRamRole.NotEcsRole).
+//     Each instance gets its own metadata service on a loopback listener (metadata_endpoint,
+//     http://127.0.0.1:<port>): the address is how it knows which instance asks, as the real 100.100.100.200
+//     knows by the instance's network. It answers requests made to it directly and, as an HTTP proxy,
+//     absolute-form requests for http://100.100.100.200/ only (403 for any other host): credentials-go
+//     (v1.4.14) hard-codes the metadata host and has no host override, only HttpOptions.Proxy (and the
+//     environment's HTTP_PROXY through Go's default transport); ALIBABA_CLOUD_ECS_METADATA only names the role.
+//     Served: PUT /latest/api/token (X-aliyun-ecs-metadata-token-ttl-seconds 1–21600, else 400; answers the
+//     token), and GET with or without X-aliyun-ecs-metadata-token (an unknown or expired token 401; none 401
+//     where imdsv2_required, ECS's hardened mode) of /latest/meta-data/instance-id,
+//     /latest/meta-data/ram/security-credentials/ (the role name; 404 without a role) and .../<role> (exact
+//     name, else 404) with ECS's JSON AccessKeyId, AccessKeySecret, Expiration, SecurityToken, LastUpdated,
+//     Code "Success". The credentials are an STS session of the role (session name: the instance ID, caller
+//     ARN acs:ram::<acct>:assumed-role/<role>/<instance-id>; unconfirmed), valid 6 hours (ECS's documented
+//     example) whatever the role's MaxSessionDuration, handed out unchanged until less than 1 hour is left and
+//     then replaced (unconfirmed); the old set stays valid to its expiry. Every hand-out re-checks the trust
+//     through the same evaluation as AssumeRole (with the Service principal): a role that no longer trusts ECS
+//     answers 403, a deleted one 404 (unconfirmed codes), and deleting the role revokes what was handed out
+//     like any session. Trust evaluation of API callers matches RAM principals only, so a role trusted only by
+//     a Service cannot be assumed through STS AssumeRole. Instances are not persisted (their listeners would
+//     not survive a restart); the sessions they hand out are, like any session. Times use Options.Clock.
 //
 // Adding an action: write a func (rq *request) xxx() any that takes its parameters with the request's
 // checking helpers (rq.mandatory, rq.text, rq.flag, rq.roleName, ...), finds and authorizes its entity with

@@ -599,8 +599,10 @@ func cmpOp(suffix string, c int) bool {
 	return false
 }
 
-// trustAllows evaluates a role's trust policy for an AssumeRole by the given caller principal ARNs.
-func trustAllows(d *pdoc, match func(pattern string) bool, ctx evalCtx) decision {
+// trustAllows evaluates a role's trust policy for an AssumeRole by the caller that match recognises: it is
+// asked about each principal of each statement, with the principal type lower-cased ("ram", "service",
+// "federated").
+func trustAllows(d *pdoc, match func(ptype, pattern string) bool, ctx evalCtx) decision {
 	res := implicitDeny
 	for i := range d.stmts {
 		st := &d.stmts[i]
@@ -608,10 +610,11 @@ func trustAllows(d *pdoc, match func(pattern string) bool, ctx evalCtx) decision
 			continue
 		}
 		hit := false
-		for _, p := range st.principals["ram"] {
-			if match(p) {
-				hit = true
-				break
+		for ptype, list := range st.principals {
+			for _, p := range list {
+				if match(ptype, p) {
+					hit = true
+				}
 			}
 		}
 		if !hit || !condsHold(st.conds, ctx) {

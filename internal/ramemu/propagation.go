@@ -39,7 +39,7 @@ func (s *Server) setTrust(r *role, doc string, parsed *pdoc, now time.Time, crea
 }
 
 // trustDecision evaluates a role's trust for the caller as STS sees it at now.
-func trustDecision(r *role, match func(string) bool, ctx evalCtx, now time.Time) decision {
+func trustDecision(r *role, match func(ptype, pattern string) bool, ctx evalCtx, now time.Time) decision {
 	d := trustAllows(r.trust, match, ctx)
 	if d != allowed || !now.Before(r.trustInEffectAt) {
 		return d

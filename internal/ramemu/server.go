@@ -75,13 +75,14 @@ type Server struct {
 	opts  Options
 	clock Clock
 
-	mu       sync.RWMutex // guards all account state, keys and sessions
-	accounts map[string]*account
-	acctList []*account
-	keys     map[string]*keyRef  // AccessKeyId -> root or user key
-	sessions map[string]*session // STS AccessKeyId -> session
-	system   map[string]*policy  // lower-cased name -> system policy (shared by all accounts)
-	sysList  []*policy
+	mu        sync.RWMutex // guards all account state, keys and sessions
+	accounts  map[string]*account
+	acctList  []*account
+	keys      map[string]*keyRef      // AccessKeyId -> root or user key
+	sessions  map[string]*session     // STS AccessKeyId -> session
+	system    map[string]*policy      // lower-cased name -> system policy (shared by all accounts)
+	instances map[string]*ecsInstance // instance ID -> simulated ECS instance (ecs.go), never persisted
+	sysList   []*policy
 
 	nonces  *nonceCache
 	faults  *faults
@@ -107,12 +108,13 @@ func New(opts Options) (*Server, error) {
 		return nil, fmt.Errorf("ramemu: negative throttle qps")
 	}
 	s := &Server{
-		opts:     opts,
-		clock:    opts.Clock,
-		accounts: map[string]*account{},
-		keys:     map[string]*keyRef{},
-		sessions: map[string]*session{},
-		nonces:   newNonceCache(),
+		opts:      opts,
+		clock:     opts.Clock,
+		accounts:  map[string]*account{},
+		keys:      map[string]*keyRef{},
+		sessions:  map[string]*session{},
+		instances: map[string]*ecsInstance{},
+		nonces:    newNonceCache(),
 	}
 	s.stats.reset()
 	s.initSystemPolicies()
@@ -463,8 +465,9 @@ func (s *Server) dispatch(rq *request) (any, *apiError) {
 	return body, rq.err
 }
 
-// Close exists for symmetry; every acknowledged mutation is already durable, so there is nothing to flush.
-func (s *Server) Close() error { return nil }
+// Close stops the metadata services of the simulated ECS instances. Every acknowledged mutation is already
+// durable, so there is nothing to flush.
+func (s *Server) Close() error { return s.closeECSInstances() }
 
 // Account returns the account with the given id (its alias as currently set), and whether it exists.
 func (s *Server) Account(id string) (Account, bool) {

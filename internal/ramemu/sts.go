@@ -116,7 +116,7 @@ func (rq *request) assumeRole() any {
 
 // principalMatcher matches trust-policy RAM principals against the caller:
 // acs:ram::<acct>:root (any user or session of that account), :user/<name>, :role/<name> (sessions of that role).
-func (rq *request) principalMatcher() func(string) bool {
+func (rq *request) principalMatcher() func(ptype, pattern string) bool {
 	c := rq.caller
 	var own []string // lower-cased ARNs naming the caller
 	own = append(own, "acs:ram::"+c.acct.ID+":root")
@@ -126,7 +126,10 @@ func (rq *request) principalMatcher() func(string) bool {
 	case callerSession:
 		own = append(own, "acs:ram::"+c.acct.ID+":role/"+strings.ToLower(c.sess.RoleName))
 	}
-	return func(p string) bool {
+	return func(ptype, p string) bool {
+		if ptype != "ram" {
+			return false // a Service or Federated principal never matches a caller with an AccessKey
+		}
 		if p == "*" {
 			return true
 		}
