@@ -234,16 +234,52 @@ func Test(t *testing.T, checkDestroy resource.TestCheckFunc, steps []resource.Te
 func TestWith(t *testing.T, factories map[string]func() (tfprotov6.ProviderServer, error), checkDestroy resource.TestCheckFunc,
 	steps []resource.TestStep) {
 	t.Helper()
-	resource.Test(t, resource.TestCase{
+	runCase(t, false, factories, checkDestroy, steps)
+}
+
+// UnitTest is Test as a unit test, run without TF_ACC: for steps that need no cloud, such as a policy
+// document's or a function's.
+func UnitTest(t *testing.T, checkDestroy resource.TestCheckFunc, steps []resource.TestStep) {
+	t.Helper()
+	runCase(t, true, ProtoV6ProviderFactories, checkDestroy, steps)
+}
+
+// runCase runs the TestCase of Test, TestWith and UnitTest (unit: resource.UnitTest).
+func runCase(t *testing.T, unit bool, factories map[string]func() (tfprotov6.ProviderServer, error),
+	checkDestroy resource.TestCheckFunc, steps []resource.TestStep) {
+	t.Helper()
+	tc := resource.TestCase{
 		PreCheck:                 func() { PreCheck(t) },
 		ProtoV6ProviderFactories: factories,
 		CheckDestroy:             checkDestroy,
 		Steps:                    steps,
-	})
+	}
+	if unit {
+		resource.UnitTest(t, tc)
+		return
+	}
+	resource.Test(t, tc)
 }
 
 // Test is acctest.Test with CheckNothingLeft after the final destroy: every entity the steps made is gone.
 func (e *Env) Test(t *testing.T, steps []resource.TestStep) {
 	t.Helper()
 	Test(t, e.CheckNothingLeft(t), steps)
+}
+
+// WithoutAmbientCredentials hides every credential the environment could give the provider (the CLI and
+// its plugin processes inherit it): the variables of both families, the CLI profile variables and
+// ~/.aliyun/config.json (a fresh HOME, so call it after anything that needs the real one, such as a module
+// mirror's Go build cache).
+func WithoutAmbientCredentials(t *testing.T) {
+	t.Helper()
+	for _, v := range []string{
+		"ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ALIBABA_CLOUD_SECURITY_TOKEN",
+		"ALICLOUD_ACCESS_KEY", "ALICLOUD_SECRET_KEY", "ALICLOUD_SECURITY_TOKEN",
+		"ALIBABA_CLOUD_PROFILE", "ALICLOUD_PROFILE", "ALIBABA_CLOUD_CONFIG_FILE", "ALIBABA_CLOUD_ECS_METADATA",
+		"ALIBABA_CLOUD_ECS_METADATA_ENDPOINT",
+	} {
+		t.Setenv(v, "")
+	}
+	t.Setenv("HOME", t.TempDir())
 }

@@ -39,26 +39,7 @@ func newInlineModule(t *testing.T, files map[string]string) *rootModule {
 // work, and the policy lands in A's account through the aliased block.
 func TestScenarioDefaultProviderWithoutCredentials(t *testing.T) {
 	env := acctest.New(t)
-	m := newInlineModule(t, map[string]string{"main.tf": `
-terraform {
-  required_providers {
-    aliram = { source = "aliram/aliram" }
-  }
-}
-
-variable "owner_account_id" { type = string }
-variable "owner_access_key" { type = string }
-variable "owner_secret_key" {
-  type      = string
-  sensitive = true
-}
-variable "operator_account_id" { type = string }
-variable "operator_access_key" { type = string }
-variable "operator_secret_key" {
-  type      = string
-  sensitive = true
-}
-variable "ram_endpoint" {
+	m := newInlineModule(t, map[string]string{"main.tf": inlineModuleHeader + `variable "ram_endpoint" {
   type    = string
   default = null
 }
@@ -66,29 +47,7 @@ variable "sts_endpoint" {
   type    = string
   default = null
 }
-
-provider "aliram" {
-  alias               = "owner"
-  expected_account_id = var.owner_account_id
-  access_key          = var.owner_access_key
-  secret_key          = var.owner_secret_key
-  endpoints {
-    ram = var.ram_endpoint
-    sts = var.sts_endpoint
-  }
-}
-
-provider "aliram" {
-  alias               = "operator"
-  expected_account_id = var.operator_account_id
-  access_key          = var.operator_access_key
-  secret_key          = var.operator_secret_key
-  endpoints {
-    ram = var.ram_endpoint
-    sts = var.sts_endpoint
-  }
-}
-
+` + enterpriseProviders + `
 data "aliram_policy_document" "kafka_read" {
   statement {
     actions   = ["alikafka:GetInstanceList"]
@@ -106,7 +65,7 @@ output "operator_role_arn" {
   value = provider::aliram::role_arn(var.owner_account_id, "kafka-operators")
 }
 `})
-	withoutAmbientCredentials(t)
+	acctest.WithoutAmbientCredentials(t)
 	m.setVariables(accountVariables(env))
 
 	expectActions(t, m.plan(), "aliram_policy.kafka_read: create")
@@ -120,18 +79,4 @@ output "operator_role_arn" {
 	if err := env.CheckNothingLeft(t)(nil); err != nil {
 		t.Error(err)
 	}
-}
-
-// withoutAmbientCredentials hides every credential the environment could give a provider block: the CLI and
-// its plugin processes inherit it. Call it after useMirror (a fresh HOME has no Go build cache).
-func withoutAmbientCredentials(t *testing.T) {
-	t.Helper()
-	for _, v := range []string{
-		"ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ALIBABA_CLOUD_SECURITY_TOKEN",
-		"ALICLOUD_ACCESS_KEY", "ALICLOUD_SECRET_KEY", "ALICLOUD_SECURITY_TOKEN",
-		"ALIBABA_CLOUD_PROFILE", "ALICLOUD_PROFILE", "ALIBABA_CLOUD_CONFIG_FILE", "ALIBABA_CLOUD_ECS_METADATA",
-	} {
-		t.Setenv(v, "")
-	}
-	t.Setenv("HOME", t.TempDir())
 }

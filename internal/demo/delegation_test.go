@@ -53,54 +53,13 @@ func (s delegationShape) config() string {
 	if s.usersAfterAttachments {
 		dependsOn = "depends_on = [aliram_role_policy_attachment.role]"
 	}
-	return fmt.Sprintf(`
-terraform {
-  required_providers {
-    aliram = { source = "aliram/aliram" }
-  }
-}
-
-variable "owner_account_id" { type = string }
-variable "owner_access_key" { type = string }
-variable "owner_secret_key" {
-  type      = string
-  sensitive = true
-}
-variable "operator_account_id" { type = string }
-variable "operator_access_key" { type = string }
-variable "operator_secret_key" {
-  type      = string
-  sensitive = true
-}
-variable "ram_endpoint" { type = string }
+	return fmt.Sprintf(inlineModuleHeader+`variable "ram_endpoint" { type = string }
 variable "sts_endpoint" { type = string }
 variable "password" {
   type      = string
   sensitive = true
 }
-
-provider "aliram" {
-  alias               = "owner"
-  expected_account_id = var.owner_account_id
-  access_key          = var.owner_access_key
-  secret_key          = var.owner_secret_key
-  endpoints {
-    ram = var.ram_endpoint
-    sts = var.sts_endpoint
-  }
-}
-
-provider "aliram" {
-  alias               = "operator"
-  expected_account_id = var.operator_account_id
-  access_key          = var.operator_access_key
-  secret_key          = var.operator_secret_key
-  endpoints {
-    ram = var.ram_endpoint
-    sts = var.sts_endpoint
-  }
-}
-
+`+enterpriseProviders+`
 locals {
   roles       = [for i in range(%d) : format("deleg-role-%%02d", i)]
   policies    = [%s]

@@ -366,3 +366,45 @@ func expectAssumeRoleRefused(t *testing.T, env *acctest.Env, key acctest.Key, ro
 	}
 	return nil
 }
+
+// inlineModuleHeader starts a module written inline: the provider requirement and the two enterprises'
+// account IDs and keys as variables (accountVariables gives their values).
+const inlineModuleHeader = `
+terraform {
+  required_providers {
+    aliram = { source = "aliram/aliram" }
+  }
+}
+
+variable "owner_account_id" { type = string }
+variable "owner_access_key" { type = string }
+variable "owner_secret_key" {
+  type      = string
+  sensitive = true
+}
+variable "operator_account_id" { type = string }
+variable "operator_access_key" { type = string }
+variable "operator_secret_key" {
+  type      = string
+  sensitive = true
+}
+`
+
+// enterpriseProviders are the module's two provider blocks, one per enterprise (aliases owner and operator),
+// each bound to its account by expected_account_id; the module declares ram_endpoint and sts_endpoint.
+var enterpriseProviders = enterpriseProvider("owner") + enterpriseProvider("operator")
+
+func enterpriseProvider(alias string) string {
+	return fmt.Sprintf(`
+provider "aliram" {
+  alias               = %[1]q
+  expected_account_id = var.%[1]s_account_id
+  access_key          = var.%[1]s_access_key
+  secret_key          = var.%[1]s_secret_key
+  endpoints {
+    ram = var.ram_endpoint
+    sts = var.sts_endpoint
+  }
+}
+`, alias)
+}

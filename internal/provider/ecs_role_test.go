@@ -44,7 +44,7 @@ func TestAccProvider_ecsRoleName(t *testing.T) {
 		t.Skip("needs the emulator's simulated ECS instance; on real Alibaba Cloud run it on an ECS instance")
 	}
 	in := ecsInstance(t, env)
-	withoutAmbientCredentials(t)
+	acctest.WithoutAmbientCredentials(t)
 	data := `
 data "aliram_caller_identity" "me" {}
 data "aliram_role" "self" { name = "app-role" }

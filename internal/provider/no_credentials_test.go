@@ -12,21 +12,6 @@ import (
 	"github.com/aliram/terraform-provider-aliram/internal/acctest"
 )
 
-// withoutAmbientCredentials hides every credential the environment could give the provider: the variables
-// of both families, the CLI profile variables and ~/.aliyun/config.json (a fresh HOME).
-func withoutAmbientCredentials(t *testing.T) {
-	t.Helper()
-	for _, v := range []string{
-		"ALIBABA_CLOUD_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_SECRET", "ALIBABA_CLOUD_SECURITY_TOKEN",
-		"ALICLOUD_ACCESS_KEY", "ALICLOUD_SECRET_KEY", "ALICLOUD_SECURITY_TOKEN",
-		"ALIBABA_CLOUD_PROFILE", "ALICLOUD_PROFILE", "ALIBABA_CLOUD_CONFIG_FILE", "ALIBABA_CLOUD_ECS_METADATA",
-		"ALIBABA_CLOUD_ECS_METADATA_ENDPOINT",
-	} {
-		t.Setenv(v, "")
-	}
-	t.Setenv("HOME", t.TempDir())
-}
-
 // noCredentials matches what a call without credentials reports: the operation, today's message naming what
 // to set, and the advice that only API calls need credentials.
 func noCredentials(operation string) *regexp.Regexp {
@@ -38,7 +23,7 @@ func noCredentials(operation string) *regexp.Regexp {
 // or STS fails with a message naming what to set, before any request is sent.
 func TestAccProvider_noCredentials(t *testing.T) {
 	env := acctest.New(t)
-	withoutAmbientCredentials(t)
+	acctest.WithoutAmbientCredentials(t)
 	// Endpoints only: were anything sent, the test's emulator would count it.
 	endpointsOnly := fmt.Sprintf("provider \"aliram\" {\n  endpoints {\n    ram = %q\n    sts = %q\n  }\n}\n", env.URL, env.URL)
 	document := `
@@ -79,7 +64,7 @@ output "role_arn" { value = provider::aliram::role_arn("1000000000000001", "kafk
 // configuration.
 func TestAccProvider_halfSetCredentials(t *testing.T) {
 	env := acctest.New(t)
-	withoutAmbientCredentials(t)
+	acctest.WithoutAmbientCredentials(t)
 	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", env.A.AccessKeyID)
 	env.ResetCalls()
 	acctest.Test(t, nil, []resource.TestStep{{

@@ -388,26 +388,13 @@ func TestCoalescingAndInvalidation(t *testing.T) {
 	f.delay = 50 * time.Millisecond
 	c := newTestClient(t, f, nil)
 	ctx := context.Background()
-	var wg sync.WaitGroup
-	errs := make(chan error, 20)
-	for i := 0; i < 20; i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			ps, err := c.ListPoliciesForRole(ctx, "role1")
-			if err == nil && (len(ps) != 1 || ps[0].Name != "ReadOnlyAccess" || ps[0].Type != "System") {
-				err = errors.New("wrong list")
-			}
-			errs <- err
-		}()
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		if err != nil {
-			t.Fatal(err)
+	concurrently(t, 20, func() error {
+		ps, err := c.ListPoliciesForRole(ctx, "role1")
+		if err == nil && (len(ps) != 1 || ps[0].Name != "ReadOnlyAccess" || ps[0].Type != "System") {
+			err = errors.New("wrong list")
 		}
-	}
+		return err
+	})
 	if n := f.count("ListPoliciesForRole"); n != 1 {
 		t.Fatalf("20 concurrent reads made %d calls, want 1", n)
 	}

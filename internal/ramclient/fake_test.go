@@ -162,3 +162,24 @@ func roleBody(name string) map[string]any {
 func notFound(kind string) [2]any {
 	return resp(404, apiErr("EntityNotExist."+kind, fmt.Sprintf("The %s does not exist.", kind)))
 }
+
+// concurrently runs f in n goroutines at once and fails the test with the first error any returned.
+func concurrently(t *testing.T, n int, f func() error) {
+	t.Helper()
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs <- f()
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}

@@ -2,7 +2,6 @@ package ramclient
 
 import (
 	"context"
-	"sync"
 	"testing"
 	"time"
 )
@@ -162,29 +161,16 @@ func TestRecentlyCreatedAttachmentsShareRetries(t *testing.T) {
 	c := newTestClient(t, f, nil)
 	ctx := context.Background()
 	at := time.Now().Add(-time.Second)
-	var wg sync.WaitGroup
-	errs := make(chan error, 3)
 	for _, p := range []string{"p1", "p2", "p3"} {
 		c.RecentlyCreated(at, RoleAttachmentEntity("r", "Custom", p))
 	}
-	for range 3 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			ps, err := c.ListPoliciesForRole(ctx, "r")
-			if err == nil && len(ps) != 3 {
-				t.Errorf("got %d policies, want 3", len(ps))
-			}
-			errs <- err
-		}()
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		if err != nil {
-			t.Fatal(err)
+	concurrently(t, 3, func() error {
+		ps, err := c.ListPoliciesForRole(ctx, "r")
+		if err == nil && len(ps) != 3 {
+			t.Errorf("got %d policies, want 3", len(ps))
 		}
-	}
+		return err
+	})
 	if n := f.count("ListPoliciesForRole"); n != 3 {
 		t.Errorf("3 parallel readers made %d calls, want 3 (one per attempt)", n)
 	}

@@ -431,49 +431,34 @@ func TestGroupPagination(t *testing.T) {
 		createUser(t, a, fmt.Sprintf("user%d", i))
 		must(t, addToGroup(a, fmt.Sprintf("user%d", i), "big"))
 	}
-	var names []string
-	marker, pages := "", 0
-	for {
+	names, pages := readPages(t, func(marker string) (page []string, next string, truncated bool) {
 		q := ram.CreateListGroupsRequest()
 		q.MaxItems = requests.NewInteger(3)
 		q.Marker = marker
 		resp, err := a.ListGroups(q)
 		must(t, err)
-		pages++
 		for _, g := range resp.Groups.Group {
 			if g.GroupId == "" || !dateRe.MatchString(g.CreateDate) || !dateRe.MatchString(g.UpdateDate) {
 				t.Fatalf("list entry %+v", g)
 			}
-			names = append(names, g.GroupName)
+			page = append(page, g.GroupName)
 		}
-		if !resp.IsTruncated {
-			if resp.Marker != "" {
-				t.Fatal("marker on last page")
-			}
-			break
-		}
-		marker = resp.Marker
-	}
+		return page, resp.Marker, resp.IsTruncated
+	})
 	if pages != 3 || strings.Join(names, ",") != "big,grp0,grp1,grp2,grp3,grp4,grp5,grp6" {
 		t.Fatalf("%d pages: %v", pages, names)
 	}
 
-	var users []string
-	marker, pages = "", 0
-	for {
+	users, pages := readPages(t, func(marker string) (page []string, next string, truncated bool) {
 		q := ram.CreateListUsersForGroupRequest()
 		q.GroupName, q.MaxItems, q.Marker = "big", requests.NewInteger(2), marker
 		resp, err := a.ListUsersForGroup(q)
 		must(t, err)
-		pages++
 		for _, u := range resp.Users.User {
-			users = append(users, u.UserName)
+			page = append(page, u.UserName)
 		}
-		if !resp.IsTruncated {
-			break
-		}
-		marker = resp.Marker
-	}
+		return page, resp.Marker, resp.IsTruncated
+	})
 	if pages != 4 || strings.Join(users, ",") != "user0,user1,user2,user3,user4,user5,user6" {
 		t.Fatalf("%d pages: %v", pages, users)
 	}

@@ -163,6 +163,13 @@ func detachUser(c *ram.Client, u, ptype, pname string) error {
 	return err
 }
 
+func deleteLogin(c *ram.Client, u string) error {
+	req := ram.CreateDeleteLoginProfileRequest()
+	req.UserName = u
+	_, err := c.DeleteLoginProfile(req)
+	return err
+}
+
 func createKey(t *testing.T, c *ram.Client, u string) ram.AccessKey {
 	t.Helper()
 	req := ram.CreateCreateAccessKeyRequest()
@@ -188,4 +195,26 @@ var _ = http.StatusOK
 
 func credentialsFor(a Account) *credentials.AccessKeyCredential {
 	return credentials.NewAccessKeyCredential(a.AccessKeyID, a.AccessKeySecret)
+}
+
+// readPages reads a Marker-paginated list to its end and returns every name on it and the number of pages:
+// page reads the page starting at marker. A truncated page must carry a marker and the last one none.
+func readPages(t *testing.T, page func(marker string) (names []string, next string, truncated bool)) ([]string, int) {
+	t.Helper()
+	var all []string
+	marker, pages := "", 0
+	for {
+		names, next, truncated := page(marker)
+		pages++
+		all = append(all, names...)
+		switch {
+		case !truncated && next != "":
+			t.Fatal("marker on last page")
+		case !truncated:
+			return all, pages
+		case next == "":
+			t.Fatal("truncated without marker")
+		}
+		marker = next
+	}
 }

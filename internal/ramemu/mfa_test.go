@@ -49,6 +49,12 @@ func getUserMFA(c *ram.Client, userName string) (*ram.GetUserMFAInfoResponse, er
 	return c.GetUserMFAInfo(q)
 }
 
+func unbindMFA(c *ram.Client, userName string) (*ram.UnbindMFADeviceResponse, error) {
+	q := ram.CreateUnbindMFADeviceRequest()
+	q.UserName = userName
+	return c.UnbindMFADevice(q)
+}
+
 func deleteMFADevice(c *ram.Client, serial string) error {
 	q := ram.CreateDeleteVirtualMFADeviceRequest()
 	q.SerialNumber = serial
@@ -227,28 +233,19 @@ func TestMFADeviceBlocksDeletes(t *testing.T) {
 	must(t, err)
 	_, err = a.DeleteUser(du)
 	wantErr(t, err, "DeleteConflict.User.LoginProfile", 409)
-	dl := ram.CreateDeleteLoginProfileRequest()
-	dl.UserName = "alice"
-	_, err = a.DeleteLoginProfile(dl)
-	must(t, err)
+	must(t, deleteLogin(a, "alice"))
 
 	_, err = getUserMFA(a, "carol")
 	se = wantErr(t, err, "EntityNotExist.User.MFADevice", 404)
 	if se.Message() != "The user has not bound any MFA device." {
 		t.Fatal(se.Message())
 	}
-	uq := ram.CreateUnbindMFADeviceRequest()
-	uq.UserName = "carol"
-	_, err = a.UnbindMFADevice(uq)
+	_, err = unbindMFA(a, "carol")
 	wantErr(t, err, "EntityNotExist.User.MFADevice", 404)
-	uq = ram.CreateUnbindMFADeviceRequest()
-	uq.UserName = "ghost"
-	_, err = a.UnbindMFADevice(uq)
+	_, err = unbindMFA(a, "ghost")
 	wantErr(t, err, "EntityNotExist.User", 404)
 
-	uq = ram.CreateUnbindMFADeviceRequest()
-	uq.UserName = "alice"
-	ur, err := a.UnbindMFADevice(uq)
+	ur, err := unbindMFA(a, "alice")
 	must(t, err)
 	if ur.MFADevice.SerialNumber != d.SerialNumber || ur.MFADevice.Type != "VMFA" {
 		t.Fatalf("unbind %+v", ur.MFADevice)

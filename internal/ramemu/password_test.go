@@ -267,16 +267,20 @@ func TestSecurityPreference(t *testing.T) {
 		p.PublicKeyPreference.AllowUserToManagePublicKeys {
 		t.Fatalf("defaults %+v", p)
 	}
-	q := ram.CreateSetSecurityPreferenceRequest()
-	q.LoginSessionDuration = requests.NewInteger(25)
-	_, err = a.SetSecurityPreference(q)
-	wantErr(t, err, "InvalidParameter.LoginSessionDuration.Range", 400)
-	q = ram.CreateSetSecurityPreferenceRequest()
-	q.LoginNetworkMasks = "10.0.0.0/8;not-a-mask"
-	_, err = a.SetSecurityPreference(q)
-	wantErr(t, err, "InvalidParameter.LoginNetworkMasks.Format", 400)
+	for _, bad := range []struct {
+		set  func(q *ram.SetSecurityPreferenceRequest)
+		code string
+	}{
+		{func(q *ram.SetSecurityPreferenceRequest) { q.LoginSessionDuration = requests.NewInteger(25) }, "InvalidParameter.LoginSessionDuration.Range"},
+		{func(q *ram.SetSecurityPreferenceRequest) { q.LoginNetworkMasks = "10.0.0.0/8;not-a-mask" }, "InvalidParameter.LoginNetworkMasks.Format"},
+	} {
+		q := ram.CreateSetSecurityPreferenceRequest()
+		bad.set(q)
+		_, err = a.SetSecurityPreference(q)
+		wantErr(t, err, bad.code, 400)
+	}
 
-	q = ram.CreateSetSecurityPreferenceRequest()
+	q := ram.CreateSetSecurityPreferenceRequest()
 	q.LoginNetworkMasks, q.LoginSessionDuration = "10.0.0.0/8;192.168.0.0/16", requests.NewInteger(12)
 	q.AllowUserToManageAccessKeys, q.EnableSaveMFATicket = requests.NewBoolean(true), requests.NewBoolean(true)
 	_, err = a.SetSecurityPreference(q)

@@ -139,30 +139,17 @@ func TestPagination(t *testing.T) {
 		createRole(t, a, fmt.Sprintf("role-%d", i), trustB)
 		createUser(t, a, fmt.Sprintf("user-%d", i))
 	}
-	var names []string
-	marker := ""
-	pages := 0
-	for {
+	names, pages := readPages(t, func(marker string) (page []string, next string, truncated bool) {
 		q := ram.CreateListRolesRequest()
 		q.MaxItems = requests.NewInteger(3)
 		q.Marker = marker
 		r, err := a.ListRoles(q)
 		must(t, err)
-		pages++
 		for _, x := range r.Roles.Role {
-			names = append(names, x.RoleName)
+			page = append(page, x.RoleName)
 		}
-		if !r.IsTruncated {
-			if r.Marker != "" {
-				t.Fatal("marker on last page")
-			}
-			break
-		}
-		if r.Marker == "" {
-			t.Fatal("truncated without marker")
-		}
-		marker = r.Marker
-	}
+		return page, r.Marker, r.IsTruncated
+	})
 	if pages != 3 || strings.Join(names, ",") != "role-0,role-1,role-2,role-3,role-4,role-5,role-6" {
 		t.Fatalf("pages %d names %v", pages, names)
 	}

@@ -83,34 +83,11 @@ func checkRoleInRAM(t *testing.T, e *acctest.Env, name, trust, description strin
 
 // checkRoleTags asserts the role's tags in the emulator (skipped on real Alibaba Cloud).
 func checkRoleTags(e *acctest.Env, name string, want map[string]string) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		if e.Emulator == nil {
-			return nil
-		}
-		for _, a := range e.Emulator.State().Accounts {
-			for _, r := range a.Roles {
-				if a.ID == e.A.ID && strings.EqualFold(r.Name, name) {
-					// The configuration's tags: the provider's marker (and Alibaba Cloud's own tags) are not among them.
-					if fmt.Sprint(ramclient.UserTags(r.Tags)) != fmt.Sprint(want) {
-						return fmt.Errorf("role %s has tags %v, want %v", name, r.Tags, want)
-					}
-					return nil
-				}
-			}
-		}
-		return fmt.Errorf("role %s not found in the emulator", name)
-	}
+	return checkEmulatorTags(e, "role", name, want)
 }
 
 func checkRoleGone(t *testing.T, e *acctest.Env, name string) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		if _, err := sdkGetRole(t, e, name); err == nil {
-			return fmt.Errorf("role %s still exists", name)
-		} else if !strings.Contains(err.Error(), "EntityNotExist.Role") {
-			return err
-		}
-		return nil
-	}
+	return checkGone("role "+name, func() error { _, err := sdkGetRole(t, e, name); return err }, "EntityNotExist.Role")
 }
 
 func updateTrustOutOfBand(t *testing.T, e *acctest.Env, name, doc string) {

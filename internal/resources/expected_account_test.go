@@ -49,34 +49,29 @@ resource "aliram_delegated_user" "test" {
 	for _, a := range addrs {
 		stillThere = append(stillThere, statecheck.ExpectKnownValue(a, tfjsonpath.New("id"), knownvalue.NotNull()))
 	}
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.FactoriesWith("aliramb"),
-		CheckDestroy:             e.CheckNothingLeft(t),
-		Steps: []resource.TestStep{
-			{Config: config(keyA)},
-			{
-				// A plan with the wrong credentials: refused, naming both accounts.
-				PreConfig:   e.ResetCalls,
-				Config:      config(keyB),
-				PlanOnly:    true,
-				ExpectError: mismatch,
-			},
-			{
-				// An apply (its refresh is written to the state) with the wrong credentials: refused before any
-				// read of A's resources, so none leaves the state.
-				PreConfig:   e.ResetCalls,
-				Config:      config(keyB),
-				ExpectError: mismatch,
-			},
-			{
-				// The right credentials again: every resource is still in the state, nothing to do.
-				Config:            config(keyA),
-				ConfigStateChecks: stillThere,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-				}},
-			},
+	acctest.TestWith(t, acctest.FactoriesWith("aliramb"), e.CheckNothingLeft(t), []resource.TestStep{
+		{Config: config(keyA)},
+		{
+			// A plan with the wrong credentials: refused, naming both accounts.
+			PreConfig:   e.ResetCalls,
+			Config:      config(keyB),
+			PlanOnly:    true,
+			ExpectError: mismatch,
+		},
+		{
+			// An apply (its refresh is written to the state) with the wrong credentials: refused before any
+			// read of A's resources, so none leaves the state.
+			PreConfig:   e.ResetCalls,
+			Config:      config(keyB),
+			ExpectError: mismatch,
+		},
+		{
+			// The right credentials again: every resource is still in the state, nothing to do.
+			Config:            config(keyA),
+			ConfigStateChecks: stillThere,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectEmptyPlan(),
+			}},
 		},
 	})
 }

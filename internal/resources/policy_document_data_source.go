@@ -139,7 +139,7 @@ func (d *policyDocumentDataSource) Schema(_ context.Context, _ datasource.Schema
 							},
 						},
 					},
-					Validators: []validator.Object{statementActionsValidator{}},
+					Validators: []validator.Object{statementActionsValidator{"exactly one of actions and not_actions must be set"}},
 					Blocks: map[string]schema.Block{
 						"condition": schema.ListNestedBlock{
 							MarkdownDescription: "A condition on the request; all conditions of a statement must hold. " +
@@ -168,7 +168,7 @@ func (d *policyDocumentDataSource) Schema(_ context.Context, _ datasource.Schema
 										},
 									},
 								},
-								Validators: []validator.Object{conditionValuesValidator{}},
+								Validators: []validator.Object{conditionValuesValidator{"values must suit the condition operator"}},
 							},
 						},
 					},
@@ -305,15 +305,7 @@ func setStrings(ctx context.Context, s types.Set, resp *datasource.ReadResponse)
 
 // conditionValuesValidator checks each value of a condition block against its operator (numbers, dates,
 // booleans, IPs), naming the offending element's path.
-type conditionValuesValidator struct{}
-
-func (conditionValuesValidator) Description(context.Context) string {
-	return "values must suit the condition operator"
-}
-
-func (v conditionValuesValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
+type conditionValuesValidator struct{ describedAs }
 
 func (conditionValuesValidator) ValidateObject(_ context.Context, req validator.ObjectRequest, resp *validator.ObjectResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
@@ -342,15 +334,7 @@ func (conditionValuesValidator) ValidateObject(_ context.Context, req validator.
 
 // statementActionsValidator requires exactly one of actions and not_actions in a statement block, with a message
 // that names both (the generic ExactlyOneOf renders relative paths like "actions.<.not_actions").
-type statementActionsValidator struct{}
-
-func (statementActionsValidator) Description(context.Context) string {
-	return "exactly one of actions and not_actions must be set"
-}
-
-func (v statementActionsValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
+type statementActionsValidator struct{ describedAs }
 
 func (statementActionsValidator) ValidateObject(_ context.Context, req validator.ObjectRequest, resp *validator.ObjectResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {

@@ -41,12 +41,9 @@ func jsonIs(doc string) statecheck.StateCheck {
 
 func TestAccPolicyDocumentDataSource_basic(t *testing.T) {
 	e := acctest.New(t)
-	resource.UnitTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{
-				Config: e.ProviderConfig() + `
+	acctest.UnitTest(t, nil, []resource.TestStep{
+		{
+			Config: e.ProviderConfig() + `
 data "aliram_policy_document" "test" {
   statement {
     actions   = ["ecs:DescribeInstances", "ecs:Describe*", "ecs:DescribeInstances"]
@@ -74,15 +71,14 @@ data "aliram_policy_document" "test" {
   }
 }
 `,
-				ConfigStateChecks: []statecheck.StateCheck{
-					jsonIs(`{"Statement":[` +
-						`{"Action":["ecs:Describe*","ecs:DescribeInstances"],"Effect":"Allow","Resource":["*"]},` +
-						`{"Action":["*"],"Condition":{"Bool":{"acs:SecureTransport":["false"]},"NotIpAddress":{"acs:SourceIp":["10.0.0.0/8","203.0.113.0/24"]}},"Effect":"Deny","Resource":["*"],"Sid":"DenyOutsideOffice"},` +
-						`{"Effect":"Allow","NotAction":["ram:*"],"Resource":["*"]}` +
-						`],"Version":"1"}`),
-					statecheck.ExpectKnownValue(policyDocAddr, tfjsonpath.New("version"), knownvalue.StringExact("1")),
-					statecheck.ExpectKnownValue(policyDocAddr, tfjsonpath.New("statement").AtSliceIndex(0).AtMapKey("effect"), knownvalue.StringExact("Allow")),
-				},
+			ConfigStateChecks: []statecheck.StateCheck{
+				jsonIs(`{"Statement":[` +
+					`{"Action":["ecs:Describe*","ecs:DescribeInstances"],"Effect":"Allow","Resource":["*"]},` +
+					`{"Action":["*"],"Condition":{"Bool":{"acs:SecureTransport":["false"]},"NotIpAddress":{"acs:SourceIp":["10.0.0.0/8","203.0.113.0/24"]}},"Effect":"Deny","Resource":["*"],"Sid":"DenyOutsideOffice"},` +
+					`{"Effect":"Allow","NotAction":["ram:*"],"Resource":["*"]}` +
+					`],"Version":"1"}`),
+				statecheck.ExpectKnownValue(policyDocAddr, tfjsonpath.New("version"), knownvalue.StringExact("1")),
+				statecheck.ExpectKnownValue(policyDocAddr, tfjsonpath.New("statement").AtSliceIndex(0).AtMapKey("effect"), knownvalue.StringExact("Allow")),
 			},
 		},
 	})
@@ -92,12 +88,9 @@ data "aliram_policy_document" "test" {
 // The seeds' optional least-privilege policy: RocketMQ scoped to one instance, one topic and one group.
 func TestAccPolicyDocumentDataSource_rocketMQ(t *testing.T) {
 	e := acctest.New(t)
-	resource.UnitTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{
-				Config: e.ProviderConfig() + `
+	acctest.UnitTest(t, nil, []resource.TestStep{
+		{
+			Config: e.ProviderConfig() + `
 locals {
   instance = "MQ_INST_1234567890_BXdemo"
 }
@@ -120,17 +113,17 @@ data "aliram_policy_document" "test" {
   }
 }
 `,
-				ConfigStateChecks: []statecheck.StateCheck{
-					jsonIs(`{"Statement":[` +
-						`{"Action":["mq:OnsInstanceBaseInfo","mq:QueryMessage"],"Effect":"Allow","Resource":["acs:mq:*:*:MQ_INST_1234567890_BXdemo"],"Sid":"InstanceReadOnly"},` +
-						`{"Action":["mq:PUB","mq:SUB"],"Condition":{"IpAddress":{"acs:SourceIp":["198.51.100.0/24","203.0.113.0/24"]}},"Effect":"Allow",` +
-						`"Resource":["acs:mq:*:*:MQ_INST_1234567890_BXdemo%GID_orders_enterprise_b","acs:mq:*:*:MQ_INST_1234567890_BXdemo%orders"],"Sid":"OrdersPubSub"}` +
-						`],"Version":"1"}`),
-				},
+			ConfigStateChecks: []statecheck.StateCheck{
+				jsonIs(`{"Statement":[` +
+					`{"Action":["mq:OnsInstanceBaseInfo","mq:QueryMessage"],"Effect":"Allow","Resource":["acs:mq:*:*:MQ_INST_1234567890_BXdemo"],"Sid":"InstanceReadOnly"},` +
+					`{"Action":["mq:PUB","mq:SUB"],"Condition":{"IpAddress":{"acs:SourceIp":["198.51.100.0/24","203.0.113.0/24"]}},"Effect":"Allow",` +
+					`"Resource":["acs:mq:*:*:MQ_INST_1234567890_BXdemo%GID_orders_enterprise_b","acs:mq:*:*:MQ_INST_1234567890_BXdemo%orders"],"Sid":"OrdersPubSub"}` +
+					`],"Version":"1"}`),
 			},
-			{
-				// Same config again: the rendered document is stable, so nothing changes.
-				Config: e.ProviderConfig() + `
+		},
+		{
+			// Same config again: the rendered document is stable, so nothing changes.
+			Config: e.ProviderConfig() + `
 data "aliram_policy_document" "test" {
   statement {
     sid       = "InstanceReadOnly"
@@ -139,9 +132,8 @@ data "aliram_policy_document" "test" {
   }
 }
 `,
-				ConfigStateChecks: []statecheck.StateCheck{
-					jsonIs(`{"Statement":[{"Action":["mq:OnsInstanceBaseInfo","mq:QueryMessage"],"Effect":"Allow","Resource":["acs:mq:*:*:MQ_INST_1234567890_BXdemo"],"Sid":"InstanceReadOnly"}],"Version":"1"}`),
-				},
+			ConfigStateChecks: []statecheck.StateCheck{
+				jsonIs(`{"Statement":[{"Action":["mq:OnsInstanceBaseInfo","mq:QueryMessage"],"Effect":"Allow","Resource":["acs:mq:*:*:MQ_INST_1234567890_BXdemo"],"Sid":"InstanceReadOnly"}],"Version":"1"}`),
 			},
 		},
 	})
@@ -150,12 +142,9 @@ data "aliram_policy_document" "test" {
 
 func TestAccPolicyDocumentDataSource_sourceAndOverride(t *testing.T) {
 	e := acctest.New(t)
-	resource.UnitTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{
-				Config: e.ProviderConfig() + `
+	acctest.UnitTest(t, nil, []resource.TestStep{
+		{
+			Config: e.ProviderConfig() + `
 data "aliram_policy_document" "test" {
   source_policy_documents = [jsonencode({
     Version = "1"
@@ -182,14 +171,13 @@ data "aliram_policy_document" "test" {
   }
 }
 `,
-				ConfigStateChecks: []statecheck.StateCheck{
-					jsonIs(`{"Statement":[` +
-						`{"Action":["mq:QueryMessage"],"Effect":"Deny","Resource":["*"],"Sid":"Read"},` +
-						`{"Action":["mq:PUB"],"Effect":"Allow","Resource":["acs:mq:*:*:MQ_INST_1%orders"],"Sid":"Pub"},` +
-						`{"Action":["mq:OnsInstanceBaseInfo"],"Effect":"Allow","Resource":["*"]},` +
-						`{"Action":["mq:SUB"],"Effect":"Allow","Resource":["acs:mq:*:*:MQ_INST_1%GID_orders"]}` +
-						`],"Version":"1"}`),
-				},
+			ConfigStateChecks: []statecheck.StateCheck{
+				jsonIs(`{"Statement":[` +
+					`{"Action":["mq:QueryMessage"],"Effect":"Deny","Resource":["*"],"Sid":"Read"},` +
+					`{"Action":["mq:PUB"],"Effect":"Allow","Resource":["acs:mq:*:*:MQ_INST_1%orders"],"Sid":"Pub"},` +
+					`{"Action":["mq:OnsInstanceBaseInfo"],"Effect":"Allow","Resource":["*"]},` +
+					`{"Action":["mq:SUB"],"Effect":"Allow","Resource":["acs:mq:*:*:MQ_INST_1%GID_orders"]}` +
+					`],"Version":"1"}`),
 			},
 		},
 	})
@@ -347,24 +335,19 @@ func TestAccPolicyDocumentDataSource_example(t *testing.T) {
 	if cfg == string(example) {
 		t.Fatal("the example no longer names its policy rocketmq-orders-enterprise-b; update this test")
 	}
-	resource.UnitTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             e.CheckNothingLeft(t),
-		Steps: []resource.TestStep{
-			{
-				Config: e.ProviderConfig() + cfg,
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("data.aliram_policy_document.rocketmq_orders", tfjsonpath.New("json"), knownvalue.StringExact(
-						`{"Statement":[`+
-							`{"Action":["mq:OnsInstanceBaseInfo","mq:QueryMessage"],"Effect":"Allow","Resource":["acs:mq:*:*:MQ_INST_1234567890_BXdemo"],"Sid":"InstanceReadOnly"},`+
-							`{"Action":["mq:PUB","mq:SUB"],"Condition":{"IpAddress":{"acs:SourceIp":["198.51.100.0/24","203.0.113.0/24"]}},"Effect":"Allow",`+
-							`"Resource":["acs:mq:*:*:MQ_INST_1234567890_BXdemo%GID_orders_enterprise_b","acs:mq:*:*:MQ_INST_1234567890_BXdemo%orders"],"Sid":"OrdersPubSub"},`+
-							`{"Action":["mq:OnsGroupDelete","mq:OnsInstanceDelete","mq:OnsTopicDelete"],"Effect":"Deny","Resource":["acs:mq:*:*:MQ_INST_1234567890_BXdemo*"],"Sid":"NoDeletes"}`+
-							`],"Version":"1"}`)),
-					statecheck.CompareValuePairs("data.aliram_policy_document.rocketmq_orders", tfjsonpath.New("json"),
-						"aliram_policy.rocketmq_orders", tfjsonpath.New("document"), compare.ValuesSame()),
-				},
+	acctest.UnitTest(t, e.CheckNothingLeft(t), []resource.TestStep{
+		{
+			Config: e.ProviderConfig() + cfg,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.aliram_policy_document.rocketmq_orders", tfjsonpath.New("json"), knownvalue.StringExact(
+					`{"Statement":[`+
+						`{"Action":["mq:OnsInstanceBaseInfo","mq:QueryMessage"],"Effect":"Allow","Resource":["acs:mq:*:*:MQ_INST_1234567890_BXdemo"],"Sid":"InstanceReadOnly"},`+
+						`{"Action":["mq:PUB","mq:SUB"],"Condition":{"IpAddress":{"acs:SourceIp":["198.51.100.0/24","203.0.113.0/24"]}},"Effect":"Allow",`+
+						`"Resource":["acs:mq:*:*:MQ_INST_1234567890_BXdemo%GID_orders_enterprise_b","acs:mq:*:*:MQ_INST_1234567890_BXdemo%orders"],"Sid":"OrdersPubSub"},`+
+						`{"Action":["mq:OnsGroupDelete","mq:OnsInstanceDelete","mq:OnsTopicDelete"],"Effect":"Deny","Resource":["acs:mq:*:*:MQ_INST_1234567890_BXdemo*"],"Sid":"NoDeletes"}`+
+						`],"Version":"1"}`)),
+				statecheck.CompareValuePairs("data.aliram_policy_document.rocketmq_orders", tfjsonpath.New("json"),
+					"aliram_policy.rocketmq_orders", tfjsonpath.New("document"), compare.ValuesSame()),
 			},
 		},
 	})

@@ -17,7 +17,6 @@ import (
 
 	"github.com/aliram/terraform-provider-aliram/internal/acctest"
 	"github.com/aliram/terraform-provider-aliram/internal/policy"
-	"github.com/aliram/terraform-provider-aliram/internal/ramclient"
 )
 
 const policyAddr = "aliram_policy.test"
@@ -189,35 +188,12 @@ func TestAccPolicy_lifecycle(t *testing.T) {
 
 // checkPolicyGoneInA: the custom policy no longer exists in account A.
 func checkPolicyGoneInA(t *testing.T, e *acctest.Env, name string) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		if _, err := sdkGetPolicy(t, e, name); err == nil {
-			return fmt.Errorf("policy %s still exists", name)
-		} else if !strings.Contains(err.Error(), "EntityNotExist") {
-			return err
-		}
-		return nil
-	}
+	return checkGone("policy "+name, func() error { _, err := sdkGetPolicy(t, e, name); return err }, "EntityNotExist")
 }
 
 // checkPolicyTags asserts the policy's tags in the emulator (skipped on real Alibaba Cloud).
 func checkPolicyTags(e *acctest.Env, name string, want map[string]string) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		if e.Emulator == nil {
-			return nil
-		}
-		for _, a := range e.Emulator.State().Accounts {
-			for _, p := range a.Policies {
-				if a.ID == e.A.ID && strings.EqualFold(p.Name, name) {
-					// The configuration's tags: the provider's marker (and Alibaba Cloud's own tags) are not among them.
-					if fmt.Sprint(ramclient.UserTags(p.Tags)) != fmt.Sprint(want) {
-						return fmt.Errorf("policy %s has tags %v, want %v", name, p.Tags, want)
-					}
-					return nil
-				}
-			}
-		}
-		return fmt.Errorf("policy %s not found in the emulator", name)
-	}
+	return checkEmulatorTags(e, "policy", name, want)
 }
 
 // TestAccPolicy_disappears: a policy deleted out of band is planned again.

@@ -159,19 +159,15 @@ func TestAccRoleDataSource_example(t *testing.T) {
 	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", e.A.AccessKeySecret)
 	t.Setenv("ALIBABA_CLOUD_RAM_ENDPOINT", e.URL)
 	t.Setenv("ALIBABA_CLOUD_STS_ENDPOINT", e.URL)
-	resource.UnitTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		Steps: []resource.TestStep{{
-			Config: string(example),
-			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownOutputValue("kafka_role", knownvalue.ObjectExact(map[string]knownvalue.Check{
-					"arn":                  knownvalue.StringExact(acctest.RoleARN(e.A.ID, role)),
-					"trusted_principals":   knownvalue.ListExact([]knownvalue.Check{knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("acs:ram::" + e.B.ID + ":root")})}),
-					"max_session_duration": knownvalue.Int64Exact(3600),
-					"policies":             knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("System:AliyunKafkaFullAccess")}),
-				})),
-			},
-		}},
-	})
+	acctest.UnitTest(t, nil, []resource.TestStep{{
+		Config: string(example),
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownOutputValue("kafka_role", knownvalue.ObjectExact(map[string]knownvalue.Check{
+				"arn":                  knownvalue.StringExact(acctest.RoleARN(e.A.ID, role)),
+				"trusted_principals":   knownvalue.ListExact([]knownvalue.Check{knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("acs:ram::" + e.B.ID + ":root")})}),
+				"max_session_duration": knownvalue.Int64Exact(3600),
+				"policies":             knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("System:AliyunKafkaFullAccess")}),
+			})),
+		},
+	}})
 }

@@ -92,7 +92,7 @@ func (r *rolePolicyAttachmentsExclusiveResource) Schema(ctx context.Context, _ r
 				"as RAM does. Defaults to none.", kind, example, kind),
 			Validators: []validator.Set{
 				setvalidator.ValueStringsAre(policy.PolicyNameValidator()),
-				distinctIgnoringCase{},
+				distinctIgnoringCase{"names must differ other than in case"},
 			},
 		}
 	}
@@ -488,14 +488,7 @@ func setAttachedPolicies(ctx context.Context, p privateSetter, owned map[string]
 }
 
 // distinctIgnoringCase refuses a set naming one policy twice in different case: RAM would see one policy.
-type distinctIgnoringCase struct{}
-
-func (distinctIgnoringCase) Description(context.Context) string {
-	return "names must differ other than in case"
-}
-func (v distinctIgnoringCase) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
+type distinctIgnoringCase struct{ describedAs }
 
 func (distinctIgnoringCase) ValidateSet(ctx context.Context, req validator.SetRequest, resp *validator.SetResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
