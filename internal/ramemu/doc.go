@@ -44,6 +44,10 @@
 //     immediate (deleted or disabled keys, detaches, a narrowed trust): real RAM's revocation lags too, but
 //     the provider's revocation tests rely on deletion biting. Unconfirmed and not lagged: a new default
 //     policy version, a role's first appearance to AssumeRole (answered NoPermission, not EntityNotExist.Role).
+//   - AccessKeys (ram-api.md §2.23): at most 2 per user, Active or Inactive alike; a third CreateAccessKey is
+//     LimitExceeded.User.AccessKey (409) and creates nothing, so a rotation must delete before it creates.
+//     UpdateAccessKey takes only Active/Inactive (else InvalidParameter.Status); an Inactive key is refused
+//     by the gateway (InvalidAccessKeyId.Inactive, 400) but still listed, with its status, by ListAccessKeys.
 //   - Lost answers (Options.DropResponseRate, --drop-response-rate, seeded by Seed): after a write action has
 //     run and its state is persisted, the connection is closed (reset) without an answer, whatever the
 //     action's outcome — a failed write loses its error answer too, as on a real network. Read actions

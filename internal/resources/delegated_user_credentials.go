@@ -2,8 +2,10 @@ package resources
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -13,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
@@ -40,17 +43,42 @@ var consoleLoginAttrTypes = map[string]attr.Type{
 }
 
 type programmaticAccessModel struct {
-	PGPKey                   types.String `tfsdk:"pgp_key"`
-	AccessKeyID              types.String `tfsdk:"access_key_id"`
-	AccessKeySecret          types.String `tfsdk:"access_key_secret"`
-	AccessKeySecretEncrypted types.String `tfsdk:"access_key_secret_encrypted"`
+	PGPKey                     types.String `tfsdk:"pgp_key"`
+	Status                     types.String `tfsdk:"status"`
+	Rotation                   types.Object `tfsdk:"rotation"` //< rotationModel (delegated_user_rotation.go)
+	AccessKeyID                types.String `tfsdk:"access_key_id"`
+	AccessKeySecret            types.String `tfsdk:"access_key_secret"`
+	AccessKeySecretEncrypted   types.String `tfsdk:"access_key_secret_encrypted"`
+	AccessKeyCreateDate        types.String `tfsdk:"access_key_create_date"`
+	PreviousAccessKeyID        types.String `tfsdk:"previous_access_key_id"`
+	PreviousAccessKeyExpiresAt types.String `tfsdk:"previous_access_key_expires_at"`
 }
 
 var programmaticAccessAttrTypes = map[string]attr.Type{
-	"pgp_key":                     types.StringType,
-	"access_key_id":               types.StringType,
-	"access_key_secret":           types.StringType,
-	"access_key_secret_encrypted": types.StringType,
+	"pgp_key":                        types.StringType,
+	"status":                         types.StringType,
+	"rotation":                       types.ObjectType{AttrTypes: rotationAttrTypes},
+	"access_key_id":                  types.StringType,
+	"access_key_secret":              types.StringType,
+	"access_key_secret_encrypted":    types.StringType,
+	"access_key_create_date":         types.StringType,
+	"previous_access_key_id":         types.StringType,
+	"previous_access_key_expires_at": types.StringType,
+}
+
+// managedAccessKeyIDs are the keys programmatic_access in st holds: the current and the previous one.
+func managedAccessKeyIDs(ctx context.Context, st types.Object, diags *diag.Diagnostics) []string {
+	pa := objectOrNil[programmaticAccessModel](ctx, st, diags)
+	if pa == nil {
+		return nil
+	}
+	var ids []string
+	for _, v := range []types.String{pa.AccessKeyID, pa.PreviousAccessKeyID} {
+		if v.ValueString() != "" {
+			ids = append(ids, v.ValueString())
+		}
+	}
+	return ids
 }
 
 // consoleLoginAttribute is the schema of console_login, the login profile.
@@ -116,19 +144,47 @@ func programmaticAccessAttribute() schema.SingleNestedAttribute {
 		Optional: true,
 		MarkdownDescription: "One AccessKey pair for an application: write `programmatic_access = {}`, or " +
 			"`programmatic_access = { pgp_key = \"...\" }` to keep the secret out of state in plain text. " +
-			"Removing this attribute deletes the AccessKey. A key deleted outside Terraform is created again " +
-			"(the plan shows it). The secret cannot be read back, so it is not imported.",
+			"Removing this attribute deletes the AccessKey (and the previous one of a rotation). A key deleted " +
+			"outside Terraform is created again (the plan shows it). With `rotation`, the key rotates without " +
+			"downtime: the previous key stays active beside the new one. The secret cannot be read back, so it is " +
+			"not imported; an imported user with two keys gets the newer as current and the older as previous.",
 		Attributes: map[string]schema.Attribute{
 			"pgp_key": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "An OpenPGP public key, ASCII-armored or base64-encoded (`gpg --export KEY | base64`). " +
 					"When set, the secret is stored only encrypted, in `access_key_secret_encrypted`. " +
-					"Changing it replaces the AccessKey (a secret cannot be re-encrypted).",
+					"Changing it makes a new AccessKey (a secret cannot be re-encrypted): with `rotation`, a rotation " +
+					"(the previous key stays); without, a replacement (the old key is deleted in the same apply).",
 				Validators: []validator.String{pgpKeyValidator{}},
 			},
+			"status": schema.StringAttribute{
+				Optional: true, Computed: true,
+				Default: stringdefault.StaticString(ramclient.AccessKeyActive),
+				MarkdownDescription: "`Active` (the default) or `Inactive`, the status of the current key: an inactive " +
+					"key is refused by Alibaba Cloud but kept. Read back from RAM, so a key disabled outside Terraform " +
+					"shows in the plan and apply enables it again.",
+				Validators: []validator.String{stringvalidator.OneOf(ramclient.AccessKeyActive, ramclient.AccessKeyInactive)},
+			},
+			"rotation": rotationAttribute(),
 			"access_key_id": schema.StringAttribute{
 				Computed:            true,
-				MarkdownDescription: "The AccessKey ID.",
+				MarkdownDescription: "The AccessKey ID of the current key.",
+			},
+			"access_key_create_date": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "When RAM created the current key (RFC 3339); `max_age` and `overlap` count from it.",
+			},
+			"previous_access_key_id": schema.StringAttribute{
+				Computed: true,
+				MarkdownDescription: "The key the last rotation replaced, still active, so the application can switch " +
+					"to the new key before it goes (its secret is the one the state held before the rotation); null " +
+					"when there is none. Deleted at the next rotation, when `overlap` has passed (at the next plan) or " +
+					"when `rotation` is removed.",
+			},
+			"previous_access_key_expires_at": schema.StringAttribute{
+				Computed: true,
+				MarkdownDescription: "When the previous key's `overlap` ends (RFC 3339): the first plan after it " +
+					"deletes the key. Null without a previous key or without `overlap`.",
 			},
 			"access_key_secret": schema.StringAttribute{
 				Computed:  true,
@@ -145,8 +201,9 @@ func programmaticAccessAttribute() schema.SingleNestedAttribute {
 	}
 }
 
-// planAccessKey plans programmatic_access: the key in state is kept, or (when there is none or pgp_key
-// changed) a new one is created, with the secret in the attribute pgp_key asks for.
+// planAccessKey plans programmatic_access: the key in state is kept, or (when there is none, pgp_key
+// changed or a rotation is due) a new one is created, with the secret in the attribute pgp_key asks for;
+// the previous key of a rotation is kept or, once its overlap is over, deleted (delegated_user_rotation.go).
 func planAccessKey(ctx context.Context, planned, prior types.Object, diags *diag.Diagnostics) types.Object {
 	var pp programmaticAccessModel
 	diags.Append(planned.As(ctx, &pp, basetypes.ObjectAsOptions{})...)
@@ -154,10 +211,14 @@ func planAccessKey(ctx context.Context, planned, prior types.Object, diags *diag
 	if diags.HasError() {
 		return planned
 	}
-	if sp != nil && !sp.AccessKeyID.IsNull() && !sp.AccessKeyID.IsUnknown() && sp.PGPKey.Equal(pp.PGPKey) {
+	now := rotationNow()
+	keep := sp != nil && !sp.AccessKeyID.IsNull() && !sp.AccessKeyID.IsUnknown() && sp.PGPKey.Equal(pp.PGPKey) &&
+		!rotationDue(ctx, &pp, sp, now, diags)
+	if keep {
 		pp.AccessKeyID, pp.AccessKeySecret, pp.AccessKeySecretEncrypted = sp.AccessKeyID, sp.AccessKeySecret, sp.AccessKeySecretEncrypted
+		pp.AccessKeyCreateDate = sp.AccessKeyCreateDate
 	} else {
-		pp.AccessKeyID = types.StringUnknown()
+		pp.AccessKeyID, pp.AccessKeyCreateDate = types.StringUnknown(), types.StringUnknown()
 		switch {
 		case pp.PGPKey.IsUnknown():
 			pp.AccessKeySecret, pp.AccessKeySecretEncrypted = types.StringUnknown(), types.StringUnknown()
@@ -167,6 +228,7 @@ func planAccessKey(ctx context.Context, planned, prior types.Object, diags *diag
 			pp.AccessKeySecret, pp.AccessKeySecretEncrypted = types.StringNull(), types.StringUnknown()
 		}
 	}
+	planPreviousKey(ctx, &pp, sp, !keep, now, diags)
 	return objectFrom(ctx, programmaticAccessAttrTypes, pp, diags)
 }
 
@@ -206,38 +268,64 @@ func (r *delegatedUserResource) readConsoleLogin(ctx context.Context, st *delega
 	return true
 }
 
-// readAccessKey refreshes programmatic_access: only looked at when managed (or when importing). False when
-// listing the keys failed (the error is in diags).
+// readAccessKey refreshes programmatic_access: only looked at when managed (or when importing). The
+// current key's status and creation date are RAM's; a previous key deleted outside Terraform is forgotten.
+// False when listing the keys failed (the error is in diags).
 func (r *delegatedUserResource) readAccessKey(ctx context.Context, st *delegatedUserModel, importing bool, diags *diag.Diagnostics) bool {
 	name := st.Name.ValueString()
-	if !st.ProgrammaticAccess.IsNull() || importing {
-		keys, err := r.client.ListAccessKeys(ctx, name)
-		if err != nil && !ramclient.IsNotFound(err) {
-			addAPIError(diags, fmt.Sprintf("Listing the AccessKeys of RAM user %q", name), err, "")
-			return false
-		}
-		sp := objectOrNil[programmaticAccessModel](ctx, st.ProgrammaticAccess, diags)
-		switch {
-		case sp != nil:
-			found := false
-			for _, k := range keys {
-				if k.ID == sp.AccessKeyID.ValueString() {
-					found = true
-				}
+	if st.ProgrammaticAccess.IsNull() && !importing {
+		return true
+	}
+	keys, err := r.client.ListAccessKeys(ctx, name)
+	if err != nil && !ramclient.IsNotFound(err) {
+		addAPIError(diags, fmt.Sprintf("Listing the AccessKeys of RAM user %q", name), err, "")
+		return false
+	}
+	find := func(id string) *ramclient.AccessKey {
+		for i := range keys {
+			if id != "" && strings.EqualFold(keys[i].ID, id) {
+				return &keys[i]
 			}
-			if !found {
-				tflog.Warn(ctx, "AccessKey deleted outside Terraform; a new one will be created", map[string]any{"access_key_id": sp.AccessKeyID.ValueString()})
-				st.ProgrammaticAccess = types.ObjectNull(programmaticAccessAttrTypes)
-			}
-		case importing && len(keys) > 0:
-			sort.Slice(keys, func(i, j int) bool { return keys[i].CreateDate < keys[j].CreateDate })
-			st.ProgrammaticAccess = objectFrom(ctx, programmaticAccessAttrTypes, programmaticAccessModel{
-				PGPKey:                   types.StringNull(),
-				AccessKeyID:              types.StringValue(keys[0].ID),
-				AccessKeySecret:          types.StringNull(),
-				AccessKeySecretEncrypted: types.StringNull(),
-			}, diags)
 		}
+		return nil
+	}
+	sp := objectOrNil[programmaticAccessModel](ctx, st.ProgrammaticAccess, diags)
+	switch {
+	case sp != nil:
+		k := find(sp.AccessKeyID.ValueString())
+		if k == nil {
+			tflog.Warn(ctx, "AccessKey deleted outside Terraform; a new one will be created", map[string]any{"access_key_id": sp.AccessKeyID.ValueString()})
+			st.ProgrammaticAccess = types.ObjectNull(programmaticAccessAttrTypes)
+			return true
+		}
+		sp.Status = types.StringValue(k.Status)
+		if k.CreateDate != "" {
+			sp.AccessKeyCreateDate = types.StringValue(k.CreateDate)
+		}
+		if prev := sp.PreviousAccessKeyID.ValueString(); prev != "" && find(prev) == nil {
+			tflog.Warn(ctx, "the previous AccessKey was deleted outside Terraform", map[string]any{"access_key_id": prev})
+			sp.PreviousAccessKeyID, sp.PreviousAccessKeyExpiresAt = types.StringNull(), types.StringNull()
+		}
+		st.ProgrammaticAccess = objectFrom(ctx, programmaticAccessAttrTypes, *sp, diags)
+	case importing && len(keys) > 0:
+		// The newer key is the current one, the older (if any) the previous key of a rotation.
+		sort.Slice(keys, func(i, j int) bool { return keys[i].CreateDate < keys[j].CreateDate })
+		cur := keys[len(keys)-1]
+		prev := types.StringNull()
+		if len(keys) > 1 {
+			prev = types.StringValue(keys[len(keys)-2].ID)
+		}
+		st.ProgrammaticAccess = objectFrom(ctx, programmaticAccessAttrTypes, programmaticAccessModel{
+			PGPKey:                     types.StringNull(),
+			Status:                     types.StringValue(cur.Status),
+			Rotation:                   types.ObjectNull(rotationAttrTypes),
+			AccessKeyID:                types.StringValue(cur.ID),
+			AccessKeySecret:            types.StringNull(),
+			AccessKeySecretEncrypted:   types.StringNull(),
+			AccessKeyCreateDate:        optionalString(cur.CreateDate),
+			PreviousAccessKeyID:        prev,
+			PreviousAccessKeyExpiresAt: types.StringNull(),
+		}, diags)
 	}
 	return true
 }
@@ -312,8 +400,9 @@ func (r *delegatedUserResource) updateConsoleLogin(ctx context.Context, req reso
 	return true
 }
 
-// updateAccessKey creates, replaces or deletes the AccessKey as the plan says: a key is replaced when the
-// plan says its ID is unknown. False when that failed (the error is in resp.Diagnostics).
+// updateAccessKey creates, replaces, rotates or deletes the AccessKey as the plan says (a new key when the
+// plan says its ID is unknown), deletes the previous key the plan drops and sets the status. False when
+// that failed (the error is in resp.Diagnostics).
 func (r *delegatedUserResource) updateAccessKey(ctx context.Context, resp *resource.UpdateResponse, plan delegatedUserModel, st *delegatedUserModel) bool {
 	name := plan.Name.ValueString()
 	pp := objectOrNil[programmaticAccessModel](ctx, plan.ProgrammaticAccess, &resp.Diagnostics)
@@ -323,41 +412,87 @@ func (r *delegatedUserResource) updateAccessKey(ctx context.Context, resp *resou
 	}
 	switch {
 	case pp == nil && sp != nil:
-		if err := r.deleteAccessKey(ctx, name, sp.AccessKeyID.ValueString()); err != nil {
-			addAPIError(&resp.Diagnostics, fmt.Sprintf("Deleting the AccessKey of RAM user %q", name), err, "")
-			return false
+		for _, id := range managedAccessKeyIDs(ctx, st.ProgrammaticAccess, &resp.Diagnostics) {
+			if err := r.deleteAccessKey(ctx, name, id); err != nil {
+				addAPIError(&resp.Diagnostics, fmt.Sprintf("Deleting the AccessKey %s of RAM user %q", id, name), err, "")
+				return false
+			}
 		}
 		st.ProgrammaticAccess = types.ObjectNull(programmaticAccessAttrTypes)
 	case pp != nil && pp.AccessKeyID.IsUnknown():
-		oldKey := ""
-		if sp != nil {
-			oldKey = sp.AccessKeyID.ValueString()
-		}
-		err := r.createAccessKey(ctx, name, pp)
-		if ramclient.IsLimitExceeded(err) && oldKey != "" {
-			// Two keys already: make room by deleting the one being replaced first.
-			if derr := r.deleteAccessKey(ctx, name, oldKey); derr != nil {
-				addAPIError(&resp.Diagnostics, fmt.Sprintf("Deleting the AccessKey of RAM user %q", name), derr, "")
+		return r.newAccessKey(ctx, resp, name, pp, sp, st)
+	case pp != nil && sp != nil:
+		// The same key: the previous one goes when the plan drops it (overlap over, rotation removed).
+		if prev := sp.PreviousAccessKeyID.ValueString(); prev != "" && pp.PreviousAccessKeyID.IsNull() {
+			if err := r.deleteAccessKey(ctx, name, prev); err != nil {
+				addAPIError(&resp.Diagnostics, fmt.Sprintf("Deleting the previous AccessKey %s of RAM user %q", prev, name), err, "")
 				return false
 			}
-			oldKey = ""
-			err = r.createAccessKey(ctx, name, pp)
+			tflog.Info(ctx, "deleted the previous AccessKey", map[string]any{"access_key_id": prev})
 		}
-		if err != nil {
-			addAPIError(&resp.Diagnostics, fmt.Sprintf("Creating an AccessKey for RAM user %q", name), err, accessKeyHint(err))
+		if !pp.Status.Equal(sp.Status) {
+			if err := r.client.UpdateAccessKey(ctx, name, pp.AccessKeyID.ValueString(), pp.Status.ValueString()); err != nil {
+				addAPIError(&resp.Diagnostics, fmt.Sprintf("Setting the status of the AccessKey of RAM user %q", name), err, "")
+				return false
+			}
+			tflog.Info(ctx, "set the AccessKey status", map[string]any{"access_key_id": pp.AccessKeyID.ValueString(), "status": pp.Status.ValueString()})
+		}
+		st.ProgrammaticAccess = objectFrom(ctx, programmaticAccessAttrTypes, *pp, &resp.Diagnostics)
+	}
+	return true
+}
+
+// newAccessKey makes the planned new key. A rotation (the plan keeps the current key as previous) first
+// deletes the previous key of the rotation before, so the new key is never a third (RAM allows two), and
+// keeps the current one; a replacement deletes the current key after the new one exists (or before, when
+// the user already holds two).
+func (r *delegatedUserResource) newAccessKey(ctx context.Context, resp *resource.UpdateResponse, name string, pp, sp *programmaticAccessModel, st *delegatedUserModel) bool {
+	oldCur, oldPrev := "", ""
+	if sp != nil {
+		oldCur, oldPrev = sp.AccessKeyID.ValueString(), sp.PreviousAccessKeyID.ValueString()
+	}
+	rotating := pp.PreviousAccessKeyID.ValueString() != ""
+	save := func(m programmaticAccessModel) {
+		st.ProgrammaticAccess = objectFrom(ctx, programmaticAccessAttrTypes, m, &resp.Diagnostics)
+		resp.Diagnostics.Append(resp.State.Set(ctx, st)...)
+	}
+	if oldPrev != "" {
+		if err := r.deleteAccessKey(ctx, name, oldPrev); err != nil {
+			addAPIError(&resp.Diagnostics, fmt.Sprintf("Deleting the previous AccessKey %s of RAM user %q", oldPrev, name), err, "")
 			return false
 		}
-		resp.Diagnostics.Append(markCreatedNow(ctx, resp.Private, createdAccessKey)...)
-		st.ProgrammaticAccess = objectFrom(ctx, programmaticAccessAttrTypes, *pp, &resp.Diagnostics)
-		resp.Diagnostics.Append(resp.State.Set(ctx, st)...)
-		if oldKey != "" {
-			if err := r.deleteAccessKey(ctx, name, oldKey); err != nil {
-				addAPIError(&resp.Diagnostics, fmt.Sprintf("Deleting the replaced AccessKey of RAM user %q", name), err, "")
-				return false
-			}
+		tflog.Info(ctx, "deleted the previous AccessKey to make room for the new one", map[string]any{"access_key_id": oldPrev})
+		sp.PreviousAccessKeyID, sp.PreviousAccessKeyExpiresAt = types.StringNull(), types.StringNull()
+		save(*sp)
+	}
+	err := r.createAccessKey(ctx, name, pp)
+	if ramclient.IsLimitExceeded(err) && oldCur != "" && !rotating {
+		// Two keys already: make room by deleting the one being replaced first.
+		if derr := r.deleteAccessKey(ctx, name, oldCur); derr != nil {
+			addAPIError(&resp.Diagnostics, fmt.Sprintf("Deleting the AccessKey of RAM user %q", name), derr, "")
+			return false
 		}
-	case pp != nil:
-		st.ProgrammaticAccess = objectFrom(ctx, programmaticAccessAttrTypes, *pp, &resp.Diagnostics)
+		oldCur = ""
+		err = r.createAccessKey(ctx, name, pp)
+	}
+	var statusErr *accessKeyStatusError
+	if err != nil && !errors.As(err, &statusErr) {
+		addAPIError(&resp.Diagnostics, fmt.Sprintf("Creating an AccessKey for RAM user %q", name), err, accessKeyHint(err))
+		return false
+	}
+	resp.Diagnostics.Append(markCreatedNow(ctx, resp.Private, createdAccessKey)...)
+	pp.PreviousAccessKeyExpiresAt = previousExpiry(ctx, pp, &resp.Diagnostics)
+	save(*pp)
+	if statusErr != nil {
+		// The key exists and is recorded (Active, as RAM has it): the next plan sets the status again.
+		addAPIError(&resp.Diagnostics, fmt.Sprintf("Setting the status of the new AccessKey of RAM user %q", name), statusErr.err, "")
+		return false
+	}
+	if oldCur != "" && !rotating {
+		if err := r.deleteAccessKey(ctx, name, oldCur); err != nil {
+			addAPIError(&resp.Diagnostics, fmt.Sprintf("Deleting the replaced AccessKey of RAM user %q", name), err, "")
+			return false
+		}
 	}
 	return true
 }
@@ -420,7 +555,9 @@ func passwordHint(err error) string {
 	return ""
 }
 
-// createAccessKey creates the user's key and fills pp's computed fields (encrypting the secret if asked).
+// createAccessKey creates the user's key and fills pp's computed fields (encrypting the secret if asked),
+// then gives it the planned status. When only that last step failed, pp describes the key as RAM has it
+// (Active) and the error is an *accessKeyStatusError.
 func (r *delegatedUserResource) createAccessKey(ctx context.Context, user string, pp *programmaticAccessModel) error {
 	k, err := r.client.CreateAccessKey(ctx, user)
 	if err != nil {
@@ -428,19 +565,34 @@ func (r *delegatedUserResource) createAccessKey(ctx context.Context, user string
 	}
 	tflog.Info(ctx, "created AccessKey", map[string]any{"access_key_id": k.ID})
 	pp.AccessKeyID = types.StringValue(k.ID)
+	pp.AccessKeyCreateDate = optionalString(k.CreateDate)
 	if pp.PGPKey.IsNull() {
 		pp.AccessKeySecret, pp.AccessKeySecretEncrypted = types.StringValue(k.Secret), types.StringNull()
-		return nil
+	} else {
+		enc, eerr := pgpEncryptBase64(pp.PGPKey.ValueString(), k.Secret)
+		if eerr != nil {
+			// Do not leave a key whose secret nobody will ever see.
+			_ = r.deleteAccessKey(ctx, user, k.ID)
+			return fmt.Errorf("encrypting the AccessKey secret with pgp_key: %w", eerr)
+		}
+		pp.AccessKeySecret, pp.AccessKeySecretEncrypted = types.StringNull(), types.StringValue(enc)
 	}
-	enc, eerr := pgpEncryptBase64(pp.PGPKey.ValueString(), k.Secret)
-	if eerr != nil {
-		// Do not leave a key whose secret nobody will ever see.
-		_ = r.deleteAccessKey(ctx, user, k.ID)
-		return fmt.Errorf("encrypting the AccessKey secret with pgp_key: %w", eerr)
+	if want := pp.Status.ValueString(); want != "" && want != k.Status {
+		if err := r.client.UpdateAccessKey(ctx, user, k.ID, want); err != nil {
+			pp.Status = types.StringValue(k.Status)
+			return &accessKeyStatusError{err: err}
+		}
 	}
-	pp.AccessKeySecret, pp.AccessKeySecretEncrypted = types.StringNull(), types.StringValue(enc)
 	return nil
 }
+
+// accessKeyStatusError: the new key exists, but setting its planned status failed.
+type accessKeyStatusError struct{ err error }
+
+func (e *accessKeyStatusError) Error() string {
+	return "setting the AccessKey status: " + e.err.Error()
+}
+func (e *accessKeyStatusError) Unwrap() error { return e.err }
 
 func (r *delegatedUserResource) deleteAccessKey(ctx context.Context, user, id string) error {
 	if id == "" {

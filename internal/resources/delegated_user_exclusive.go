@@ -63,7 +63,7 @@ func outOfBandAttribute() schema.SingleNestedAttribute {
 		Attributes: map[string]schema.Attribute{
 			"policies": set("Attached policies as `<type>:<name>`, for example `System:AdministratorAccess`; the " +
 				"policy granting `sts:AssumeRole` (see `assume_role_policy_name`) is the configuration's."),
-			"access_key_ids": set("AccessKeys other than the one of `programmatic_access`."),
+			"access_key_ids": set("AccessKeys other than the current and previous key of `programmatic_access`."),
 			"login_profile": schema.BoolAttribute{Computed: true,
 				MarkdownDescription: "Whether the user has a console login profile that `console_login` does not configure."},
 			"groups": set("Groups the user belongs to (the configuration grants none)."),
@@ -147,13 +147,13 @@ func (r *delegatedUserResource) readOutOfBand(ctx context.Context, st *delegated
 	if err != nil {
 		return fail("AccessKeys", err)
 	}
-	managedKey := ""
-	if pa := objectOrNil[programmaticAccessModel](ctx, st.ProgrammaticAccess, diags); pa != nil {
-		managedKey = pa.AccessKeyID.ValueString()
+	managed := map[string]bool{} // the current key and the previous one of a rotation
+	for _, id := range managedAccessKeyIDs(ctx, st.ProgrammaticAccess, diags) {
+		managed[strings.ToUpper(id)] = true
 	}
 	var keyIDs []string
 	for _, k := range keys {
-		if !strings.EqualFold(k.ID, managedKey) {
+		if !managed[strings.ToUpper(k.ID)] {
 			keyIDs = append(keyIDs, k.ID)
 		}
 	}
