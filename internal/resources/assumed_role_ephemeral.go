@@ -63,7 +63,11 @@ func (e *assumedRoleEphemeral) Schema(ctx context.Context, _ ephemeral.SchemaReq
 			"feed the result into another provider block (`security_token`) or an application's environment. " +
 			"The credentials are ephemeral: never stored in plan or state. Needs OpenTofu 1.11+ or Terraform 1.10+.\n\n" +
 			"STS refuses root-account credentials: call it with a RAM user's AccessKey (for example one of an " +
-			"`aliram_delegated_user`) or another role session.",
+			"`aliram_delegated_user`) or another role session.\n\n" +
+			"RAM makes a new AccessKey, policy attachment or trust policy usable only a few seconds after it is " +
+			"written, and STS answers `InvalidAccessKeyId.NotFound` or `NoPermission` until then. Those two answers " +
+			"are retried for up to 30 seconds (and never beyond `timeouts.open`, 5 minutes by default), so a key or " +
+			"grant made just before works; a denial that lasts longer is reported.",
 		Attributes: map[string]schema.Attribute{
 			"role_arn": schema.StringAttribute{
 				Required:            true,

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/ram"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -16,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/aliram/terraform-provider-aliram/internal/acctest"
+	"github.com/aliram/terraform-provider-aliram/internal/ramemu"
 )
 
 func factoriesWithEcho() map[string]func() (tfprotov6.ProviderServer, error) {
@@ -168,6 +170,45 @@ output "assumed_account_id" {
 			},
 		},
 	})
+}
+
+// TestAccAssumedRoleEphemeral_propagation: a session opened with a B user's AccessKey and AssumeRole grant made
+// a moment before (as a pipeline's earlier stage makes them), against an emulator that, like RAM, makes a new
+// key, grant and trust usable only seconds after their creation (InvalidAccessKeyId.NotFound, then
+// NoPermission, until then): the ephemeral resource waits that window out instead of failing the plan.
+// (A delegated user's key cannot configure a provider block in the apply that creates it: the CLI needs
+// provider arguments known at plan. And that apply's own follow-up refresh waits for the new user longer than
+// the key takes to propagate, so TestAccAssumedRoleEphemeral_delegationChain covers the key the user resource makes.)
+func TestAccAssumedRoleEphemeral_propagation(t *testing.T) {
+	const delay = 5 * time.Second
+	e := acctest.NewWithOptions(t, ramemu.Options{ConsistencyDelay: delay})
+	role := acctest.RandomName("role")
+	arn := roleInA(t, e, role)
+	user := acctest.RandomName("fresh")
+	key := userInB(t, e, user, true)
+	checkDestroy := func(s *terraform.State) error {
+		deleteUserOutOfBandAfter(t, e, user, delay)
+		return checkNothingLeftAfter(t, e, role)(s)
+	}
+	acctest.TestWith(t, factoriesWithEcho(), checkDestroy, []resource.TestStep{{
+		Config: e.ProviderBlockWith("user", key, "") + fmt.Sprintf(`
+ephemeral "aliram_assumed_role" "test" {
+  provider     = aliram.user
+  role_arn     = %q
+  session_name = "fresh-key"
+}
+
+provider "echo" {
+  data = ephemeral.aliram_assumed_role.test
+}
+
+resource "echo" "test" {}
+`, arn),
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue("echo.test", tfjsonpath.New("data").AtMapKey("arn"),
+				knownvalue.StringExact("acs:ram::"+e.A.ID+":role/"+strings.ToLower(role)+"/fresh-key")),
+		},
+	}})
 }
 
 // TestAccAssumedRoleEphemeral_refused: a B user without a delegation gets NoPermission with advice.

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ProtonMail/go-crypto/openpgp"
 	"github.com/ProtonMail/go-crypto/openpgp/armor"
@@ -701,6 +702,12 @@ func mustSDK(t *testing.T, what string) func(any, error) {
 // deleteUserOutOfBand removes a user the way an administrator would in the console: keys, login profile,
 // policies, then the user. The managed policy itself is left behind.
 func deleteUserOutOfBand(t *testing.T, e *acctest.Env, name string) {
+	deleteUserOutOfBandAfter(t, e, name, 0)
+}
+
+// deleteUserOutOfBandAfter is deleteUserOutOfBand against an emulator with a consistency delay lag, for which
+// DeleteUser still sees the detached policies: it waits lag between the detaches and the delete.
+func deleteUserOutOfBandAfter(t *testing.T, e *acctest.Env, name string, lag time.Duration) {
 	c := e.RAM(t, e.B)
 	lk := ram.CreateListAccessKeysRequest()
 	lk.UserName = name
@@ -724,6 +731,7 @@ func deleteUserOutOfBand(t *testing.T, e *acctest.Env, name string) {
 		dp.UserName, dp.PolicyType, dp.PolicyName = name, typ, pname
 		mustSDK(t, "DetachPolicyFromUser")(c.DetachPolicyFromUser(dp))
 	}
+	time.Sleep(lag)
 	du := ram.CreateDeleteUserRequest()
 	du.UserName = name
 	mustSDK(t, "DeleteUser")(c.DeleteUser(du))
