@@ -184,26 +184,23 @@ func canonicalStatement(st map[string]any) map[string]any {
 
 // canonicalCondition folds {"Operator": {"key": value-or-list}} values.
 func canonicalCondition(v any) any {
-	ops, ok := v.(map[string]any)
-	if !ok {
-		return v
-	}
-	out := make(map[string]any, len(ops))
-	for op, keys := range ops {
-		out[op] = foldEach(keys, true)
-	}
-	return out
+	return mapObject(v, func(keys any) any { return foldEach(keys, true) })
 }
 
 // foldEach folds every value of an object (Principal keys, condition keys).
 func foldEach(v any, scalars bool) any {
+	return mapObject(v, func(vv any) any { return foldStrings(vv, scalars) })
+}
+
+// mapObject replaces every value of an object by f of it; anything but an object is left as written.
+func mapObject(v any, f func(any) any) any {
 	m, ok := v.(map[string]any)
 	if !ok {
 		return v
 	}
 	out := make(map[string]any, len(m))
 	for k, vv := range m {
-		out[k] = foldStrings(vv, scalars)
+		out[k] = f(vv)
 	}
 	return out
 }

@@ -104,32 +104,12 @@ func (p *aliramProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 					stringvalidator.RegexMatches(regionPattern, "must be an Alibaba Cloud region ID such as cn-hangzhou or ap-southeast-1"),
 				},
 			},
-			"access_key": schema.StringAttribute{
-				Optional:            true,
-				MarkdownDescription: "AccessKey ID. Defaults to `ALIBABA_CLOUD_ACCESS_KEY_ID` or `ALICLOUD_ACCESS_KEY`.",
-				Validators: []validator.String{
-					stringvalidator.LengthBetween(1, 128),
-					stringvalidator.AlsoRequires(path.MatchRoot("secret_key")),
-				},
-			},
-			"secret_key": schema.StringAttribute{
-				Optional:            true,
-				Sensitive:           true,
-				MarkdownDescription: "AccessKey secret. Defaults to `ALIBABA_CLOUD_ACCESS_KEY_SECRET` or `ALICLOUD_SECRET_KEY`.",
-				Validators: []validator.String{
-					stringvalidator.LengthAtLeast(1),
-					stringvalidator.AlsoRequires(path.MatchRoot("access_key")),
-				},
-			},
-			"security_token": schema.StringAttribute{
-				Optional:            true,
-				Sensitive:           true,
-				MarkdownDescription: "STS security token, for temporary credentials. Defaults to `ALIBABA_CLOUD_SECURITY_TOKEN` or `ALICLOUD_SECURITY_TOKEN`.",
-				Validators: []validator.String{
-					stringvalidator.LengthAtLeast(1),
-					stringvalidator.AlsoRequires(path.MatchRoot("access_key")),
-				},
-			},
+			"access_key": credentialAttribute(false, "AccessKey ID. Defaults to `ALIBABA_CLOUD_ACCESS_KEY_ID` or `ALICLOUD_ACCESS_KEY`.",
+				stringvalidator.LengthBetween(1, 128), "secret_key"),
+			"secret_key": credentialAttribute(true, "AccessKey secret. Defaults to `ALIBABA_CLOUD_ACCESS_KEY_SECRET` or `ALICLOUD_SECRET_KEY`.",
+				stringvalidator.LengthAtLeast(1), "access_key"),
+			"security_token": credentialAttribute(true, "STS security token, for temporary credentials. Defaults to `ALIBABA_CLOUD_SECURITY_TOKEN` or `ALICLOUD_SECURITY_TOKEN`.",
+				stringvalidator.LengthAtLeast(1), "access_key"),
 			"profile": schema.StringAttribute{
 				Optional: true,
 				MarkdownDescription: "Name of a profile in the Alibaba Cloud CLI configuration file (`aliyun configure`). " +
@@ -169,77 +149,55 @@ func (p *aliramProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 			},
 		},
 		Blocks: map[string]schema.Block{
-			"assume_role": schema.ListNestedBlock{
-				MarkdownDescription: "Assume a RAM role with the credentials above and use the role session for every call " +
-					"(resolved by credentials-go; STS is reached over HTTPS).",
-				Validators: []validator.List{listvalidator.SizeAtMost(1)},
-				NestedObject: schema.NestedBlockObject{
-					Attributes: map[string]schema.Attribute{
-						"role_arn": schema.StringAttribute{
-							Required:            true,
-							MarkdownDescription: "ARN of the role to assume, `acs:ram::<account-id>:role/<role-name>`.",
-							Validators: []validator.String{
-								policy.RoleARNValidator(),
-							},
-						},
-						"session_name": schema.StringAttribute{
-							Optional:            true,
-							MarkdownDescription: "Role session name, 2–64 characters: letters, digits, `.`, `@`, `-`, `_`. Defaults to `terraform`.",
-							Validators: []validator.String{
-								policy.SessionNameValidator(),
-							},
-						},
-						"external_id": schema.StringAttribute{
-							Optional:            true,
-							Sensitive:           true,
-							MarkdownDescription: "External ID the role's trust policy requires (`sts:ExternalId`), 2–1224 characters.",
-							Validators: []validator.String{
-								policy.ExternalIDValidator(),
-							},
-						},
-						"session_expiration": schema.Int64Attribute{
-							Optional:            true,
-							MarkdownDescription: "Session duration in seconds, 900–43200 (at most the role's max_session_duration). Defaults to `3600`.",
-							Validators:          []validator.Int64{int64validator.Between(900, 43200)},
-						},
-						"policy": schema.StringAttribute{
-							Optional:            true,
-							MarkdownDescription: "Session policy (JSON) further restricting the session, at most 2048 characters.",
-							Validators: []validator.String{
-								stringvalidator.LengthBetween(1, 2048),
-								policy.PermissionPolicyValidator(), // a session policy is a permission policy
-							},
+			"assume_role": atMostOnce("Assume a RAM role with the credentials above and use the role session for every call "+
+				"(resolved by credentials-go; STS is reached over HTTPS).",
+				map[string]schema.Attribute{
+					"role_arn": schema.StringAttribute{
+						Required:            true,
+						MarkdownDescription: "ARN of the role to assume, `acs:ram::<account-id>:role/<role-name>`.",
+						Validators: []validator.String{
+							policy.RoleARNValidator(),
 						},
 					},
-				},
-			},
-			"endpoints": schema.ListNestedBlock{
-				MarkdownDescription: "Override the service endpoints (for a proxy, a VPC endpoint or the bundled emulator). " +
-					"Values are URLs such as `https://ram.aliyuncs.com` or `http://127.0.0.1:18080`.",
-				Validators: []validator.List{listvalidator.SizeAtMost(1)},
-				NestedObject: schema.NestedBlockObject{
-					Attributes: map[string]schema.Attribute{
-						"ram": schema.StringAttribute{
-							Optional:            true,
-							MarkdownDescription: "RAM endpoint URL. Defaults to `ALIBABA_CLOUD_RAM_ENDPOINT`, then `https://ram.aliyuncs.com`.",
-							Validators:          []validator.String{endpointURLValidator{}},
-						},
-						"sts": schema.StringAttribute{
-							Optional:            true,
-							MarkdownDescription: "STS endpoint URL. Defaults to `ALIBABA_CLOUD_STS_ENDPOINT`, then `https://sts.<region>.aliyuncs.com`.",
-							Validators:          []validator.String{endpointURLValidator{}},
-						},
-						"ecs_metadata": schema.StringAttribute{
-							Optional: true,
-							MarkdownDescription: "HTTP proxy through which `ecs_role_name` reaches the instance metadata service " +
-								"(`http://100.100.100.200`, which the credentials library does not let anyone change), e.g. the " +
-								"`metadata_endpoint` of an instance simulated by the bundled emulator. Defaults to " +
-								"`ALIBABA_CLOUD_ECS_METADATA_ENDPOINT`, then a direct connection.",
-							Validators: []validator.String{endpointURLValidator{}},
+					"session_name": schema.StringAttribute{
+						Optional:            true,
+						MarkdownDescription: "Role session name, 2–64 characters: letters, digits, `.`, `@`, `-`, `_`. Defaults to `terraform`.",
+						Validators: []validator.String{
+							policy.SessionNameValidator(),
 						},
 					},
-				},
-			},
+					"external_id": schema.StringAttribute{
+						Optional:            true,
+						Sensitive:           true,
+						MarkdownDescription: "External ID the role's trust policy requires (`sts:ExternalId`), 2–1224 characters.",
+						Validators: []validator.String{
+							policy.ExternalIDValidator(),
+						},
+					},
+					"session_expiration": schema.Int64Attribute{
+						Optional:            true,
+						MarkdownDescription: "Session duration in seconds, 900–43200 (at most the role's max_session_duration). Defaults to `3600`.",
+						Validators:          []validator.Int64{int64validator.Between(900, 43200)},
+					},
+					"policy": schema.StringAttribute{
+						Optional:            true,
+						MarkdownDescription: "Session policy (JSON) further restricting the session, at most 2048 characters.",
+						Validators: []validator.String{
+							stringvalidator.LengthBetween(1, 2048),
+							policy.PermissionPolicyValidator(), // a session policy is a permission policy
+						},
+					},
+				}),
+			"endpoints": atMostOnce("Override the service endpoints (for a proxy, a VPC endpoint or the bundled emulator). "+
+				"Values are URLs such as `https://ram.aliyuncs.com` or `http://127.0.0.1:18080`.",
+				map[string]schema.Attribute{
+					"ram": endpointAttribute("RAM endpoint URL. Defaults to `ALIBABA_CLOUD_RAM_ENDPOINT`, then `https://ram.aliyuncs.com`."),
+					"sts": endpointAttribute("STS endpoint URL. Defaults to `ALIBABA_CLOUD_STS_ENDPOINT`, then `https://sts.<region>.aliyuncs.com`."),
+					"ecs_metadata": endpointAttribute("HTTP proxy through which `ecs_role_name` reaches the instance metadata service " +
+						"(`http://100.100.100.200`, which the credentials library does not let anyone change), e.g. the " +
+						"`metadata_endpoint` of an instance simulated by the bundled emulator. Defaults to " +
+						"`ALIBABA_CLOUD_ECS_METADATA_ENDPOINT`, then a direct connection."),
+				}),
 		},
 	}
 }
@@ -331,4 +289,33 @@ func (p *aliramProvider) EphemeralResources(_ context.Context) []func() ephemera
 // Functions are the provider-defined functions; they make no API call, so they need no credentials.
 func (p *aliramProvider) Functions(_ context.Context) []func() function.Function {
 	return functions.All()
+}
+
+// credentialAttribute is an optional static credential of the provider block (sensitive: a secret, not an
+// ID): length bounds its value, and it is useless without the argument requires names.
+func credentialAttribute(sensitive bool, description string, length validator.String, requires string) schema.StringAttribute {
+	return schema.StringAttribute{
+		Optional:            true,
+		Sensitive:           sensitive,
+		MarkdownDescription: description,
+		Validators:          []validator.String{length, stringvalidator.AlsoRequires(path.MatchRoot(requires))},
+	}
+}
+
+// endpointAttribute is an optional endpoint URL of the endpoints block, checked at plan time.
+func endpointAttribute(description string) schema.StringAttribute {
+	return schema.StringAttribute{
+		Optional:            true,
+		MarkdownDescription: description,
+		Validators:          []validator.String{endpointURLValidator{}},
+	}
+}
+
+// atMostOnce is a block of the provider written at most once (a list of at most one object).
+func atMostOnce(description string, attrs map[string]schema.Attribute) schema.ListNestedBlock {
+	return schema.ListNestedBlock{
+		MarkdownDescription: description,
+		Validators:          []validator.List{listvalidator.SizeAtMost(1)},
+		NestedObject:        schema.NestedBlockObject{Attributes: attrs},
+	}
 }

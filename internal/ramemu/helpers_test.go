@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk"
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/auth"
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/auth/credentials"
 	sdkerrors "github.com/aliyun/alibaba-cloud-sdk-go/sdk/errors"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/ram"
@@ -46,46 +47,34 @@ func sdkConfig() *sdk.Config {
 	return sdk.NewConfig().WithScheme("HTTP").WithAutoRetry(false)
 }
 
+// sdkClientOf makes an SDK client (newClient: ram's or sts's NewClientWithOptions) that signs with cred and
+// talks to the emulator: base gives its embedded sdk.Client, whose Domain is pointed at it.
+func sdkClientOf[C any](e *testEnv, newClient func(string, *sdk.Config, auth.Credential) (*C, error), cred auth.Credential,
+	base func(*C) *sdk.Client) *C {
+	e.t.Helper()
+	c, err := newClient("cn-hangzhou", sdkConfig(), cred)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	base(c).Domain = e.host()
+	return c
+}
+
+func ramBase(c *ram.Client) *sdk.Client { return &c.Client }
+func stsBase(c *sts.Client) *sdk.Client { return &c.Client }
+
 func (e *testEnv) ram(ak, secret string) *ram.Client {
-	e.t.Helper()
-	c, err := ram.NewClientWithOptions("cn-hangzhou", sdkConfig(), credentials.NewAccessKeyCredential(ak, secret))
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	c.Domain = e.host()
-	return c
+	return sdkClientOf(e, ram.NewClientWithOptions, credentials.NewAccessKeyCredential(ak, secret), ramBase)
 }
-
 func (e *testEnv) ramSTS(ak, secret, token string) *ram.Client {
-	e.t.Helper()
-	c, err := ram.NewClientWithOptions("cn-hangzhou", sdkConfig(), credentials.NewStsTokenCredential(ak, secret, token))
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	c.Domain = e.host()
-	return c
+	return sdkClientOf(e, ram.NewClientWithOptions, credentials.NewStsTokenCredential(ak, secret, token), ramBase)
 }
-
 func (e *testEnv) sts(ak, secret string) *sts.Client {
-	e.t.Helper()
-	c, err := sts.NewClientWithOptions("cn-hangzhou", sdkConfig(), credentials.NewAccessKeyCredential(ak, secret))
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	c.Domain = e.host()
-	return c
+	return sdkClientOf(e, sts.NewClientWithOptions, credentials.NewAccessKeyCredential(ak, secret), stsBase)
 }
-
 func (e *testEnv) stsToken(ak, secret, token string) *sts.Client {
-	e.t.Helper()
-	c, err := sts.NewClientWithOptions("cn-hangzhou", sdkConfig(), credentials.NewStsTokenCredential(ak, secret, token))
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	c.Domain = e.host()
-	return c
+	return sdkClientOf(e, sts.NewClientWithOptions, credentials.NewStsTokenCredential(ak, secret, token), stsBase)
 }
-
 func (e *testEnv) rootA() *ram.Client { return e.ram(acctA.AccessKeyID, acctA.AccessKeySecret) }
 func (e *testEnv) rootB() *ram.Client { return e.ram(acctB.AccessKeyID, acctB.AccessKeySecret) }
 

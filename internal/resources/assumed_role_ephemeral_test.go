@@ -71,38 +71,30 @@ provider "echo" {
 resource "echo" "test" {}
 `, arn)
 	data := tfjsonpath.New("data")
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: factoriesWithEcho(),
-		CheckDestroy: func(s *terraform.State) error {
-			deleteUserOutOfBand(t, e, user)
-			return checkNothingLeftAfter(t, e, role)(s)
-		},
-		Steps: []resource.TestStep{
-			{
-				Config: config,
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("echo.test", data.AtMapKey("access_key_id"), knownvalue.StringRegexp(regexp.MustCompile(`^STS\.`))),
-					statecheck.ExpectKnownValue("echo.test", data.AtMapKey("access_key_secret"), knownvalue.NotNull()),
-					statecheck.ExpectKnownValue("echo.test", data.AtMapKey("security_token"), knownvalue.NotNull()),
-					statecheck.ExpectKnownValue("echo.test", data.AtMapKey("arn"),
-						knownvalue.StringExact("acs:ram::"+e.A.ID+":role/"+strings.ToLower(role)+"/echo-session")),
-					statecheck.ExpectKnownValue("echo.test", data.AtMapKey("assumed_role_id"), knownvalue.StringRegexp(regexp.MustCompile(`^[0-9]+:echo-session$`))),
-					statecheck.ExpectKnownValue("echo.test", data.AtMapKey("expiration"),
-						knownvalue.StringRegexp(regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$`))),
-					statecheck.ExpectKnownValue("echo.test", data.AtMapKey("session_name"), knownvalue.StringExact("echo-session")),
-					statecheck.ExpectKnownValue("echo.test", data.AtMapKey("duration_seconds"), knownvalue.Int64Exact(900)),
-				},
+	acctest.TestWith(t, factoriesWithEcho(), checkNothingLeftWithOutsider(t, e, user, role), []resource.TestStep{
+		{
+			Config: config,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("echo.test", data.AtMapKey("access_key_id"), knownvalue.StringRegexp(regexp.MustCompile(`^STS\.`))),
+				statecheck.ExpectKnownValue("echo.test", data.AtMapKey("access_key_secret"), knownvalue.NotNull()),
+				statecheck.ExpectKnownValue("echo.test", data.AtMapKey("security_token"), knownvalue.NotNull()),
+				statecheck.ExpectKnownValue("echo.test", data.AtMapKey("arn"),
+					knownvalue.StringExact("acs:ram::"+e.A.ID+":role/"+strings.ToLower(role)+"/echo-session")),
+				statecheck.ExpectKnownValue("echo.test", data.AtMapKey("assumed_role_id"), knownvalue.StringRegexp(regexp.MustCompile(`^[0-9]+:echo-session$`))),
+				statecheck.ExpectKnownValue("echo.test", data.AtMapKey("expiration"),
+					knownvalue.StringRegexp(regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$`))),
+				statecheck.ExpectKnownValue("echo.test", data.AtMapKey("session_name"), knownvalue.StringExact("echo-session")),
+				statecheck.ExpectKnownValue("echo.test", data.AtMapKey("duration_seconds"), knownvalue.Int64Exact(900)),
 			},
-			{
-				// Defaults: a generated session name and one hour.
-				// (echo only records data when created, hence a new echo resource.)
-				Config: strings.NewReplacer(`session_name     = "echo-session"`, "", `duration_seconds = 900`, "",
-					`resource "echo" "test"`, `resource "echo" "defaults"`).Replace(config),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("echo.defaults", data.AtMapKey("session_name"), knownvalue.StringRegexp(regexp.MustCompile(`^terraform-\d+$`))),
-					statecheck.ExpectKnownValue("echo.defaults", data.AtMapKey("duration_seconds"), knownvalue.Int64Exact(3600)),
-				},
+		},
+		{
+			// Defaults: a generated session name and one hour.
+			// (echo only records data when created, hence a new echo resource.)
+			Config: strings.NewReplacer(`session_name     = "echo-session"`, "", `duration_seconds = 900`, "",
+				`resource "echo" "test"`, `resource "echo" "defaults"`).Replace(config),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("echo.defaults", data.AtMapKey("session_name"), knownvalue.StringRegexp(regexp.MustCompile(`^terraform-\d+$`))),
+				statecheck.ExpectKnownValue("echo.defaults", data.AtMapKey("duration_seconds"), knownvalue.Int64Exact(3600)),
 			},
 		},
 	})
@@ -120,14 +112,10 @@ func TestAccAssumedRoleEphemeral_delegationChain(t *testing.T) {
 	if e.URL != "" {
 		endpoints = fmt.Sprintf("  endpoints {\n    ram = %q\n    sts = %q\n  }\n", e.URL, e.URL)
 	}
-	user := e.SeparateProviderConfig() + fmt.Sprintf(`
-resource "aliram_delegated_user" "test" {
-  provider            = aliramb
-  name                = %q
+	user := delegatedUserHCL(e, name, fmt.Sprintf(`
   assumable_role_arns = [%q]
   programmatic_access = {}
-}
-`, name, arn)
+`, arn))
 	chain := user + fmt.Sprintf(`
 provider "aliramuser" {
   access_key = aliram_delegated_user.test.programmatic_access.access_key_id
@@ -218,16 +206,9 @@ func TestAccAssumedRoleEphemeral_refused(t *testing.T) {
 	arn := roleInA(t, e, role)
 	user := acctest.RandomName("outsider")
 	key := userInB(t, e, user, false)
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: factoriesWithEcho(),
-		CheckDestroy: func(s *terraform.State) error {
-			deleteUserOutOfBand(t, e, user)
-			return checkNothingLeftAfter(t, e, role)(s)
-		},
-		Steps: []resource.TestStep{
-			{
-				Config: e.ProviderBlockWith("user", key, "") + fmt.Sprintf(`
+	acctest.TestWith(t, factoriesWithEcho(), checkNothingLeftWithOutsider(t, e, user, role), []resource.TestStep{
+		{
+			Config: e.ProviderBlockWith("user", key, "") + fmt.Sprintf(`
 ephemeral "aliram_assumed_role" "test" {
   provider = aliram.user
   role_arn = %q
@@ -239,8 +220,7 @@ provider "echo" {
 
 resource "echo" "test" {}
 `, arn),
-				ExpectError: regexp.MustCompile(`(?s)NoPermission.*sts:AssumeRole`),
-			},
+			ExpectError: regexp.MustCompile(`(?s)NoPermission.*sts:AssumeRole`),
 		},
 	})
 }
@@ -276,4 +256,13 @@ resource "echo" "test" {}
 		step(ok+"\n  policy = jsonencode({Version = \"1\", Statement = [{Effect = \"Allow\", Action = \"oss:GetObject\"}]})", `(?s)policy.*Resource`),
 	})
 	e.AssertNoAPICalls(t)
+}
+
+// checkNothingLeftWithOutsider is checkNothingLeftAfter(role) once the user the test made in B outside
+// Terraform (userInB) is deleted too.
+func checkNothingLeftWithOutsider(t *testing.T, e *acctest.Env, user, role string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		deleteUserOutOfBand(t, e, user)
+		return checkNothingLeftAfter(t, e, role)(s)
+	}
 }

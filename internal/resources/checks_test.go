@@ -57,3 +57,14 @@ func checkEmulatorTags(e *acctest.Env, kind, name string, want map[string]string
 		return fmt.Errorf("%s %s not found in the emulator", kind, name)
 	}
 }
+
+// delegatedUserHCL is a configuration of aliram_delegated_user.test named name in account B (the aliramb block of
+// SeparateProviderConfig, which it includes); body holds the user's other arguments, one a line.
+func delegatedUserHCL(e *acctest.Env, name, body string) string {
+	return e.SeparateProviderConfig() + fmt.Sprintf(`
+resource "aliram_delegated_user" "test" {
+  provider = aliramb
+  name     = %q
+%s}
+`, name, strings.TrimPrefix(body, "\n"))
+}

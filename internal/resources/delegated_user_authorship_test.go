@@ -17,15 +17,11 @@ import (
 // which kills the CLI.)
 
 func delegatedUserConfig(e *acctest.Env, name, roleARN string) string {
-	return e.SeparateProviderConfig() + fmt.Sprintf(`
-resource "aliram_delegated_user" "test" {
-  provider            = aliramb
-  name                = %q
+	return delegatedUserHCL(e, name, fmt.Sprintf(`
   display_name        = "Kafka operator"
   assumable_role_arns = [%q]
   console_login       = { password = "Accepted-Passw0rd" }
-}
-`, name, roleARN)
+`, roleARN))
 }
 
 // TestAccDelegatedUser_someoneElsesUser: a user of the same name made outside this provider is refused with

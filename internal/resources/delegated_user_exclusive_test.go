@@ -105,15 +105,11 @@ func TestAccDelegatedUser_exclusive(t *testing.T) {
 	cg.GroupName = group
 	mustSDK(t, "CreateGroup")(e.RAM(t, e.B).CreateGroup(cg))
 	config := func(exclusive string) string {
-		return e.SeparateProviderConfig() + fmt.Sprintf(`
-resource "aliram_delegated_user" "test" {
-  provider            = aliramb
-  name                = %q
+		return delegatedUserHCL(e, name, fmt.Sprintf(`
   assumable_role_arns = [%q]
   programmatic_access = {}
   %s
-}
-`, name, arn, exclusive)
+`, arn, exclusive))
 	}
 	own := "keys=1 login=false groups=[] policies=[Custom:AssumeRole-" + name + "]"
 	granted := "keys=2 login=true groups=[" + group + "] policies=[Custom:AssumeRole-" + name + " System:AdministratorAccess]"
@@ -220,37 +216,28 @@ func TestAccDelegatedUser_exclusiveConsole(t *testing.T) {
 	role := acctest.RandomName("role")
 	arn := roleInA(t, e, role)
 	name := acctest.RandomName("alice")
-	config := e.SeparateProviderConfig() + fmt.Sprintf(`
-resource "aliram_delegated_user" "test" {
-  provider            = aliramb
-  name                = %q
+	config := delegatedUserHCL(e, name, fmt.Sprintf(`
   assumable_role_arns = [%q]
   console_login       = { password = "Alice-Passw0rd" }
-}
-`, name, arn)
+`, arn))
 	own := "keys=0 login=true groups=[] policies=[Custom:AssumeRole-" + name + "]"
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.FactoriesWith("aliramb"),
-		CheckDestroy:             checkNothingLeftAfter(t, e, role),
-		Steps: []resource.TestStep{
-			{Config: config, Check: checkHoldings(t, e, name, own)},
-			{
-				PreConfig: func() {
-					ap := ram.CreateAttachPolicyToUserRequest()
-					ap.UserName, ap.PolicyType, ap.PolicyName = name, "System", "AdministratorAccess"
-					mustSDK(t, "AttachPolicyToUser")(e.RAM(t, e.B).AttachPolicyToUser(ap))
-				},
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectNonEmptyPlan(),
-						plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionUpdate),
-					},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				Check: checkHoldings(t, e, name, own),
+	acctest.TestWith(t, acctest.FactoriesWith("aliramb"), checkNothingLeftAfter(t, e, role), []resource.TestStep{
+		{Config: config, Check: checkHoldings(t, e, name, own)},
+		{
+			PreConfig: func() {
+				ap := ram.CreateAttachPolicyToUserRequest()
+				ap.UserName, ap.PolicyType, ap.PolicyName = name, "System", "AdministratorAccess"
+				mustSDK(t, "AttachPolicyToUser")(e.RAM(t, e.B).AttachPolicyToUser(ap))
 			},
+			Config: config,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectNonEmptyPlan(),
+					plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionUpdate),
+				},
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+			Check: checkHoldings(t, e, name, own),
 		},
 	})
 }

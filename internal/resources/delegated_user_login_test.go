@@ -34,59 +34,50 @@ func TestAccDelegatedUser_loginFlagsAreIntent(t *testing.T) {
 	e := acctest.New(t)
 	name := acctest.RandomName("flags")
 	config := func(mfa bool) string {
-		return e.SeparateProviderConfig() + fmt.Sprintf(`
-resource "aliram_delegated_user" "test" {
-  provider = aliramb
-  name     = %q
+		return delegatedUserHCL(e, name, fmt.Sprintf(`
   console_login = {
     password          = "First-Passw0rd-2026"
     mfa_bind_required = %t
   }
   programmatic_access = {}
-}
-`, name, mfa)
+`, mfa))
 	}
 
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.FactoriesWith("aliramb"),
-		CheckDestroy:             e.CheckNothingLeft(t),
-		Steps: []resource.TestStep{
-			{
-				Config: config(true),
-				Check: resource.ComposeTestCheckFunc(
-					checkLoginProfile(t, e, name, true, true, true),
-					func(s *terraform.State) error {
-						return changeOwnPassword(t, e, s, "First-Passw0rd-2026", "Own-Passw0rd-2026")
-					},
-					func(*terraform.State) error { bindMFAOutOfBand(t, e, name); return nil },
-					checkLoginProfile(t, e, name, true, false, true),
-				),
-			},
-			{
-				// What the user did is no drift: nothing to change, and the apply leaves the login profile alone.
-				PreConfig: e.ResetCalls,
-				Config:    config(true),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-				}},
-				Check: resource.ComposeTestCheckFunc(
-					checkCalls(e, map[string]int64{"Ram.UpdateLoginProfile": 0}),
-					checkLoginProfile(t, e, name, true, false, true),
-				),
-			},
-			{
-				// An explicit change sends that flag, and only it: the user is not asked for another new password.
-				PreConfig: e.ResetCalls,
-				Config:    config(false),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionUpdate),
-				}},
-				Check: resource.ComposeTestCheckFunc(
-					checkCalls(e, map[string]int64{"Ram.UpdateLoginProfile": 1}),
-					checkLoginProfile(t, e, name, true, false, false),
-				),
-			},
+	acctest.TestWith(t, acctest.FactoriesWith("aliramb"), e.CheckNothingLeft(t), []resource.TestStep{
+		{
+			Config: config(true),
+			Check: resource.ComposeTestCheckFunc(
+				checkLoginProfile(t, e, name, true, true, true),
+				func(s *terraform.State) error {
+					return changeOwnPassword(t, e, s, "First-Passw0rd-2026", "Own-Passw0rd-2026")
+				},
+				func(*terraform.State) error { bindMFAOutOfBand(t, e, name); return nil },
+				checkLoginProfile(t, e, name, true, false, true),
+			),
+		},
+		{
+			// What the user did is no drift: nothing to change, and the apply leaves the login profile alone.
+			PreConfig: e.ResetCalls,
+			Config:    config(true),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectEmptyPlan(),
+			}},
+			Check: resource.ComposeTestCheckFunc(
+				checkCalls(e, map[string]int64{"Ram.UpdateLoginProfile": 0}),
+				checkLoginProfile(t, e, name, true, false, true),
+			),
+		},
+		{
+			// An explicit change sends that flag, and only it: the user is not asked for another new password.
+			PreConfig: e.ResetCalls,
+			Config:    config(false),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionUpdate),
+			}},
+			Check: resource.ComposeTestCheckFunc(
+				checkCalls(e, map[string]int64{"Ram.UpdateLoginProfile": 1}),
+				checkLoginProfile(t, e, name, true, false, false),
+			),
 		},
 	})
 }

@@ -63,73 +63,64 @@ func TestAccDelegatedUser_renamedOutOfBand(t *testing.T) {
 	policyName := "AssumeRole-" + name
 	sameUserID := statecheck.CompareValue(compare.ValuesSame())
 	sameKey := statecheck.CompareValue(compare.ValuesSame())
-	config := e.SeparateProviderConfig() + fmt.Sprintf(`
-resource "aliram_delegated_user" "test" {
-  provider            = aliramb
-  name                = %q
+	config := delegatedUserHCL(e, name, fmt.Sprintf(`
   assumable_role_arns = [%q]
   programmatic_access = {}
-}
-`, name, arn)
+`, arn))
 
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.FactoriesWith("aliramb"),
-		CheckDestroy:             checkNothingLeftAfter(t, e, role),
-		Steps: []resource.TestStep{
-			{
-				Config: config,
-				ConfigStateChecks: []statecheck.StateCheck{
-					sameUserID.AddStateValue(userAddr, tfjsonpath.New("user_id")),
-					sameKey.AddStateValue(userAddr, tfjsonpath.New("programmatic_access").AtMapKey("access_key_id")),
-				},
-				Check: resource.ComposeTestCheckFunc(
-					checkUserPolicies(t, e, name, "Custom:"+policyName),
-					checkCanAssume(t, e, userAddr, []string{arn}, nil),
-				),
+	acctest.TestWith(t, acctest.FactoriesWith("aliramb"), checkNothingLeftAfter(t, e, role), []resource.TestStep{
+		{
+			Config: config,
+			ConfigStateChecks: []statecheck.StateCheck{
+				sameUserID.AddStateValue(userAddr, tfjsonpath.New("user_id")),
+				sameKey.AddStateValue(userAddr, tfjsonpath.New("programmatic_access").AtMapKey("access_key_id")),
 			},
-			{
-				// Renamed in the console: the plan renames it back in place.
-				PreConfig: func() { renameUserOutOfBand(t, e, name, other) },
-				Config:    config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionUpdate),
-					plancheck.ExpectKnownValue(userAddr, tfjsonpath.New("name"), knownvalue.StringExact(name)),
-					plancheck.ExpectKnownValue(userAddr, tfjsonpath.New("arn"), knownvalue.StringExact("acs:ram::"+e.B.ID+":user/"+name)),
-					plancheck.ExpectKnownValue(userAddr, tfjsonpath.New("assume_role_policy_name"), knownvalue.StringExact(policyName)),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					sameUserID.AddStateValue(userAddr, tfjsonpath.New("user_id")),
-					sameKey.AddStateValue(userAddr, tfjsonpath.New("programmatic_access").AtMapKey("access_key_id")),
-					statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("name"), knownvalue.StringExact(name)),
-					statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("logon_name"), knownvalue.StringExact(name+"@"+aliasOrID(e)+".onaliyun.com")),
-					acctest.IfIdentity(statecheck.ExpectIdentity(userAddr, map[string]knownvalue.Check{"name": knownvalue.StringExact(name)})),
-				},
-				Check: resource.ComposeTestCheckFunc(
-					checkUserNamed(t, e, name, other),
-					// The managed policy is reused, not duplicated under the console name.
-					checkUserPolicies(t, e, name, "Custom:"+policyName),
-					checkPolicyGone(t, e, "AssumeRole-"+other),
-					checkCanAssume(t, e, userAddr, []string{arn}, nil),
-				),
+			Check: resource.ComposeTestCheckFunc(
+				checkUserPolicies(t, e, name, "Custom:"+policyName),
+				checkCanAssume(t, e, userAddr, []string{arn}, nil),
+			),
+		},
+		{
+			// Renamed in the console: the plan renames it back in place.
+			PreConfig: func() { renameUserOutOfBand(t, e, name, other) },
+			Config:    config,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionUpdate),
+				plancheck.ExpectKnownValue(userAddr, tfjsonpath.New("name"), knownvalue.StringExact(name)),
+				plancheck.ExpectKnownValue(userAddr, tfjsonpath.New("arn"), knownvalue.StringExact("acs:ram::"+e.B.ID+":user/"+name)),
+				plancheck.ExpectKnownValue(userAddr, tfjsonpath.New("assume_role_policy_name"), knownvalue.StringExact(policyName)),
+			}},
+			ConfigStateChecks: []statecheck.StateCheck{
+				sameUserID.AddStateValue(userAddr, tfjsonpath.New("user_id")),
+				sameKey.AddStateValue(userAddr, tfjsonpath.New("programmatic_access").AtMapKey("access_key_id")),
+				statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("name"), knownvalue.StringExact(name)),
+				statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("logon_name"), knownvalue.StringExact(name+"@"+aliasOrID(e)+".onaliyun.com")),
+				acctest.IfIdentity(statecheck.ExpectIdentity(userAddr, map[string]knownvalue.Check{"name": knownvalue.StringExact(name)})),
 			},
-			{
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-				}},
-			},
-			{
-				// Renamed in the console again, then destroyed: the refresh follows the ID, so destroy revokes
-				// the user under its new name (CheckDestroy proves nothing is left).
-				PreConfig:          func() { renameUserOutOfBand(t, e, name, other) },
-				RefreshState:       true,
-				ExpectNonEmptyPlan: true,
-				Check: resource.ComposeTestCheckFunc(
-					resource.TestCheckResourceAttr(userAddr, "name", other),
-					resource.TestCheckResourceAttr(userAddr, "assume_role_policy_name", policyName),
-				),
-			},
+			Check: resource.ComposeTestCheckFunc(
+				checkUserNamed(t, e, name, other),
+				// The managed policy is reused, not duplicated under the console name.
+				checkUserPolicies(t, e, name, "Custom:"+policyName),
+				checkPolicyGone(t, e, "AssumeRole-"+other),
+				checkCanAssume(t, e, userAddr, []string{arn}, nil),
+			),
+		},
+		{
+			Config: config,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectEmptyPlan(),
+			}},
+		},
+		{
+			// Renamed in the console again, then destroyed: the refresh follows the ID, so destroy revokes
+			// the user under its new name (CheckDestroy proves nothing is left).
+			PreConfig:          func() { renameUserOutOfBand(t, e, name, other) },
+			RefreshState:       true,
+			ExpectNonEmptyPlan: true,
+			Check: resource.ComposeTestCheckFunc(
+				resource.TestCheckResourceAttr(userAddr, "name", other),
+				resource.TestCheckResourceAttr(userAddr, "assume_role_policy_name", policyName),
+			),
 		},
 	})
 }

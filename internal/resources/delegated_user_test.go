@@ -197,140 +197,131 @@ func TestAccDelegatedUser_programmaticAccess(t *testing.T) {
 	sameKey := statecheck.CompareValue(compare.ValuesSame())
 
 	config := func(user, arns string) string {
-		return e.SeparateProviderConfig() + fmt.Sprintf(`
-resource "aliram_delegated_user" "test" {
-  provider            = aliramb
-  name                = %q
+		return delegatedUserHCL(e, user, fmt.Sprintf(`
   display_name        = "Kafka operator bot"
   comments            = "acceptance test"
   %s
   programmatic_access = {}
-}
-`, user, arns)
+`, arns))
 	}
 
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.FactoriesWith("aliramb"),
-		CheckDestroy:             checkNothingLeftAfter(t, e, role1, role2),
-		Steps: []resource.TestStep{
-			{
-				Config: config(name, "assumable_role_arns = "+hclList(arn1)),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionCreate),
-					// The plan says which policy grants sts:AssumeRole.
-					plancheck.ExpectKnownValue(userAddr, tfjsonpath.New("assume_role_policy_name"), knownvalue.StringExact("AssumeRole-"+name)),
-					plancheck.ExpectKnownValue(userAddr, tfjsonpath.New("assume_role_policy_type"), knownvalue.StringExact("Custom")),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					sameUserID.AddStateValue(userAddr, tfjsonpath.New("user_id")),
-					sameKey.AddStateValue(userAddr, tfjsonpath.New("programmatic_access").AtMapKey("access_key_id")),
-					statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("arn"), knownvalue.StringExact("acs:ram::"+e.B.ID+":user/"+name)),
-					statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("logon_name"), knownvalue.StringExact(name+"@"+aliasOrID(e)+".onaliyun.com")),
-					statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("display_name"), knownvalue.StringExact("Kafka operator bot")),
-					statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("programmatic_access").AtMapKey("access_key_secret"), knownvalue.NotNull()),
-					statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("programmatic_access").AtMapKey("access_key_secret_encrypted"), knownvalue.Null()),
-					statecheck.ExpectSensitiveValue(userAddr, tfjsonpath.New("programmatic_access").AtMapKey("access_key_secret")),
-					statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("console_login"), knownvalue.Null()),
-					acctest.IfIdentity(statecheck.ExpectIdentity(userAddr, map[string]knownvalue.Check{"name": knownvalue.StringExact(name)})),
-				},
-				Check: resource.ComposeTestCheckFunc(
-					checkUserPolicies(t, e, name, "Custom:AssumeRole-"+name),
-					checkPolicyVersion(t, e, "AssumeRole-"+name, "v1", role1),
-					// Least privilege: the role named, and no other.
-					checkCanAssume(t, e, userAddr, []string{arn1}, []string{arn2}),
-				),
+	acctest.TestWith(t, acctest.FactoriesWith("aliramb"), checkNothingLeftAfter(t, e, role1, role2), []resource.TestStep{
+		{
+			Config: config(name, "assumable_role_arns = "+hclList(arn1)),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionCreate),
+				// The plan says which policy grants sts:AssumeRole.
+				plancheck.ExpectKnownValue(userAddr, tfjsonpath.New("assume_role_policy_name"), knownvalue.StringExact("AssumeRole-"+name)),
+				plancheck.ExpectKnownValue(userAddr, tfjsonpath.New("assume_role_policy_type"), knownvalue.StringExact("Custom")),
+			}},
+			ConfigStateChecks: []statecheck.StateCheck{
+				sameUserID.AddStateValue(userAddr, tfjsonpath.New("user_id")),
+				sameKey.AddStateValue(userAddr, tfjsonpath.New("programmatic_access").AtMapKey("access_key_id")),
+				statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("arn"), knownvalue.StringExact("acs:ram::"+e.B.ID+":user/"+name)),
+				statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("logon_name"), knownvalue.StringExact(name+"@"+aliasOrID(e)+".onaliyun.com")),
+				statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("display_name"), knownvalue.StringExact("Kafka operator bot")),
+				statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("programmatic_access").AtMapKey("access_key_secret"), knownvalue.NotNull()),
+				statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("programmatic_access").AtMapKey("access_key_secret_encrypted"), knownvalue.Null()),
+				statecheck.ExpectSensitiveValue(userAddr, tfjsonpath.New("programmatic_access").AtMapKey("access_key_secret")),
+				statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("console_login"), knownvalue.Null()),
+				acctest.IfIdentity(statecheck.ExpectIdentity(userAddr, map[string]knownvalue.Check{"name": knownvalue.StringExact(name)})),
 			},
-			{
-				// Nothing changed: the second plan is empty.
-				Config: config(name, "assumable_role_arns = "+hclList(arn1)),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-				}},
+			Check: resource.ComposeTestCheckFunc(
+				checkUserPolicies(t, e, name, "Custom:AssumeRole-"+name),
+				checkPolicyVersion(t, e, "AssumeRole-"+name, "v1", role1),
+				// Least privilege: the role named, and no other.
+				checkCanAssume(t, e, userAddr, []string{arn1}, []string{arn2}),
+			),
+		},
+		{
+			// Nothing changed: the second plan is empty.
+			Config: config(name, "assumable_role_arns = "+hclList(arn1)),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectEmptyPlan(),
+			}},
+		},
+		{
+			// A second role: a new default version of the managed policy, in place.
+			Config: config(name, "assumable_role_arns = "+hclList(arn1, arn2)),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionUpdate),
+			}},
+			ConfigStateChecks: []statecheck.StateCheck{
+				sameUserID.AddStateValue(userAddr, tfjsonpath.New("user_id")),
+				sameKey.AddStateValue(userAddr, tfjsonpath.New("programmatic_access").AtMapKey("access_key_id")),
 			},
-			{
-				// A second role: a new default version of the managed policy, in place.
-				Config: config(name, "assumable_role_arns = "+hclList(arn1, arn2)),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionUpdate),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					sameUserID.AddStateValue(userAddr, tfjsonpath.New("user_id")),
-					sameKey.AddStateValue(userAddr, tfjsonpath.New("programmatic_access").AtMapKey("access_key_id")),
-				},
-				Check: resource.ComposeTestCheckFunc(
-					checkPolicyVersion(t, e, "AssumeRole-"+name, "v2", role1, role2),
-					checkCanAssume(t, e, userAddr, []string{arn1, arn2}, nil),
-				),
+			Check: resource.ComposeTestCheckFunc(
+				checkPolicyVersion(t, e, "AssumeRole-"+name, "v2", role1, role2),
+				checkCanAssume(t, e, userAddr, []string{arn1, arn2}, nil),
+			),
+		},
+		{
+			// Rename in place: same user ID, same AccessKey, policy follows the new name.
+			Config: config(renamed, "assumable_role_arns = "+hclList(arn2)),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionUpdate),
+				plancheck.ExpectKnownValue(userAddr, tfjsonpath.New("arn"), knownvalue.StringExact("acs:ram::"+e.B.ID+":user/"+renamed)),
+				plancheck.ExpectKnownValue(userAddr, tfjsonpath.New("assume_role_policy_name"), knownvalue.StringExact("AssumeRole-"+renamed)),
+			}},
+			ConfigStateChecks: []statecheck.StateCheck{
+				sameUserID.AddStateValue(userAddr, tfjsonpath.New("user_id")),
+				sameKey.AddStateValue(userAddr, tfjsonpath.New("programmatic_access").AtMapKey("access_key_id")),
+				statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("logon_name"), knownvalue.StringExact(renamed+"@"+aliasOrID(e)+".onaliyun.com")),
+				// The identity follows the rename.
+				acctest.IfIdentity(statecheck.ExpectIdentity(userAddr, map[string]knownvalue.Check{"name": knownvalue.StringExact(renamed)})),
 			},
-			{
-				// Rename in place: same user ID, same AccessKey, policy follows the new name.
-				Config: config(renamed, "assumable_role_arns = "+hclList(arn2)),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionUpdate),
-					plancheck.ExpectKnownValue(userAddr, tfjsonpath.New("arn"), knownvalue.StringExact("acs:ram::"+e.B.ID+":user/"+renamed)),
-					plancheck.ExpectKnownValue(userAddr, tfjsonpath.New("assume_role_policy_name"), knownvalue.StringExact("AssumeRole-"+renamed)),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					sameUserID.AddStateValue(userAddr, tfjsonpath.New("user_id")),
-					sameKey.AddStateValue(userAddr, tfjsonpath.New("programmatic_access").AtMapKey("access_key_id")),
-					statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("logon_name"), knownvalue.StringExact(renamed+"@"+aliasOrID(e)+".onaliyun.com")),
-					// The identity follows the rename.
-					acctest.IfIdentity(statecheck.ExpectIdentity(userAddr, map[string]knownvalue.Check{"name": knownvalue.StringExact(renamed)})),
-				},
-				Check: resource.ComposeTestCheckFunc(
-					checkUserPolicies(t, e, renamed, "Custom:AssumeRole-"+renamed),
-					checkPolicyGone(t, e, "AssumeRole-"+name),
-					checkCanAssume(t, e, userAddr, []string{arn2}, []string{arn1}),
-				),
-			},
-			{
-				// Import by user name; the secret cannot be imported.
-				ResourceName:            userAddr,
-				ImportState:             true,
-				ImportStateId:           renamed,
-				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: []string{"programmatic_access.access_key_secret"},
-			},
-			{
-				// Import block by identity (the new name): the imported user plans no change.
-				ResourceName:    userAddr,
-				ImportState:     true,
-				ImportStateKind: resource.ImportBlockWithResourceIdentity,
-				SkipFunc:        acctest.WithoutIdentity,
-			},
-			{
-				// No roles listed: the system policy instead (attached first, then the managed one removed).
-				Config: config(renamed, ""),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionUpdate),
-					plancheck.ExpectKnownValue(userAddr, tfjsonpath.New("assume_role_policy_name"), knownvalue.StringExact("AliyunSTSAssumeRoleAccess")),
-					plancheck.ExpectKnownValue(userAddr, tfjsonpath.New("assume_role_policy_type"), knownvalue.StringExact("System")),
-				}},
-				Check: resource.ComposeTestCheckFunc(
-					checkUserPolicies(t, e, renamed, "System:AliyunSTSAssumeRoleAccess"),
-					checkPolicyGone(t, e, "AssumeRole-"+renamed),
-					checkCanAssume(t, e, userAddr, []string{arn1, arn2}, nil),
-				),
-			},
-			{
-				ResourceName:            userAddr,
-				ImportState:             true,
-				ImportStateId:           renamed,
-				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: []string{"programmatic_access.access_key_secret"},
-			},
-			{
-				// And back to a managed policy, in place.
-				Config: config(renamed, "assumable_role_arns = "+hclList(arn1)),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionUpdate),
-				}},
-				Check: resource.ComposeTestCheckFunc(
-					checkUserPolicies(t, e, renamed, "Custom:AssumeRole-"+renamed),
-					checkCanAssume(t, e, userAddr, []string{arn1}, []string{arn2}),
-				),
-			},
+			Check: resource.ComposeTestCheckFunc(
+				checkUserPolicies(t, e, renamed, "Custom:AssumeRole-"+renamed),
+				checkPolicyGone(t, e, "AssumeRole-"+name),
+				checkCanAssume(t, e, userAddr, []string{arn2}, []string{arn1}),
+			),
+		},
+		{
+			// Import by user name; the secret cannot be imported.
+			ResourceName:            userAddr,
+			ImportState:             true,
+			ImportStateId:           renamed,
+			ImportStateVerify:       true,
+			ImportStateVerifyIgnore: []string{"programmatic_access.access_key_secret"},
+		},
+		{
+			// Import block by identity (the new name): the imported user plans no change.
+			ResourceName:    userAddr,
+			ImportState:     true,
+			ImportStateKind: resource.ImportBlockWithResourceIdentity,
+			SkipFunc:        acctest.WithoutIdentity,
+		},
+		{
+			// No roles listed: the system policy instead (attached first, then the managed one removed).
+			Config: config(renamed, ""),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionUpdate),
+				plancheck.ExpectKnownValue(userAddr, tfjsonpath.New("assume_role_policy_name"), knownvalue.StringExact("AliyunSTSAssumeRoleAccess")),
+				plancheck.ExpectKnownValue(userAddr, tfjsonpath.New("assume_role_policy_type"), knownvalue.StringExact("System")),
+			}},
+			Check: resource.ComposeTestCheckFunc(
+				checkUserPolicies(t, e, renamed, "System:AliyunSTSAssumeRoleAccess"),
+				checkPolicyGone(t, e, "AssumeRole-"+renamed),
+				checkCanAssume(t, e, userAddr, []string{arn1, arn2}, nil),
+			),
+		},
+		{
+			ResourceName:            userAddr,
+			ImportState:             true,
+			ImportStateId:           renamed,
+			ImportStateVerify:       true,
+			ImportStateVerifyIgnore: []string{"programmatic_access.access_key_secret"},
+		},
+		{
+			// And back to a managed policy, in place.
+			Config: config(renamed, "assumable_role_arns = "+hclList(arn1)),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionUpdate),
+			}},
+			Check: resource.ComposeTestCheckFunc(
+				checkUserPolicies(t, e, renamed, "Custom:AssumeRole-"+renamed),
+				checkCanAssume(t, e, userAddr, []string{arn1}, []string{arn2}),
+			),
 		},
 	})
 }
@@ -357,77 +348,68 @@ func TestAccDelegatedUser_consoleLogin(t *testing.T) {
     mfa_bind_required = %t
   }`, password, mfa)
 		}
-		return e.SeparateProviderConfig() + fmt.Sprintf(`
-resource "aliram_delegated_user" "test" {
-  provider     = aliramb
-  name         = %q
+		return delegatedUserHCL(e, name, fmt.Sprintf(`
   email        = "alice@example.com"
   mobile_phone = "86-18600000000"
   %s
-}
-`, name, login)
+`, login))
 	}
 
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.FactoriesWith("aliramb"),
-		CheckDestroy:             e.CheckNothingLeft(t),
-		Steps: []resource.TestStep{
-			{
-				Config: config("Initial-Passw0rd", false, true),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectKnownValue(userAddr, tfjsonpath.New("assume_role_policy_name"), knownvalue.StringExact("AliyunSTSAssumeRoleAccess")),
-					plancheck.ExpectKnownValue(userAddr, tfjsonpath.New("assume_role_policy_type"), knownvalue.StringExact("System")),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("console_login").AtMapKey("password_reset_required"), knownvalue.Bool(true)),
-					statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("console_login").AtMapKey("mfa_bind_required"), knownvalue.Bool(false)),
-					statecheck.ExpectSensitiveValue(userAddr, tfjsonpath.New("console_login").AtMapKey("password")),
-					statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("programmatic_access"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("email"), knownvalue.StringExact("alice@example.com")),
-					statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("logon_name"), knownvalue.StringExact(name+"@"+aliasOrID(e)+".onaliyun.com")),
-				},
-				Check: resource.ComposeTestCheckFunc(
-					checkUserPolicies(t, e, name, "System:AliyunSTSAssumeRoleAccess"),
-					checkLoginProfile(t, e, name, true, true, false),
-				),
+	acctest.TestWith(t, acctest.FactoriesWith("aliramb"), e.CheckNothingLeft(t), []resource.TestStep{
+		{
+			Config: config("Initial-Passw0rd", false, true),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectKnownValue(userAddr, tfjsonpath.New("assume_role_policy_name"), knownvalue.StringExact("AliyunSTSAssumeRoleAccess")),
+				plancheck.ExpectKnownValue(userAddr, tfjsonpath.New("assume_role_policy_type"), knownvalue.StringExact("System")),
+			}},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("console_login").AtMapKey("password_reset_required"), knownvalue.Bool(true)),
+				statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("console_login").AtMapKey("mfa_bind_required"), knownvalue.Bool(false)),
+				statecheck.ExpectSensitiveValue(userAddr, tfjsonpath.New("console_login").AtMapKey("password")),
+				statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("programmatic_access"), knownvalue.Null()),
+				statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("email"), knownvalue.StringExact("alice@example.com")),
+				statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("logon_name"), knownvalue.StringExact(name+"@"+aliasOrID(e)+".onaliyun.com")),
 			},
-			{
-				ResourceName:            userAddr,
-				ImportState:             true,
-				ImportStateId:           name,
-				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: []string{"console_login.password"},
-			},
-			{
-				// A new password is really sent.
-				PreConfig: e.ResetCalls,
-				Config:    config("Second-Passw0rd", false, true),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionUpdate),
-				}},
-				Check: checkCalls(e, map[string]int64{"Ram.UpdateLoginProfile": 1, "Ram.CreateLoginProfile": 0}),
-			},
-			{
-				// A flag alone is updated without touching the password.
-				PreConfig: e.ResetCalls,
-				Config:    config("Second-Passw0rd", true, true),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionUpdate),
-				}},
-				Check: resource.ComposeTestCheckFunc(
-					checkCalls(e, map[string]int64{"Ram.UpdateLoginProfile": 1}),
-					checkLoginProfile(t, e, name, true, true, true),
-				),
-			},
-			{
-				// Removing console_login deletes the login profile.
-				Config: config("", false, false),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionUpdate),
-				}},
-				Check: checkLoginProfile(t, e, name, false, false, false),
-			},
+			Check: resource.ComposeTestCheckFunc(
+				checkUserPolicies(t, e, name, "System:AliyunSTSAssumeRoleAccess"),
+				checkLoginProfile(t, e, name, true, true, false),
+			),
+		},
+		{
+			ResourceName:            userAddr,
+			ImportState:             true,
+			ImportStateId:           name,
+			ImportStateVerify:       true,
+			ImportStateVerifyIgnore: []string{"console_login.password"},
+		},
+		{
+			// A new password is really sent.
+			PreConfig: e.ResetCalls,
+			Config:    config("Second-Passw0rd", false, true),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionUpdate),
+			}},
+			Check: checkCalls(e, map[string]int64{"Ram.UpdateLoginProfile": 1, "Ram.CreateLoginProfile": 0}),
+		},
+		{
+			// A flag alone is updated without touching the password.
+			PreConfig: e.ResetCalls,
+			Config:    config("Second-Passw0rd", true, true),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionUpdate),
+			}},
+			Check: resource.ComposeTestCheckFunc(
+				checkCalls(e, map[string]int64{"Ram.UpdateLoginProfile": 1}),
+				checkLoginProfile(t, e, name, true, true, true),
+			),
+		},
+		{
+			// Removing console_login deletes the login profile.
+			Config: config("", false, false),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionUpdate),
+			}},
+			Check: checkLoginProfile(t, e, name, false, false, false),
 		},
 	})
 }
@@ -479,55 +461,46 @@ func TestAccDelegatedUser_writeOnlyPassword(t *testing.T) {
 	e := acctest.New(t)
 	name := acctest.RandomName("bob")
 	config := func(password string, version int) string {
-		return e.SeparateProviderConfig() + fmt.Sprintf(`
-resource "aliram_delegated_user" "test" {
-  provider = aliramb
-  name     = %q
+		return delegatedUserHCL(e, name, fmt.Sprintf(`
   console_login = {
     password_wo             = %q
     password_wo_version     = %d
     password_reset_required = false
   }
-}
-`, name, password, version)
+`, password, version))
 	}
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.FactoriesWith("aliramb"),
-		CheckDestroy:             e.CheckNothingLeft(t),
-		Steps: []resource.TestStep{
-			{
-				PreConfig: e.ResetCalls,
-				Config:    config("WriteOnly-Passw0rd", 1),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("console_login").AtMapKey("password_wo"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("console_login").AtMapKey("password"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("console_login").AtMapKey("password_wo_version"), knownvalue.Int64Exact(1)),
-				},
-				Check: resource.ComposeTestCheckFunc(
-					checkCalls(e, map[string]int64{"Ram.CreateLoginProfile": 1}),
-					checkLoginProfile(t, e, name, true, false, false),
-					checkStateHasNo(userAddr, "WriteOnly-Passw0rd"),
-				),
+	acctest.TestWith(t, acctest.FactoriesWith("aliramb"), e.CheckNothingLeft(t), []resource.TestStep{
+		{
+			PreConfig: e.ResetCalls,
+			Config:    config("WriteOnly-Passw0rd", 1),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("console_login").AtMapKey("password_wo"), knownvalue.Null()),
+				statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("console_login").AtMapKey("password"), knownvalue.Null()),
+				statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("console_login").AtMapKey("password_wo_version"), knownvalue.Int64Exact(1)),
 			},
-			{
-				// A new password without a new version is not sent (and not even seen in the plan).
-				Config: config("Ignored-Passw0rd", 1),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-				}},
-			},
-			{
-				PreConfig: e.ResetCalls,
-				Config:    config("Rotated-Passw0rd", 2),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionUpdate),
-				}},
-				Check: resource.ComposeTestCheckFunc(
-					checkCalls(e, map[string]int64{"Ram.UpdateLoginProfile": 1}),
-					checkStateHasNo(userAddr, "Rotated-Passw0rd"),
-				),
-			},
+			Check: resource.ComposeTestCheckFunc(
+				checkCalls(e, map[string]int64{"Ram.CreateLoginProfile": 1}),
+				checkLoginProfile(t, e, name, true, false, false),
+				checkStateHasNo(userAddr, "WriteOnly-Passw0rd"),
+			),
+		},
+		{
+			// A new password without a new version is not sent (and not even seen in the plan).
+			Config: config("Ignored-Passw0rd", 1),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectEmptyPlan(),
+			}},
+		},
+		{
+			PreConfig: e.ResetCalls,
+			Config:    config("Rotated-Passw0rd", 2),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionUpdate),
+			}},
+			Check: resource.ComposeTestCheckFunc(
+				checkCalls(e, map[string]int64{"Ram.UpdateLoginProfile": 1}),
+				checkStateHasNo(userAddr, "Rotated-Passw0rd"),
+			),
 		},
 	})
 }
@@ -556,17 +529,13 @@ func TestAccDelegatedUser_drift(t *testing.T) {
 	arn := roleInA(t, e, role)
 	name := acctest.RandomName("drift")
 	policyName := "AssumeRole-" + name
-	config := e.SeparateProviderConfig() + fmt.Sprintf(`
-resource "aliram_delegated_user" "test" {
-  provider            = aliramb
-  name                = %q
+	config := delegatedUserHCL(e, name, fmt.Sprintf(`
   assumable_role_arns = [%q]
   console_login = {
     password = "Drift-Passw0rd"
   }
   programmatic_access = {}
-}
-`, name, arn)
+`, arn))
 
 	var firstKey string
 	rememberKey := func(s *terraform.State) error {
@@ -586,106 +555,101 @@ resource "aliram_delegated_user" "test" {
 	}
 	b := func() *ram.Client { return e.RAM(t, e.B) }
 
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.FactoriesWith("aliramb"),
-		CheckDestroy:             checkNothingLeftAfter(t, e, role),
-		Steps: []resource.TestStep{
-			{
-				Config: config,
-				Check:  resource.ComposeTestCheckFunc(rememberKey, checkCanAssume(t, e, userAddr, []string{arn}, nil)),
+	acctest.TestWith(t, acctest.FactoriesWith("aliramb"), checkNothingLeftAfter(t, e, role), []resource.TestStep{
+		{
+			Config: config,
+			Check:  resource.ComposeTestCheckFunc(rememberKey, checkCanAssume(t, e, userAddr, []string{arn}, nil)),
+		},
+		{
+			// Someone deletes the login profile and the AccessKey, detaches the managed policy, and adds a
+			// key of their own.
+			PreConfig: func() {
+				lp := ram.CreateDeleteLoginProfileRequest()
+				lp.UserName = name
+				mustSDK(t, "DeleteLoginProfile")(b().DeleteLoginProfile(lp))
+				dk := ram.CreateDeleteAccessKeyRequest()
+				dk.UserName, dk.UserAccessKeyId = name, firstKey
+				mustSDK(t, "DeleteAccessKey")(b().DeleteAccessKey(dk))
+				dp := ram.CreateDetachPolicyFromUserRequest()
+				dp.UserName, dp.PolicyType, dp.PolicyName = name, "Custom", policyName
+				mustSDK(t, "DetachPolicyFromUser")(b().DetachPolicyFromUser(dp))
+				ck := ram.CreateCreateAccessKeyRequest()
+				ck.UserName = name
+				mustSDK(t, "CreateAccessKey")(b().CreateAccessKey(ck))
 			},
-			{
-				// Someone deletes the login profile and the AccessKey, detaches the managed policy, and adds a
-				// key of their own.
-				PreConfig: func() {
-					lp := ram.CreateDeleteLoginProfileRequest()
-					lp.UserName = name
-					mustSDK(t, "DeleteLoginProfile")(b().DeleteLoginProfile(lp))
-					dk := ram.CreateDeleteAccessKeyRequest()
-					dk.UserName, dk.UserAccessKeyId = name, firstKey
-					mustSDK(t, "DeleteAccessKey")(b().DeleteAccessKey(dk))
-					dp := ram.CreateDetachPolicyFromUserRequest()
-					dp.UserName, dp.PolicyType, dp.PolicyName = name, "Custom", policyName
-					mustSDK(t, "DetachPolicyFromUser")(b().DetachPolicyFromUser(dp))
-					ck := ram.CreateCreateAccessKeyRequest()
-					ck.UserName = name
-					mustSDK(t, "CreateAccessKey")(b().CreateAccessKey(ck))
-				},
-				RefreshState:       true,
-				ExpectNonEmptyPlan: true,
-				// The refreshed state shows all three gone...
-				Check: resource.ComposeTestCheckFunc(
-					resource.TestCheckNoResourceAttr(userAddr, "console_login.password_reset_required"),
-					resource.TestCheckNoResourceAttr(userAddr, "programmatic_access.access_key_id"),
-					resource.TestCheckNoResourceAttr(userAddr, "assume_role_policy_name"),
-				),
-				// ...and the plan puts them back, in place.
-				RefreshPlanChecks: resource.RefreshPlanChecks{PostRefresh: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionUpdate),
-				}},
+			RefreshState:       true,
+			ExpectNonEmptyPlan: true,
+			// The refreshed state shows all three gone...
+			Check: resource.ComposeTestCheckFunc(
+				resource.TestCheckNoResourceAttr(userAddr, "console_login.password_reset_required"),
+				resource.TestCheckNoResourceAttr(userAddr, "programmatic_access.access_key_id"),
+				resource.TestCheckNoResourceAttr(userAddr, "assume_role_policy_name"),
+			),
+			// ...and the plan puts them back, in place.
+			RefreshPlanChecks: resource.RefreshPlanChecks{PostRefresh: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionUpdate),
+			}},
+		},
+		{
+			// The next apply repairs all three in place.
+			Config: config,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionUpdate),
+				plancheck.ExpectKnownValue(userAddr, tfjsonpath.New("assume_role_policy_name"), knownvalue.StringExact(policyName)),
+				plancheck.ExpectUnknownValue(userAddr, tfjsonpath.New("programmatic_access").AtMapKey("access_key_id")),
+			}},
+			Check: resource.ComposeTestCheckFunc(
+				keyChanged,
+				checkLoginProfile(t, e, name, true, true, false),
+				checkUserPolicies(t, e, name, "Custom:"+policyName),
+				checkCanAssume(t, e, userAddr, []string{arn}, nil),
+			),
+		},
+		{
+			// Someone writes a new version of the managed policy that allows every role: detected, and
+			// the next apply writes the configured document again.
+			PreConfig: func() {
+				req := ram.CreateCreatePolicyVersionRequest()
+				req.PolicyName = policyName
+				req.PolicyDocument = `{"Version":"1","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}]}`
+				req.SetAsDefault = "true"
+				mustSDK(t, "CreatePolicyVersion")(b().CreatePolicyVersion(req))
 			},
-			{
-				// The next apply repairs all three in place.
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionUpdate),
-					plancheck.ExpectKnownValue(userAddr, tfjsonpath.New("assume_role_policy_name"), knownvalue.StringExact(policyName)),
-					plancheck.ExpectUnknownValue(userAddr, tfjsonpath.New("programmatic_access").AtMapKey("access_key_id")),
-				}},
-				Check: resource.ComposeTestCheckFunc(
-					keyChanged,
-					checkLoginProfile(t, e, name, true, true, false),
-					checkUserPolicies(t, e, name, "Custom:"+policyName),
-					checkCanAssume(t, e, userAddr, []string{arn}, nil),
-				),
+			Config: config,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionUpdate),
+			}},
+			Check: checkPolicyVersion(t, e, policyName, "v3", arn),
+		},
+		{
+			// Someone deletes the whole user: it is created again.
+			PreConfig: func() { deleteUserOutOfBand(t, e, name) },
+			Config:    config,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionCreate),
+			}},
+			Check: resource.ComposeTestCheckFunc(
+				checkLoginProfile(t, e, name, true, true, false),
+				checkUserPolicies(t, e, name, "Custom:"+policyName),
+				checkCanAssume(t, e, userAddr, []string{arn}, nil),
+			),
+		},
+		{
+			// A key added by hand is drift too (the resource owns the whole user, see
+			// TestAccDelegatedUser_exclusive): the plan removes it and keeps the user's own key.
+			PreConfig: func() {
+				ck := ram.CreateCreateAccessKeyRequest()
+				ck.UserName = name
+				mustSDK(t, "CreateAccessKey")(b().CreateAccessKey(ck))
 			},
-			{
-				// Someone writes a new version of the managed policy that allows every role: detected, and
-				// the next apply writes the configured document again.
-				PreConfig: func() {
-					req := ram.CreateCreatePolicyVersionRequest()
-					req.PolicyName = policyName
-					req.PolicyDocument = `{"Version":"1","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}]}`
-					req.SetAsDefault = "true"
-					mustSDK(t, "CreatePolicyVersion")(b().CreatePolicyVersion(req))
-				},
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionUpdate),
-				}},
-				Check: checkPolicyVersion(t, e, policyName, "v3", arn),
-			},
-			{
-				// Someone deletes the whole user: it is created again.
-				PreConfig: func() { deleteUserOutOfBand(t, e, name) },
-				Config:    config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionCreate),
-				}},
-				Check: resource.ComposeTestCheckFunc(
-					checkLoginProfile(t, e, name, true, true, false),
-					checkUserPolicies(t, e, name, "Custom:"+policyName),
-					checkCanAssume(t, e, userAddr, []string{arn}, nil),
-				),
-			},
-			{
-				// A key added by hand is drift too (the resource owns the whole user, see
-				// TestAccDelegatedUser_exclusive): the plan removes it and keeps the user's own key.
-				PreConfig: func() {
-					ck := ram.CreateCreateAccessKeyRequest()
-					ck.UserName = name
-					mustSDK(t, "CreateAccessKey")(b().CreateAccessKey(ck))
-				},
-				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionUpdate),
-				}},
-				Check: resource.ComposeTestCheckFunc(
-					checkHoldings(t, e, name, "keys=1 login=true groups=[] policies=[Custom:"+policyName+"]"),
-					checkCanAssume(t, e, userAddr, []string{arn}, nil),
-				),
-			},
+			Config: config,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionUpdate),
+			}},
+			Check: resource.ComposeTestCheckFunc(
+				checkHoldings(t, e, name, "keys=1 login=true groups=[] policies=[Custom:"+policyName+"]"),
+				checkCanAssume(t, e, userAddr, []string{arn}, nil),
+			),
 		},
 	})
 }
@@ -788,39 +752,34 @@ EOT
 	}
 	_, otherArmored := newPGPKey(t)
 
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.FactoriesWith("aliramb"),
-		CheckDestroy:             checkNothingLeftAfter(t, e, role),
-		Steps: []resource.TestStep{
-			{
-				Config: config(armored),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectKnownValue(userAddr, tfjsonpath.New("programmatic_access").AtMapKey("access_key_secret"), knownvalue.Null()),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("programmatic_access").AtMapKey("access_key_secret"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("programmatic_access").AtMapKey("access_key_secret_encrypted"), knownvalue.NotNull()),
-				},
-				Check: decryptAndAssume,
+	acctest.TestWith(t, acctest.FactoriesWith("aliramb"), checkNothingLeftAfter(t, e, role), []resource.TestStep{
+		{
+			Config: config(armored),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectKnownValue(userAddr, tfjsonpath.New("programmatic_access").AtMapKey("access_key_secret"), knownvalue.Null()),
+			}},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("programmatic_access").AtMapKey("access_key_secret"), knownvalue.Null()),
+				statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("programmatic_access").AtMapKey("access_key_secret_encrypted"), knownvalue.NotNull()),
 			},
-			{
-				// Another key cannot re-encrypt an existing secret: the AccessKey is replaced, in place.
-				Config: config(otherArmored),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionUpdate),
-					plancheck.ExpectUnknownValue(userAddr, tfjsonpath.New("programmatic_access").AtMapKey("access_key_id")),
-				}},
-				Check: func(s *terraform.State) error {
-					id, err := attr(s, userAddr, "programmatic_access.access_key_id")
-					if err != nil {
-						return err
-					}
-					if id == firstKey {
-						return fmt.Errorf("the AccessKey was not replaced")
-					}
-					return checkKeys(t, e, name, id)
-				},
+			Check: decryptAndAssume,
+		},
+		{
+			// Another key cannot re-encrypt an existing secret: the AccessKey is replaced, in place.
+			Config: config(otherArmored),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionUpdate),
+				plancheck.ExpectUnknownValue(userAddr, tfjsonpath.New("programmatic_access").AtMapKey("access_key_id")),
+			}},
+			Check: func(s *terraform.State) error {
+				id, err := attr(s, userAddr, "programmatic_access.access_key_id")
+				if err != nil {
+					return err
+				}
+				if id == firstKey {
+					return fmt.Errorf("the AccessKey was not replaced")
+				}
+				return checkKeys(t, e, name, id)
 			},
 		},
 	})
@@ -879,47 +838,43 @@ resource "aliram_delegated_user" "test" {
 		return resource.TestStep{Config: config(body), PlanOnly: true, ExpectError: regexp.MustCompile(want)}
 	}
 	e.ResetCalls()
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.FactoriesWith("aliramb"),
-		Steps: []resource.TestStep{
-			step(`name = "bad name!"`, `(?s)name.*user name`),
-			step(`name = ""`, `(?s)name.*1 to 64`),
-			step(`name = "`+strings.Repeat("x", 65)+`"`, `(?s)name.*1 to 64`),
-			step(`
+	acctest.TestWith(t, acctest.FactoriesWith("aliramb"), nil, []resource.TestStep{
+		step(`name = "bad name!"`, `(?s)name.*user name`),
+		step(`name = ""`, `(?s)name.*1 to 64`),
+		step(`name = "`+strings.Repeat("x", 65)+`"`, `(?s)name.*1 to 64`),
+		step(`
   name                = "ok"
   assumable_role_arns = ["acs:ram::1000000000000001:user/alice"]`, `(?s)assumable_role_arns.*not a role ARN`),
-			step(`
+		step(`
   name                = "ok"
   assumable_role_arns = ["arn:aws:iam::123456789012:role/x"]`, `(?s)assumable_role_arns.*not a role ARN`),
-			step(`
+		step(`
   name          = "ok"
   console_login = { password = "short" }`, `(?s)console_login.password.*between 8 and 32`),
-			step(`
+		step(`
   name          = "ok"
   console_login = { password_wo = "short", password_wo_version = 1 }`, `(?s)console_login.password_wo.*between 8 and 32`),
-			step(`
+		step(`
   name          = "ok"
   console_login = {}`, `(?s)console_login.*password`),
-			step(`
+		step(`
   name          = "ok"
   console_login = { password = "Long-Enough-1", password_wo = "Long-Enough-2", password_wo_version = 1 }`, `(?s)console_login.*password`),
-			step(`
+		step(`
   name                = "ok"
   programmatic_access = { pgp_key = "not a key" }`, `(?s)programmatic_access.pgp_key.*OpenPGP public key`),
-			step(`
+		step(`
   name                = "ok"
   programmatic_access = { pgp_key = "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nbm9wZQ==\n-----END PGP PUBLIC KEY BLOCK-----" }`, `(?s)programmatic_access.pgp_key.*OpenPGP public key`),
-			step(`
+		step(`
   name  = "ok"
   email = "not-an-email"`, `(?s)email.*email address`),
-			step(`
+		step(`
   name         = "ok"
   mobile_phone = "18600000000"`, `(?s)mobile_phone.*country code`),
-			step(`
+		step(`
   name         = "ok"
   display_name = "`+strings.Repeat("d", 129)+`"`, `(?s)display_name.*between 1 and 128`),
-		},
 	})
 	e.AssertNoAPICalls(t)
 }
@@ -928,42 +883,29 @@ resource "aliram_delegated_user" "test" {
 func TestAccDelegatedUser_bothAccessModes(t *testing.T) {
 	e := acctest.New(t)
 	name := acctest.RandomName("both")
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.FactoriesWith("aliramb"),
-		CheckDestroy:             e.CheckNothingLeft(t),
-		Steps: []resource.TestStep{
-			{
-				Config: e.SeparateProviderConfig() + fmt.Sprintf(`
-resource "aliram_delegated_user" "test" {
-  provider            = aliramb
-  name                = %q
+	acctest.TestWith(t, acctest.FactoriesWith("aliramb"), e.CheckNothingLeft(t), []resource.TestStep{
+		{
+			Config: delegatedUserHCL(e, name, `
   console_login       = { password = "Both-Modes-Passw0rd" }
   programmatic_access = {}
-}
-`, name),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("console_login").AtMapKey("password_reset_required"), knownvalue.Bool(true)),
-					statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("programmatic_access").AtMapKey("access_key_id"), knownvalue.NotNull()),
-				},
+`),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("console_login").AtMapKey("password_reset_required"), knownvalue.Bool(true)),
+				statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("programmatic_access").AtMapKey("access_key_id"), knownvalue.NotNull()),
 			},
-			{
-				// Removing the AccessKey deletes it (and only it).
-				Config: e.SeparateProviderConfig() + fmt.Sprintf(`
-resource "aliram_delegated_user" "test" {
-  provider      = aliramb
-  name          = %q
+		},
+		{
+			// Removing the AccessKey deletes it (and only it).
+			Config: delegatedUserHCL(e, name, `
   console_login = { password = "Both-Modes-Passw0rd" }
-}
-`, name),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionUpdate),
-				}},
-				Check: resource.ComposeTestCheckFunc(
-					func(*terraform.State) error { return checkKeys(t, e, name) },
-					checkLoginProfile(t, e, name, true, true, false),
-				),
-			},
+`),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionUpdate),
+			}},
+			Check: resource.ComposeTestCheckFunc(
+				func(*terraform.State) error { return checkKeys(t, e, name) },
+				checkLoginProfile(t, e, name, true, true, false),
+			),
 		},
 	})
 }
@@ -1113,36 +1055,27 @@ func TestAccDelegatedUser_failedCreate(t *testing.T) {
 	e := acctest.New(t)
 	name := acctest.RandomName("half")
 	config := func(password string) string {
-		return e.SeparateProviderConfig() + fmt.Sprintf(`
-resource "aliram_delegated_user" "test" {
-  provider      = aliramb
-  name          = %q
+		return delegatedUserHCL(e, name, fmt.Sprintf(`
   console_login = { password = %q }
-}
-`, name, password)
+`, password))
 	}
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.FactoriesWith("aliramb"),
-		CheckDestroy:             e.CheckNothingLeft(t),
-		Steps: []resource.TestStep{
-			{
-				// Long enough for plan-time validation, but RAM's password policy refuses the spaces.
-				Config:      config("not accepted by ram"),
-				ExpectError: regexp.MustCompile(`(?s)Password.TooWeak.*password policy`),
+	acctest.TestWith(t, acctest.FactoriesWith("aliramb"), e.CheckNothingLeft(t), []resource.TestStep{
+		{
+			// Long enough for plan-time validation, but RAM's password policy refuses the spaces.
+			Config:      config("not accepted by ram"),
+			ExpectError: regexp.MustCompile(`(?s)Password.TooWeak.*password policy`),
+		},
+		{
+			PreConfig: func() {
+				if _, err := userPolicies(t, e, name); err != nil {
+					t.Errorf("the half-created user should exist until the next apply: %v", err)
+				}
 			},
-			{
-				PreConfig: func() {
-					if _, err := userPolicies(t, e, name); err != nil {
-						t.Errorf("the half-created user should exist until the next apply: %v", err)
-					}
-				},
-				Config: config("Accepted-Passw0rd"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionReplace),
-				}},
-				Check: checkLoginProfile(t, e, name, true, true, false),
-			},
+			Config: config("Accepted-Passw0rd"),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionReplace),
+			}},
+			Check: checkLoginProfile(t, e, name, true, true, false),
 		},
 	})
 }
@@ -1161,15 +1094,11 @@ func TestAccDelegatedUser_refreshCost(t *testing.T) {
 	arn := roleInA(t, e, role)
 	name := acctest.RandomName("cheap")
 	config := func(exclusive string) string {
-		return e.SeparateProviderConfig() + fmt.Sprintf(`
-resource "aliram_delegated_user" "test" {
-  provider            = aliramb
-  name                = %q
+		return delegatedUserHCL(e, name, fmt.Sprintf(`
   assumable_role_arns = [%q]
   programmatic_access = {}
   %s
-}
-`, name, arn, exclusive)
+`, arn, exclusive))
 	}
 	cost := func(exclusive bool) resource.TestCheckFunc {
 		return func(*terraform.State) error {
@@ -1190,15 +1119,10 @@ resource "aliram_delegated_user" "test" {
 			return nil
 		}
 	}
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.FactoriesWith("aliramb"),
-		CheckDestroy:             checkNothingLeftAfter(t, e, role),
-		Steps: []resource.TestStep{
-			{Config: config("exclusive = false")},
-			{PreConfig: e.ResetCalls, RefreshState: true, Check: cost(false)},
-			{Config: config("")},
-			{PreConfig: e.ResetCalls, RefreshState: true, Check: cost(true)},
-		},
+	acctest.TestWith(t, acctest.FactoriesWith("aliramb"), checkNothingLeftAfter(t, e, role), []resource.TestStep{
+		{Config: config("exclusive = false")},
+		{PreConfig: e.ResetCalls, RefreshState: true, Check: cost(false)},
+		{Config: config("")},
+		{PreConfig: e.ResetCalls, RefreshState: true, Check: cost(true)},
 	})
 }

@@ -238,14 +238,10 @@ func TestAccPlanWarnings_delegatedUser(t *testing.T) {
 	arn := roleInA(t, e, roleName)
 	name := acctest.RandomName("app")
 	config := func(arns string) string {
-		return e.SeparateProviderConfig() + fmt.Sprintf(`
-resource "aliram_delegated_user" "test" {
-  provider            = aliramb
-  name                = %q
+		return delegatedUserHCL(e, name, fmt.Sprintf(`
   %s
   programmatic_access = {}
-}
-`, name, arns)
+`, arns))
 	}
 	const user = "aliram_delegated_user"
 	anyRole := fmt.Sprintf("RAM user %q may assume any role (AliyunSTSAssumeRoleAccess)", name)
