@@ -145,7 +145,7 @@ func programmaticAccessAttribute() schema.SingleNestedAttribute {
 		MarkdownDescription: "One AccessKey pair for an application: write `programmatic_access = {}`, or " +
 			"`programmatic_access = { pgp_key = \"...\" }` to keep the secret out of state in plain text. " +
 			"Removing this attribute deletes the AccessKey (and the previous one of a rotation). A key deleted " +
-			"outside Terraform is created again (the plan shows it). With `rotation`, the key rotates without " +
+			"outside Terraform is created again (the plan shows it), beside the previous key of a rotation, which stays. With `rotation`, the key rotates without " +
 			"downtime: the previous key stays active beside the new one. The secret cannot be read back, so it is " +
 			"not imported; an imported user with two keys gets the newer as current and the older as previous.",
 		Attributes: map[string]schema.Attribute{
@@ -292,19 +292,27 @@ func (r *delegatedUserResource) readAccessKey(ctx context.Context, st *delegated
 	sp := objectOrNil[programmaticAccessModel](ctx, st.ProgrammaticAccess, diags)
 	switch {
 	case sp != nil:
-		k := find(sp.AccessKeyID.ValueString())
-		if k == nil {
-			tflog.Warn(ctx, "AccessKey deleted outside Terraform; a new one will be created", map[string]any{"access_key_id": sp.AccessKeyID.ValueString()})
-			st.ProgrammaticAccess = types.ObjectNull(programmaticAccessAttrTypes)
-			return true
-		}
-		sp.Status = types.StringValue(k.Status)
-		if k.CreateDate != "" {
-			sp.AccessKeyCreateDate = types.StringValue(k.CreateDate)
-		}
 		if prev := sp.PreviousAccessKeyID.ValueString(); prev != "" && find(prev) == nil {
 			tflog.Warn(ctx, "the previous AccessKey was deleted outside Terraform", map[string]any{"access_key_id": prev})
 			sp.PreviousAccessKeyID, sp.PreviousAccessKeyExpiresAt = types.StringNull(), types.StringNull()
+		}
+		k := find(sp.AccessKeyID.ValueString())
+		switch {
+		case k != nil:
+			sp.Status = types.StringValue(k.Status)
+			if k.CreateDate != "" {
+				sp.AccessKeyCreateDate = types.StringValue(k.CreateDate)
+			}
+		case sp.PreviousAccessKeyID.IsNull():
+			tflog.Warn(ctx, "AccessKey deleted outside Terraform; a new one will be created", map[string]any{"access_key_id": sp.AccessKeyID.ValueString()})
+			st.ProgrammaticAccess = types.ObjectNull(programmaticAccessAttrTypes)
+			return true
+		default:
+			// The current key is gone but the previous one, which applications may still use, is not: keep
+			// it; the plan creates a new current key beside it.
+			tflog.Warn(ctx, "AccessKey deleted outside Terraform; a new one will be created beside the previous key", map[string]any{"access_key_id": sp.AccessKeyID.ValueString()})
+			sp.AccessKeyID, sp.AccessKeySecret, sp.AccessKeySecretEncrypted = types.StringNull(), types.StringNull(), types.StringNull()
+			sp.AccessKeyCreateDate = types.StringNull()
 		}
 		st.ProgrammaticAccess = objectFrom(ctx, programmaticAccessAttrTypes, *sp, diags)
 	case importing && len(keys) > 0:
@@ -456,7 +464,7 @@ func (r *delegatedUserResource) newAccessKey(ctx context.Context, resp *resource
 		st.ProgrammaticAccess = objectFrom(ctx, programmaticAccessAttrTypes, m, &resp.Diagnostics)
 		resp.Diagnostics.Append(resp.State.Set(ctx, st)...)
 	}
-	if oldPrev != "" {
+	if oldPrev != "" && !strings.EqualFold(oldPrev, pp.PreviousAccessKeyID.ValueString()) {
 		if err := r.deleteAccessKey(ctx, name, oldPrev); err != nil {
 			addAPIError(&resp.Diagnostics, fmt.Sprintf("Deleting the previous AccessKey %s of RAM user %q", oldPrev, name), err, "")
 			return false

@@ -203,12 +203,16 @@ func overlapOver(expires types.String, now time.Time) bool {
 }
 
 // planPreviousKey plans previous_access_key_id and its deadline for a key that is kept (newKey false) or
-// replaced by a new one: a rotation keeps the key in state as previous, a replacement without rotation does
-// not; a kept key's previous goes when rotation is removed or its overlap is over.
+// replaced by a new one: a rotation keeps the key in state as previous (or, when that key was deleted
+// outside Terraform, the previous key it had), a replacement without rotation does not; a kept key's
+// previous goes when rotation is removed or its overlap is over.
 func planPreviousKey(ctx context.Context, pp, sp *programmaticAccessModel, newKey bool, now time.Time, diags *diag.Diagnostics) {
 	switch {
 	case newKey && sp != nil && !sp.AccessKeyID.IsNull() && !pp.Rotation.IsNull():
 		pp.PreviousAccessKeyID = sp.AccessKeyID
+	case newKey && sp != nil && sp.AccessKeyID.IsNull() && !pp.Rotation.IsNull():
+		// The current key was deleted outside Terraform: the previous one stays beside the new key.
+		pp.PreviousAccessKeyID = sp.PreviousAccessKeyID
 	case newKey || sp == nil || pp.Rotation.IsNull():
 		pp.PreviousAccessKeyID = types.StringNull()
 	default:

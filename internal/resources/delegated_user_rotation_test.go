@@ -312,7 +312,8 @@ func rotationWorld(t *testing.T) (*acctest.Env, func(time.Duration)) {
 }
 
 // TestAccDelegatedUser_keyMaxAge: without keepers, a key older than max_age is rotated by the first plan
-// after that age, and the previous key goes once the overlap is over.
+// after that age; an import reads the two keys back; a current key deleted out of band is made again
+// beside the previous one; the previous key goes once the overlap is over.
 func TestAccDelegatedUser_keyMaxAge(t *testing.T) {
 	e, advance := rotationWorld(t)
 	role := acctest.RandomName("role")
@@ -352,14 +353,39 @@ resource "aliram_delegated_user" "test" {
 			Check: resource.ComposeTestCheckFunc(rk.remember(nil), rk.works(1, 2), rk.holds(1, 2)),
 		},
 		{
+			// Imported, the user's newer key is the current one and the older the previous key (the
+			// configuration's rotation settings and the secret cannot be read back).
+			ResourceName:      userAddr,
+			ImportState:       true,
+			ImportStateId:     name,
+			ImportStateVerify: true,
+			ImportStateVerifyIgnore: []string{"programmatic_access.access_key_secret", "programmatic_access.rotation",
+				"programmatic_access.previous_access_key_expires_at"},
+		},
+		{
+			// Someone deletes the new key during the overlap: the plan makes another beside the previous key,
+			// which applications may still use.
+			PreConfig: func() {
+				req := ram.CreateDeleteAccessKeyRequest()
+				req.UserName, req.UserAccessKeyId = name, rk.key(2).ID
+				mustSDK(t, "DeleteAccessKey")(e.RAM(t, e.B).DeleteAccessKey(req))
+			},
+			Config: config,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectUnknownValue(userAddr, keyIDPath),
+				planKnownString(prevKeyPath, func() string { return rk.key(1).ID }),
+			}},
+			Check: resource.ComposeTestCheckFunc(rk.remember(nil), rk.works(1, 3), rk.holds(1, 3)),
+		},
+		{
 			// A day later the overlap is over: the plan deletes the previous key.
 			PreConfig: func() { advance(24 * time.Hour) },
 			Config:    config,
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 				plancheck.ExpectKnownValue(userAddr, prevKeyPath, knownvalue.Null()),
-				planKnownString(keyIDPath, func() string { return rk.key(2).ID }),
+				planKnownString(keyIDPath, func() string { return rk.key(3).ID }),
 			}},
-			Check: resource.ComposeTestCheckFunc(rk.works(2), rk.refused("InvalidAccessKeyId.NotFound", 1), rk.holds(2)),
+			Check: resource.ComposeTestCheckFunc(rk.works(3), rk.refused("InvalidAccessKeyId.NotFound", 1, 2), rk.holds(3)),
 		},
 	})
 }
