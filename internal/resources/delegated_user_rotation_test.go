@@ -49,32 +49,9 @@ func (rk *rotationKeys) remember(entity *openpgp.Entity) resource.TestCheckFunc 
 		if err != nil {
 			return err
 		}
-		var secret string
-		if entity == nil {
-			if secret, err = attr(s, userAddr, "programmatic_access.access_key_secret"); err != nil {
-				return err
-			}
-		} else {
-			if _, err := attr(s, userAddr, "programmatic_access.access_key_secret"); err == nil {
-				return fmt.Errorf("with pgp_key the rotated key's secret is in state in plain text")
-			}
-			enc, err := attr(s, userAddr, "programmatic_access.access_key_secret_encrypted")
-			if err != nil {
-				return err
-			}
-			raw, err := base64.StdEncoding.DecodeString(enc)
-			if err != nil {
-				return err
-			}
-			md, err := openpgp.ReadMessage(bytes.NewReader(raw), openpgp.EntityList{entity}, nil, nil)
-			if err != nil {
-				return fmt.Errorf("decrypting the rotated key's secret: %v", err)
-			}
-			b, err := io.ReadAll(md.UnverifiedBody)
-			if err != nil {
-				return err
-			}
-			secret = string(b)
+		secret, err := stateSecret(s, entity)
+		if err != nil {
+			return err
 		}
 		if _, seen := rk.secrets[id]; !seen {
 			rk.secrets[id] = secret
@@ -82,6 +59,31 @@ func (rk *rotationKeys) remember(entity *openpgp.Entity) resource.TestCheckFunc 
 		}
 		return nil
 	}
+}
+
+// stateSecret is the secret of the user's current key in state: access_key_secret, or with entity (the
+// pgp_key's private side) access_key_secret_encrypted decrypted, the plain attribute being then null.
+func stateSecret(s *terraform.State, entity *openpgp.Entity) (string, error) {
+	if entity == nil {
+		return attr(s, userAddr, "programmatic_access.access_key_secret")
+	}
+	if _, err := attr(s, userAddr, "programmatic_access.access_key_secret"); err == nil {
+		return "", fmt.Errorf("with pgp_key the secret is in state in plain text")
+	}
+	enc, err := attr(s, userAddr, "programmatic_access.access_key_secret_encrypted")
+	if err != nil {
+		return "", err
+	}
+	raw, err := base64.StdEncoding.DecodeString(enc)
+	if err != nil {
+		return "", fmt.Errorf("access_key_secret_encrypted is not base64: %v", err)
+	}
+	md, err := openpgp.ReadMessage(bytes.NewReader(raw), openpgp.EntityList{entity}, nil, nil)
+	if err != nil {
+		return "", fmt.Errorf("decrypting the secret: %v", err)
+	}
+	b, err := io.ReadAll(md.UnverifiedBody)
+	return string(b), err
 }
 
 // key returns the n-th key seen (1-based).
@@ -158,10 +160,7 @@ func TestAccDelegatedUser_keyRotation(t *testing.T) {
 		if pgp != "" {
 			pgpLine += "\npgp_key = <<-EOT\n" + pgp + "\nEOT"
 		}
-		return e.SeparateProviderConfig() + fmt.Sprintf(`
-resource "aliram_delegated_user" "test" {
-  provider            = aliramb
-  name                = %q
+		return delegatedUserHCL(e, name, fmt.Sprintf(`
   assumable_role_arns = [%q]
   programmatic_access = {
     %s
@@ -170,8 +169,7 @@ resource "aliram_delegated_user" "test" {
       %s
     }
   }
-}
-`, name, arn, pgpLine, version, extra)
+`, arn, pgpLine, version, extra))
 	}
 	rk := &rotationKeys{t: t, e: e, user: name, arn: arn, secrets: map[string]string{}}
 	previousIs := func(n int) resource.TestCheckFunc {
@@ -319,10 +317,7 @@ func TestAccDelegatedUser_keyMaxAge(t *testing.T) {
 	role := acctest.RandomName("role")
 	arn := roleInA(t, e, role)
 	name := acctest.RandomName("age")
-	config := e.SeparateProviderConfig() + fmt.Sprintf(`
-resource "aliram_delegated_user" "test" {
-  provider            = aliramb
-  name                = %q
+	config := delegatedUserHCL(e, name, fmt.Sprintf(`
   assumable_role_arns = [%q]
   programmatic_access = {
     rotation = {
@@ -330,8 +325,7 @@ resource "aliram_delegated_user" "test" {
       overlap = "24h"
     }
   }
-}
-`, name, arn)
+`, arn))
 	rk := &rotationKeys{t: t, e: e, user: name, arn: arn, secrets: map[string]string{}}
 	acctest.TestWith(t, acctest.FactoriesWith("aliramb"), checkNothingLeftAfter(t, e, role), []resource.TestStep{
 		{Config: config, Check: resource.ComposeTestCheckFunc(rk.remember(nil), rk.works(1), rk.holds(1))},
@@ -396,15 +390,11 @@ func TestAccDelegatedUser_rotationBadInput(t *testing.T) {
 	e := acctest.New(t)
 	step := func(prog, want string) resource.TestStep {
 		return resource.TestStep{
-			Config: e.SeparateProviderConfig() + fmt.Sprintf(`
-resource "aliram_delegated_user" "test" {
-  provider            = aliramb
-  name                = "bad-input"
+			Config: delegatedUserHCL(e, "bad-input", fmt.Sprintf(`
   programmatic_access = {
     %s
   }
-}
-`, prog),
+`, prog)),
 			PlanOnly:    true,
 			ExpectError: wrapRe(want),
 		}

@@ -2,9 +2,7 @@ package resources_test
 
 import (
 	"bytes"
-	"encoding/base64"
 	"fmt"
-	"io"
 	"regexp"
 	"strings"
 	"testing"
@@ -728,23 +726,11 @@ EOT
 		if err != nil {
 			return err
 		}
-		enc, err := attr(s, userAddr, "programmatic_access.access_key_secret_encrypted")
+		secret, err := stateSecret(s, entity)
 		if err != nil {
 			return err
 		}
-		raw, err := base64.StdEncoding.DecodeString(enc)
-		if err != nil {
-			return fmt.Errorf("access_key_secret_encrypted is not base64: %v", err)
-		}
-		md, err := openpgp.ReadMessage(bytes.NewReader(raw), openpgp.EntityList{entity}, nil, nil)
-		if err != nil {
-			return fmt.Errorf("decrypting the secret: %v", err)
-		}
-		secret, err := io.ReadAll(md.UnverifiedBody)
-		if err != nil {
-			return err
-		}
-		if _, err := e.AssumeRole(t, acctest.Key{ID: id, Secret: string(secret)}, arn, ""); err != nil {
+		if _, err := e.AssumeRole(t, acctest.Key{ID: id, Secret: secret}, arn, ""); err != nil {
 			return fmt.Errorf("the decrypted secret does not work: %v", err)
 		}
 		firstKey = id
