@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -147,4 +148,20 @@ func (c identityCheck) CheckState(ctx context.Context, req statecheck.CheckState
 	if cliHasIdentity {
 		c.inner.CheckState(ctx, req, resp)
 	}
+}
+
+// RequiredProviders is the terraform block a configuration given to the CLI as-is needs (an import step with
+// ImportStateConfigExact): the harness adds it to every other configuration, naming the address the
+// in-process provider is reattached under; names are the extra provider names (see FactoriesWith).
+func RequiredProviders(names ...string) string {
+	if err := setupCLI(); err != nil {
+		panic(err)
+	}
+	var b strings.Builder
+	b.WriteString("terraform {\n  required_providers {\n")
+	for _, n := range append([]string{"aliram"}, names...) {
+		fmt.Fprintf(&b, "    %s = { source = %q }\n", n, os.Getenv("TF_ACC_PROVIDER_HOST")+"/"+os.Getenv("TF_ACC_PROVIDER_NAMESPACE")+"/"+n)
+	}
+	b.WriteString("  }\n}\n")
+	return b.String()
 }

@@ -100,6 +100,7 @@ func (r *crossAccountRoleResource) Schema(ctx context.Context, _ resource.Schema
 			"trusted_account_ids": schema.SetAttribute{
 				ElementType: types.StringType,
 				Optional:    true,
+				Computed:    true, // see planTypedTrust
 				MarkdownDescription: "IDs (16 digits) of the Alibaba Cloud accounts whose RAM users and roles may assume " +
 					"this role, each as principal `acs:ram::<id>:root`. The trusted account still decides which of its " +
 					"users get `AliyunSTSAssumeRoleAccess`. " + typedTrust,
@@ -111,6 +112,7 @@ func (r *crossAccountRoleResource) Schema(ctx context.Context, _ resource.Schema
 			"trusted_principal_arns": schema.SetAttribute{
 				ElementType: types.StringType,
 				Optional:    true,
+				Computed:    true, // see planTypedTrust
 				MarkdownDescription: "ARNs of individual RAM users or roles of other accounts allowed to assume this role " +
 					"(`acs:ram::<account id>:user/<name>` or `acs:ram::<account id>:role/<name>`): narrower trust than a " +
 					"whole account. " + typedTrust,
@@ -121,6 +123,7 @@ func (r *crossAccountRoleResource) Schema(ctx context.Context, _ resource.Schema
 			},
 			"external_id": schema.StringAttribute{
 				Optional:  true,
+				Computed:  true, // see planTypedTrust
 				Sensitive: true,
 				MarkdownDescription: "External ID the caller must pass to `AssumeRole` (condition `StringEquals " +
 					"sts:ExternalId`): 2–1224 characters, letters, digits and `_+=,.@:/-`. It guards against the " +
@@ -130,12 +133,14 @@ func (r *crossAccountRoleResource) Schema(ctx context.Context, _ resource.Schema
 			},
 			"require_mfa": schema.BoolAttribute{
 				Optional: true,
+				Computed: true, // see planTypedTrust
 				MarkdownDescription: "When true, only callers that signed in with MFA may assume the role (condition " +
 					"`Bool acs:MFAPresent \"true\"`). " + typedTrust,
 			},
 			"allowed_source_ips": schema.SetAttribute{
 				ElementType: types.StringType,
 				Optional:    true,
+				Computed:    true, // see planTypedTrust
 				MarkdownDescription: "IP addresses or CIDR blocks (for example `203.0.113.0/24`) the `AssumeRole` call " +
 					"must come from (condition `IpAddress acs:SourceIp`). " + typedTrust,
 				Validators: []validator.Set{
@@ -145,6 +150,7 @@ func (r *crossAccountRoleResource) Schema(ctx context.Context, _ resource.Schema
 			},
 			"valid_until": schema.StringAttribute{
 				Optional: true,
+				Computed: true, // see planTypedTrust
 				MarkdownDescription: "RFC 3339 time (for example `2027-06-30T23:59:59Z`) after which nobody can assume " +
 					"the role any more, even if nobody runs destroy: the end of the contract (condition " +
 					"`DateLessThan acs:CurrentTime`). Sessions already issued run until they expire. " + typedTrust,
@@ -203,10 +209,6 @@ func (r *crossAccountRoleResource) Schema(ctx context.Context, _ resource.Schema
 	}
 }
 
-func (r *crossAccountRoleResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = nameIdentitySchema("Name of the role.")
-}
-
 func (r *crossAccountRoleResource) ConfigValidators(_ context.Context) []resource.ConfigValidator {
 	raw := path.MatchRoot("assume_role_policy")
 	v := []resource.ConfigValidator{
@@ -228,8 +230,9 @@ func (r *crossAccountRoleResource) ModifyPlan(ctx context.Context, req resource.
 	}
 	var config policy.DocumentValue
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("assume_role_policy"), &config)...)
+	planTypedTrust(ctx, req, resp) // cross_account_role_typed_plan.go
 	var plan crossAccountRoleModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(resp.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -433,7 +436,7 @@ func (r *crossAccountRoleResource) Create(ctx context.Context, req resource.Crea
 	state.RoleID = types.StringValue(role.ID)
 	state.CreateDate = types.StringValue(role.CreateDate)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	setNameIdentity(ctx, resp.Identity, name, &resp.Diagnostics)
+	setNameIdentity(ctx, r.client, resp.Identity, name, &resp.Diagnostics)
 }
 
 // convergeAdopted makes an adopted role what in asks for, where someone changed it after its creation.
@@ -473,7 +476,7 @@ func (r *crossAccountRoleResource) Read(ctx context.Context, req resource.ReadRe
 	resp.Diagnostics.Append(diags...)
 	role, err := r.client.GetRole(ctx, name)
 	if ramclient.IsNotFound(err) {
-		removeGone(ctx, resp, fmt.Sprintf("RAM role %q", name), name)
+		removeGone(ctx, r.client, resp, fmt.Sprintf("RAM role %q", name), name)
 		return
 	}
 	if err != nil {
@@ -557,7 +560,7 @@ func (r *crossAccountRoleResource) Update(ctx context.Context, req resource.Upda
 		}
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &next)...)
-	setNameIdentity(ctx, resp.Identity, name, &resp.Diagnostics)
+	setNameIdentity(ctx, r.client, resp.Identity, name, &resp.Diagnostics)
 }
 
 func (r *crossAccountRoleResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -595,8 +598,4 @@ func describeAttached(attached []ramclient.AttachedPolicy) string {
 	}
 	sort.Strings(names)
 	return strings.Join(names, ", ")
-}
-
-func (r *crossAccountRoleResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importByName(ctx, req, resp)
 }

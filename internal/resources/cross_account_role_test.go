@@ -182,7 +182,7 @@ func TestAccCrossAccountRole_lifecycle(t *testing.T) {
 				statecheck.ExpectKnownValue(roleAddr, tfjsonpath.New("max_session_duration"), knownvalue.Int64Exact(3600)),
 				statecheck.ExpectKnownValue(roleAddr, tfjsonpath.New("force_detach_policies"), knownvalue.Bool(false)),
 				statecheck.ExpectSensitiveValue(roleAddr, tfjsonpath.New("external_id")),
-				acctest.IfIdentity(statecheck.ExpectIdentity(roleAddr, map[string]knownvalue.Check{"name": knownvalue.StringExact(name)})),
+				acctest.IfIdentity(statecheck.ExpectIdentity(roleAddr, map[string]knownvalue.Check{"account_id": knownvalue.StringExact(e.A.ID), "name": knownvalue.StringExact(name)})),
 			},
 			Check: resource.ComposeTestCheckFunc(
 				checkRoleInRAM(t, e, name, trust1, "Enterprise B operates our Kafka instances", 3600),

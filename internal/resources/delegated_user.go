@@ -83,10 +83,6 @@ func (r *delegatedUserResource) Metadata(_ context.Context, req resource.Metadat
 	resp.ResourceBehavior.MutableIdentity = true
 }
 
-func (r *delegatedUserResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = nameIdentitySchema("Name of the RAM user.")
-}
-
 func (r *delegatedUserResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	// Optional without Computed: removing a profile field from the configuration plans an update that
 	// clears it in RAM (sent present and empty), and an empty field reads back as null.
@@ -125,7 +121,7 @@ func (r *delegatedUserResource) Schema(ctx context.Context, _ resource.SchemaReq
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,
-				MarkdownDescription: "The user ID (same as `user_id`); it does not change when the user is renamed.",
+				MarkdownDescription: "The user ID (same as `user_id`); it does not change when the user is renamed. An import ID, as is the user name.",
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"name": schema.StringAttribute{
@@ -342,7 +338,7 @@ func (r *delegatedUserResource) Create(ctx context.Context, req resource.CreateR
 	st.ConsoleLogin = types.ObjectNull(consoleLoginAttrTypes)
 	st.ProgrammaticAccess = types.ObjectNull(programmaticAccessAttrTypes)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &st)...)
-	setNameIdentity(ctx, resp.Identity, name, &resp.Diagnostics)
+	setNameIdentity(ctx, r.client, resp.Identity, name, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -439,7 +435,7 @@ func (r *delegatedUserResource) Read(ctx context.Context, req resource.ReadReque
 		}
 	}
 	if ramclient.IsNotFound(err) {
-		removeGone(ctx, resp, fmt.Sprintf("RAM user %q", name), name)
+		removeGone(ctx, r.client, resp, fmt.Sprintf("RAM user %q", name), name)
 		return
 	}
 	if err != nil {
@@ -472,7 +468,7 @@ func (r *delegatedUserResource) Read(ctx context.Context, req resource.ReadReque
 		resp.Diagnostics.Append(clearCreatedAt(ctx, resp.Private)...)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &st)...)
-	setNameIdentity(ctx, resp.Identity, st.Name.ValueString(), &resp.Diagnostics)
+	setNameIdentity(ctx, r.client, resp.Identity, st.Name.ValueString(), &resp.Diagnostics)
 }
 
 // userSurelyAbsent reports whether a failed CreateUser certainly created no user: RAM refused it. After a
@@ -596,7 +592,7 @@ func (r *delegatedUserResource) Update(ctx context.Context, req resource.UpdateR
 		// Keep the state in step with what was done, in case a later step fails.
 		resp.Diagnostics.Append(resp.State.Set(ctx, &st)...)
 	}
-	setNameIdentity(ctx, resp.Identity, name, &resp.Diagnostics)
+	setNameIdentity(ctx, r.client, resp.Identity, name, &resp.Diagnostics)
 
 	// 2. The policy granting sts:AssumeRole (also repairs a detached or edited policy).
 	if !plan.AssumableRoleARNs.Equal(st.AssumableRoleARNs) || !plan.AssumeRolePolicyName.Equal(st.AssumeRolePolicyName) ||
@@ -675,20 +671,6 @@ func (r *delegatedUserResource) Delete(ctx context.Context, req resource.DeleteR
 		}
 	}
 	tflog.Info(ctx, "deleted RAM user and everything it held")
-}
-
-func (r *delegatedUserResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	name := req.ID
-	if name == "" && req.Identity != nil { // import by identity
-		var id nameIdentityModel
-		resp.Diagnostics.Append(req.Identity.Get(ctx, &id)...)
-		name = id.Name.ValueString()
-	}
-	if err := policy.ValidateUserName(name); err != nil {
-		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("Import an aliram_delegated_user by its user name: %v.", err))
-		return
-	}
-	resource.ImportStatePassthroughWithIdentity(ctx, path.Root("name"), path.Root("name"), req, resp)
 }
 
 // ---- helpers ----

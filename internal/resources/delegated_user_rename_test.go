@@ -95,7 +95,7 @@ func TestAccDelegatedUser_renamedOutOfBand(t *testing.T) {
 				sameKey.AddStateValue(userAddr, tfjsonpath.New("programmatic_access").AtMapKey("access_key_id")),
 				statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("name"), knownvalue.StringExact(name)),
 				statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("logon_name"), knownvalue.StringExact(name+"@"+aliasOrID(e)+".onaliyun.com")),
-				acctest.IfIdentity(statecheck.ExpectIdentity(userAddr, map[string]knownvalue.Check{"name": knownvalue.StringExact(name)})),
+				acctest.IfIdentity(statecheck.ExpectIdentity(userAddr, map[string]knownvalue.Check{"account_id": knownvalue.StringExact(e.B.ID), "name": knownvalue.StringExact(name)})),
 			},
 			Check: resource.ComposeTestCheckFunc(
 				checkUserNamed(t, e, name, other),

@@ -222,7 +222,7 @@ func TestAccDelegatedUser_programmaticAccess(t *testing.T) {
 				statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("programmatic_access").AtMapKey("access_key_secret_encrypted"), knownvalue.Null()),
 				statecheck.ExpectSensitiveValue(userAddr, tfjsonpath.New("programmatic_access").AtMapKey("access_key_secret")),
 				statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("console_login"), knownvalue.Null()),
-				acctest.IfIdentity(statecheck.ExpectIdentity(userAddr, map[string]knownvalue.Check{"name": knownvalue.StringExact(name)})),
+				acctest.IfIdentity(statecheck.ExpectIdentity(userAddr, map[string]knownvalue.Check{"account_id": knownvalue.StringExact(e.B.ID), "name": knownvalue.StringExact(name)})),
 			},
 			Check: resource.ComposeTestCheckFunc(
 				checkUserPolicies(t, e, name, "Custom:AssumeRole-"+name),
@@ -266,7 +266,7 @@ func TestAccDelegatedUser_programmaticAccess(t *testing.T) {
 				sameKey.AddStateValue(userAddr, tfjsonpath.New("programmatic_access").AtMapKey("access_key_id")),
 				statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("logon_name"), knownvalue.StringExact(renamed+"@"+aliasOrID(e)+".onaliyun.com")),
 				// The identity follows the rename.
-				acctest.IfIdentity(statecheck.ExpectIdentity(userAddr, map[string]knownvalue.Check{"name": knownvalue.StringExact(renamed)})),
+				acctest.IfIdentity(statecheck.ExpectIdentity(userAddr, map[string]knownvalue.Check{"account_id": knownvalue.StringExact(e.B.ID), "name": knownvalue.StringExact(renamed)})),
 			},
 			Check: resource.ComposeTestCheckFunc(
 				checkUserPolicies(t, e, renamed, "Custom:AssumeRole-"+renamed),
@@ -1094,6 +1094,10 @@ func TestAccDelegatedUser_refreshCost(t *testing.T) {
 				return fmt.Errorf("GetUser called %d times for the refresh: %v", n, calls)
 			}
 			want := map[string]int64{"Ram.GetUser": n, "Ram.ListPoliciesForUser": n, "Ram.ListAccessKeys": n}
+			// The account ID of the resource identity: one GetCallerIdentity per provider block and command.
+			if calls["Sts.GetCallerIdentity"] <= 1 {
+				want["Sts.GetCallerIdentity"] = calls["Sts.GetCallerIdentity"]
+			}
 			if exclusive {
 				want["Ram.GetLoginProfile"], want["Ram.ListGroupsForUser"] = n, n
 			}

@@ -109,10 +109,6 @@ func (r *policyResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 	}
 }
 
-func (r *policyResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = nameIdentitySchema("Name of the policy.")
-}
-
 // ModifyPlan: a semantically new document makes a new default version, so default_version is unknown.
 func (r *policyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() || req.State.Raw.IsNull() {
@@ -166,7 +162,7 @@ func (r *policyResource) Create(ctx context.Context, req resource.CreateRequest,
 	state.AttachmentCount = types.Int64Value(p.AttachmentCount)
 	state.CreateDate = types.StringValue(p.CreateDate)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	setNameIdentity(ctx, resp.Identity, name, &resp.Diagnostics)
+	setNameIdentity(ctx, r.client, resp.Identity, name, &resp.Diagnostics)
 }
 
 // convergeAdopted makes an adopted policy what in asks for, where someone changed it after its creation;
@@ -203,7 +199,7 @@ func (r *policyResource) Read(ctx context.Context, req resource.ReadRequest, res
 	resp.Diagnostics.Append(diags...)
 	p, err := r.client.GetPolicy(ctx, name, "Custom")
 	if ramclient.IsNotFound(err) {
-		removeGone(ctx, resp, fmt.Sprintf("RAM policy %q", name), name)
+		removeGone(ctx, r.client, resp, fmt.Sprintf("RAM policy %q", name), name)
 		return
 	}
 	if err != nil {
@@ -271,7 +267,7 @@ func (r *policyResource) Update(ctx context.Context, req resource.UpdateRequest,
 		next.Tags = plan.Tags
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &next)...)
-	setNameIdentity(ctx, resp.Identity, name, &resp.Diagnostics)
+	setNameIdentity(ctx, r.client, resp.Identity, name, &resp.Diagnostics)
 }
 
 func (r *policyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -322,8 +318,4 @@ func describeEntities(e *ramclient.PolicyEntities) string {
 		parts = append(parts, fmt.Sprintf("%s %s", kind, strings.Join(names, ", ")))
 	}
 	return strings.Join(parts, "; ")
-}
-
-func (r *policyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importByName(ctx, req, resp)
 }

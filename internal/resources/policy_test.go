@@ -119,7 +119,7 @@ func TestAccPolicy_lifecycle(t *testing.T) {
 				statecheck.ExpectKnownValue(policyAddr, tfjsonpath.New("attachment_count"), knownvalue.Int64Exact(0)),
 				statecheck.ExpectKnownValue(policyAddr, tfjsonpath.New("create_date"), knownvalue.NotNull()),
 				statecheck.ExpectKnownValue(policyAddr, tfjsonpath.New("tags"), knownvalue.MapExact(map[string]knownvalue.Check{"contract": knownvalue.StringExact("0042")})),
-				acctest.IfIdentity(statecheck.ExpectIdentity(policyAddr, map[string]knownvalue.Check{"name": knownvalue.StringExact(name)})),
+				acctest.IfIdentity(statecheck.ExpectIdentity(policyAddr, map[string]knownvalue.Check{"account_id": knownvalue.StringExact(e.A.ID), "name": knownvalue.StringExact(name)})),
 			},
 			Check: checkPolicyInRAM(t, e, name, doc1, "publish to orders"),
 		},

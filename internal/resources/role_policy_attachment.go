@@ -3,19 +3,14 @@ package resources
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/aliram/terraform-provider-aliram/internal/policy"
@@ -42,12 +37,6 @@ type rolePolicyAttachmentModel struct {
 	PolicyType types.String `tfsdk:"policy_type"`
 
 	Timeouts timeouts.Value `tfsdk:"timeouts"` // the operations' time budgets
-}
-
-type rolePolicyAttachmentIdentityModel struct {
-	RoleName   types.String `tfsdk:"role_name"`
-	PolicyType types.String `tfsdk:"policy_type"`
-	PolicyName types.String `tfsdk:"policy_name"`
 }
 
 func (r *rolePolicyAttachmentResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -96,16 +85,6 @@ func (r *rolePolicyAttachmentResource) Schema(ctx context.Context, _ resource.Sc
 	}
 }
 
-func (r *rolePolicyAttachmentResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = identityschema.Schema{
-		Attributes: map[string]identityschema.Attribute{
-			"role_name":   identityschema.StringAttribute{RequiredForImport: true, Description: "Name of the role."},
-			"policy_type": identityschema.StringAttribute{RequiredForImport: true, Description: "System or Custom."},
-			"policy_name": identityschema.StringAttribute{RequiredForImport: true, Description: "Name of the policy."},
-		},
-	}
-}
-
 // parts are the role name, policy type and policy name of the attachment.
 func (m rolePolicyAttachmentModel) parts() (role, policyType, policyName string) {
 	return m.RoleName.ValueString(), m.PolicyType.ValueString(), m.PolicyName.ValueString()
@@ -144,7 +123,7 @@ func (r *rolePolicyAttachmentResource) Create(ctx context.Context, req resource.
 	resp.Diagnostics.Append(markCreatedNow(ctx, resp.Private, "attachment")...)
 	plan.ID = types.StringValue(id)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	setAttachmentIdentity(ctx, resp.Identity, plan, &resp.Diagnostics)
+	setAttachmentIdentity(ctx, r.client, resp.Identity, plan, &resp.Diagnostics)
 }
 
 // ModifyPlan tells the role's aliram_role_policy_attachments_exclusive, if the configuration has one, about
@@ -186,7 +165,7 @@ func (r *rolePolicyAttachmentResource) Read(ctx context.Context, req resource.Re
 	attached, err := r.client.ListPoliciesForRole(ctx, role)
 	if ramclient.IsNotFound(err) {
 		notFoundWarning(&resp.Diagnostics, what)
-		setAttachmentIdentity(ctx, resp.Identity, state, &resp.Diagnostics) // see crossAccountRoleResource.Read
+		setAttachmentIdentity(ctx, r.client, resp.Identity, state, &resp.Diagnostics) // see crossAccountRoleResource.Read
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -201,11 +180,11 @@ func (r *rolePolicyAttachmentResource) Read(ctx context.Context, req resource.Re
 			resp.Diagnostics.Append(clearCreatedAt(ctx, resp.Private)...)
 		}
 		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-		setAttachmentIdentity(ctx, resp.Identity, state, &resp.Diagnostics)
+		setAttachmentIdentity(ctx, r.client, resp.Identity, state, &resp.Diagnostics)
 		return
 	}
 	notFoundWarning(&resp.Diagnostics, what)
-	setAttachmentIdentity(ctx, resp.Identity, state, &resp.Diagnostics)
+	setAttachmentIdentity(ctx, r.client, resp.Identity, state, &resp.Diagnostics)
 	resp.State.RemoveResource(ctx)
 }
 
@@ -217,7 +196,7 @@ func (r *rolePolicyAttachmentResource) Update(ctx context.Context, req resource.
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	setAttachmentIdentity(ctx, resp.Identity, plan, &resp.Diagnostics)
+	setAttachmentIdentity(ctx, r.client, resp.Identity, plan, &resp.Diagnostics)
 }
 
 func (r *rolePolicyAttachmentResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -233,46 +212,4 @@ func (r *rolePolicyAttachmentResource) Delete(ctx context.Context, req resource.
 	if err != nil && !ramclient.IsNotFound(err) { // role, policy or attachment already gone: done
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("Detaching %s policy %q from RAM role %q", ptype, pname, role), err, "")
 	}
-}
-
-func (r *rolePolicyAttachmentResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	var m rolePolicyAttachmentModel
-	if req.ID != "" {
-		parts := strings.SplitN(req.ID, ":", 3)
-		if len(parts) != 3 || parts[0] == "" || parts[2] == "" {
-			resp.Diagnostics.AddError("Invalid import ID",
-				fmt.Sprintf("%q is not <role_name>:<policy_type>:<policy_name>, for example kafka-ops:System:AliyunKafkaFullAccess.", req.ID))
-			return
-		}
-		m.RoleName, m.PolicyType, m.PolicyName = types.StringValue(parts[0]), types.StringValue(parts[1]), types.StringValue(parts[2])
-	} else {
-		var id rolePolicyAttachmentIdentityModel
-		resp.Diagnostics.Append(req.Identity.Get(ctx, &id)...)
-		if resp.Diagnostics.HasError() {
-			return
-		}
-		m.RoleName, m.PolicyType, m.PolicyName = id.RoleName, id.PolicyType, id.PolicyName
-	}
-	switch strings.ToLower(m.PolicyType.ValueString()) {
-	case "system":
-		m.PolicyType = types.StringValue("System")
-	case "custom":
-		m.PolicyType = types.StringValue("Custom")
-	default:
-		resp.Diagnostics.AddError("Invalid import ID",
-			fmt.Sprintf("The policy type %q is neither System nor Custom.", m.PolicyType.ValueString()))
-		return
-	}
-	m.ID = types.StringValue(attachmentID(m.RoleName.ValueString(), m.PolicyType.ValueString(), m.PolicyName.ValueString()))
-	// No timeouts block yet: the null of its type, which the empty state being imported into holds.
-	resp.Diagnostics.Append(resp.State.GetAttribute(ctx, path.Root("timeouts"), &m.Timeouts)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
-	setAttachmentIdentity(ctx, resp.Identity, m, &resp.Diagnostics)
-}
-
-func setAttachmentIdentity(ctx context.Context, id *tfsdk.ResourceIdentity, m rolePolicyAttachmentModel, diags *diag.Diagnostics) {
-	if id == nil {
-		return // the CLI does not support resource identity
-	}
-	diags.Append(id.Set(ctx, rolePolicyAttachmentIdentityModel{RoleName: m.RoleName, PolicyType: m.PolicyType, PolicyName: m.PolicyName})...)
 }

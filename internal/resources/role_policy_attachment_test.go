@@ -102,7 +102,7 @@ func TestAccRolePolicyAttachment_lifecycle(t *testing.T) {
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(systemAttAddr, tfjsonpath.New("id"), knownvalue.StringExact(systemID)),
 				statecheck.ExpectKnownValue(customAttAddr, tfjsonpath.New("id"), knownvalue.StringExact(role+":Custom:"+pol)),
-				acctest.IfIdentity(statecheck.ExpectIdentity(systemAttAddr, map[string]knownvalue.Check{
+				acctest.IfIdentity(statecheck.ExpectIdentity(systemAttAddr, map[string]knownvalue.Check{"account_id": knownvalue.StringExact(e.A.ID),
 					"role_name":   knownvalue.StringExact(role),
 					"policy_type": knownvalue.StringExact("System"),
 					"policy_name": knownvalue.StringExact("AliyunMQReadOnlyAccess"),

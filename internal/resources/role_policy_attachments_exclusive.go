@@ -13,13 +13,11 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -72,10 +70,6 @@ type rolePolicyAttachmentsExclusiveModel struct {
 	Timeouts timeouts.Value `tfsdk:"timeouts"` // the operations' time budgets
 }
 
-type roleNameIdentityModel struct {
-	RoleName types.String `tfsdk:"role_name"`
-}
-
 func (r *rolePolicyAttachmentsExclusiveResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_role_policy_attachments_exclusive"
 }
@@ -123,14 +117,6 @@ func (r *rolePolicyAttachmentsExclusiveResource) Schema(ctx context.Context, _ r
 			},
 			"system_policies": names(policyTypeSystem, "AliyunKafkaFullAccess"),
 			"custom_policies": names(policyTypeCustom, "kafka-orders-rw"),
-		},
-	}
-}
-
-func (r *rolePolicyAttachmentsExclusiveResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = identityschema.Schema{
-		Attributes: map[string]identityschema.Attribute{
-			"role_name": identityschema.StringAttribute{RequiredForImport: true, Description: "Name of the role."},
 		},
 	}
 }
@@ -214,7 +200,7 @@ func (r *rolePolicyAttachmentsExclusiveResource) Create(ctx context.Context, req
 	plan.ID = plan.RoleName
 	// Saved before any change: if the sync fails halfway, what it attached is recorded and destroyable.
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	setRoleNameIdentity(ctx, resp.Identity, plan.RoleName.ValueString(), &resp.Diagnostics)
+	setRoleNameIdentity(ctx, r.client, resp.Identity, plan.RoleName.ValueString(), &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -235,7 +221,7 @@ func (r *rolePolicyAttachmentsExclusiveResource) Update(ctx context.Context, req
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	setRoleNameIdentity(ctx, resp.Identity, plan.RoleName.ValueString(), &resp.Diagnostics)
+	setRoleNameIdentity(ctx, r.client, resp.Identity, plan.RoleName.ValueString(), &resp.Diagnostics)
 }
 
 // sync makes the role hold exactly the planned policies: it detaches the others first (a failure halfway then
@@ -320,7 +306,7 @@ func (r *rolePolicyAttachmentsExclusiveResource) Read(ctx context.Context, req r
 	attached, err := r.client.ListPoliciesForRole(ctx, role)
 	if ramclient.IsNotFound(err) {
 		notFoundWarning(&resp.Diagnostics, fmt.Sprintf("RAM role %q of an exclusive policy set", role))
-		setRoleNameIdentity(ctx, resp.Identity, role, &resp.Diagnostics)
+		setRoleNameIdentity(ctx, r.client, resp.Identity, role, &resp.Diagnostics)
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -355,7 +341,7 @@ func (r *rolePolicyAttachmentsExclusiveResource) Read(ctx context.Context, req r
 		resp.Diagnostics.Append(clearCreatedAt(ctx, resp.Private)...)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	setRoleNameIdentity(ctx, resp.Identity, role, &resp.Diagnostics)
+	setRoleNameIdentity(ctx, r.client, resp.Identity, role, &resp.Diagnostics)
 }
 
 // Delete detaches what this resource attached itself (see the resource's description for why only that).
@@ -377,32 +363,6 @@ func (r *rolePolicyAttachmentsExclusiveResource) Delete(ctx context.Context, req
 			return
 		}
 	}
-}
-
-func (r *rolePolicyAttachmentsExclusiveResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	role := req.ID
-	if role == "" && req.Identity != nil {
-		var id roleNameIdentityModel
-		resp.Diagnostics.Append(req.Identity.Get(ctx, &id)...)
-		role = id.RoleName.ValueString()
-	}
-	if err := policy.ValidateRoleName(role); err != nil {
-		resp.Diagnostics.AddError("Invalid import ID", fmt.Sprintf("Import an aliram_role_policy_attachments_exclusive by its role name: %v.", err))
-		return
-	}
-	empty := types.SetValueMust(types.StringType, nil)
-	m := rolePolicyAttachmentsExclusiveModel{ID: types.StringValue(role), RoleName: types.StringValue(role), SystemPolicies: empty, CustomPolicies: empty}
-	// No timeouts block yet: the null of its type, which the empty state being imported into holds.
-	resp.Diagnostics.Append(resp.State.GetAttribute(ctx, path.Root("timeouts"), &m.Timeouts)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
-	setRoleNameIdentity(ctx, resp.Identity, role, &resp.Diagnostics)
-}
-
-func setRoleNameIdentity(ctx context.Context, id *tfsdk.ResourceIdentity, role string, diags *diag.Diagnostics) {
-	if id == nil {
-		return // the CLI does not support resource identity
-	}
-	diags.Append(id.Set(ctx, roleNameIdentityModel{RoleName: types.StringValue(role)})...)
 }
 
 // ---- helpers ----

@@ -71,7 +71,7 @@ func TestAccRolePolicyAttachmentsExclusive_outOfBand(t *testing.T) {
 				statecheck.ExpectKnownValue(exclusiveAddr, tfjsonpath.New("id"), knownvalue.StringExact(role)),
 				statecheck.ExpectKnownValue(exclusiveAddr, tfjsonpath.New("system_policies"),
 					knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact("AliyunKafkaFullAccess")})),
-				acctest.IfIdentity(statecheck.ExpectIdentity(exclusiveAddr, map[string]knownvalue.Check{
+				acctest.IfIdentity(statecheck.ExpectIdentity(exclusiveAddr, map[string]knownvalue.Check{"account_id": knownvalue.StringExact(e.A.ID),
 					"role_name": knownvalue.StringExact(role),
 				})),
 			},

@@ -136,7 +136,7 @@ func finishTaggedRead(ctx context.Context, c *ramclient.Client, resp *resource.R
 		resp.Diagnostics.Append(clearCreatedAt(ctx, resp.Private)...)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
-	setNameIdentity(ctx, resp.Identity, name, &resp.Diagnostics)
+	setNameIdentity(ctx, c, resp.Identity, name, &resp.Diagnostics)
 }
 
 // readTags returns the tags to keep in state: read from RAM only when the state tracks tags (or after an

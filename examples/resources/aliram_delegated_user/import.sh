@@ -1,4 +1,4 @@
-# A delegated user is imported by its user name. The console password and the AccessKey secret cannot be
-# read back from RAM, so they are not imported: the next apply sets the configured password, and the
-# imported AccessKey has no secret in state (remove programmatic_access and add it again to get a new key).
+# A delegated user is imported by its id, the user ID (15 to 19 digits), or by its user name. An ID of
+# digits is first tried as a user name, then looked up among the users (ram:ListUsers).
+tofu import aliram_delegated_user.kafka_bot 216549873200011234
 tofu import aliram_delegated_user.kafka_bot kafka-bot

@@ -1,2 +1,2 @@
-# The import ID is <role_name>:<policy_type>:<policy_name>.
+# The import ID is the id, <role_name>:<policy_type>:<policy_name>.
 tofu import aliram_role_policy_attachment.kafka_full_access kafka-ops-enterprise-b:System:AliyunKafkaFullAccess

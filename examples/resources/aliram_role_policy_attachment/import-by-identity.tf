@@ -1,0 +1,10 @@
+# account_id may be left out: it defaults to the account of the resource's provider block.
+import {
+  to = aliram_role_policy_attachment.kafka_full_access
+  identity = {
+    account_id  = "1234567890123456"
+    role_name   = "kafka-ops-enterprise-b"
+    policy_type = "System"
+    policy_name = "AliyunKafkaFullAccess"
+  }
+}

@@ -1,0 +1,4 @@
+import {
+  to = aliram_role_policy_attachments_exclusive.kafka_ops
+  id = "kafka-ops-enterprise-b"
+}
