@@ -148,7 +148,8 @@ func (rk *rotationKeys) holds(ns ...int) resource.TestCheckFunc {
 // TestAccDelegatedUser_keyRotation: rotating applies create the new key first and keep the previous one
 // working beside it; the third rotation deletes the first key before it creates the third (never three
 // keys); an overlap ends at the first plan after it, which deletes the previous key; a key disabled out of
-// band is drift that apply repairs; with pgp_key every rotated key is encrypted; destroy removes every key.
+// band is drift that apply repairs; with pgp_key every rotated key is encrypted; status is settable;
+// removing rotation deletes the previous key; destroy removes every key.
 func TestAccDelegatedUser_keyRotation(t *testing.T) {
 	e, advance := rotationWorld(t)
 	role := acctest.RandomName("role")
@@ -284,6 +285,23 @@ func TestAccDelegatedUser_keyRotation(t *testing.T) {
 				statecheck.ExpectKnownValue(userAddr, keyStatusPth, knownvalue.StringExact("Inactive")),
 			},
 			Check: resource.ComposeTestCheckFunc(rk.refused("InvalidAccessKeyId.Inactive", 4), rk.works(3), rk.holds(3, 4)),
+		},
+		{
+			// Without rotation, the previous key goes at once; the current key stays as it is.
+			Config: delegatedUserHCL(e, name, fmt.Sprintf(`
+  assumable_role_arns = [%q]
+  programmatic_access = {
+    status  = "Inactive"
+    pgp_key = <<-EOT
+%s
+EOT
+  }
+`, arn, armored)),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectKnownValue(userAddr, prevKeyPath, knownvalue.Null()),
+				planKnownString(keyIDPath, func() string { return rk.key(4).ID }),
+			}},
+			Check: resource.ComposeTestCheckFunc(rk.refused("InvalidAccessKeyId.NotFound", 3), rk.holds(4)),
 		},
 	})
 }

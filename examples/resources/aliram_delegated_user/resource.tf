@@ -20,6 +20,8 @@ resource "aliram_delegated_user" "alice" {
 }
 
 # An application: one AccessKey, whose secret reaches state only encrypted for B's operations team.
+# Raising the version rotates the key without downtime: the new key is created first and the old one
+# (previous_access_key_id) keeps working for a week; the first plan after that deletes it.
 resource "aliram_delegated_user" "kafka_bot" {
   provider = aliram.operator
   name     = "kafka-bot"
@@ -28,6 +30,10 @@ resource "aliram_delegated_user" "kafka_bot" {
 
   programmatic_access = {
     pgp_key = file("${path.module}/ops-team.pub.asc")
+    rotation = {
+      keepers = { version = "1" } # or { rotation = time_rotating.kafka_bot_key.id }
+      overlap = "168h"
+    }
   }
 }
 
@@ -56,6 +62,11 @@ output "alice_logon_name" {
 
 output "kafka_bot_access_key_id" {
   value = aliram_delegated_user.kafka_bot.programmatic_access.access_key_id
+}
+
+output "kafka_bot_previous_access_key_id" {
+  # still active until previous_access_key_expires_at; null when there is none
+  value = aliram_delegated_user.kafka_bot.programmatic_access.previous_access_key_id
 }
 
 output "kafka_bot_secret_encrypted" {
