@@ -99,6 +99,21 @@ func ValidateAccountID(s string) error {
 	return fmt.Errorf("account ID %q is not valid: %s", s, AccountIDRule)
 }
 
+// ServicePrincipalRule says what a trusted service principal is.
+const ServicePrincipalRule = "a service principal is an Alibaba Cloud service domain: lower-case labels of letters, digits and " +
+	"hyphens ending in .aliyuncs.com, such as ecs.aliyuncs.com or fc.aliyuncs.com"
+
+var servicePrincipalDomain = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+aliyuncs\.com$`)
+
+// ValidateServicePrincipal checks a Service principal of a trust policy: the domain of the service allowed to
+// assume the role (ecs.aliyuncs.com). An account, user or role is not a service, and neither is a wildcard.
+func ValidateServicePrincipal(s string) error {
+	if len(s) <= 128 && servicePrincipalDomain.MatchString(s) {
+		return nil
+	}
+	return fmt.Errorf("%q is not a service principal: %s", s, ServicePrincipalRule)
+}
+
 // RoleARN returns acs:ram::<accountID>:role/<roleName>.
 func RoleARN(accountID, roleName string) string {
 	return "acs:ram::" + accountID + ":role/" + roleName

@@ -11,6 +11,7 @@ import (
 type TrustSpec struct {
 	AccountIDs    []string // -> "acs:ram::<id>:root"
 	PrincipalARNs []string // acs:ram::<id>:user/<n> or :role/<n>
+	Services      []string // service principals such as ecs.aliyuncs.com -> Principal.Service
 	ExternalID    string   // StringEquals sts:ExternalId
 	RequireMFA    bool     // Bool acs:MFAPresent "true"
 	SourceIPs     []string // IpAddress acs:SourceIp
@@ -39,8 +40,16 @@ func BuildTrustPolicy(s TrustSpec) (string, error) {
 		}
 		principals = append(principals, arn)
 	}
-	if len(s.AccountIDs) == 0 && len(s.PrincipalARNs) == 0 {
-		errs = append(errs, errors.New("a trust policy needs at least one trusted account ID or principal ARN"))
+	var services []any
+	for _, svc := range s.Services {
+		if err := ValidateServicePrincipal(svc); err != nil {
+			errs = append(errs, fmt.Errorf("trusted service: %w", err))
+			continue
+		}
+		services = append(services, svc)
+	}
+	if len(s.AccountIDs) == 0 && len(s.PrincipalARNs) == 0 && len(s.Services) == 0 {
+		errs = append(errs, errors.New("a trust policy needs at least one trusted account ID, principal ARN or service"))
 	}
 
 	cond := map[string]any{}
@@ -87,10 +96,18 @@ func BuildTrustPolicy(s TrustSpec) (string, error) {
 		return "", errors.Join(errs...)
 	}
 
+	// Only the principal types given: RAM refuses none of them empty, but an empty list would read as drift.
+	principal := map[string]any{}
+	if len(principals) > 0 {
+		principal["RAM"] = principals
+	}
+	if len(services) > 0 {
+		principal["Service"] = services
+	}
 	st := map[string]any{
 		"Effect":    "Allow",
 		"Action":    "sts:AssumeRole",
-		"Principal": map[string]any{"RAM": principals},
+		"Principal": principal,
 	}
 	if len(cond) > 0 {
 		st["Condition"] = cond

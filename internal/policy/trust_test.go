@@ -36,6 +36,16 @@ func TestBuildTrustPolicy(t *testing.T) {
 			want: `{"Statement":[{"Action":["sts:AssumeRole"],"Condition":{"Bool":{"acs:MFAPresent":["true"]},"DateLessThan":{"acs:CurrentTime":["2027-01-01T00:00:00Z"]},"IpAddress":{"acs:SourceIp":["198.51.100.7","203.0.113.0/24"]},"StringEquals":{"sts:ExternalId":["contract-42"]}},"Effect":"Allow","Principal":{"RAM":["acs:ram::1000000000000002:root"]}}],"Version":"1"}`,
 		},
 		{
+			name: "a service and a principal of the same account",
+			spec: TrustSpec{Services: []string{"ecs.aliyuncs.com", "fc.aliyuncs.com", "ecs.aliyuncs.com"}, PrincipalARNs: []string{"acs:ram::1000000000000002:role/deployer"}},
+			want: `{"Statement":[{"Action":["sts:AssumeRole"],"Effect":"Allow","Principal":{"RAM":["acs:ram::1000000000000002:role/deployer"],"Service":["ecs.aliyuncs.com","fc.aliyuncs.com"]}}],"Version":"1"}`,
+		},
+		{
+			name: "a service only",
+			spec: TrustSpec{Services: []string{"ecs.aliyuncs.com"}},
+			want: `{"Statement":[{"Action":["sts:AssumeRole"],"Effect":"Allow","Principal":{"Service":["ecs.aliyuncs.com"]}}],"Version":"1"}`,
+		},
+		{
 			name: "valid_until fractional seconds truncated",
 			spec: TrustSpec{AccountIDs: []string{"1000000000000002"}, ValidUntil: "2026-12-31T23:59:59.999Z"},
 			want: `{"Statement":[{"Action":["sts:AssumeRole"],"Condition":{"DateLessThan":{"acs:CurrentTime":["2026-12-31T23:59:59Z"]}},"Effect":"Allow","Principal":{"RAM":["acs:ram::1000000000000002:root"]}}],"Version":"1"}`,
@@ -67,7 +77,7 @@ func TestBuildTrustPolicyErrors(t *testing.T) {
 		spec TrustSpec
 		want []string
 	}{
-		{"no principal", TrustSpec{ExternalID: "abc"}, []string{"needs at least one trusted account ID or principal ARN"}},
+		{"no principal", TrustSpec{ExternalID: "abc"}, []string{"needs at least one trusted account ID, principal ARN or service"}},
 		{"bad account", TrustSpec{AccountIDs: []string{"123"}}, []string{`trusted account: account ID "123" is not valid: an Alibaba Cloud account ID is exactly 16 digits`}},
 		{"bad principal", TrustSpec{PrincipalARNs: []string{"acs:ram::1000000000000002:group/x"}}, []string{`trusted principal: "acs:ram::1000000000000002:group/x" is not a RAM user or role ARN`}},
 		{"bad ip", TrustSpec{AccountIDs: []string{"1000000000000002"}, SourceIPs: []string{"10.0.0.300"}}, []string{`allowed source IP: "10.0.0.300" is not a valid IP address or CIDR block`}},
@@ -83,5 +93,23 @@ func TestBuildTrustPolicyErrors(t *testing.T) {
 				t.Errorf("error leaks the external ID: %v", err)
 			}
 		})
+	}
+}
+
+func TestValidateServicePrincipal(t *testing.T) {
+	for _, ok := range []string{"ecs.aliyuncs.com", "fc.aliyuncs.com", "connector.alikafka.aliyuncs.com", "cs-k8s.aliyuncs.com"} {
+		if err := ValidateServicePrincipal(ok); err != nil {
+			t.Errorf("%s: %v", ok, err)
+		}
+	}
+	for _, bad := range []string{"", "ecs", "aliyuncs.com", "ECS.aliyuncs.com", "*.aliyuncs.com", "ecs.amazonaws.com",
+		"acs:ram::1000000000000002:root", "ecs.aliyuncs.com.evil.example", "-ecs.aliyuncs.com", "ecs..aliyuncs.com"} {
+		err := ValidateServicePrincipal(bad)
+		if err == nil || !strings.Contains(err.Error(), "service domain") {
+			t.Errorf("%q: want a service-domain error, got %v", bad, err)
+		}
+	}
+	if _, err := BuildTrustPolicy(TrustSpec{Services: []string{"ecs"}}); err == nil || !strings.Contains(err.Error(), "trusted service") {
+		t.Errorf("BuildTrustPolicy of a bad service: %v", err)
 	}
 }

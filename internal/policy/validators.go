@@ -76,6 +76,11 @@ func PrincipalARNValidator() validator.String {
 	})
 }
 
+// ServicePrincipalValidator accepts service domains such as ecs.aliyuncs.com.
+func ServicePrincipalValidator() validator.String {
+	return StringValidator("must be "+ServicePrincipalRule, ValidateServicePrincipal)
+}
+
 func RoleARNValidator() validator.String {
 	return StringValidator("must be a RAM role ARN", func(s string) error {
 		_, _, err := ParseRoleARN(s)

@@ -265,6 +265,7 @@ func (p *aliramProvider) Configure(ctx context.Context, req provider.ConfigureRe
 func (p *aliramProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		resources.NewDelegatedUserResource,
+		resources.NewDelegatedRoleResource,
 		resources.NewCrossAccountRoleResource,
 		resources.NewRolePolicyAttachmentResource,
 		resources.NewRolePolicyAttachmentsExclusiveResource,

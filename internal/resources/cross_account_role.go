@@ -11,19 +11,14 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -84,19 +79,7 @@ func (r *crossAccountRoleResource) Schema(ctx context.Context, _ resource.Schema
 			"only a new `name` replaces the role.\n\n" +
 			"Destroying the role ends every STS session issued for it: their calls fail from then on. A trust change " +
 			"(narrowing it, `valid_until` passing) only refuses new sessions.\n\n" + markerDoc("role"),
-		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				Computed:            true,
-				MarkdownDescription: "The role name (the import ID).",
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"name": schema.StringAttribute{
-				Required: true,
-				MarkdownDescription: "Name of the role: 1–64 characters, letters, digits, `.`, `_`, `@` and `-`. " +
-					"Changing it replaces the role (every session of the old role ends).",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
-				Validators:    []validator.String{policy.RoleNameValidator()},
-			},
+		Attributes: roleAttributes("", "the `RoleArn` that callers pass to STS `AssumeRole`.", "", map[string]schema.Attribute{
 			"trusted_account_ids": schema.SetAttribute{
 				ElementType: types.StringType,
 				Optional:    true,
@@ -167,21 +150,6 @@ func (r *crossAccountRoleResource) Schema(ctx context.Context, _ resource.Schema
 					"made outside Terraform does.",
 				Validators: []validator.String{policy.TrustPolicyValidator()},
 			},
-			// Optional without Computed: removing the argument plans an update that clears the description.
-			"description": schema.StringAttribute{
-				Optional: true,
-				MarkdownDescription: "Description of the role, 1–1024 characters. Removing this argument clears " +
-					"the description in RAM.",
-				Validators: []validator.String{stringvalidator.LengthBetween(1, 1024)},
-			},
-			"max_session_duration": schema.Int64Attribute{
-				Optional:            true,
-				Computed:            true,
-				Default:             int64default.StaticInt64(3600),
-				MarkdownDescription: "Longest STS session, in seconds, that `AssumeRole` may grant: 3600–43200. Defaults to 3600.",
-				Validators:          []validator.Int64{int64validator.Between(3600, 43200)},
-			},
-			"tags": tagsAttribute("role"),
 			"force_detach_policies": schema.BoolAttribute{
 				Optional: true,
 				Computed: true,
@@ -190,22 +158,7 @@ func (r *crossAccountRoleResource) Schema(ctx context.Context, _ resource.Schema
 					"attached outside Terraform, so that revocation cannot be blocked. When false (the default), " +
 					"destroying a role that still has policies fails with a message naming them.",
 			},
-			"arn": schema.StringAttribute{
-				Computed:            true,
-				MarkdownDescription: "ARN of the role (`acs:ram::<account id>:role/<name>`), the `RoleArn` that callers pass to STS `AssumeRole`.",
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"role_id": schema.StringAttribute{
-				Computed:            true,
-				MarkdownDescription: "ID RAM assigned to the role.",
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"create_date": schema.StringAttribute{
-				Computed:            true,
-				MarkdownDescription: "Creation time of the role (UTC, RFC 3339).",
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-		},
+		}),
 	}
 }
 
@@ -300,7 +253,8 @@ func trustSpecFromModel(ctx context.Context, m crossAccountRoleModel) (spec poli
 }
 
 // trustSpecFromDocument recovers the typed arguments from a trust document, if BuildTrustPolicy of them
-// gives the same document (so nothing is lost); ok is false for any other document.
+// gives the same document (so nothing is lost); ok is false for any other document. Services are recovered
+// too: aliram_delegated_role has them, aliram_cross_account_role does not.
 func trustSpecFromDocument(doc string) (spec policy.TrustSpec, ok bool) {
 	canonical, err := policy.Normalize(doc)
 	if err != nil {
@@ -317,6 +271,7 @@ func trustSpecFromDocument(doc string) (spec policy.TrustSpec, ok bool) {
 		return spec, false
 	}
 	st := d.Statement[0]
+	spec.Services = st.Principal["Service"]
 	for _, p := range st.Principal["RAM"] {
 		if id, found := strings.CutSuffix(strings.TrimPrefix(p, "acs:ram::"), ":root"); found && strings.HasPrefix(p, "acs:ram::") {
 			spec.AccountIDs = append(spec.AccountIDs, id)
@@ -422,7 +377,7 @@ func (r *crossAccountRoleResource) Create(ctx context.Context, req resource.Crea
 		// Made by an interrupted apply of this configuration, or by this call's attempt whose answer was lost:
 		// the marker shows it was created with these very arguments. Anything changed since is set back.
 		tflog.Info(ctx, "adopted the RAM role an earlier, interrupted create made", map[string]any{"role_name": name})
-		if err := r.convergeAdopted(ctx, in, role); err != nil {
+		if err := convergeAdoptedRole(ctx, r.client, in, role); err != nil {
 			addAPIError(&resp.Diagnostics, fmt.Sprintf("Updating adopted RAM role %q", name), err, "")
 			return
 		}
@@ -439,8 +394,8 @@ func (r *crossAccountRoleResource) Create(ctx context.Context, req resource.Crea
 	setNameIdentity(ctx, r.client, resp.Identity, name, &resp.Diagnostics)
 }
 
-// convergeAdopted makes an adopted role what in asks for, where someone changed it after its creation.
-func (r *crossAccountRoleResource) convergeAdopted(ctx context.Context, in ramclient.CreateRoleInput, role *ramclient.Role) error {
+// convergeAdoptedRole makes an adopted role what in asks for, where someone changed it after its creation.
+func convergeAdoptedRole(ctx context.Context, c *ramclient.Client, in ramclient.CreateRoleInput, role *ramclient.Role) error {
 	up := ramclient.UpdateRoleInput{Name: in.Name}
 	changed := false
 	if !policy.Equal(role.TrustPolicy, in.TrustPolicy) {
@@ -453,11 +408,11 @@ func (r *crossAccountRoleResource) convergeAdopted(ctx context.Context, in ramcl
 		up.MaxSessionDuration, changed = &in.MaxSessionDuration, true
 	}
 	if changed {
-		if _, err := r.client.UpdateRole(ctx, up); err != nil {
+		if _, err := c.UpdateRole(ctx, up); err != nil {
 			return err
 		}
 	}
-	return moveTags(ctx, r.client, "role", in.Name, role.Tags, in.Tags)
+	return moveTags(ctx, c, "role", in.Name, role.Tags, in.Tags)
 }
 
 func (r *crossAccountRoleResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -502,7 +457,7 @@ func (r *crossAccountRoleResource) Read(ctx context.Context, req resource.ReadRe
 	if importing != nil {
 		// A document the typed arguments can express is imported as them, so a typed configuration plans
 		// no change after import; anything else stays a raw assume_role_policy.
-		if spec, ok := trustSpecFromDocument(role.TrustPolicy); ok {
+		if spec, ok := trustSpecFromDocument(role.TrustPolicy); ok && len(spec.Services) == 0 {
 			resp.Diagnostics.Append(setTypedTrust(ctx, &state, spec)...)
 		}
 	}

@@ -2,26 +2,22 @@ package resources
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"regexp"
-	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
-	"github.com/aliram/terraform-provider-aliram/internal/policy"
 	"github.com/aliram/terraform-provider-aliram/internal/ramclient"
 )
 
 // The sts:AssumeRole grant of aliram_delegated_user: the managed custom policy (or the system policy) that
-// lets the user assume the roles of assumable_role_arns, and its version bookkeeping in private state.
+// lets the user assume the roles of assumable_role_arns. What a delegated role shares with it (the document,
+// the policy's upkeep, its version bookkeeping in private state) is in managed_assume_policy.go.
 
 const (
 	// stsAssumeRoleSystemPolicy is what Alibaba Cloud's cross-account tutorials attach to B's users; used when assumable_role_arns is empty.
@@ -69,34 +65,14 @@ func (r *delegatedUserResource) readAssumePolicy(ctx context.Context, st *delega
 	}
 	st.AssumeRolePolicyName, st.AssumeRolePolicyType = types.StringValue(ap.Name), types.StringValue(policyTypeCustom)
 
-	known, d := getPolicyVersion(ctx, priv)
+	arns, held, d := checkManagedAssumeGrant(ctx, r.client, ap, st.AssumableRoleARNs, "RAM user "+strconv.Quote(name), priv, privOut)
 	diags.Append(d...)
-	if known != "" && known == ap.DefaultVersion {
-		return diags // the version we wrote: nothing to read
-	}
-	p, err := r.client.GetPolicy(ctx, ap.Name, policyTypeCustom)
-	if err != nil {
-		addAPIError(&diags, fmt.Sprintf("Reading policy %q of RAM user %q", ap.Name, name), err, "")
-		return diags
-	}
-	current, _ := stringSet(ctx, st.AssumableRoleARNs)
-	rendered, rerr := renderAssumeRolePolicy(current)
-	if rerr == nil && policy.Equal(rendered, p.Document) {
-		diags.Append(setPolicyVersion(ctx, privOut, p.DefaultVersion)...)
-		return diags
-	}
-	extracted := assumableRolesFromDocument(p.Document)
-	if len(extracted) > 0 {
-		v, d := types.SetValueFrom(ctx, types.StringType, extracted)
+	if len(arns) > 0 {
+		v, d := types.SetValueFrom(ctx, types.StringType, arns)
 		diags.Append(d...)
 		st.AssumableRoleARNs = v
 	}
-	if again, err := renderAssumeRolePolicy(extracted); err == nil && policy.Equal(again, p.Document) {
-		// A document of our own shape (e.g. after import): what it allows is now in state.
-		diags.Append(setPolicyVersion(ctx, privOut, p.DefaultVersion)...)
-	} else {
-		// Edited into something else: the plan re-attaches/rewrites the policy.
-		tflog.Warn(ctx, "managed assume-role policy was changed outside Terraform", map[string]any{"policy_name": ap.Name})
+	if !held {
 		st.AssumeRolePolicyName, st.AssumeRolePolicyType = types.StringNull(), types.StringNull()
 	}
 	return diags
@@ -105,70 +81,7 @@ func (r *delegatedUserResource) readAssumePolicy(ctx context.Context, st *delega
 // managedPolicyName derives the managed policy's name from the user name. Policy names allow only
 // [A-Za-z0-9-]; when the user name had to be changed to fit, a short hash keeps "a.b" and "a_b" apart.
 func managedPolicyName(userName string) string {
-	safe := policyNameUnsafe.ReplaceAllString(userName, "-")
-	n := "AssumeRole-" + safe
-	if safe != userName {
-		sum := sha256.Sum256([]byte(userName))
-		n += "-" + hex.EncodeToString(sum[:4])
-	}
-	return n // at most 11 + 64 + 9 characters, well within RAM's 128
-}
-
-func renderAssumeRolePolicy(arns []string) (string, error) {
-	sorted := append([]string(nil), arns...)
-	sort.Strings(sorted)
-	return policy.RenderPolicy([]policy.Statement{{
-		Effect:    "Allow",
-		Actions:   []string{"sts:AssumeRole"},
-		Resources: sorted,
-	}})
-}
-
-// assumableRolesFromDocument lists the resources an Allow sts:AssumeRole statement of doc names.
-func assumableRolesFromDocument(doc string) []string {
-	var d struct {
-		Statement []struct {
-			Effect   string
-			Action   json.RawMessage
-			Resource json.RawMessage
-		}
-	}
-	if json.Unmarshal([]byte(doc), &d) != nil {
-		return nil
-	}
-	strs := func(raw json.RawMessage) []string {
-		var one string
-		if json.Unmarshal(raw, &one) == nil {
-			return []string{one}
-		}
-		var many []string
-		_ = json.Unmarshal(raw, &many)
-		return many
-	}
-	seen := map[string]bool{}
-	var out []string
-	for _, s := range d.Statement {
-		if s.Effect != "Allow" {
-			continue
-		}
-		assume := false
-		for _, a := range strs(s.Action) {
-			if strings.EqualFold(a, "sts:AssumeRole") {
-				assume = true
-			}
-		}
-		if !assume {
-			continue
-		}
-		for _, res := range strs(s.Resource) {
-			if !seen[res] {
-				seen[res] = true
-				out = append(out, res)
-			}
-		}
-	}
-	sort.Strings(out)
-	return out
+	return managedAssumePolicyName("AssumeRole-", userName)
 }
 
 // The managed policy is also the user's witness (see ramclient's marker.go): it is created before the user,
@@ -252,7 +165,7 @@ func (r *delegatedUserResource) syncAssumePolicy(ctx context.Context, st *delega
 		for _, o := range old {
 			tracked = tracked || strings.EqualFold(o, name)
 		}
-		if version, err = r.ensureManagedPolicy(ctx, in, tracked, witness); err != nil {
+		if version, err = ensureManagedPolicy(ctx, r.client, in, tracked, witness); err != nil {
 			return "", "", "", err
 		}
 		if err := attach(policyTypeCustom, name); err != nil {
@@ -276,80 +189,14 @@ func (r *delegatedUserResource) syncAssumePolicy(ctx context.Context, st *delega
 		if err := r.client.DetachPolicyFromUser(ctx, user, policyTypeCustom, o); err != nil && !ramclient.IsNotFound(err) {
 			return "", "", "", err
 		}
-		if err := r.deleteManagedPolicy(ctx, o); err != nil {
+		if err := deleteManagedPolicy(ctx, r.client, o); err != nil {
 			return "", "", "", err
 		}
 	}
 	return name, pType, version, nil
 }
 
-// ensureManagedPolicy makes the managed policy hold in.Document, and returns its default version: known is
-// the policy as Create made or adopted it; a policy the state tracks is read and written a new version when
-// it differs; any other is created with its marker (an existing one is adopted only with that marker).
-func (r *delegatedUserResource) ensureManagedPolicy(ctx context.Context, in ramclient.CreatePolicyInput, tracked bool, known *ramclient.Policy) (string, error) {
-	p := known
-	if p == nil && tracked {
-		got, err := r.client.GetPolicy(ctx, in.Name, policyTypeCustom)
-		switch {
-		case err == nil:
-			p = got
-		case !ramclient.IsNotFound(err):
-			return "", err
-		}
-	}
-	if p == nil {
-		created, err := r.client.CreatePolicy(ctx, in)
-		if err != nil {
-			return "", err
-		}
-		if !created.Adopted {
-			return created.DefaultVersion, nil
-		}
-		p = created
-	}
-	if p.Document != "" && policy.Equal(p.Document, in.Document) {
-		return p.DefaultVersion, nil
-	}
-	v, err := r.client.CreatePolicyVersion(ctx, in.Name, in.Document, true, true)
-	if err != nil {
-		return "", err
-	}
-	tflog.Info(ctx, "wrote new default version of the managed assume-role policy", map[string]any{"policy_name": in.Name, "version": v.ID})
-	return v.ID, nil
-}
-
-// deleteManagedPolicy deletes a policy this resource manages with all its versions, detaching it from
-// anyone else first. A policy already gone is fine.
+// deleteManagedPolicy deletes the user's managed policy (deleteManagedPolicy).
 func (r *delegatedUserResource) deleteManagedPolicy(ctx context.Context, name string) error {
-	err := r.client.DeletePolicyWith(ctx, name, ramclient.DeletePolicyOptions{DetachEverywhere: true})
-	if ramclient.IsNotFound(err) {
-		return nil
-	}
-	return err
-}
-
-func getPolicyVersion(ctx context.Context, p privateGetter) (string, diag.Diagnostics) {
-	if p == nil {
-		return "", nil
-	}
-	raw, diags := p.GetKey(ctx, privateKeyPolicyVersion)
-	if len(raw) == 0 {
-		return "", diags
-	}
-	var v struct {
-		Version string `json:"version"`
-	}
-	_ = json.Unmarshal(raw, &v)
-	return v.Version, diags
-}
-
-func setPolicyVersion(ctx context.Context, p privateSetter, version string) diag.Diagnostics {
-	if p == nil {
-		return nil
-	}
-	if version == "" {
-		return p.SetKey(ctx, privateKeyPolicyVersion, nil)
-	}
-	raw, _ := json.Marshal(map[string]string{"version": version})
-	return p.SetKey(ctx, privateKeyPolicyVersion, raw)
+	return deleteManagedPolicy(ctx, r.client, name)
 }

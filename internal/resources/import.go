@@ -26,6 +26,7 @@ var (
 	_ resource.ResourceWithUpgradeIdentity = (*rolePolicyAttachmentResource)(nil)
 	_ resource.ResourceWithUpgradeIdentity = (*rolePolicyAttachmentsExclusiveResource)(nil)
 	_ resource.ResourceWithUpgradeIdentity = (*delegatedUserResource)(nil)
+	_ resource.ResourceWithUpgradeIdentity = (*delegatedRoleResource)(nil)
 )
 
 // clientFunc returns the resource's client when called (an identity upgrade runs after Configure).
@@ -45,6 +46,20 @@ func (r *crossAccountRoleResource) UpgradeIdentity(context.Context) map[int64]re
 
 func (r *crossAccountRoleResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	importByName(ctx, r.client, "aliram_cross_account_role", req, resp)
+}
+
+// ---- aliram_delegated_role: id is the role name ----
+
+func (r *delegatedRoleResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = nameIdentitySchema("Name of the role.")
+}
+
+func (r *delegatedRoleResource) UpgradeIdentity(context.Context) map[int64]resource.IdentityUpgrader {
+	return upgradeIdentity(r.clientFunc(), "name")
+}
+
+func (r *delegatedRoleResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	importByName(ctx, r.client, "aliram_delegated_role", req, resp)
 }
 
 // ---- aliram_policy: id is the policy name ----

@@ -1,0 +1,290 @@
+package resources_test
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/aliyun/alibaba-cloud-sdk-go/services/ram"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/aliram/terraform-provider-aliram/internal/acctest"
+	"github.com/aliram/terraform-provider-aliram/internal/policy"
+)
+
+const delegatedRoleAddr = "aliram_delegated_role.test"
+
+// delegatedRoleConfig is account B's provider and one aliram_delegated_role "test".
+func delegatedRoleConfig(e *acctest.Env, name, body string) string {
+	return e.SeparateProviderConfig() + fmt.Sprintf(`
+resource "aliram_delegated_role" "test" {
+  provider = aliramb
+  name     = %q
+%s
+}
+`, name, body)
+}
+
+// rolePoliciesB lists "Type:Name" of the policies attached to a role of account B.
+func rolePoliciesB(t *testing.T, e *acctest.Env, role string) ([]string, error) {
+	req := ram.CreateListPoliciesForRoleRequest()
+	req.RoleName = role
+	resp, err := e.RAM(t, e.B).ListPoliciesForRole(req)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, p := range resp.Policies.Policy {
+		out = append(out, p.PolicyType+":"+p.PolicyName)
+	}
+	return out, nil
+}
+
+func checkRolePoliciesB(t *testing.T, e *acctest.Env, role string, want ...string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		got, err := rolePoliciesB(t, e, role)
+		if err != nil {
+			return err
+		}
+		if strings.Join(got, ",") != strings.Join(want, ",") {
+			return fmt.Errorf("role %s has policies %v, want %v", role, got, want)
+		}
+		return nil
+	}
+}
+
+func checkTrustB(t *testing.T, e *acctest.Env, role, want string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		req := ram.CreateGetRoleRequest()
+		req.RoleName = role
+		r, err := e.RAM(t, e.B).GetRole(req)
+		if err != nil {
+			return err
+		}
+		if !policy.Equal(r.Role.AssumeRolePolicyDocument, want) {
+			return fmt.Errorf("role %s trusts %s, want %s", role, r.Role.AssumeRolePolicyDocument, want)
+		}
+		return nil
+	}
+}
+
+// TestAccDelegatedRole_lifecycle: B's role trusted by ECS (the default), granted exactly A's roles through the
+// managed policy; the ARN and the trust document are known at plan; the grant, the trusted services and B's
+// own principals change in place; import recovers every argument; destroy leaves nothing.
+func TestAccDelegatedRole_lifecycle(t *testing.T) {
+	e := acctest.New(t)
+	role1, role2 := acctest.RandomName("a1"), acctest.RandomName("a2")
+	arn1, arn2 := roleInA(t, e, role1), roleInA(t, e, role2)
+	name := acctest.RandomName("app")
+	pName := "RoleAssumeRole-" + name
+	deployer := acctest.RoleARN(e.B.ID, "deployer")
+	ecsOnly := mustTrust(t, policy.TrustSpec{Services: []string{"ecs.aliyuncs.com"}})
+	widened := mustTrust(t, policy.TrustSpec{Services: []string{"ecs.aliyuncs.com", "fc.aliyuncs.com"}, PrincipalARNs: []string{deployer}})
+	body1 := fmt.Sprintf("  assumable_role_arns = [%q]\n  description = \"RocketMQ producer on ECS\"", arn1)
+	body2 := fmt.Sprintf("  assumable_role_arns = [%q, %q]\n  trusted_services = [\"ecs.aliyuncs.com\", \"fc.aliyuncs.com\"]\n"+
+		"  trusted_principal_arns = [%q]\n  max_session_duration = 7200\n  tags = { app = \"orders\" }", arn1, arn2, deployer)
+
+	acctest.TestWith(t, acctest.FactoriesWith("aliramb"), checkNothingLeftAfter(t, e, role1, role2), []resource.TestStep{
+		{
+			Config: delegatedRoleConfig(e, name, body1),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(delegatedRoleAddr, plancheck.ResourceActionCreate),
+				// What A puts in its trust, and what B's role trusts, are in the plan.
+				plancheck.ExpectKnownValue(delegatedRoleAddr, tfjsonpath.New("arn"), knownvalue.StringExact(acctest.RoleARN(e.B.ID, name))),
+				plancheck.ExpectKnownValue(delegatedRoleAddr, tfjsonpath.New("trust_policy"), knownvalue.StringExact(ecsOnly)),
+				plancheck.ExpectKnownValue(delegatedRoleAddr, tfjsonpath.New("assume_role_policy_name"), knownvalue.StringExact(pName)),
+			}},
+			Check: resource.ComposeTestCheckFunc(
+				checkTrustB(t, e, name, ecsOnly),
+				checkRolePoliciesB(t, e, name, "Custom:"+pName),
+				checkPolicyVersion(t, e, pName, "v1", arn1),
+			),
+		},
+		{
+			Config: delegatedRoleConfig(e, name, body2),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(delegatedRoleAddr, plancheck.ResourceActionUpdate),
+				plancheck.ExpectKnownValue(delegatedRoleAddr, tfjsonpath.New("trust_policy"), knownvalue.StringExact(widened)),
+			}},
+			Check: resource.ComposeTestCheckFunc(
+				checkTrustB(t, e, name, widened),
+				checkRolePoliciesB(t, e, name, "Custom:"+pName),
+				checkPolicyVersion(t, e, pName, "v2", arn1, arn2),
+			),
+		},
+		{
+			ResourceName:      delegatedRoleAddr,
+			ImportState:       true,
+			ImportStateId:     name,
+			ImportStateVerify: true,
+		},
+		{
+			ResourceName:    delegatedRoleAddr,
+			ImportState:     true,
+			ImportStateKind: resource.ImportBlockWithResourceIdentity,
+			SkipFunc:        acctest.WithoutIdentity,
+		},
+		{
+			Config: delegatedRoleConfig(e, name, body1),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(delegatedRoleAddr, plancheck.ResourceActionUpdate),
+			}},
+			Check: resource.ComposeTestCheckFunc(
+				checkTrustB(t, e, name, ecsOnly),
+				checkPolicyVersion(t, e, pName, "v3", arn1),
+			),
+		},
+	})
+}
+
+// TestAccDelegatedRole_drift: a trust edited, the managed policy detached or rewritten, and the role deleted
+// out of band each show in the plan, and apply repairs them.
+func TestAccDelegatedRole_drift(t *testing.T) {
+	e := acctest.New(t)
+	aRole := acctest.RandomName("a")
+	arn := roleInA(t, e, aRole)
+	name := acctest.RandomName("drift")
+	pName := "RoleAssumeRole-" + name
+	config := delegatedRoleConfig(e, name, fmt.Sprintf("  assumable_role_arns = [%q]", arn))
+	ecsOnly := mustTrust(t, policy.TrustSpec{Services: []string{"ecs.aliyuncs.com"}})
+	b := func() *ram.Client { return e.RAM(t, e.B) }
+	repaired := resource.ComposeTestCheckFunc(checkTrustB(t, e, name, ecsOnly), checkRolePoliciesB(t, e, name, "Custom:"+pName))
+	update := resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(delegatedRoleAddr, plancheck.ResourceActionUpdate)}}
+
+	acctest.TestWith(t, acctest.FactoriesWith("aliramb"), checkNothingLeftAfter(t, e, aRole), []resource.TestStep{
+		{Config: config, Check: repaired},
+		{
+			// Someone lets every RAM user of B assume the role.
+			PreConfig: func() {
+				up := ram.CreateUpdateRoleRequest()
+				up.RoleName = name
+				up.NewAssumeRolePolicyDocument = mustTrust(t, policy.TrustSpec{AccountIDs: []string{e.B.ID}, Services: []string{"ecs.aliyuncs.com"}})
+				mustSDK(t, "UpdateRole")(b().UpdateRole(up))
+			},
+			Config: config, ConfigPlanChecks: update, Check: repaired,
+		},
+		{
+			PreConfig: func() {
+				dp := ram.CreateDetachPolicyFromRoleRequest()
+				dp.RoleName, dp.PolicyType, dp.PolicyName = name, "Custom", pName
+				mustSDK(t, "DetachPolicyFromRole")(b().DetachPolicyFromRole(dp))
+			},
+			Config: config, ConfigPlanChecks: update, Check: repaired,
+		},
+		{
+			// The managed policy rewritten to allow any role: the plan puts the grant back to exactly A's role.
+			PreConfig: func() {
+				v := ram.CreateCreatePolicyVersionRequest()
+				v.PolicyName, v.SetAsDefault = pName, "true"
+				v.PolicyDocument = `{"Statement":[{"Action":"sts:AssumeRole","Effect":"Allow","Resource":"*"}],"Version":"1"}`
+				mustSDK(t, "CreatePolicyVersion")(b().CreatePolicyVersion(v))
+			},
+			Config: config, ConfigPlanChecks: update,
+			Check: resource.ComposeTestCheckFunc(repaired, checkPolicyVersion(t, e, pName, "v3", arn)),
+		},
+		{
+			// Deleted out of band: created again.
+			PreConfig: func() {
+				dp := ram.CreateDetachPolicyFromRoleRequest()
+				dp.RoleName, dp.PolicyType, dp.PolicyName = name, "Custom", pName
+				mustSDK(t, "DetachPolicyFromRole")(b().DetachPolicyFromRole(dp))
+				dr := ram.CreateDeleteRoleRequest()
+				dr.RoleName = name
+				mustSDK(t, "DeleteRole")(b().DeleteRole(dr))
+			},
+			Config: config,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(delegatedRoleAddr, plancheck.ResourceActionCreate),
+			}},
+			Check: repaired,
+		},
+		{
+			// A policy attached outside Terraform does not block revocation: destroy detaches it too.
+			PreConfig: func() {
+				at := ram.CreateAttachPolicyToRoleRequest()
+				at.RoleName, at.PolicyType, at.PolicyName = name, "System", "AliyunRAMReadOnlyAccess"
+				mustSDK(t, "AttachPolicyToRole")(b().AttachPolicyToRole(at))
+			},
+			Config: config, PlanOnly: true,
+		},
+	})
+}
+
+// TestAccDelegatedRole_badInput: each bad argument is refused at plan, naming the attribute, before any API call.
+func TestAccDelegatedRole_badInput(t *testing.T) {
+	e := acctest.New(t)
+	arn := acctest.RoleARN(e.A.ID, "kafka-operators")
+	cases := map[string]struct{ body, want string }{
+		"service not a domain": {fmt.Sprintf("  assumable_role_arns = [%q]\n  trusted_services = [\"ecs\"]", arn), `trusted_services.*not a service principal.*aliyuncs\.com`},
+		"service an ARN":       {fmt.Sprintf("  assumable_role_arns = [%q]\n  trusted_services = [\"acs:ram::%s:root\"]", arn, e.B.ID), `trusted_services.*not a service principal`},
+		"assumable user ARN":   {fmt.Sprintf("  assumable_role_arns = [\"acs:ram::%s:user/alice\"]", e.A.ID), `assumable_role_arns.*not a role ARN`},
+		"assumable not an ARN": {"  assumable_role_arns = [\"kafka-operators\"]", `assumable_role_arns.*not a role ARN`},
+		"no assumable role":    {"  assumable_role_arns = []", `assumable_role_arns.*at least 1`},
+		"nobody trusted":       {fmt.Sprintf("  assumable_role_arns = [%q]\n  trusted_services = []", arn), `Nobody may assume the role.*trusted_services`},
+		"principal not an ARN": {fmt.Sprintf("  assumable_role_arns = [%q]\n  trusted_principal_arns = [\"deployer\"]", arn), `trusted_principal_arns.*not a RAM user or role ARN`},
+		"session too long":     {fmt.Sprintf("  assumable_role_arns = [%q]\n  max_session_duration = 50000", arn), `max_session_duration`},
+		"name not a role name": {fmt.Sprintf("  assumable_role_arns = [%q]", arn), ``},
+		"principal of account A": {fmt.Sprintf("  assumable_role_arns = [%q]\n  trusted_principal_arns = [%q]", arn, acctest.RoleARN(e.A.ID, "ops")),
+			`Not a principal of this account.*trusted_principal_arns.*` + e.A.ID},
+	}
+	for label, c := range cases {
+		t.Run(label, func(t *testing.T) {
+			name := "app"
+			if label == "name not a role name" {
+				name, c.want = "app role!", `name`
+			}
+			e.ResetCalls()
+			acctest.TestWith(t, acctest.FactoriesWith("aliramb"), nil, []resource.TestStep{{
+				Config:      delegatedRoleConfig(e, name, c.body),
+				ExpectError: regexp.MustCompile(`(?s)` + strings.ReplaceAll(c.want, " ", `\s+`)),
+			}})
+			if label != "principal of account A" { // telling accounts apart needs B's account ID
+				e.AssertNoAPICalls(t)
+			}
+		})
+	}
+}
+
+// TestAccDelegatedRole_notOurs: a role of that name made outside this provider, or a policy named like the
+// managed one, is never taken over: apply fails naming the import block or the policy, and leaves them as
+// they are.
+func TestAccDelegatedRole_notOurs(t *testing.T) {
+	e := acctest.New(t)
+	arn := acctest.RoleARN(e.A.ID, "ops")
+	taken, clash := acctest.RandomName("taken"), acctest.RandomName("clash")
+	b := func() *ram.Client { return e.RAM(t, e.B) }
+	cr := ram.CreateCreateRoleRequest()
+	cr.RoleName = taken
+	cr.AssumeRolePolicyDocument = mustTrust(t, policy.TrustSpec{Services: []string{"ecs.aliyuncs.com"}})
+	mustSDK(t, "CreateRole")(b().CreateRole(cr))
+	cp := ram.CreateCreatePolicyRequest()
+	cp.PolicyName = "RoleAssumeRole-" + clash
+	cp.PolicyDocument = `{"Statement":[{"Action":"sts:AssumeRole","Effect":"Allow","Resource":"*"}],"Version":"1"}`
+	mustSDK(t, "CreatePolicy")(b().CreatePolicy(cp))
+	cleanup := func(s *terraform.State) error {
+		dr := ram.CreateDeleteRoleRequest()
+		dr.RoleName = taken
+		mustSDK(t, "DeleteRole")(b().DeleteRole(dr))
+		dp := ram.CreateDeletePolicyRequest()
+		dp.PolicyName = cp.PolicyName
+		mustSDK(t, "DeletePolicy")(b().DeletePolicy(dp))
+		return e.CheckNothingLeft(t)(s)
+	}
+	acctest.TestWith(t, acctest.FactoriesWith("aliramb"), cleanup, []resource.TestStep{
+		{
+			Config:      delegatedRoleConfig(e, taken, fmt.Sprintf("  assumable_role_arns = [%q]", arn)),
+			ExpectError: regexp.MustCompile(`(?s)already\s+exists.*aliram_delegated_role\.<name>`),
+		},
+		{
+			Config:      delegatedRoleConfig(e, clash, fmt.Sprintf("  assumable_role_arns = [%q]", arn)),
+			ExpectError: regexp.MustCompile(`(?s)RoleAssumeRole-` + clash + `.*did\s+not\s+create`),
+			// The policy someone else made is untouched.
+			Check: checkPolicyVersion(t, e, cp.PolicyName, "v1", `"Resource":"*"`),
+		},
+	})
+}
