@@ -151,6 +151,10 @@ func TestRequestShapes(t *testing.T) {
 	if err != nil || alias != "enterprise-a" {
 		t.Fatalf("%q %v", alias, err)
 	}
+	// The alias is an account fact every user's logon name needs: read once per client.
+	if alias, err := c.AccountAlias(ctx); err != nil || alias != "enterprise-a" || f.count("GetAccountAlias") != 1 {
+		t.Errorf("second AccountAlias: %q %v, %d GetAccountAlias calls", alias, err, f.count("GetAccountAlias"))
+	}
 	// Every request is signed, carries JSON format, the right version, region and no empty business params.
 	q = f.last("GetAccountAlias")
 	for _, k := range []string{"Signature", "SignatureNonce", "Timestamp", "AccessKeyId"} {
@@ -168,7 +172,7 @@ func TestRateLimiter(t *testing.T) {
 	c := newTestClient(t, f, func(c *Config) { c.QPS = 20; c.Burst = 1 })
 	start := time.Now()
 	for i := 0; i < 5; i++ {
-		if _, err := c.AccountAlias(context.Background()); err != nil {
+		if _, err := c.ListUsers(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -177,11 +181,11 @@ func TestRateLimiter(t *testing.T) {
 	}
 	// A deadline shorter than the next slot returns at once instead of waiting.
 	c2 := newTestClient(t, f, func(c *Config) { c.QPS = 0.5; c.Burst = 1; c.MaxRetries = 0 })
-	_, _ = c2.AccountAlias(context.Background())
+	_, _ = c2.ListUsers(context.Background())
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
 	start = time.Now()
-	_, err := c2.AccountAlias(ctx)
+	_, err := c2.ListUsers(ctx)
 	if err == nil || time.Since(start) > 150*time.Millisecond {
 		t.Errorf("limiter wait: %v after %v", err, time.Since(start))
 	}
@@ -220,17 +224,17 @@ func TestCredentialsPerRequest(t *testing.T) {
 		t.Fatal("New fetched credentials")
 	}
 	ctx := context.Background()
-	_, _ = c.AccountAlias(ctx)
-	a1 := f.last("GetAccountAlias").Get("AccessKeyId")
-	_, _ = c.AccountAlias(ctx)
-	a2 := f.last("GetAccountAlias").Get("AccessKeyId")
+	_, _ = c.ListUsers(ctx)
+	a1 := f.last("ListUsers").Get("AccessKeyId")
+	_, _ = c.ListUsers(ctx)
+	a2 := f.last("ListUsers").Get("AccessKeyId")
 	if a1 == a2 || !strings.HasPrefix(a1, "AK") {
 		t.Errorf("credentials not re-read per request: %s %s", a1, a2)
 	}
 
 	c2 := newTestClient(t, f, func(c *Config) { c.Credentials = &failingCred{} })
 	before := f.count("")
-	_, err := c2.AccountAlias(ctx)
+	_, err := c2.ListUsers(ctx)
 	if !IsAuth(err) || !HasCode(err, "CredentialsError") || f.count("") != before {
 		t.Errorf("credential failure: %v (class %v), calls %d", err, ClassOf(err), f.count("")-before)
 	}

@@ -2,6 +2,7 @@ package ramclient
 
 import (
 	"context"
+	"time"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/responses"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/ram"
@@ -68,17 +69,28 @@ func (c *Client) AccountID(ctx context.Context) (string, error) {
 	return id.AccountID, nil
 }
 
-// AccountAlias returns the account alias as GetAccountAlias reports it ("" if none).
+// accountAliasTTL: how long an account alias is taken as known. A provider process lives for one CLI
+// command, and every user's ARN and logon name needs the alias, so it is read once per client (concurrent
+// first callers share that call); an alias changed in the middle of an apply shows in the next command.
+const accountAliasTTL = time.Hour
+
+// AccountAlias returns the account alias as GetAccountAlias reports it ("" if none), read once per client.
 func (c *Client) AccountAlias(ctx context.Context) (string, error) {
-	var alias string
-	err := c.callRAM(ctx, "GetAccountAlias", nil, nil, func(rc *ram.Client) (responses.AcsResponse, error) {
-		resp, err := rc.GetAccountAlias(ram.CreateGetAccountAliasRequest())
-		if err == nil {
-			alias = resp.AccountAlias
-		}
-		return resp, err
+	v, err := c.cache.get(ctx, "GetAccountAlias", accountAliasTTL, func(fctx context.Context) (any, error) {
+		var alias string
+		err := c.callRAM(fctx, "GetAccountAlias", nil, nil, func(rc *ram.Client) (responses.AcsResponse, error) {
+			resp, err := rc.GetAccountAlias(ram.CreateGetAccountAliasRequest())
+			if err == nil {
+				alias = resp.AccountAlias
+			}
+			return resp, err
+		})
+		return alias, err
 	})
-	return alias, err
+	if err != nil {
+		return "", err
+	}
+	return v.(string), nil
 }
 
 // guard refuses every call, read or write, when the credentials belong to another account than

@@ -343,7 +343,7 @@ func (r *delegatedUserResource) Create(ctx context.Context, req resource.CreateR
 		return
 	}
 
-	r.grantAssumeRole(ctx, name, arns, nil, plan.AssumableRoleARNs, witness, &st, resp.Private, &resp.State, &resp.Diagnostics)
+	r.grantAssumeRole(ctx, name, arns, nil, plan.AssumableRoleARNs, witness, !u.Adopted, &st, resp.Private, &resp.State, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -609,7 +609,7 @@ func (r *delegatedUserResource) Update(ctx context.Context, req resource.UpdateR
 		if len(st.AssumableRoleARNs.Elements()) > 0 {
 			old = append(old, managedPolicyName(oldName))
 		}
-		r.grantAssumeRole(ctx, name, arns, old, plan.AssumableRoleARNs, nil, &st, resp.Private, &resp.State, &resp.Diagnostics)
+		r.grantAssumeRole(ctx, name, arns, old, plan.AssumableRoleARNs, nil, false, &st, resp.Private, &resp.State, &resp.Diagnostics)
 		if resp.Diagnostics.HasError() {
 			return
 		}

@@ -123,10 +123,11 @@ func foreignPolicyHint(err error, policyName, user string) string {
 
 // grantAssumeRole makes the user's sts:AssumeRole grant match arns (old: managed policies to drop), records it
 // in st and in private state, and saves the state at once, so a later failure of the same apply leaves the
-// grant known to the next one. witness is the managed policy when Create made (or adopted) it already.
+// grant known to the next one. witness is the managed policy when Create made (or adopted) it already; fresh
+// says the user was created just now (not adopted), so it holds no policy yet.
 func (r *delegatedUserResource) grantAssumeRole(ctx context.Context, name string, arns, old []string, planARNs types.Set,
-	witness *ramclient.Policy, st *delegatedUserModel, private privateStore, state *tfsdk.State, diags *diag.Diagnostics) {
-	pName, pType, version, err := r.syncAssumePolicy(ctx, st, arns, old, witness)
+	witness *ramclient.Policy, fresh bool, st *delegatedUserModel, private privateStore, state *tfsdk.State, diags *diag.Diagnostics) {
+	pName, pType, version, err := r.syncAssumePolicy(ctx, st, arns, old, witness, fresh)
 	if err != nil {
 		addAPIError(diags, fmt.Sprintf("Granting sts:AssumeRole to RAM user %q", name), err, foreignPolicyHint(err, managedPolicyName(name), name))
 		return
@@ -141,12 +142,16 @@ func (r *delegatedUserResource) grantAssumeRole(ctx context.Context, name string
 // syncAssumePolicy makes the user hold exactly one policy granting sts:AssumeRole: the managed custom policy
 // for arns, or the system policy when arns is empty. The new grant is attached before the old one is removed,
 // so the user never loses access in between. old lists managed policy names to remove if no longer wanted
-// (and which this resource made: the state tracks them).
-func (r *delegatedUserResource) syncAssumePolicy(ctx context.Context, st *delegatedUserModel, arns, old []string, witness *ramclient.Policy) (name, pType, version string, err error) {
+// (and which this resource made: the state tracks them). A fresh user (just created, not adopted) holds no
+// policy: its list is not read, which saves a call per user on a large apply.
+func (r *delegatedUserResource) syncAssumePolicy(ctx context.Context, st *delegatedUserModel, arns, old []string, witness *ramclient.Policy,
+	fresh bool) (name, pType, version string, err error) {
 	user := st.Name.ValueString()
-	attached, err := r.client.ListPoliciesForUser(ctx, user)
-	if err != nil {
-		return "", "", "", err
+	var attached []ramclient.AttachedPolicy
+	if !fresh {
+		if attached, err = r.client.ListPoliciesForUser(ctx, user); err != nil {
+			return "", "", "", err
+		}
 	}
 	attach := func(t, n string) error {
 		if ramclient.FindAttached(attached, t, n) != nil {
