@@ -1,6 +1,7 @@
 package ramclient
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -147,6 +148,30 @@ func (e *NotCreatedHereError) Error() string {
 }
 
 func (e *NotCreatedHereError) Unwrap() error { return e.exists }
+
+// adoptMarked takes over the existing role or policy (kind, as ListTags names it; trackKey its tracker
+// key) that a create met, if its tags carry marker: get reads it, adopted marks it so with its tags. Otherwise the
+// error is a *NotCreatedHereError wrapping exists (the create's EntityAlreadyExists). RAM said it exists,
+// so reads that do not show it yet are its replication lag; what is not adopted is forgotten again.
+func adoptMarked[T any](ctx context.Context, c *Client, kind, name, trackKey, marker string, exists error,
+	get func() (*T, error), adopted func(v *T, tags map[string]string)) (*T, error) {
+	c.track.markCreated(trackKey)
+	tags, err := c.ListTags(ctx, kind, name)
+	if err == nil {
+		if reason := markerVerdict(tags, marker); reason != "" {
+			err = &NotCreatedHereError{Kind: kind, Name: name, Reason: reason, exists: exists}
+		}
+	}
+	if err == nil {
+		var v *T
+		if v, err = get(); err == nil {
+			adopted(v, tags)
+			return v, nil
+		}
+	}
+	c.track.forget(trackKey)
+	return nil, err
+}
 
 // markerVerdict compares an existing entity's tags with the marker this create would write; "" means it is
 // ours, else the reason it is not.

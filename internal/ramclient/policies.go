@@ -72,22 +72,11 @@ func (c *Client) CreatePolicy(ctx context.Context, in CreatePolicyInput) (*Polic
 
 // adoptPolicy takes over the existing policy a CreatePolicy met, if it carries in's marker.
 func (c *Client) adoptPolicy(ctx context.Context, in CreatePolicyInput, exists error) (*Policy, error) {
-	c.track.markCreated(policyKey(in.Name))
-	tags, err := c.ListTags(ctx, "policy", in.Name)
-	if err == nil {
-		if reason := markerVerdict(tags, in.Marker.value(in.Name)); reason != "" {
-			err = &NotCreatedHereError{Kind: "policy", Name: in.Name, Reason: reason, exists: exists}
-		}
-	}
-	if err == nil {
-		var p *Policy
-		if p, err = c.GetPolicy(ctx, in.Name, PolicyTypeCustom); err == nil {
+	return adoptMarked(ctx, c, "policy", in.Name, policyKey(in.Name), in.Marker.value(in.Name), exists,
+		func() (*Policy, error) { return c.GetPolicy(ctx, in.Name, PolicyTypeCustom) },
+		func(p *Policy, tags map[string]string) {
 			p.Adopted, p.Tags, p.BoundUserID = true, UserTags(tags), tags[WitnessUserIDTagKey]
-			return p, nil
-		}
-	}
-	c.track.forget(policyKey(in.Name))
-	return nil, err
+		})
 }
 
 // GetPolicy reads a policy; Document is the default version's document. policyType "" means Custom.

@@ -57,23 +57,9 @@ func (c *Client) CreateRole(ctx context.Context, in CreateRoleInput) (*Role, err
 
 // adoptRole takes over the existing role a CreateRole met, if it carries in's marker.
 func (c *Client) adoptRole(ctx context.Context, in CreateRoleInput, exists error) (*Role, error) {
-	// RAM said it exists: reads that do not show it yet are its replication lag.
-	c.track.markCreated(roleKey(in.Name))
-	tags, err := c.ListTags(ctx, "role", in.Name)
-	if err == nil {
-		if reason := markerVerdict(tags, in.Marker.value(in.Name)); reason != "" {
-			err = &NotCreatedHereError{Kind: "role", Name: in.Name, Reason: reason, exists: exists}
-		}
-	}
-	if err == nil {
-		var r *Role
-		if r, err = c.GetRole(ctx, in.Name); err == nil {
-			r.Adopted, r.Tags = true, UserTags(tags)
-			return r, nil
-		}
-	}
-	c.track.forget(roleKey(in.Name))
-	return nil, err
+	return adoptMarked(ctx, c, "role", in.Name, roleKey(in.Name), in.Marker.value(in.Name), exists,
+		func() (*Role, error) { return c.GetRole(ctx, in.Name) },
+		func(r *Role, tags map[string]string) { r.Adopted, r.Tags = true, UserTags(tags) })
 }
 
 // GetRole reads a role. Right after our own CreateRole, NotFound is retried for a bounded window.

@@ -52,6 +52,17 @@ func createBenchPolicies(c *ram.Client) error {
 	return nil
 }
 
+// checkNothingLeftButBenchPolicies is CheckNothingLeft once the bench's policies, made outside Terraform,
+// are deleted.
+func checkNothingLeftButBenchPolicies(t *testing.T, e *acctest.Env) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		if err := deleteBenchPolicies(e.RAM(t, e.A)); err != nil {
+			return err
+		}
+		return e.CheckNothingLeft(t)(s)
+	}
+}
+
 func deleteBenchPolicies(c *ram.Client) error {
 	for _, n := range benchPolicyNames() {
 		req := ram.CreateDeletePolicyRequest()
@@ -143,40 +154,30 @@ func TestAccRefreshCost(t *testing.T) {
 				}
 				return nil
 			}
-			resource.Test(t, resource.TestCase{
-				PreCheck:                 func() { acctest.PreCheck(t) },
-				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-				CheckDestroy: func(s *terraform.State) error {
-					if err := deleteBenchPolicies(e.RAM(t, e.A)); err != nil {
-						return err
-					}
-					return e.CheckNothingLeft(t)(s)
+			acctest.Test(t, checkNothingLeftButBenchPolicies(t, e), []resource.TestStep{
+				{Config: config},
+				{
+					// Check runs right after `tofu refresh`, before the harness's own follow-up plan.
+					PreConfig:    e.ResetCalls,
+					RefreshState: true,
+					Check: func(*terraform.State) error {
+						return expect("refresh", e.Emulator.Stats().Calls)
+					},
 				},
-				Steps: []resource.TestStep{
-					{Config: config},
-					{
-						// Check runs right after `tofu refresh`, before the harness's own follow-up plan.
-						PreConfig:    e.ResetCalls,
-						RefreshState: true,
-						Check: func(*terraform.State) error {
-							return expect("refresh", e.Emulator.Stats().Calls)
-						},
+				{
+					PreConfig: e.ResetCalls,
+					Config:    config,
+					PlanOnly:  true,
+				},
+				{
+					// What the plan-only step cost (a plan refreshes first), read before resetting again.
+					PreConfig: func() {
+						planCalls = e.Emulator.Stats().Calls
+						e.ResetCalls()
 					},
-					{
-						PreConfig: e.ResetCalls,
-						Config:    config,
-						PlanOnly:  true,
-					},
-					{
-						// What the plan-only step cost (a plan refreshes first), read before resetting again.
-						PreConfig: func() {
-							planCalls = e.Emulator.Stats().Calls
-							e.ResetCalls()
-						},
-						RefreshState: true,
-						Check: func(*terraform.State) error {
-							return expect("plan", planCalls)
-						},
+					RefreshState: true,
+					Check: func(*terraform.State) error {
+						return expect("plan", planCalls)
 					},
 				},
 			})
@@ -553,25 +554,15 @@ func TestAccRefreshCost_seedDelegation(t *testing.T) {
 						fmt.Sprintf("expected_account_id = %q", e.B.ID))
 			}
 			config := seedConfigWith(e, acctest.RandomName("seed"), providers)
-			resource.Test(t, resource.TestCase{
-				PreCheck:                 func() { acctest.PreCheck(t) },
-				ProtoV6ProviderFactories: acctest.FactoriesWith("aliramb"),
-				CheckDestroy: func(s *terraform.State) error {
-					if err := deleteBenchPolicies(e.RAM(t, e.A)); err != nil {
+			acctest.TestWith(t, acctest.FactoriesWith("aliramb"), checkNothingLeftButBenchPolicies(t, e), []resource.TestStep{
+				{Config: config},
+				{
+					PreConfig:    e.ResetCalls,
+					RefreshState: true,
+					Check: func(*terraform.State) error {
+						total, err := checkSeedRefreshCalls(e.Emulator.Stats().Calls)
+						t.Logf("refresh of the seeds' delegation: %d calls (budget %d)", total, seedRefreshBudget)
 						return err
-					}
-					return e.CheckNothingLeft(t)(s)
-				},
-				Steps: []resource.TestStep{
-					{Config: config},
-					{
-						PreConfig:    e.ResetCalls,
-						RefreshState: true,
-						Check: func(*terraform.State) error {
-							total, err := checkSeedRefreshCalls(e.Emulator.Stats().Calls)
-							t.Logf("refresh of the seeds' delegation: %d calls (budget %d)", total, seedRefreshBudget)
-							return err
-						},
 					},
 				},
 			})

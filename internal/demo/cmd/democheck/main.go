@@ -85,6 +85,13 @@ func run(args []string) (string, error) {
 		}
 		return nil
 	}
+	// callerNeeding checks the flags a command needs, then reads the caller's key.
+	callerNeeding := func(flags map[string]string) (demo.Key, error) {
+		if err := need(flags); err != nil {
+			return demo.Key{}, err
+		}
+		return caller()
+	}
 
 	switch cmd {
 	case "empty":
@@ -97,10 +104,7 @@ func run(args []string) (string, error) {
 		return "accounts " + strings.Join(fs.Args(), " and ") + " hold no roles, custom policies, attachments or users", nil
 
 	case "identity":
-		if err := need(map[string]string{"expect-arn": *expectARN}); err != nil {
-			return "", err
-		}
-		k, err := caller()
+		k, err := callerNeeding(map[string]string{"expect-arn": *expectARN})
 		if err != nil {
 			return "", err
 		}
@@ -114,10 +118,7 @@ func run(args []string) (string, error) {
 		return fmt.Sprintf("%s (%s, account %s)", id.ARN, id.IdentityType, id.AccountID), nil
 
 	case "assume":
-		if err := need(map[string]string{"role-arn": *roleARN, "save": *save}); err != nil {
-			return "", err
-		}
-		k, err := caller()
+		k, err := callerNeeding(map[string]string{"role-arn": *roleARN, "save": *save})
 		if err != nil {
 			return "", err
 		}
@@ -131,10 +132,7 @@ func run(args []string) (string, error) {
 		return fmt.Sprintf("session %s, expires %s", s.AssumedRoleARN, s.Expiration), nil
 
 	case "refused":
-		if err := need(map[string]string{"role-arn": *roleARN, "code": *code}); err != nil {
-			return "", err
-		}
-		k, err := caller()
+		k, err := callerNeeding(map[string]string{"role-arn": *roleARN, "code": *code})
 		if err != nil {
 			return "", err
 		}
@@ -148,10 +146,7 @@ func run(args []string) (string, error) {
 		return got, nil
 
 	case "cannot-write":
-		if err := need(map[string]string{"role-name": *roleName}); err != nil {
-			return "", err
-		}
-		k, err := caller()
+		k, err := callerNeeding(map[string]string{"role-name": *roleName})
 		if err != nil {
 			return "", err
 		}
@@ -162,10 +157,7 @@ func run(args []string) (string, error) {
 		return strings.Join(refused, ", ") + " refused: NoPermission", nil
 
 	case "create-user":
-		if err := need(map[string]string{"name": *name, "save": *save}); err != nil {
-			return "", err
-		}
-		k, err := caller()
+		k, err := callerNeeding(map[string]string{"name": *name, "save": *save})
 		if err != nil {
 			return "", err
 		}
@@ -179,10 +171,7 @@ func run(args []string) (string, error) {
 		return "user " + *name + " with an AccessKey and no policy", nil
 
 	case "attach-user-policy":
-		if err := need(map[string]string{"name": *name, "policy": *policyName}); err != nil {
-			return "", err
-		}
-		k, err := caller()
+		k, err := callerNeeding(map[string]string{"name": *name, "policy": *policyName})
 		if err != nil {
 			return "", err
 		}
@@ -192,10 +181,7 @@ func run(args []string) (string, error) {
 		return *policyName + " attached to " + *name, nil
 
 	case "delete-user":
-		if err := need(map[string]string{"name": *name}); err != nil {
-			return "", err
-		}
-		k, err := caller()
+		k, err := callerNeeding(map[string]string{"name": *name})
 		if err != nil {
 			return "", err
 		}
