@@ -39,6 +39,7 @@ func TestUpgradeIdentity(t *testing.T) {
 	}
 	for typeName, old := range map[string]map[string]string{
 		"aliram_cross_account_role":                {"name": "kafka-ops"},
+		"aliram_delegated_role":                    {"name": "orders-app"},
 		"aliram_policy":                            {"name": "kafka-orders-rw"},
 		"aliram_delegated_user":                    {"name": "kafka-bot"},
 		"aliram_role_policy_attachments_exclusive": {"role_name": "kafka-ops"},
@@ -89,7 +90,7 @@ func TestUpgradeIdentity(t *testing.T) {
 // TestAccUpgradeIdentity_fromNameOnly: a state written by a provider whose identities had no account_id
 // (identity schema version 0), served here by the provider behind a translation to that old identity, is
 // upgraded by the CLI on the next plan: the plan is empty, and the identities now hold the account of each
-// block (B's for the delegated user).
+// block (B's for the delegated user and role).
 func TestAccUpgradeIdentity_fromNameOnly(t *testing.T) {
 	e := acctest.New(t)
 	role, pol, user := acctest.RandomName("upg-role"), acctest.RandomName("upg-pol"), acctest.RandomName("upg-bot")
@@ -99,13 +100,20 @@ resource "aliram_delegated_user" "test" {
   name                = %q
   assumable_role_arns = [aliram_cross_account_role.test.arn]
 }
-`, user)
+
+resource "aliram_delegated_role" "test" {
+  provider            = aliramb
+  name                = %q
+  assumable_role_arns = [aliram_cross_account_role.test.arn]
+}
+`, user, user+"-role")
 	identities := map[string]map[string]string{
 		roleAddr:                             {"name": role},
 		"aliram_policy.test":                 {"name": pol},
 		"aliram_role_policy_attachment.test": {"role_name": role, "policy_type": "Custom", "policy_name": pol},
 		"aliram_role_policy_attachments_exclusive.test": {"role_name": role},
-		userAddr: {"name": user},
+		userAddr:          {"name": user},
+		delegatedRoleAddr: {"name": user + "-role"},
 	}
 	var old, upgraded []statecheck.StateCheck
 	for addr, id := range identities {
@@ -115,7 +123,7 @@ resource "aliram_delegated_user" "test" {
 		}
 		old = append(old, statecheck.ExpectIdentity(addr, want))
 		account := e.A.ID
-		if addr == userAddr {
+		if addr == userAddr || addr == delegatedRoleAddr {
 			account = e.B.ID
 		}
 		upgraded = append(upgraded, identityCheck(addr, account, id))

@@ -451,3 +451,19 @@ func diffPaths(prefix string, before, after any, out map[string]bool) {
 		out[prefix] = true
 	}
 }
+
+// B's delegated role, granted A's role, trusted by ECS and one of B's roles, tagged.
+func TestAccImport_delegatedRole(t *testing.T) {
+	e := acctest.New(t)
+	role := acctest.RandomName("imp-drole-a")
+	arn := roleInA(t, e, role)
+	name := acctest.RandomName("imp-drole")
+	config := delegatedRoleConfig(e, name, fmt.Sprintf(`  assumable_role_arns    = [%q]
+  trusted_principal_arns = [%q]
+  description            = "RocketMQ producer on ECS"
+  max_session_duration   = 7200
+  tags                   = { app = "orders" }`, arn, acctest.RoleARN(e.B.ID, "deployer")))
+	tc := importTest(t, e, config, delegatedRoleAddr, e.B.ID, map[string]string{"name": name}, []string{"aliramb"})
+	tc.CheckDestroy = checkNothingLeftAfter(t, e, role)
+	resource.Test(t, tc)
+}
