@@ -180,6 +180,7 @@ func TestScenarioRocketMQ(t *testing.T) {
 	employee := scenarioName("mq-ops-bob")
 	apps := []string{scenarioName("orders-producer"), scenarioName("orders-consumer")}
 	roleARN := acctest.RoleARN(env.A.ID, role)
+	ecsRole := scenarioName("orders-on-ecs") // seed 003's method 2: an application on ECS, no AccessKey
 
 	v := accountVariables(env)
 	v["role_name"] = role
@@ -187,10 +188,12 @@ func TestScenarioRocketMQ(t *testing.T) {
 	v["operator_employee"] = map[string]any{"name": employee, "display_name": "Bob (messaging ops)"}
 	v["employee_initial_password"] = password()
 	v["apps"] = apps
+	v["ecs_apps"] = []string{ecsRole}
 	m.setVariables(v)
 
 	expectActions(t, m.plan(),
 		"aliram_cross_account_role.rocketmq: create",
+		fmt.Sprintf("aliram_delegated_role.ecs_app[%q]: create", ecsRole),
 		"aliram_policy.orders: create",
 		"aliram_role_policy_attachment.orders: create",
 		"aliram_role_policy_attachment.read_only: create",
@@ -254,6 +257,19 @@ func TestScenarioRocketMQ(t *testing.T) {
 		}
 	}
 
+	// Seed 003, method 2: the application on B's ECS instance, with the instance role's credentials only.
+	expectOutput(t, out, "ecs_instance_role_names", map[string]any{ecsRole: ecsRole})
+	app := buildECSApp(t, env)
+	vm, err := env.ECSInstance(t, ecsRole)
+	if err != nil {
+		t.Fatalf("attaching B's role to an ECS instance: %v", err)
+	}
+	if who, err := app.run(vm, roleARN); err != nil {
+		t.Errorf("ECS application: %v", err)
+	} else if want := "acs:ram::" + env.A.ID + ":assumed-role/" + strings.ToLower(role) + "/orders-producer"; who != want {
+		t.Errorf("ECS application acts as %s, want %s", who, want)
+	}
+
 	m.destroy()
 	if err := env.CheckNothingLeft(t)(nil); err != nil {
 		t.Error(err)
@@ -262,6 +278,9 @@ func TestScenarioRocketMQ(t *testing.T) {
 		if err := expectAssumeRoleRefused(t, env, k, roleARN, "", "InvalidAccessKeyId"); err != nil {
 			t.Errorf("application user %s after destroy: %v", a, err)
 		}
+	}
+	if who, err := app.run(vm, roleARN); err == nil {
+		t.Errorf("ECS application still acts as %s after destroy", who)
 	}
 }
 

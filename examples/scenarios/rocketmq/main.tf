@@ -112,3 +112,19 @@ resource "aliram_delegated_user" "app" {
 
   depends_on = [aliram_role_policy_attachment.orders, aliram_role_policy_attachment.read_only]
 }
+
+# Seed 003, method 2 (enterprise B): applications on B's ECS instances hold no AccessKey at all. Each gets a
+# role of B that B attaches to its instances as their instance RAM role (trusted by ecs.aliyuncs.com) and
+# that may assume exactly A's role. A's trust of B's account lets B's roles in as it lets B's users in; A
+# could narrow it to these roles with trusted_principal_arns = [aliram_delegated_role.ecs_app["..."].arn].
+# ecs-app/ is such an application: instance credentials from the metadata service, then STS AssumeRole.
+resource "aliram_delegated_role" "ecs_app" {
+  provider = aliram.operator
+  for_each = var.ecs_apps
+
+  name                = each.key
+  description         = "Instance RAM role of ${each.key} on enterprise A's RocketMQ topic ${var.topic} (contract ${var.contract_id})"
+  assumable_role_arns = [aliram_cross_account_role.rocketmq.arn]
+
+  depends_on = [aliram_role_policy_attachment.orders, aliram_role_policy_attachment.read_only]
+}

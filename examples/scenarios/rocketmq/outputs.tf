@@ -34,3 +34,8 @@ output "app_access_key_secrets" {
   value       = { for k, u in aliram_delegated_user.app : k => u.programmatic_access.access_key_secret }
   sensitive   = true
 }
+
+output "ecs_instance_role_names" {
+  description = "The instance RAM role to attach to each of B's ECS applications' instances (ECS RamRoleName)."
+  value       = { for k, r in aliram_delegated_role.ecs_app : k => r.name }
+}

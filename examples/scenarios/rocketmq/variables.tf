@@ -147,3 +147,13 @@ variable "apps" {
   type        = set(string)
   default     = ["orders-producer", "orders-consumer"]
 }
+
+variable "ecs_apps" {
+  description = "B's applications on ECS: each gets an instance RAM role allowed to assume A's role, and no AccessKey."
+  type        = set(string)
+  default     = []
+  validation {
+    condition     = alltrue([for r in var.ecs_apps : can(regex("^[A-Za-z0-9._@-]{1,64}$", r))])
+    error_message = "Each ECS application name becomes a role name: 1 to 64 letters, digits, '.', '_', '@' or '-'."
+  }
+}
