@@ -5,7 +5,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 )
@@ -70,13 +71,8 @@ func (m Marker) value(name string) string {
 
 // TagsConfig renders tags for Marker.Config: sorted key=value pairs, so the order of a map never matters.
 func TagsConfig(tags map[string]string) string {
-	keys := make([]string, 0, len(tags))
-	for k := range tags {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
 	var b strings.Builder
-	for _, k := range keys {
+	for _, k := range sortedKeys(tags) {
 		fmt.Fprintf(&b, "%d:%s=%d:%s;", len(k), k, len(tags[k]), tags[k])
 	}
 	return b.String()
@@ -118,20 +114,25 @@ func withMarker(tags map[string]string, marker string) string {
 	if len(all) == 0 {
 		return ""
 	}
-	keys := make([]string, 0, len(all))
-	for k := range all {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	return tagParameter(all, sortedKeys(all))
+}
+
+// tagParameter is the Tag parameter (a JSON list of Key/Value objects) of these keys of tags, in order.
+func tagParameter(tags map[string]string, keys []string) string {
 	type kv struct {
 		Key   string `json:"Key"`
 		Value string `json:"Value"`
 	}
 	pairs := make([]kv, 0, len(keys))
 	for _, k := range keys {
-		pairs = append(pairs, kv{k, all[k]})
+		pairs = append(pairs, kv{k, tags[k]})
 	}
 	return jsonString(pairs)
+}
+
+// sortedKeys are a map's keys in order, so that what is rendered from it never depends on map order.
+func sortedKeys(m map[string]string) []string {
+	return slices.Sorted(maps.Keys(m))
 }
 
 // NotCreatedHereError: a create met an entity of the same name that the client cannot show it made. It wraps

@@ -108,21 +108,8 @@ const maxTagsPerCall = 20
 
 // TagResource adds or overwrites tags on a role or custom policy.
 func (c *Client) TagResource(ctx context.Context, resourceType, name string, tags map[string]string) error {
-	keys := make([]string, 0, len(tags))
-	for k := range tags {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	type kv struct {
-		Key   string `json:"Key"`
-		Value string `json:"Value"`
-	}
-	return c.inTagBatches(ctx, "TagResources", resourceType, name, keys, func(batch []string) (string, string) {
-		pairs := make([]kv, 0, len(batch))
-		for _, k := range batch {
-			pairs = append(pairs, kv{k, tags[k]})
-		}
-		return "Tag", jsonString(pairs)
+	return c.inTagBatches(ctx, "TagResources", resourceType, name, sortedKeys(tags), func(batch []string) (string, string) {
+		return "Tag", tagParameter(tags, batch)
 	})
 }
 

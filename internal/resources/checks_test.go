@@ -2,13 +2,17 @@ package resources_test
 
 import (
 	"fmt"
+	"sort"
 	"strings"
+	"testing"
 
+	"github.com/aliyun/alibaba-cloud-sdk-go/services/ram"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/aliram/terraform-provider-aliram/internal/acctest"
 	"github.com/aliram/terraform-provider-aliram/internal/ramclient"
+	"github.com/aliram/terraform-provider-aliram/internal/ramemu"
 )
 
 // checkGone is a check that an entity (what, e.g. "role kafka-ops") no longer exists: get, its read with
@@ -67,4 +71,54 @@ resource "aliram_delegated_user" "test" {
   name     = %q
 %s}
 `, name, strings.TrimPrefix(body, "\n"))
+}
+
+// policiesOf lists "Type:Name" of the policies attached to the role or user (kind "role" | "user")
+// of account acct, in RAM's order (read with the raw SDK).
+func policiesOf(t *testing.T, e *acctest.Env, acct ramemu.Account, kind, name string) ([]string, error) {
+	c := e.RAM(t, acct)
+	var ps []ram.Policy
+	var err error
+	if kind == "role" {
+		req := ram.CreateListPoliciesForRoleRequest()
+		req.RoleName = name
+		var resp *ram.ListPoliciesForRoleResponse
+		if resp, err = c.ListPoliciesForRole(req); err == nil {
+			ps = resp.Policies.Policy
+		}
+	} else {
+		req := ram.CreateListPoliciesForUserRequest()
+		req.UserName = name
+		var resp *ram.ListPoliciesForUserResponse
+		if resp, err = c.ListPoliciesForUser(req); err == nil {
+			ps = resp.Policies.Policy
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, p := range ps {
+		out = append(out, p.PolicyType+":"+p.PolicyName)
+	}
+	return out, nil
+}
+
+// checkPoliciesOf asserts that the role or user (kind) of acct holds exactly want: in RAM's order, or
+// in any order when sorted.
+func checkPoliciesOf(t *testing.T, e *acctest.Env, acct ramemu.Account, kind, name string, sorted bool, want ...string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		got, err := policiesOf(t, e, acct, kind, name)
+		if err != nil {
+			return err
+		}
+		if sorted {
+			sort.Strings(got)
+			sort.Strings(want)
+		}
+		if strings.Join(got, ",") != strings.Join(want, ",") {
+			return fmt.Errorf("%s %s has policies %v, want %v", kind, name, got, want)
+		}
+		return nil
+	}
 }

@@ -30,32 +30,8 @@ resource "aliram_delegated_role" "test" {
 `, name, body)
 }
 
-// rolePoliciesB lists "Type:Name" of the policies attached to a role of account B.
-func rolePoliciesB(t *testing.T, e *acctest.Env, role string) ([]string, error) {
-	req := ram.CreateListPoliciesForRoleRequest()
-	req.RoleName = role
-	resp, err := e.RAM(t, e.B).ListPoliciesForRole(req)
-	if err != nil {
-		return nil, err
-	}
-	var out []string
-	for _, p := range resp.Policies.Policy {
-		out = append(out, p.PolicyType+":"+p.PolicyName)
-	}
-	return out, nil
-}
-
 func checkRolePoliciesB(t *testing.T, e *acctest.Env, role string, want ...string) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		got, err := rolePoliciesB(t, e, role)
-		if err != nil {
-			return err
-		}
-		if strings.Join(got, ",") != strings.Join(want, ",") {
-			return fmt.Errorf("role %s has policies %v, want %v", role, got, want)
-		}
-		return nil
-	}
+	return checkPoliciesOf(t, e, e.B, "role", role, false, want...)
 }
 
 func checkTrustB(t *testing.T, e *acctest.Env, role, want string) resource.TestCheckFunc {

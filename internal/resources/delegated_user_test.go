@@ -148,30 +148,11 @@ func checkPolicyGone(t *testing.T, e *acctest.Env, name string) resource.TestChe
 }
 
 func userPolicies(t *testing.T, e *acctest.Env, user string) ([]string, error) {
-	req := ram.CreateListPoliciesForUserRequest()
-	req.UserName = user
-	resp, err := e.RAM(t, e.B).ListPoliciesForUser(req)
-	if err != nil {
-		return nil, err
-	}
-	var out []string
-	for _, p := range resp.Policies.Policy {
-		out = append(out, p.PolicyType+":"+p.PolicyName)
-	}
-	return out, nil
+	return policiesOf(t, e, e.B, "user", user)
 }
 
 func checkUserPolicies(t *testing.T, e *acctest.Env, user string, want ...string) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		got, err := userPolicies(t, e, user)
-		if err != nil {
-			return err
-		}
-		if strings.Join(got, ",") != strings.Join(want, ",") {
-			return fmt.Errorf("user %s has policies %v, want %v", user, got, want)
-		}
-		return nil
-	}
+	return checkPoliciesOf(t, e, e.B, "user", user, false, want...)
 }
 
 func hclList(items ...string) string {

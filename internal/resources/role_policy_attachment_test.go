@@ -2,11 +2,9 @@ package resources_test
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 	"testing"
 
-	"github.com/aliyun/alibaba-cloud-sdk-go/services/ram"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -22,34 +20,8 @@ const (
 	customAttAddr = "aliram_role_policy_attachment.custom"
 )
 
-// rolePolicies lists "<type>:<name>" of the policies attached to a role of account A, sorted.
-func rolePolicies(t *testing.T, e *acctest.Env, role string) ([]string, error) {
-	req := ram.CreateListPoliciesForRoleRequest()
-	req.RoleName = role
-	resp, err := e.RAM(t, e.A).ListPoliciesForRole(req)
-	if err != nil {
-		return nil, err
-	}
-	var out []string
-	for _, p := range resp.Policies.Policy {
-		out = append(out, p.PolicyType+":"+p.PolicyName)
-	}
-	sort.Strings(out)
-	return out, nil
-}
-
 func checkRolePolicies(t *testing.T, e *acctest.Env, role string, want ...string) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		got, err := rolePolicies(t, e, role)
-		if err != nil {
-			return err
-		}
-		sort.Strings(want)
-		if strings.Join(got, ",") != strings.Join(want, ",") {
-			return fmt.Errorf("role %s has policies %v, want %v", role, got, want)
-		}
-		return nil
-	}
+	return checkPoliciesOf(t, e, e.A, "role", role, true, want...)
 }
 
 // attachmentConfig: a role trusted by B, a custom RocketMQ policy, and two attachments (system and custom).
