@@ -1,6 +1,7 @@
 package ramclient
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -181,5 +182,26 @@ func concurrently(t *testing.T, n int, f func() error) {
 		if err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// cancelledCallerDoesNotFailOthers makes a shared read (the fake's delay keeps it in flight) with a first
+// caller that gives up while it runs and a second one that waits: the first must fail, the second succeed
+// (read checks, when second, what it got).
+func cancelledCallerDoesNotFailOthers(t *testing.T, read func(ctx context.Context, second bool) error) {
+	t.Helper()
+	ctx1, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- read(ctx1, false) }()
+	time.Sleep(20 * time.Millisecond)
+	res := make(chan error, 1)
+	go func() { res <- read(context.Background(), true) }()
+	time.Sleep(10 * time.Millisecond)
+	cancel()
+	if err := <-done; err == nil {
+		t.Error("cancelled caller got no error")
+	}
+	if err := <-res; err != nil {
+		t.Errorf("second caller failed: %v", err)
 	}
 }
