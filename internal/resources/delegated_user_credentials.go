@@ -212,7 +212,7 @@ func planAccessKey(ctx context.Context, planned, prior types.Object, diags *diag
 		return planned
 	}
 	now := rotationNow()
-	keep := sp != nil && !sp.AccessKeyID.IsNull() && !sp.AccessKeyID.IsUnknown() && sp.PGPKey.Equal(pp.PGPKey) &&
+	keep := sp != nil && !sp.AccessKeyID.IsNull() && !sp.AccessKeyID.IsUnknown() && (sp.PGPKey.Equal(pp.PGPKey) || importedKey(sp)) &&
 		!rotationDue(ctx, &pp, sp, now, diags)
 	if keep {
 		pp.AccessKeyID, pp.AccessKeySecret, pp.AccessKeySecretEncrypted = sp.AccessKeyID, sp.AccessKeySecret, sp.AccessKeySecretEncrypted

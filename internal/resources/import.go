@@ -232,3 +232,10 @@ func (r *delegatedUserResource) userNameForImportID(ctx context.Context, id stri
 	}
 	return u.Name, true
 }
+
+// importedKey reports whether the AccessKey in state came with an import: no pgp_key and no secret, plain or
+// encrypted (a key this resource created has one of the two). Its secret is with whoever holds it already,
+// so a pgp_key the configuration sets is recorded without replacing the key.
+func importedKey(k *programmaticAccessModel) bool {
+	return k.PGPKey.IsNull() && k.AccessKeySecret.IsNull() && k.AccessKeySecretEncrypted.IsNull()
+}

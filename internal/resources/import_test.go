@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -466,4 +467,63 @@ func TestAccImport_delegatedRole(t *testing.T) {
 	tc := importTest(t, e, config, delegatedRoleAddr, e.B.ID, map[string]string{"name": name}, []string{"aliramb"})
 	tc.CheckDestroy = checkNothingLeftAfter(t, e, role)
 	resource.Test(t, tc)
+}
+
+// An AccessKey whose secret the configuration encrypts with pgp_key: an import reads neither the key's
+// secret nor pgp_key, so the first plan records pgp_key, in place, and keeps the imported key (a new key
+// would cut off the application that holds the current one).
+func TestAccImport_delegatedUserPGP(t *testing.T) {
+	e := acctest.New(t)
+	_, armored := newPGPKey(t)
+	name := acctest.RandomName("imp-pgp")
+	config := e.SeparateProviderConfig() + fmt.Sprintf(`
+resource "aliram_delegated_user" "test" {
+  provider            = aliramb
+  name                = %q
+  programmatic_access = { pgp_key = %q }
+}
+`, name, armored)
+	sameKey, keyID := statecheck.CompareValue(compare.ValuesSame()), tfjsonPath("programmatic_access", "access_key_id")
+	keepsKey := resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{
+		plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionUpdate),
+		expectOnlyChanged(userAddr, "programmatic_access.pgp_key"),
+	}}
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { acctest.PreCheck(t) },
+		ProtoV6ProviderFactories: acctest.FactoriesWith("aliramb"),
+		CheckDestroy:             e.CheckNothingLeft(t),
+		Steps: []resource.TestStep{
+			{
+				Config:            config,
+				ConfigStateChecks: []statecheck.StateCheck{sameKey.AddStateValue(userAddr, keyID)},
+			},
+			{
+				ResourceName:       userAddr,
+				ImportState:        true,
+				ImportStateKind:    resource.ImportBlockWithID,
+				ExpectNonEmptyPlan: true,
+				ImportPlanChecks:   keepsKey,
+			},
+			{
+				ResourceName:       userAddr,
+				ImportState:        true,
+				ImportStateKind:    resource.ImportBlockWithResourceIdentity,
+				ExpectNonEmptyPlan: true,
+				ImportPlanChecks:   keepsKey,
+				SkipFunc:           acctest.WithoutIdentity,
+			},
+			{
+				// Forget the user (it stays in RAM), import it with an import block and apply: the key stays.
+				Config: e.SeparateProviderConfig() + "\nremoved {\n  from = " + userAddr + "\n  lifecycle {\n    destroy = false\n  }\n}\n",
+			},
+			{
+				Config: config + "\nimport {\n  to       = " + userAddr + "\n  id       = \"" + name + "\"\n  provider = aliramb\n}\n",
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{expectOnlyChanged(userAddr, "programmatic_access.pgp_key")},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{sameKey.AddStateValue(userAddr, keyID)},
+			},
+		},
+	})
 }
