@@ -48,7 +48,7 @@ func withAccount(identity map[string]string, account string) map[string]string {
 	return out
 }
 
-// identityChecks is the identity a resource must have after apply: account_id and identity.
+// identityCheck checks the identity a resource must have after apply: account_id and identity.
 func identityCheck(addr, account string, identity map[string]string) statecheck.StateCheck {
 	want := map[string]knownvalue.Check{}
 	for k, v := range withAccount(identity, account) {
@@ -286,10 +286,8 @@ func TestAccImport_rolePolicyAttachment(t *testing.T) {
 func TestAccImport_rolePolicyAttachmentsExclusive(t *testing.T) {
 	e := acctest.New(t)
 	role, pol := acctest.RandomName("imp-exc"), acctest.RandomName("imp-exc-pol")
-	// Destroying an imported set detaches nothing (it attached nothing itself): the attachment it was
-	// imported beside goes with its own resource, and the system policy is detached by force_detach.
-	tc := importTest(t, e, strings.Replace(attachmentsConfig(e, role, pol), "name = ", "force_detach_policies = true\n  name = ", 1),
-		"aliram_role_policy_attachments_exclusive.test", e.A.ID, map[string]string{"role_name": role}, nil)
+	tc := importTest(t, e, attachmentsConfig(e, role, pol), "aliram_role_policy_attachments_exclusive.test", e.A.ID,
+		map[string]string{"role_name": role}, nil)
 	tc.CheckDestroy = e.CheckNothingLeft(t)
 	resource.Test(t, tc)
 }
