@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk"
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/auth"
 	sdkcredentials "github.com/aliyun/alibaba-cloud-sdk-go/sdk/auth/credentials"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/ram"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/sts"
@@ -134,25 +135,26 @@ func (e *Env) RAM(t *testing.T, acct ramemu.Account) *ram.Client {
 // RAMAs returns a raw SDK RAM client for any key (a RAM user's, or an STS session's).
 func (e *Env) RAMAs(t *testing.T, key Key) *ram.Client {
 	t.Helper()
-	c, err := ram.NewClientWithOptions("cn-hangzhou", e.sdkConfig(), credential(key))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if e.URL != "" {
-		c.Domain = e.host()
-	}
-	return c
+	return sdkClient(t, e, ram.NewClientWithOptions, key, func(c *ram.Client) *sdk.Client { return &c.Client })
 }
 
 // STS returns a raw SDK STS client for a key.
 func (e *Env) STS(t *testing.T, key Key) *sts.Client {
 	t.Helper()
-	c, err := sts.NewClientWithOptions("cn-hangzhou", e.sdkConfig(), credential(key))
+	return sdkClient(t, e, sts.NewClientWithOptions, key, func(c *sts.Client) *sdk.Client { return &c.Client })
+}
+
+// sdkClient makes a raw SDK client (newClient: ram's or sts's NewClientWithOptions) signing with key and,
+// on the emulator, talking to it: base gives its embedded sdk.Client, whose Domain is pointed there.
+func sdkClient[C any](t *testing.T, e *Env, newClient func(string, *sdk.Config, auth.Credential) (*C, error), key Key,
+	base func(*C) *sdk.Client) *C {
+	t.Helper()
+	c, err := newClient("cn-hangzhou", e.sdkConfig(), credential(key))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if e.URL != "" {
-		c.Domain = e.host()
+		base(c).Domain = e.host()
 	}
 	return c
 }

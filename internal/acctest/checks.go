@@ -59,19 +59,16 @@ func (e *Env) checkNothingLeftReal(t *testing.T) error {
 		if err != nil {
 			return err
 		}
+		var names []string
 		for _, r := range roles.Roles.Role {
-			if strings.HasPrefix(r.RoleName, namePrefix) {
-				return fmt.Errorf("account %s still has role %s", acct.ID, r.RoleName)
-			}
+			names = append(names, "role "+r.RoleName)
 		}
 		users, err := c.ListUsers(ram.CreateListUsersRequest())
 		if err != nil {
 			return err
 		}
 		for _, u := range users.Users.User {
-			if strings.HasPrefix(u.UserName, namePrefix) {
-				return fmt.Errorf("account %s still has user %s", acct.ID, u.UserName)
-			}
+			names = append(names, "user "+u.UserName)
 		}
 		req := ram.CreateListPoliciesRequest()
 		req.PolicyType = "Custom"
@@ -80,8 +77,11 @@ func (e *Env) checkNothingLeftReal(t *testing.T) error {
 			return err
 		}
 		for _, p := range pols.Policies.Policy {
-			if strings.HasPrefix(p.PolicyName, namePrefix) {
-				return fmt.Errorf("account %s still has policy %s", acct.ID, p.PolicyName)
+			names = append(names, "policy "+p.PolicyName)
+		}
+		for _, n := range names {
+			if _, name, _ := strings.Cut(n, " "); strings.HasPrefix(name, namePrefix) {
+				return fmt.Errorf("account %s still has %s", acct.ID, n)
 			}
 		}
 	}
