@@ -176,6 +176,8 @@ func delegatedRoleTrust(ctx context.Context, m delegatedRoleModel) (doc string, 
 // ModifyPlan shows at plan time the trust document, the managed policy's name and the role's ARN, and refuses
 // trusted principals of another account.
 func (r *delegatedRoleResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	// Flags widened access (a new trusted service or principal, a new assumable role): plan_warnings.go.
+	defer warnDelegatedRoleWidening(ctx, req, resp)
 	if req.Plan.Raw.IsNull() {
 		return // destroy
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/aliram/terraform-provider-aliram/internal/acctest"
 	"github.com/aliram/terraform-provider-aliram/internal/policy"
+	"github.com/aliram/terraform-provider-aliram/internal/ramemu"
 )
 
 const delegatedRoleAddr = "aliram_delegated_role.test"
@@ -262,5 +263,67 @@ func TestAccDelegatedRole_notOurs(t *testing.T) {
 			// The policy someone else made is untouched.
 			Check: checkPolicyVersion(t, e, cp.PolicyName, "v1", `"Resource":"*"`),
 		},
+	})
+}
+
+// TestAccDelegatedRole_lostAnswers: with a third of all write answers lost on the way back (RAM carried the
+// call out), apply still makes exactly one role with one grant, proven its own by the markers on the role and
+// the managed policy, and destroy still leaves nothing.
+func TestAccDelegatedRole_lostAnswers(t *testing.T) {
+	e := acctest.NewWithOptions(t, ramemu.Options{DropResponseRate: 0.34, Seed: 13})
+	arn := acctest.RoleARN(e.A.ID, "ops")
+	name := acctest.RandomName("lossy")
+	pName := "RoleAssumeRole-" + name
+	ecsOnly := mustTrust(t, policy.TrustSpec{Services: []string{"ecs.aliyuncs.com"}})
+	acctest.TestWith(t, acctest.FactoriesWith("aliramb"), e.CheckNothingLeft(t), []resource.TestStep{{
+		Config: delegatedRoleConfig(e, name, fmt.Sprintf("  assumable_role_arns = [%q]", arn)),
+		Check: resource.ComposeTestCheckFunc(
+			checkTrustB(t, e, name, ecsOnly),
+			checkRolePoliciesB(t, e, name, "Custom:"+pName),
+			checkPolicyVersion(t, e, pName, "v1", arn),
+			func(*terraform.State) error {
+				if s := e.Emulator.Stats(); s.Dropped["Ram.CreateRole"]+s.Dropped["Ram.CreatePolicy"] == 0 {
+					return fmt.Errorf("no create lost its answer: the test proves nothing (lost %v)", s.Dropped)
+				}
+				return nil
+			},
+		),
+	}})
+}
+
+// TestAccPlanWarnings_delegatedRole: a new trusted service or principal, a new assumable role and longer
+// sessions each warn on their argument; narrowing warns nothing.
+func TestAccPlanWarnings_delegatedRole(t *testing.T) {
+	e := acctest.New(t)
+	w := &acctest.Warnings{}
+	name := acctest.RandomName("warned")
+	arn1, arn2 := acctest.RoleARN(e.A.ID, "ops"), acctest.RoleARN(e.A.ID, "admin")
+	deployer := acctest.RoleARN(e.B.ID, "deployer")
+	config := func(services, principals, arns, session string) string {
+		body := "  assumable_role_arns = " + arns + "\n  trusted_services = " + services + "\n  max_session_duration = " + session
+		if principals != "" {
+			body += "\n  trusted_principal_arns = " + principals
+		}
+		return delegatedRoleConfig(e, name, body)
+	}
+	base := config(hclList("ecs.aliyuncs.com", "fc.aliyuncs.com"), "", hclList(arn1, arn2), "3600")
+	const typ = "aliram_delegated_role"
+	update := plancheck.ExpectResourceAction(delegatedRoleAddr, plancheck.ResourceActionUpdate)
+	acctest.TestWith(t, w.Factories("aliramb"), e.CheckNothingLeft(t), []resource.TestStep{
+		{
+			PreConfig:        w.Reset,
+			Config:           base,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{w.ExpectNone(widened)}},
+		},
+		planOnly(w, config(hclList("ecs.aliyuncs.com", "fc.aliyuncs.com", "cs.aliyuncs.com"), "", hclList(arn1, arn2), "3600"), true, update,
+			w.Expect(typ, "trusted_services", "trusts a new principal", "Service:cs.aliyuncs.com")),
+		planOnly(w, config(hclList("ecs.aliyuncs.com", "fc.aliyuncs.com"), hclList(deployer), hclList(arn1, arn2), "3600"), true, update,
+			w.Expect(typ, "trusted_principal_arns", "trusts a new principal", deployer)),
+		planOnly(w, config(hclList("ecs.aliyuncs.com", "fc.aliyuncs.com"), "", hclList(arn1, arn2, acctest.RoleARN(e.A.ID, "billing")), "3600"), true, update,
+			w.Expect(typ, "assumable_role_arns", "may assume a new role", acctest.RoleARN(e.A.ID, "billing"))),
+		planOnly(w, config(hclList("ecs.aliyuncs.com", "fc.aliyuncs.com"), "", hclList(arn1, arn2), "7200"), true, update,
+			w.Expect(typ, "max_session_duration", "allows longer sessions")),
+		// Narrowing: one service and one role fewer.
+		planOnly(w, config(hclList("ecs.aliyuncs.com"), "", hclList(arn1), "3600"), true, update, w.ExpectNone(widened)),
 	})
 }

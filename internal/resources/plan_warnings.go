@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/aliram/terraform-provider-aliram/internal/policy"
 	"github.com/aliram/terraform-provider-aliram/internal/ramclient"
@@ -25,7 +26,9 @@ import (
 //     max_session_duration;
 //   - aliram_role_policy_attachment, aliram_role_policy_attachments_exclusive: attaches a privileged system
 //     policy (policy.PrivilegedSystemPolicy) to a role;
-//   - aliram_delegated_user: grants AliyunSTSAssumeRoleAccess because assumable_role_arns is empty.
+//   - aliram_delegated_user: grants AliyunSTSAssumeRoleAccess because assumable_role_arns is empty;
+//   - aliram_delegated_role: trusts a new service or principal, may assume a new role, raises
+//     max_session_duration.
 //
 // Every summary starts with widenedPrefix. Narrowing changes, unchanged resources and a reformatted equivalent
 // document warn nothing; values still unknown at plan warn nothing either (there is nothing to compare yet).
@@ -62,12 +65,60 @@ func warnRoleWidening(ctx context.Context, client *ramclient.Client, req resourc
 			}
 		}
 	}
-	if before, after := state.MaxSessionDuration, plan.MaxSessionDuration; known(before) && known(after) && after.ValueInt64() > before.ValueInt64() {
+	warnLongerSessions(role, state.MaxSessionDuration, plan.MaxSessionDuration, resp)
+}
+
+func warnLongerSessions(role string, before, after types.Int64, resp *resource.ModifyPlanResponse) {
+	if known(before) && known(after) && after.ValueInt64() > before.ValueInt64() {
 		resp.Diagnostics.AddAttributeWarning(path.Root("max_session_duration"), widenedPrefix+role+" allows longer sessions",
 			fmt.Sprintf("max_session_duration rises from %s to %s: every STS session issued for this role may act in "+
 				"this account that long, and a leaked session token stays usable as long, whatever the trust policy "+
 				"says meanwhile.", duration(before.ValueInt64()), duration(after.ValueInt64())))
 	}
+}
+
+// warnDelegatedRoleWidening flags an update of a delegated role that lets a new service or principal assume
+// it, lets it assume a new role, or allows longer sessions.
+func warnDelegatedRoleWidening(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || req.State.Raw.IsNull() || resp.Diagnostics.HasError() {
+		return // destroyed, or new: nothing granted before to compare with
+	}
+	var plan, state delegatedRoleModel
+	if resp.Plan.Get(ctx, &plan).HasError() || req.State.Get(ctx, &state).HasError() {
+		return
+	}
+	role := fmt.Sprintf("RAM role %q", state.Name.ValueString())
+	if known(state.TrustPolicy) && known(plan.TrustPolicy) {
+		widenings, err := policy.TrustWidenings(state.TrustPolicy.ValueString(), plan.TrustPolicy.ValueString())
+		if err != nil {
+			widenings = nil // a document the comparison cannot read: the JSON diff is all the plan shows
+		}
+		for _, w := range widenings {
+			attr := path.Root("trusted_principal_arns")
+			if w.Kind == policy.NewPrincipal && strings.HasPrefix(w.Principals[0], "Service:") {
+				attr = path.Root("trusted_services")
+			}
+			summary, detail := describeWidening(role, w)
+			resp.Diagnostics.AddAttributeWarning(attr, widenedPrefix+summary, detail)
+		}
+	}
+	if setFullyKnown(state.AssumableRoleARNs) && setFullyKnown(plan.AssumableRoleARNs) {
+		before, _ := stringSet(ctx, state.AssumableRoleARNs)
+		after, _ := stringSet(ctx, plan.AssumableRoleARNs)
+		had := map[string]bool{}
+		for _, a := range before {
+			had[strings.ToLower(a)] = true
+		}
+		for _, a := range after {
+			if !had[strings.ToLower(a)] {
+				resp.Diagnostics.AddAttributeWarning(path.Root("assumable_role_arns"), widenedPrefix+role+" may assume a new role",
+					fmt.Sprintf("After this apply whoever holds this role's credentials (every instance it is attached to, "+
+						"every principal it trusts) may assume %s, which it could not before. Check that the role is party "+
+						"to the delegation.", a))
+			}
+		}
+	}
+	warnLongerSessions(role, state.MaxSessionDuration, plan.MaxSessionDuration, resp)
 }
 
 // knowable is any framework value.
