@@ -282,10 +282,11 @@ func (rq *request) userHolding(h holding, action string, v view) *user {
 	return u
 }
 
-// conflict is one thing that blocks a delete: RAM's 409 DeleteConflict.<kind> while holds says so.
-type conflict struct {
+// conflict is one thing that blocks the delete of an E: RAM's 409 DeleteConflict.<kind> while holds says
+// so of the entity in its account.
+type conflict[E any] struct {
 	kind  string
-	holds func() bool
+	holds func(e E, a *account) bool
 }
 
 // keyed is an entity an account holds in a map by its lower-case name.
@@ -295,15 +296,15 @@ func (r *role) key() string  { return strings.ToLower(r.Name) }
 func (u *user) key() string  { return strings.ToLower(u.Name) }
 func (g *group) key() string { return strings.ToLower(g.Name) }
 
-// deleteUnlessHeld is the rest of a delete once its lookup ran: it deletes e from m (the account's map
-// that holds it) unless a check failed or one of conflicts, checked in RAM's order, holds. The answer is
-// nil either way (a conflict is the request's failure).
-func deleteUnlessHeld[E keyed](rq *request, m map[string]E, e E, conflicts ...conflict) any {
+// deleteUnlessHeld is a whole delete once e is looked up (rq.role, rq.user, ... ran its checks): it deletes
+// e from m (the account's map that holds it) unless a check failed or one of conflicts, checked in RAM's
+// order, holds. The answer is nil either way (a conflict is the request's failure).
+func deleteUnlessHeld[E keyed](rq *request, m map[string]E, e E, conflicts ...conflict[E]) any {
 	if rq.err != nil {
 		return nil
 	}
 	for _, c := range conflicts {
-		if c.holds() {
+		if c.holds(e, rq.caller.acct) {
 			return rq.fail(errConflict(c.kind))
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -218,22 +219,27 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(status)
 		_, _ = w.Write(append(b, '\n'))
 	}
+	// methodIs answers 405 ("use <want>") unless the request's method is want or one of also.
+	methodIs := func(want string, also ...string) bool {
+		if r.Method == want || slices.Contains(also, r.Method) {
+			return true
+		}
+		write(http.StatusMethodNotAllowed, map[string]string{"error": "use " + want})
+		return false
+	}
 	switch r.URL.Path {
 	case "/_emulator/health":
-		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			write(http.StatusMethodNotAllowed, map[string]string{"error": "use GET"})
+		if !methodIs(http.MethodGet, http.MethodHead) {
 			return
 		}
 		write(http.StatusOK, map[string]any{"status": "ok", "accounts": len(s.acctList)})
 	case "/_emulator/stats":
-		if r.Method != http.MethodGet {
-			write(http.StatusMethodNotAllowed, map[string]string{"error": "use GET"})
+		if !methodIs(http.MethodGet) {
 			return
 		}
 		write(http.StatusOK, s.Stats())
 	case "/_emulator/stats/reset":
-		if r.Method != http.MethodPost {
-			write(http.StatusMethodNotAllowed, map[string]string{"error": "use POST"})
+		if !methodIs(http.MethodPost) {
 			return
 		}
 		s.ResetStats()
@@ -264,8 +270,7 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 		}
 		write(http.StatusOK, map[string]float64{"drop_response_rate": s.faults.dropRateNow()})
 	case "/_emulator/state":
-		if r.Method != http.MethodGet {
-			write(http.StatusMethodNotAllowed, map[string]string{"error": "use GET"})
+		if !methodIs(http.MethodGet) {
 			return
 		}
 		write(http.StatusOK, s.State())
@@ -273,8 +278,7 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 		s.serveECSInstances(w, r, write)
 	default:
 		if id, ok := strings.CutPrefix(r.URL.Path, "/_emulator/ecs/instances/"); ok {
-			if r.Method != http.MethodDelete {
-				write(http.StatusMethodNotAllowed, map[string]string{"error": "use DELETE"})
+			if !methodIs(http.MethodDelete) {
 				return
 			}
 			if err := s.RemoveECSInstance(id); err != nil {

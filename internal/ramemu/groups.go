@@ -128,11 +128,13 @@ func (rq *request) updateGroup() any {
 }
 
 func (rq *request) deleteGroup() any {
-	g := rq.group(rq.groupName(), "ram:DeleteGroup", forWrite)
-	a := rq.caller.acct
-	return deleteUnlessHeld(rq, a.groups, g,
-		conflict{"Group.User", func() bool { return len(g.members) > 0 || a.policyRecentlyDetached("Member", g.ID, rq.now) }},
-		conflict{"Group.Policy", func() bool { return len(g.policies) > 0 || a.recentlyDetached("Group:"+g.ID, "", rq.now) }})
+	return deleteUnlessHeld(rq, rq.caller.acct.groups, rq.group(rq.groupName(), "ram:DeleteGroup", forWrite),
+		conflict[*group]{"Group.User", func(g *group, a *account) bool {
+			return len(g.members) > 0 || a.policyRecentlyDetached("Member", g.ID, rq.now)
+		}},
+		conflict[*group]{"Group.Policy", func(g *group, a *account) bool {
+			return len(g.policies) > 0 || a.recentlyDetached("Group:"+g.ID, "", rq.now)
+		}})
 }
 
 func (rq *request) listGroups() any {

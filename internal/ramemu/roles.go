@@ -82,11 +82,11 @@ func (rq *request) updateRole() any {
 }
 
 func (rq *request) deleteRole() any {
-	r := rq.role(rq.roleName(), "ram:DeleteRole", forWrite)
-	a := rq.caller.acct
 	// Outstanding STS tokens of this role fail their role-ID check from now on.
-	return deleteUnlessHeld(rq, a.roles, r,
-		conflict{"Role.Policy", func() bool { return len(r.policies) > 0 || a.recentlyDetached("Role:"+r.ID, "", rq.now) }})
+	return deleteUnlessHeld(rq, rq.caller.acct.roles, rq.role(rq.roleName(), "ram:DeleteRole", forWrite),
+		conflict[*role]{"Role.Policy", func(r *role, a *account) bool {
+			return len(r.policies) > 0 || a.recentlyDetached("Role:"+r.ID, "", rq.now)
+		}})
 }
 
 func (rq *request) listRoles() any {

@@ -91,15 +91,17 @@ func (rq *request) updateUser() any {
 }
 
 func (rq *request) deleteUser() any {
-	u := rq.user(rq.userName(), "ram:DeleteUser", forWrite)
-	a := rq.caller.acct
 	// Documented order: access keys, login profile, policies, groups, MFA device.
-	return deleteUnlessHeld(rq, a.users, u,
-		conflict{"User.AccessKey", func() bool { return len(u.keys) > 0 }},
-		conflict{"User.LoginProfile", func() bool { return u.login != nil }},
-		conflict{"User.Policy", func() bool { return len(u.policies) > 0 || a.recentlyDetached("User:"+u.ID, "", rq.now) }},
-		conflict{"User.Group", func() bool { return len(u.groups) > 0 || a.recentlyDetached("Member:"+u.ID, "", rq.now) }},
-		conflict{"User.MFADevice", func() bool { return u.mfa != nil }})
+	return deleteUnlessHeld(rq, rq.caller.acct.users, rq.user(rq.userName(), "ram:DeleteUser", forWrite),
+		conflict[*user]{"User.AccessKey", func(u *user, _ *account) bool { return len(u.keys) > 0 }},
+		conflict[*user]{"User.LoginProfile", func(u *user, _ *account) bool { return u.login != nil }},
+		conflict[*user]{"User.Policy", func(u *user, a *account) bool {
+			return len(u.policies) > 0 || a.recentlyDetached("User:"+u.ID, "", rq.now)
+		}},
+		conflict[*user]{"User.Group", func(u *user, a *account) bool {
+			return len(u.groups) > 0 || a.recentlyDetached("Member:"+u.ID, "", rq.now)
+		}},
+		conflict[*user]{"User.MFADevice", func(u *user, _ *account) bool { return u.mfa != nil }})
 }
 
 func (rq *request) listUsers() any {
