@@ -64,7 +64,8 @@ type Key struct {
 // Env is one test's world: the emulator (nil in real mode), its URL, and the two accounts.
 type Env struct {
 	Emulator *ramemu.Server
-	URL      string // emulator base URL; "" in real mode
+	CallLog  *CallLog // every call the emulator served, with its timing (nil in real mode)
+	URL      string   // emulator base URL; "" in real mode
 	A, B     ramemu.Account
 }
 

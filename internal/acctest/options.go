@@ -40,7 +40,8 @@ func NewWithOptions(t *testing.T, opts ramemu.Options) *Env {
 		t.Fatalf("starting the emulator: %v", err)
 	}
 	t.Cleanup(func() { _ = srv.Close() }) // stops the metadata services of simulated ECS instances
-	hs := httptest.NewServer(srv)
+	log := &CallLog{}
+	hs := httptest.NewServer(log.Wrap(srv))
 	t.Cleanup(hs.Close)
-	return &Env{Emulator: srv, URL: hs.URL, A: opts.Accounts[0], B: opts.Accounts[1]}
+	return &Env{Emulator: srv, CallLog: log, URL: hs.URL, A: opts.Accounts[0], B: opts.Accounts[1]}
 }

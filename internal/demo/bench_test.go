@@ -39,11 +39,11 @@ func benchEnv(b *testing.B, opts ramemu.Options) *acctest.Env {
 	if err != nil {
 		b.Fatal(err)
 	}
-	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	hs := httptest.NewServer(benchCalls.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		emu.ServeHTTP(w, r)
 		emulatorBusy.Add(int64(time.Since(start)))
-	}))
+	})))
 	b.Cleanup(hs.Close)
 	return &acctest.Env{Emulator: emu, URL: hs.URL, A: opts.Accounts[0], B: opts.Accounts[1]}
 }
@@ -66,10 +66,12 @@ func report(b *testing.B, phases []phase, floor func(phase) time.Duration) {
 		b.Logf("%-8s %6.1f s   floor %5.1f s (%.2fx)   %4d calls   %3d throttled   %.1f calls in flight on average   CLI+provider CPU %.1f s",
 			p.name, p.wall.Seconds(), f.Seconds(), p.wall.Seconds()/f.Seconds(), p.calls, p.throttled, p.busy.Seconds()/p.wall.Seconds(), p.cpu.Seconds())
 		b.Logf("         %s", p.topActions(8))
+		b.Logf("         %s", p.tripsByKind())
 		b.ReportMetric(p.wall.Seconds(), p.name+"-s")
 		b.ReportMetric(f.Seconds(), p.name+"-floor-s")
 		b.ReportMetric(float64(p.calls), p.name+"-calls")
 		b.ReportMetric(float64(p.throttled), p.name+"-throttled")
+		b.ReportMetric(float64(p.maxTrips()), p.name+"-max-trips")
 		if p.err != nil {
 			b.Errorf("%s: %v", p.name, p.err)
 		}

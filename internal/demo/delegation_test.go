@@ -135,8 +135,9 @@ type phase struct {
 	calls     int64 // every RPC call: RAM, and STS (throttled the same)
 	byAction  map[string]int64
 	throttled int64
-	busy      time.Duration // emulatorBusy meanwhile
-	cpu       time.Duration // CPU time of the CLI and its provider processes
+	busy      time.Duration  // emulatorBusy meanwhile
+	trips     map[string]int // round trips per entity (acctest.RoundTrips of benchCalls); benchmarks only
+	cpu       time.Duration  // CPU time of the CLI and its provider processes
 	err       error
 }
 
@@ -144,15 +145,21 @@ type phase struct {
 // the wall time, the mean number of calls in flight.
 var emulatorBusy atomic.Int64
 
+// benchCalls logs the calls a benchmark's emulator serves (benchEnv records them), for the round trips each
+// entity waited for: unlike wall time, a figure the machine's load does not change.
+var benchCalls acctest.CallLog
+
 // runPhase resets the emulator's counters, runs the command and reads them back.
 func runPhase(emu *ramemu.Server, name string, cmd func() error) phase {
 	emu.ResetStats()
+	benchCalls.Reset()
 	b0, c0 := emulatorBusy.Load(), childrenCPU()
 	start := time.Now()
 	err := cmd()
 	p := phase{name: name, wall: time.Since(start), err: err, busy: time.Duration(emulatorBusy.Load() - b0), cpu: childrenCPU() - c0}
 	st := emu.Stats()
 	p.calls, p.byAction = st.Total, st.Calls
+	p.trips = acctest.RoundTrips(benchCalls.Calls())
 	for code, n := range st.Errors {
 		if strings.HasPrefix(code, "Throttling") {
 			p.throttled += n
@@ -169,6 +176,46 @@ func childrenCPU() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// tripsByKind summarises trips per kind of entity (User, Role, Policy): the mean and the most round trips
+// of latency one entity's calls waited for, and the entity with the longest chain.
+func (p phase) tripsByKind() string {
+	type agg struct{ n, sum, max int }
+	kinds := map[string]*agg{}
+	longest, longestN := "", 0
+	for subject, n := range p.trips {
+		kind, _, _ := strings.Cut(subject, "/")
+		a := kinds[kind]
+		if a == nil {
+			a = &agg{}
+			kinds[kind] = a
+		}
+		a.n, a.sum = a.n+1, a.sum+n
+		a.max = max(a.max, n)
+		if n > longestN || (n == longestN && subject < longest) {
+			longest, longestN = subject, n
+		}
+	}
+	if len(kinds) == 0 {
+		return "no calls logged"
+	}
+	var parts []string
+	for _, kind := range []string{"User", "Role", "Policy"} {
+		if a := kinds[kind]; a != nil {
+			parts = append(parts, fmt.Sprintf("%d %ss %.1f mean %d max", a.n, strings.ToLower(kind), float64(a.sum)/float64(a.n), a.max))
+		}
+	}
+	return fmt.Sprintf("round trips per entity: %s; longest chain %d (%s)", strings.Join(parts, ", "), longestN, longest)
+}
+
+// maxTrips is the longest chain of round trips one entity's calls waited for.
+func (p phase) maxTrips() int {
+	m := 0
+	for _, n := range p.trips {
+		m = max(m, n)
+	}
+	return m
 }
 
 // topActions names the n actions called most, with their counts.

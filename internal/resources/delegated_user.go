@@ -17,7 +17,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/aliram/terraform-provider-aliram/internal/policy"
@@ -343,52 +342,7 @@ func (r *delegatedUserResource) Create(ctx context.Context, req resource.CreateR
 		return
 	}
 
-	r.grantAssumeRole(ctx, name, arns, nil, plan.AssumableRoleARNs, witness, !u.Adopted, &st, resp.Private, &resp.State, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if u.Adopted && !plan.ProgrammaticAccess.IsNull() {
-		// An AccessKey the interrupted create made has a secret nobody will ever see again: delete it, the
-		// key created below replaces it.
-		if !r.deleteAllAccessKeys(ctx, name, fmt.Sprintf("Deleting the AccessKeys an interrupted create left on RAM user %q", name), &resp.Diagnostics) {
-			return
-		}
-	}
-
-	if !plan.ConsoleLogin.IsNull() {
-		var pc consoleLoginModel
-		resp.Diagnostics.Append(plan.ConsoleLogin.As(ctx, &pc, basetypes.ObjectAsOptions{})...)
-		password := r.configPassword(ctx, req.Config, pc, &resp.Diagnostics)
-		if resp.Diagnostics.HasError() {
-			return
-		}
-		if err := r.createLoginProfile(ctx, name, password, pc); err != nil {
-			addAPIError(&resp.Diagnostics, fmt.Sprintf("Creating the login profile of RAM user %q", name), err, passwordHint(err))
-			return
-		}
-		resp.Diagnostics.Append(markCreatedNow(ctx, resp.Private, createdConsoleLogin)...)
-		pc.PasswordWO = types.StringNull()
-		st.ConsoleLogin = objectFrom(ctx, consoleLoginAttrTypes, pc, &resp.Diagnostics)
-		resp.Diagnostics.Append(resp.State.Set(ctx, &st)...)
-		if resp.Diagnostics.HasError() {
-			return
-		}
-	}
-
-	if !plan.ProgrammaticAccess.IsNull() {
-		var pp programmaticAccessModel
-		resp.Diagnostics.Append(plan.ProgrammaticAccess.As(ctx, &pp, basetypes.ObjectAsOptions{})...)
-		if resp.Diagnostics.HasError() {
-			return
-		}
-		if err := r.createAccessKey(ctx, name, &pp); err != nil {
-			addAPIError(&resp.Diagnostics, fmt.Sprintf("Creating an AccessKey for RAM user %q", name), err, accessKeyHint(err))
-			return
-		}
-		resp.Diagnostics.Append(markCreatedNow(ctx, resp.Private, createdAccessKey)...)
-		st.ProgrammaticAccess = objectFrom(ctx, programmaticAccessAttrTypes, pp, &resp.Diagnostics)
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &st)...)
+	r.createHoldings(ctx, req.Config, resp, plan, &st, arns, witness, u.Adopted)
 }
 
 func (r *delegatedUserResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -452,13 +406,15 @@ func (r *delegatedUserResource) Read(ctx context.Context, req resource.ReadReque
 		st.ARN, st.LogonName = types.StringValue(arn), types.StringValue(logon)
 	}
 
-	resp.Diagnostics.Append(r.readAssumePolicy(ctx, &st, importing, req.Private, resp.Private)...)
+	reads := r.client.UserReads(name)
+	reads.Prefetch(ctx, userReadsOf(st, importing)) // the lists below, all at once: see userReadsOf
+	resp.Diagnostics.Append(r.readAssumePolicy(ctx, reads, &st, importing, req.Private, resp.Private)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
 
-	if !r.readConsoleLogin(ctx, &st, importing, &resp.Diagnostics) || !r.readAccessKey(ctx, &st, importing, &resp.Diagnostics) ||
-		!r.readOutOfBand(ctx, &st, &resp.Diagnostics) {
+	if !r.readConsoleLogin(ctx, reads, &st, importing, &resp.Diagnostics) || !r.readAccessKey(ctx, reads, &st, importing, &resp.Diagnostics) ||
+		!r.readOutOfBand(ctx, reads, &st, &resp.Diagnostics) {
 		return
 	}
 	if resp.Diagnostics.HasError() {

@@ -35,10 +35,11 @@ var policyNameUnsafe = regexp.MustCompile(`[^A-Za-z0-9-]`)
 
 // readAssumePolicy finds out whether the policy granting sts:AssumeRole is still attached and, for the
 // managed policy, whether someone wrote a new version of it.
-func (r *delegatedUserResource) readAssumePolicy(ctx context.Context, st *delegatedUserModel, importing bool, priv privateGetter, privOut privateSetter) diag.Diagnostics {
+func (r *delegatedUserResource) readAssumePolicy(ctx context.Context, reads *ramclient.UserReads, st *delegatedUserModel, importing bool,
+	priv privateGetter, privOut privateSetter) diag.Diagnostics {
 	var diags diag.Diagnostics
 	name := st.Name.ValueString()
-	attached, err := r.client.ListPoliciesForUser(ctx, name)
+	attached, err := reads.Policies(ctx)
 	if err != nil {
 		addAPIError(&diags, fmt.Sprintf("Listing the policies of RAM user %q", name), err, "")
 		return diags
@@ -128,6 +129,12 @@ func foreignPolicyHint(err error, policyName, user string) string {
 func (r *delegatedUserResource) grantAssumeRole(ctx context.Context, name string, arns, old []string, planARNs types.Set,
 	witness *ramclient.Policy, fresh bool, st *delegatedUserModel, private privateStore, state *tfsdk.State, diags *diag.Diagnostics) {
 	pName, pType, version, err := r.syncAssumePolicy(ctx, st, arns, old, witness, fresh)
+	recordGrant(ctx, name, pName, pType, version, err, planARNs, st, private, state, diags)
+}
+
+// recordGrant is grantAssumeRole's second half: it records what syncAssumePolicy did, or its error.
+func recordGrant(ctx context.Context, name, pName, pType, version string, err error, planARNs types.Set,
+	st *delegatedUserModel, private privateStore, state *tfsdk.State, diags *diag.Diagnostics) {
 	if err != nil {
 		addAPIError(diags, fmt.Sprintf("Granting sts:AssumeRole to RAM user %q", name), err, foreignPolicyHint(err, managedPolicyName(name), name))
 		return

@@ -234,10 +234,10 @@ func planAccessKey(ctx context.Context, planned, prior types.Object, diags *diag
 
 // readConsoleLogin refreshes console_login: only looked at when managed (or when importing). False when
 // reading failed (the error is in diags).
-func (r *delegatedUserResource) readConsoleLogin(ctx context.Context, st *delegatedUserModel, importing bool, diags *diag.Diagnostics) bool {
+func (r *delegatedUserResource) readConsoleLogin(ctx context.Context, reads *ramclient.UserReads, st *delegatedUserModel, importing bool, diags *diag.Diagnostics) bool {
 	name := st.Name.ValueString()
 	if !st.ConsoleLogin.IsNull() || importing {
-		lp, err := r.client.GetLoginProfile(ctx, name)
+		lp, err := reads.LoginProfile(ctx)
 		switch {
 		case ramclient.IsNotFound(err):
 			if !st.ConsoleLogin.IsNull() {
@@ -271,12 +271,12 @@ func (r *delegatedUserResource) readConsoleLogin(ctx context.Context, st *delega
 // readAccessKey refreshes programmatic_access: only looked at when managed (or when importing). The
 // current key's status and creation date are RAM's; a previous key deleted outside Terraform is forgotten.
 // False when listing the keys failed (the error is in diags).
-func (r *delegatedUserResource) readAccessKey(ctx context.Context, st *delegatedUserModel, importing bool, diags *diag.Diagnostics) bool {
+func (r *delegatedUserResource) readAccessKey(ctx context.Context, reads *ramclient.UserReads, st *delegatedUserModel, importing bool, diags *diag.Diagnostics) bool {
 	name := st.Name.ValueString()
 	if st.ProgrammaticAccess.IsNull() && !importing {
 		return true
 	}
-	keys, err := r.client.ListAccessKeys(ctx, name)
+	keys, err := reads.AccessKeys(ctx)
 	if err != nil && !ramclient.IsNotFound(err) {
 		addAPIError(diags, fmt.Sprintf("Listing the AccessKeys of RAM user %q", name), err, "")
 		return false

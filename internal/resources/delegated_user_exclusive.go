@@ -118,7 +118,7 @@ func outOfBandPolicyEntry(p policyRef) string { return p.Type + ":" + p.Name }
 
 // readOutOfBand fills out_of_band at the end of Read, from st as refreshed. False when a read failed (the error
 // is in diags).
-func (r *delegatedUserResource) readOutOfBand(ctx context.Context, st *delegatedUserModel, diags *diag.Diagnostics) bool {
+func (r *delegatedUserResource) readOutOfBand(ctx context.Context, reads *ramclient.UserReads, st *delegatedUserModel, diags *diag.Diagnostics) bool {
 	if st.Exclusive.IsNull() { // imported, or state written before the attribute existed: the default
 		st.Exclusive = types.BoolValue(true)
 	}
@@ -132,7 +132,7 @@ func (r *delegatedUserResource) readOutOfBand(ctx context.Context, st *delegated
 		return false
 	}
 	// The client coalesces: the lists Read already made are not called again.
-	attached, err := r.client.ListPoliciesForUser(ctx, name)
+	attached, err := reads.Policies(ctx)
 	if err != nil {
 		return fail("policies", err)
 	}
@@ -143,7 +143,7 @@ func (r *delegatedUserResource) readOutOfBand(ctx context.Context, st *delegated
 			policies = append(policies, outOfBandPolicyEntry(ref))
 		}
 	}
-	keys, err := r.client.ListAccessKeys(ctx, name)
+	keys, err := reads.AccessKeys(ctx)
 	if err != nil {
 		return fail("AccessKeys", err)
 	}
@@ -159,7 +159,7 @@ func (r *delegatedUserResource) readOutOfBand(ctx context.Context, st *delegated
 	}
 	login := false
 	if st.ConsoleLogin.IsNull() {
-		_, err := r.client.GetLoginProfile(ctx, name)
+		_, err := reads.LoginProfile(ctx)
 		switch {
 		case err == nil:
 			login = true
@@ -167,7 +167,7 @@ func (r *delegatedUserResource) readOutOfBand(ctx context.Context, st *delegated
 			return fail("login profile", err)
 		}
 	}
-	groups, err := r.client.ListGroupsForUser(ctx, name)
+	groups, err := reads.Groups(ctx)
 	if err != nil {
 		return fail("groups", err)
 	}
@@ -180,6 +180,19 @@ func (r *delegatedUserResource) readOutOfBand(ctx context.Context, st *delegated
 	return true
 }
 
+// userReadsOf names the reads Read will make for st, for Prefetch to make them together: the policies always
+// (readAssumePolicy), the login profile and the keys when managed, imported or exclusive (readConsoleLogin,
+// readAccessKey, readOutOfBand), the groups when exclusive. Exactly those: prefetching adds no call.
+func userReadsOf(st delegatedUserModel, importing bool) ramclient.UserReadSet {
+	exclusive := st.Exclusive.IsNull() || st.Exclusive.ValueBool()
+	return ramclient.UserReadSet{
+		Policies:     true,
+		LoginProfile: !st.ConsoleLogin.IsNull() || importing || exclusive,
+		AccessKeys:   !st.ProgrammaticAccess.IsNull() || importing || exclusive,
+		Groups:       exclusive,
+	}
+}
+
 // removeOutOfBand is Update's first step: it removes what the refreshed state's out_of_band lists (what the
 // plan showed being removed), AccessKeys first, leaving what the new configuration grants (a login profile
 // console_login now configures is taken over, a policy it now grants stays). False when a removal failed
@@ -189,7 +202,7 @@ func (r *delegatedUserResource) removeOutOfBand(ctx context.Context, user string
 	prior := objectOrNil[outOfBandModel](ctx, st.OutOfBand, diags)
 	if !plan.Exclusive.ValueBool() || prior == nil {
 		if plan.OutOfBand.IsUnknown() { // exclusive just switched on: read what the next plan removes
-			return r.readOutOfBand(ctx, st, diags)
+			return r.readOutOfBand(ctx, r.client.UserReads(st.Name.ValueString()), st, diags)
 		}
 		st.OutOfBand = plan.OutOfBand
 		return true
