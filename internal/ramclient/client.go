@@ -122,13 +122,15 @@ type Client struct {
 	consistencyWindow               time.Duration
 	consistencyBase, consistencyCap time.Duration
 	cacheTTL                        time.Duration
+	planLookupTimeout               time.Duration // PlanLookupTimeout
 	now                             func() time.Time
 
 	countMu sync.Mutex
 	counts  map[string]int64
 
-	identMu sync.Mutex
-	ident   *Identity
+	identMu  sync.Mutex
+	ident    *Identity
+	planErrs map[string]error // first failure of each plan-time lookup (see PlanAccountID)
 
 	track *tracker
 	cache *readCache
@@ -195,6 +197,7 @@ func New(cfg Config) (*Client, error) {
 		consistencyBase:   250 * time.Millisecond,
 		consistencyCap:    2 * time.Second,
 		cacheTTL:          5 * time.Second,
+		planLookupTimeout: PlanLookupTimeout,
 		now:               time.Now,
 		counts:            map[string]int64{},
 	}

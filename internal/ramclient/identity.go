@@ -93,6 +93,47 @@ func (c *Client) AccountAlias(ctx context.Context) (string, error) {
 	return v.(string), nil
 }
 
+// PlanLookupTimeout bounds how long a plan waits for an account fact (PlanAccountID, PlanAccountAlias): a
+// plan shows the value as unknown rather than hang or fail on a slow or unreachable STS or RAM.
+const PlanLookupTimeout = 10 * time.Second
+
+// PlanAccountID is the account ID a plan renders ARNs with: ExpectedAccountID when set, with no call of its
+// own (the guard refuses every call in another account, so nothing is ever read or made elsewhere), else the
+// caller's account from the cached GetCallerIdentity. The lookup is bounded by PlanLookupTimeout, and its
+// first failure is remembered for the client's life (one command), so the rest of a plan does not wait for it.
+func (c *Client) PlanAccountID(ctx context.Context) (string, error) {
+	if c.cfg.ExpectedAccountID != "" {
+		return c.cfg.ExpectedAccountID, nil
+	}
+	return c.planLookup(ctx, "account_id", c.AccountID)
+}
+
+// PlanAccountAlias is AccountAlias for a plan: bounded and with its failure remembered like PlanAccountID.
+func (c *Client) PlanAccountAlias(ctx context.Context) (string, error) {
+	return c.planLookup(ctx, "account_alias", c.AccountAlias)
+}
+
+func (c *Client) planLookup(ctx context.Context, what string, lookup func(context.Context) (string, error)) (string, error) {
+	c.identMu.Lock()
+	err := c.planErrs[what]
+	c.identMu.Unlock()
+	if err != nil {
+		return "", err
+	}
+	ctx, cancel := context.WithTimeout(ctx, c.planLookupTimeout)
+	defer cancel()
+	v, err := lookup(ctx)
+	if err != nil {
+		c.identMu.Lock()
+		if c.planErrs == nil {
+			c.planErrs = map[string]error{}
+		}
+		c.planErrs[what] = err
+		c.identMu.Unlock()
+	}
+	return v, err
+}
+
 // guard refuses every call, read or write, when the credentials belong to another account than
 // ExpectedAccountID: a read in the wrong account answers "not found" for everything and would drop every
 // resource from the state. invoke calls it before each RAM and STS call; the identity behind it is one

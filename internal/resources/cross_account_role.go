@@ -174,7 +174,7 @@ func (r *crossAccountRoleResource) ConfigValidators(_ context.Context) []resourc
 }
 
 // ModifyPlan computes assume_role_policy from the typed trust arguments, so the plan shows the exact
-// document RAM will get, keeping the prior spelling when it is semantically the same.
+// document RAM will get, keeping the prior spelling when it is semantically the same, and the id and arn.
 func (r *crossAccountRoleResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	// Flags widened access (widened trust or session length) in the plan: plan_warnings.go.
 	defer warnRoleWidening(ctx, r.client, req, resp)
@@ -188,6 +188,18 @@ func (r *crossAccountRoleResource) ModifyPlan(ctx context.Context, req resource.
 	resp.Diagnostics.Append(resp.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
+	}
+	// What is a function of the name and the account is known at plan (plan_known.go): the id is the name,
+	// the arn the account's role of that name (also for the new role of a replacement).
+	if !plan.Name.IsUnknown() {
+		if plan.ID.IsUnknown() {
+			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), plan.Name)...)
+		}
+		if plan.ARN.IsUnknown() {
+			if account, ok := planAccountID(ctx, r.client, path.Root("arn"), &resp.Diagnostics); ok {
+				resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("arn"), policy.RoleARN(account, plan.Name.ValueString()))...)
+			}
+		}
 	}
 	if !plan.ValidUntil.IsNull() && !plan.ValidUntil.IsUnknown() {
 		if t, err := policy.ParseValidUntil(plan.ValidUntil.ValueString()); err == nil && !t.After(time.Now()) {
@@ -384,10 +396,14 @@ func (r *crossAccountRoleResource) Create(ctx context.Context, req resource.Crea
 	}
 
 	state := plan
-	state.ID = types.StringValue(role.Name)
+	if plan.ID.IsUnknown() {
+		state.ID = types.StringValue(role.Name)
+	}
 	state.Name = plan.Name
 	state.AssumeRolePolicy = doc
-	state.ARN = types.StringValue(role.ARN)
+	if plan.ARN.IsUnknown() { // else the plan's, built from the same name and account
+		state.ARN = types.StringValue(role.ARN)
+	}
 	state.RoleID = types.StringValue(role.ID)
 	state.CreateDate = types.StringValue(role.CreateDate)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)

@@ -387,7 +387,7 @@ func (r *delegatedRoleResource) Read(ctx context.Context, req resource.ReadReque
 		st.AssumeRolePolicyName = types.StringNull()
 	} else {
 		st.AssumeRolePolicyName = types.StringValue(ap.Name)
-		arns, held, d := checkManagedAssumeGrant(ctx, r.client, ap, st.AssumableRoleARNs, "RAM role "+strconv.Quote(name), req.Private, resp.Private)
+		arns, held, _, d := checkManagedAssumeGrant(ctx, r.client, ap, st.AssumableRoleARNs, "RAM role "+strconv.Quote(name), req.Private, resp.Private)
 		resp.Diagnostics.Append(d...)
 		if len(arns) > 0 {
 			st.AssumableRoleARNs = setOrNull(ctx, arns, false, &resp.Diagnostics)

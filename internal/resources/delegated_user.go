@@ -4,13 +4,11 @@ import (
 	"context"
 	"fmt"
 	"regexp"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
@@ -62,14 +60,16 @@ type delegatedUserModel struct {
 	AssumableRoleARNs    types.Set    `tfsdk:"assumable_role_arns"`
 	AssumeRolePolicyName types.String `tfsdk:"assume_role_policy_name"`
 	AssumeRolePolicyType types.String `tfsdk:"assume_role_policy_type"`
-	ConsoleLogin         types.Object `tfsdk:"console_login"`       //< consoleLoginModel
-	ProgrammaticAccess   types.Object `tfsdk:"programmatic_access"` //< programmaticAccessModel
-	UserID               types.String `tfsdk:"user_id"`
-	ARN                  types.String `tfsdk:"arn"`
-	LogonName            types.String `tfsdk:"logon_name"`
-	CreateDate           types.String `tfsdk:"create_date"`
-	Exclusive            types.Bool   `tfsdk:"exclusive"`
-	OutOfBand            types.Object `tfsdk:"out_of_band"` //< outOfBandModel
+	// AssumeRolePolicyDocument is the managed policy's document: null with the system policy.
+	AssumeRolePolicyDocument policy.DocumentValue `tfsdk:"assume_role_policy_document"`
+	ConsoleLogin             types.Object         `tfsdk:"console_login"`       //< consoleLoginModel
+	ProgrammaticAccess       types.Object         `tfsdk:"programmatic_access"` //< programmaticAccessModel
+	UserID                   types.String         `tfsdk:"user_id"`
+	ARN                      types.String         `tfsdk:"arn"`
+	LogonName                types.String         `tfsdk:"logon_name"`
+	CreateDate               types.String         `tfsdk:"create_date"`
+	Exclusive                types.Bool           `tfsdk:"exclusive"`
+	OutOfBand                types.Object         `tfsdk:"out_of_band"` //< outOfBandModel
 
 	Timeouts timeouts.Value `tfsdk:"timeouts"` // the operations' time budgets
 }
@@ -163,6 +163,15 @@ func (r *delegatedUserResource) Schema(ctx context.Context, _ resource.SchemaReq
 				Computed:            true,
 				MarkdownDescription: "`Custom` for the managed policy, `System` for `AliyunSTSAssumeRoleAccess`.",
 			},
+			"assume_role_policy_document": schema.StringAttribute{
+				CustomType: policy.DocumentType{},
+				Computed:   true,
+				MarkdownDescription: "The document of the managed policy `assume_role_policy_name` (JSON), rendered at plan " +
+					"time: `sts:AssumeRole` allowed on exactly `assumable_role_arns`, the access this user gets. " +
+					"Semantically equal documents never show a diff; a document changed outside Terraform shows as RAM " +
+					"holds it, and apply writes this one back. Null when `assumable_role_arns` is empty: the user then " +
+					"gets the system policy `AliyunSTSAssumeRoleAccess`, which allows `sts:AssumeRole` on every role.",
+			},
 			"console_login":       consoleLoginAttribute(),
 			"programmatic_access": programmaticAccessAttribute(),
 			"exclusive":           exclusiveAttribute(),
@@ -192,73 +201,6 @@ func (r *delegatedUserResource) Schema(ctx context.Context, _ resource.SchemaReq
 	}
 }
 
-// ValidateConfig warns when both access modes are set: Alibaba Cloud recommends one per user.
-func (r *delegatedUserResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	var console, prog types.Object
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("console_login"), &console)...)
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("programmatic_access"), &prog)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if !console.IsNull() && !prog.IsNull() {
-		resp.Diagnostics.AddAttributeWarning(path.Root("programmatic_access"), "Both access modes are set",
-			"This user gets both a console password and an AccessKey. For security, Alibaba Cloud recommends one access "+
-				"mode per user: console_login for a person, programmatic_access for an application.")
-	}
-}
-
-// ModifyPlan makes the plan say which policy grants sts:AssumeRole, what a rename does to the ARN and logon
-// name, and whether the AccessKey is replaced.
-func (r *delegatedUserResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	// Flags widened access (AliyunSTSAssumeRoleAccess for an empty assumable_role_arns) in the plan: plan_warnings.go.
-	defer warnAnyRoleGrant(ctx, req, resp)
-	if req.Plan.Raw.IsNull() { // destroy
-		return
-	}
-	var plan, state delegatedUserModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	hasState := !req.State.Raw.IsNull()
-	if hasState {
-		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	}
-	if resp.Diagnostics.HasError() {
-		return
-	}
-
-	// Which policy grants sts:AssumeRole.
-	switch {
-	case !setFullyKnown(plan.AssumableRoleARNs) || (plan.Name.IsUnknown() && len(plan.AssumableRoleARNs.Elements()) > 0):
-		plan.AssumeRolePolicyName = types.StringUnknown()
-		plan.AssumeRolePolicyType = types.StringUnknown()
-	case len(plan.AssumableRoleARNs.Elements()) > 0:
-		plan.AssumeRolePolicyName = types.StringValue(managedPolicyName(plan.Name.ValueString()))
-		plan.AssumeRolePolicyType = types.StringValue(policyTypeCustom)
-	default:
-		plan.AssumeRolePolicyName = types.StringValue(stsAssumeRoleSystemPolicy)
-		plan.AssumeRolePolicyType = types.StringValue(policyTypeSystem)
-	}
-
-	// A rename changes the ARN and logon name predictably.
-	if hasState && !plan.Name.Equal(state.Name) {
-		if plan.Name.IsUnknown() {
-			plan.ARN, plan.LogonName = types.StringUnknown(), types.StringUnknown()
-		} else {
-			newName := plan.Name.ValueString()
-			plan.ARN = renameInSuffix(state.ARN, ":user/", newName)
-			plan.LogonName = renameLogon(state.LogonName, newName)
-		}
-	}
-
-	// The AccessKey: kept, or (re)created.
-	if !plan.ProgrammaticAccess.IsNull() && !plan.ProgrammaticAccess.IsUnknown() {
-		plan.ProgrammaticAccess = planAccessKey(ctx, plan.ProgrammaticAccess, state.ProgrammaticAccess, &resp.Diagnostics)
-	}
-	plan.OutOfBand = plannedOutOfBand(plan, state, hasState) // see delegated_user_exclusive.go
-	if !resp.Diagnostics.HasError() {
-		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
-	}
-}
-
 func (r *delegatedUserResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan delegatedUserModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -270,11 +212,20 @@ func (r *delegatedUserResource) Create(ctx context.Context, req resource.CreateR
 	name := plan.Name.ValueString()
 	ctx = tflog.SetField(ctx, "user_name", name)
 
-	// Account facts first: if they fail, nothing has been created yet.
-	arn, logon, err := r.userARNAndLogon(ctx, name)
-	if err != nil {
-		addAPIError(&resp.Diagnostics, fmt.Sprintf("Creating RAM user %q", name), err, "")
-		return
+	// Account facts first (when the plan could not know them): if they fail, nothing has been created yet.
+	arn, logon := plan.ARN.ValueString(), plan.LogonName.ValueString()
+	if plan.ARN.IsUnknown() || plan.LogonName.IsUnknown() {
+		a, l, err := r.userARNAndLogon(ctx, name)
+		if err != nil {
+			addAPIError(&resp.Diagnostics, fmt.Sprintf("Creating RAM user %q", name), err, "")
+			return
+		}
+		if plan.ARN.IsUnknown() {
+			arn = a
+		}
+		if plan.LogonName.IsUnknown() {
+			logon = l
+		}
 	}
 	arns, d := stringSet(ctx, plan.AssumableRoleARNs)
 	resp.Diagnostics.Append(d...)
@@ -334,6 +285,7 @@ func (r *delegatedUserResource) Create(ctx context.Context, req resource.CreateR
 	st.keepPlanned(plan)
 	st.ARN, st.LogonName = types.StringValue(arn), types.StringValue(logon)
 	st.AssumeRolePolicyName, st.AssumeRolePolicyType = types.StringNull(), types.StringNull()
+	st.AssumeRolePolicyDocument = policy.NewDocumentNull() // granted next
 	st.ConsoleLogin = types.ObjectNull(consoleLoginAttrTypes)
 	st.ProgrammaticAccess = types.ObjectNull(programmaticAccessAttrTypes)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &st)...)
@@ -571,6 +523,9 @@ func (r *delegatedUserResource) Update(ctx context.Context, req resource.UpdateR
 		}
 	}
 	st.AssumableRoleARNs = plan.AssumableRoleARNs
+	if !plan.AssumeRolePolicyDocument.IsUnknown() {
+		st.AssumeRolePolicyDocument = plan.AssumeRolePolicyDocument // what the plan showed (same document)
+	}
 
 	// 3. Console login.
 	if !r.updateConsoleLogin(ctx, req, resp, plan, &st) {
@@ -659,44 +614,4 @@ func (m *delegatedUserModel) keepPlanned(plan delegatedUserModel) {
 			*f.dst = f.planned
 		}
 	}
-}
-
-// userARNAndLogon builds the user's ARN and console sign-in name from the account facts (cached by the client).
-func (r *delegatedUserResource) userARNAndLogon(ctx context.Context, name string) (string, string, error) {
-	account, err := r.client.AccountID(ctx)
-	if err != nil {
-		return "", "", err
-	}
-	alias, err := r.client.AccountAlias(ctx)
-	if err != nil {
-		return "", "", err
-	}
-	if alias == "" {
-		alias = account
-	}
-	return fmt.Sprintf("acs:ram::%s:user/%s", account, name), fmt.Sprintf("%s@%s.onaliyun.com", name, alias), nil
-}
-
-func renameInSuffix(v types.String, marker, newName string) types.String {
-	s := v.ValueString()
-	if v.IsNull() || v.IsUnknown() {
-		return types.StringUnknown()
-	}
-	i := strings.LastIndex(s, marker)
-	if i < 0 {
-		return types.StringUnknown()
-	}
-	return types.StringValue(s[:i+len(marker)] + newName)
-}
-
-func renameLogon(v types.String, newName string) types.String {
-	s := v.ValueString()
-	if v.IsNull() || v.IsUnknown() {
-		return types.StringUnknown()
-	}
-	i := strings.Index(s, "@")
-	if i < 0 {
-		return types.StringUnknown()
-	}
-	return types.StringValue(newName + s[i:])
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
+	"github.com/aliram/terraform-provider-aliram/internal/policy"
 	"github.com/aliram/terraform-provider-aliram/internal/ramclient"
 )
 
@@ -51,6 +52,7 @@ func (r *delegatedUserResource) readAssumePolicy(ctx context.Context, reads *ram
 	wantManaged := len(st.AssumableRoleARNs.Elements()) > 0 || (importing && ramclient.FindAttached(attached, policyTypeCustom, managed) != nil)
 
 	if !wantManaged {
+		st.AssumeRolePolicyDocument = policy.NewDocumentNull()
 		if ramclient.FindAttached(attached, policyTypeSystem, stsAssumeRoleSystemPolicy) != nil {
 			st.AssumeRolePolicyName, st.AssumeRolePolicyType = types.StringValue(stsAssumeRoleSystemPolicy), types.StringValue(policyTypeSystem)
 		} else {
@@ -62,16 +64,24 @@ func (r *delegatedUserResource) readAssumePolicy(ctx context.Context, reads *ram
 	if ap == nil {
 		// Detached (or deleted) outside Terraform: the plan shows the policy being attached again.
 		st.AssumeRolePolicyName, st.AssumeRolePolicyType = types.StringNull(), types.StringNull()
+		st.AssumeRolePolicyDocument = policy.NewDocumentNull()
 		return diags
 	}
 	st.AssumeRolePolicyName, st.AssumeRolePolicyType = types.StringValue(ap.Name), types.StringValue(policyTypeCustom)
 
-	arns, held, d := checkManagedAssumeGrant(ctx, r.client, ap, st.AssumableRoleARNs, "RAM user "+strconv.Quote(name), priv, privOut)
+	arns, held, doc, d := checkManagedAssumeGrant(ctx, r.client, ap, st.AssumableRoleARNs, "RAM user "+strconv.Quote(name), priv, privOut)
 	diags.Append(d...)
 	if len(arns) > 0 {
 		v, d := types.SetValueFrom(ctx, types.StringType, arns)
 		diags.Append(d...)
 		st.AssumableRoleARNs = v
+	}
+	if doc == "" {
+		// The version this resource wrote: its document is the one rendered for the roles in state.
+		st.AssumeRolePolicyDocument = plannedAssumeDocument(ctx, st.AssumableRoleARNs, st.AssumeRolePolicyDocument, &diags)
+	} else {
+		// The document as RAM holds it: edited outside Terraform, the plan shows it being written back.
+		st.AssumeRolePolicyDocument = equivalentOr(st.AssumeRolePolicyDocument, doc)
 	}
 	if !held {
 		st.AssumeRolePolicyName, st.AssumeRolePolicyType = types.StringNull(), types.StringNull()
@@ -141,6 +151,7 @@ func recordGrant(ctx context.Context, name, pName, pType, version string, err er
 	}
 	st.AssumableRoleARNs = planARNs
 	st.AssumeRolePolicyName, st.AssumeRolePolicyType = types.StringValue(pName), types.StringValue(pType)
+	st.AssumeRolePolicyDocument = plannedAssumeDocument(ctx, planARNs, st.AssumeRolePolicyDocument, diags)
 	diags.Append(setPolicyVersion(ctx, private, version)...)
 	diags.Append(markCreatedNow(ctx, private, createdAssumePolicy)...)
 	diags.Append(state.Set(ctx, st)...)

@@ -38,31 +38,32 @@ func managedAssumePolicyName(prefix, holder string) string {
 // its default version is the one this resource wrote, nothing is read. Otherwise the document is read: arns
 // are the role ARNs it allows when they differ from current (nil when they do not), and held is false when
 // the document is no longer of this resource's shape (edited into something else), so that the plan rewrites it.
+// doc is the document read ("" when none was).
 func checkManagedAssumeGrant(ctx context.Context, c *ramclient.Client, ap *ramclient.AttachedPolicy, current types.Set, holder string,
-	priv privateGetter, privOut privateSetter) (arns []string, held bool, diags diag.Diagnostics) {
+	priv privateGetter, privOut privateSetter) (arns []string, held bool, doc string, diags diag.Diagnostics) {
 	known, d := getPolicyVersion(ctx, priv)
 	diags.Append(d...)
 	if known != "" && known == ap.DefaultVersion {
-		return nil, true, diags // the version we wrote: nothing to read
+		return nil, true, "", diags // the version we wrote: nothing to read
 	}
 	p, err := c.GetPolicy(ctx, ap.Name, policyTypeCustom)
 	if err != nil {
 		addAPIError(&diags, fmt.Sprintf("Reading policy %q of %s", ap.Name, holder), err, "")
-		return nil, true, diags
+		return nil, true, "", diags
 	}
 	now, _ := stringSet(ctx, current)
 	if rendered, err := renderAssumeRolePolicy(now); err == nil && policy.Equal(rendered, p.Document) {
 		diags.Append(setPolicyVersion(ctx, privOut, p.DefaultVersion)...)
-		return nil, true, diags
+		return nil, true, p.Document, diags
 	}
 	extracted := assumableRolesFromDocument(p.Document)
 	if again, err := renderAssumeRolePolicy(extracted); err == nil && policy.Equal(again, p.Document) {
 		// A document of our own shape (e.g. after import): what it allows is now in state.
 		diags.Append(setPolicyVersion(ctx, privOut, p.DefaultVersion)...)
-		return extracted, true, diags
+		return extracted, true, p.Document, diags
 	}
 	tflog.Warn(ctx, "managed assume-role policy was changed outside Terraform", map[string]any{"policy_name": ap.Name})
-	return extracted, false, diags
+	return extracted, false, p.Document, diags
 }
 
 func renderAssumeRolePolicy(arns []string) (string, error) {

@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/aliram/terraform-provider-aliram/internal/acctest"
@@ -257,6 +258,14 @@ func benchmarkRefresh(b *testing.B, roles int, latency time.Duration) {
 // configuredProvider starts a provider server and configures it for acct against the emulator at url, as
 // the CLI does at the start of every command.
 func configuredProvider(tb testing.TB, ctx context.Context, url string, acct ramemu.Account) (tfprotov6.ProviderServer, *tfprotov6.GetProviderSchemaResponse) {
+	return configuredProviderWith(tb, ctx, url, map[string]tftypes.Value{
+		"access_key": tftypes.NewValue(tftypes.String, acct.AccessKeyID),
+		"secret_key": tftypes.NewValue(tftypes.String, acct.AccessKeySecret),
+	})
+}
+
+// configuredProviderWith is a provider server configured with attrs and the endpoints at url.
+func configuredProviderWith(tb testing.TB, ctx context.Context, url string, attrs map[string]tftypes.Value) (tfprotov6.ProviderServer, *tfprotov6.GetProviderSchemaResponse) {
 	server, err := providerserver.NewProtocol6WithError(provider.New("test")())()
 	if err != nil {
 		tb.Fatal(err)
@@ -267,14 +276,16 @@ func configuredProvider(tb testing.TB, ctx context.Context, url string, acct ram
 	}
 	provType := schemas.Provider.ValueType().(tftypes.Object)
 	endpointsType := provType.AttributeTypes["endpoints"].(tftypes.List)
-	config := objectValue(provType, map[string]tftypes.Value{
-		"access_key": tftypes.NewValue(tftypes.String, acct.AccessKeyID),
-		"secret_key": tftypes.NewValue(tftypes.String, acct.AccessKeySecret),
+	set := map[string]tftypes.Value{
 		"endpoints": tftypes.NewValue(endpointsType, []tftypes.Value{objectValue(endpointsType.ElementType.(tftypes.Object), map[string]tftypes.Value{
 			"ram": tftypes.NewValue(tftypes.String, url),
 			"sts": tftypes.NewValue(tftypes.String, url),
 		})}),
-	})
+	}
+	for k, v := range attrs {
+		set[k] = v
+	}
+	config := objectValue(provType, set)
 	cfg, err := tfprotov6.NewDynamicValue(provType, config)
 	if err != nil {
 		tb.Fatal(err)
@@ -363,6 +374,19 @@ func diagErr(diags []*tfprotov6.Diagnostic) error {
 	return fmt.Errorf("%s", strings.Join(msgs, "; "))
 }
 
+// startEmulator serves an emulator with the default accounts (A, B) until the test ends.
+func startEmulator(tb testing.TB) ([]ramemu.Account, *ramemu.Server, *httptest.Server) {
+	tb.Helper()
+	accounts := ramemu.DefaultAccounts()
+	emu, err := ramemu.New(ramemu.Options{Accounts: accounts})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	hs := httptest.NewServer(emu)
+	tb.Cleanup(hs.Close)
+	return accounts, emu, hs
+}
+
 // sdkClient is a raw RAM client of an account against the emulator at url (benchmarks have no *testing.T
 // for acctest.Env.RAM).
 func sdkClient(tb testing.TB, url string, acct ramemu.Account) *ram.Client {
@@ -378,13 +402,7 @@ func sdkClient(tb testing.TB, url string, acct ramemu.Account) *ram.Client {
 // longer exists: destroy must succeed, since the goal, the object gone, is reached.
 func deleteWhenGone(t *testing.T, typeName string, attrs map[string]string, setup func(*ram.Client)) {
 	t.Helper()
-	accounts := ramemu.DefaultAccounts()
-	emu, err := ramemu.New(ramemu.Options{Accounts: accounts})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(emu)
-	defer hs.Close()
+	accounts, emu, hs := startEmulator(t)
 	if setup != nil {
 		setup(sdkClient(t, hs.URL, accounts[0]))
 	}
@@ -554,14 +572,45 @@ func TestAccRefreshCost_seedDelegation(t *testing.T) {
 						fmt.Sprintf("expected_account_id = %q", e.B.ID))
 			}
 			config := seedConfigWith(e, acctest.RandomName("seed"), providers)
+			var firstPlan, planCalls map[string]int64
 			acctest.TestWith(t, acctest.FactoriesWith("aliramb"), checkNothingLeftButBenchPolicies(t, e), []resource.TestStep{
-				{Config: config},
+				{
+					// The first plan renders the ARNs and logon names: identity calls only (plan_known.go).
+					PreConfig:        e.ResetCalls,
+					Config:           config,
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{planCallsCheck{e, &firstPlan}}},
+					Check: func(*terraform.State) error {
+						total, _ := ramCalls(firstPlan)
+						t.Logf("first plan of the seeds' delegation: %d RAM calls, %v", total, firstPlan)
+						for action, n := range firstPlan {
+							if !identityActions[action] || (action == "Ram.GetAccountAlias" && n > 1) || n > seedProviderBlocks {
+								return fmt.Errorf("the first plan called %v: want only one identity call per provider block and one GetAccountAlias", firstPlan)
+							}
+						}
+						return nil
+					},
+				},
 				{
 					PreConfig:    e.ResetCalls,
 					RefreshState: true,
 					Check: func(*terraform.State) error {
 						total, err := checkSeedRefreshCalls(e.Emulator.Stats().Calls)
 						t.Logf("refresh of the seeds' delegation: %d calls (budget %d)", total, seedRefreshBudget)
+						return err
+					},
+				},
+				{PreConfig: e.ResetCalls, Config: config, PlanOnly: true},
+				{
+					// A plan of the applied delegation costs its refresh and nothing more: what it renders is
+					// in the state.
+					PreConfig: func() {
+						planCalls = e.Emulator.Stats().Calls
+						e.ResetCalls()
+					},
+					RefreshState: true,
+					Check: func(*terraform.State) error {
+						total, err := checkSeedRefreshCalls(planCalls)
+						t.Logf("plan of the applied seeds' delegation: %d calls (budget %d)", total, seedRefreshBudget)
 						return err
 					},
 				},
@@ -573,13 +622,7 @@ func TestAccRefreshCost_seedDelegation(t *testing.T) {
 // BenchmarkRefreshSeedDelegation is the same refresh without the CLI, over the provider's gRPC interface with
 // one provider server per account, for `make bench`: it reports calls per refresh (RAM and STS).
 func BenchmarkRefreshSeedDelegation(b *testing.B) {
-	accounts := ramemu.DefaultAccounts()
-	emu, err := ramemu.New(ramemu.Options{Accounts: accounts})
-	if err != nil {
-		b.Fatal(err)
-	}
-	hs := httptest.NewServer(emu)
-	defer hs.Close()
+	accounts, emu, hs := startEmulator(b)
 	a, bc := sdkClient(b, hs.URL, accounts[0]), sdkClient(b, hs.URL, accounts[1])
 	if err := createBenchPolicies(a); err != nil {
 		b.Fatal(err)

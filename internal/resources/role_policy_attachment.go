@@ -6,6 +6,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
@@ -131,7 +132,7 @@ func (r *rolePolicyAttachmentResource) Create(ctx context.Context, req resource.
 func (r *rolePolicyAttachmentResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	// Flags widened access (a privileged system policy) in the plan: plan_warnings.go.
 	defer warnPrivilegedAttachment(ctx, r.client, req, resp)
-	if req.Plan.Raw.IsNull() || r.client == nil { // destroy, or an unconfigured provider
+	if req.Plan.Raw.IsNull() { // destroy
 		return
 	}
 	var plan rolePolicyAttachmentModel
@@ -140,6 +141,12 @@ func (r *rolePolicyAttachmentResource) ModifyPlan(ctx context.Context, req resou
 		return
 	}
 	role, ptype, pname := plan.parts()
+	if plan.ID.IsUnknown() { // a function of the arguments: known at plan (plan_known.go)
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), attachmentID(role, ptype, pname))...)
+	}
+	if r.client == nil { // an unconfigured provider
+		return
+	}
 	p := policyRef{Type: ptype, Name: pname}
 	if !claimsOf(r.client).planAttachment(role, p) {
 		resp.Diagnostics.AddError("Attachment left out of the exclusive set", exclusiveConflictDetail(role, []policyRef{p}))

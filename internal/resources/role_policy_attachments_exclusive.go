@@ -151,13 +151,16 @@ func (m rolePolicyAttachmentsExclusiveModel) wanted(ctx context.Context, diags *
 func (r *rolePolicyAttachmentsExclusiveResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	// Flags widened access (a privileged system policy) in the plan: plan_warnings.go.
 	defer warnPrivilegedExclusive(ctx, r.client, req, resp)
-	if req.Plan.Raw.IsNull() || r.client == nil { // destroy, or an unconfigured provider
+	if req.Plan.Raw.IsNull() { // destroy
 		return
 	}
 	var plan rolePolicyAttachmentsExclusiveModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() || plan.RoleName.IsUnknown() || !setFullyKnown(plan.SystemPolicies) || !setFullyKnown(plan.CustomPolicies) {
-		return
+	if !resp.Diagnostics.HasError() && plan.ID.IsUnknown() && !plan.RoleName.IsUnknown() { // the role name: known at plan
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("id"), plan.RoleName)...)
+	}
+	if resp.Diagnostics.HasError() || r.client == nil || plan.RoleName.IsUnknown() || !setFullyKnown(plan.SystemPolicies) || !setFullyKnown(plan.CustomPolicies) {
+		return // an unconfigured provider, or a set not known yet
 	}
 	role := plan.RoleName.ValueString()
 	want := plan.wanted(ctx, &resp.Diagnostics)
