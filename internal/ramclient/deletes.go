@@ -3,6 +3,7 @@ package ramclient
 import (
 	"context"
 	"fmt"
+	"sync"
 )
 
 // The deletes a resource's destroy makes: they wait out RAM's stale view of what blocks a delete, clear
@@ -227,8 +228,8 @@ func unblockListed(conflict, listErr error, n int, refusal func() error, clear f
 
 // DeleteUserOptions says what DeleteUserWith may remove of what blocks a user's delete.
 type DeleteUserOptions struct {
-	// RemoveDependents revokes everything the user holds before deleting it: its AccessKeys (first: they
-	// are what a leaked secret would use), its console login profile, its attached policies, its group
+	// RemoveDependents revokes everything the user holds before deleting it, all kinds at once: its
+	// AccessKeys (what a leaked secret would use), its console login profile, its attached policies, its group
 	// memberships and its MFA device (unbound, then deleted); and again whenever the delete finds one RAM
 	// still lists (made concurrently, or not shown to the first reads). Without it, a dependent RAM lists
 	// fails the delete with a *UserHasDependentsError.
@@ -252,8 +253,8 @@ type userDependent struct {
 	remove   func(ctx context.Context, user string) error
 }
 
-// userDependents in the order DeleteUser checks them (RAM's catalogue), which is also the order of
-// revocation: keys first.
+// userDependents in the order DeleteUser checks them (RAM's catalogue), which is also the order in which
+// DeleteUserWith reports removal errors.
 func (c *Client) userDependents() []userDependent {
 	return []userDependent{
 		{"DeleteConflict.User.AccessKey", c.listAccessKeyDependents, c.removeAccessKeys},
@@ -273,8 +274,20 @@ func (c *Client) userDependents() []userDependent {
 func (c *Client) DeleteUserWith(ctx context.Context, name string, opts DeleteUserOptions) error {
 	deps := c.userDependents()
 	if opts.RemoveDependents {
-		for _, d := range deps {
-			if err := d.remove(ctx, name); err != nil && !IsNotFound(err) {
+		// Every kind at once: no removal needs another, and none waits behind the rest (the AccessKeys start
+		// no later than when they went first). The first error in RAM's order is the answer.
+		errs := make([]error, len(deps))
+		var wg sync.WaitGroup
+		for i, d := range deps {
+			wg.Go(func() {
+				if err := d.remove(ctx, name); err != nil && !IsNotFound(err) {
+					errs[i] = err
+				}
+			})
+		}
+		wg.Wait()
+		for _, err := range errs {
+			if err != nil {
 				return err
 			}
 		}

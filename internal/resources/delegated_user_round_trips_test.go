@@ -88,3 +88,26 @@ func TestAccDelegatedUser_createRoundTrips(t *testing.T) {
 		},
 	}})
 }
+
+// TestAccDelegatedUser_destroyRoundTrips: destroy removes what the user holds, every kind at once (its
+// AccessKeys, login profile, policies, groups and MFA device need nothing of each other), before deleting it.
+func TestAccDelegatedUser_destroyRoundTrips(t *testing.T) {
+	e, role, name, config := roundTripsUser(t)
+	nothingLeft := checkNothingLeftAfter(t, e, role)
+	acctest.TestWith(t, acctest.FactoriesWith("aliramb"), func(s *terraform.State) error {
+		var removals []acctest.Call
+		for _, c := range e.CallLog.Calls() {
+			switch c.Action {
+			case "DeleteLoginProfile", "GetUserMFAInfo":
+				removals = append(removals, c)
+			}
+		}
+		if n := acctest.MaxInFlight(removals)["User/"+name]; n != 2 {
+			return fmt.Errorf("the login profile's removal and the MFA device's lookup were not in flight together (%d at most): %+v", n, removals)
+		}
+		return nothingLeft(s)
+	}, []resource.TestStep{{
+		Config: config,
+		Check:  func(*terraform.State) error { e.CallLog.Reset(); return nil },
+	}})
+}
