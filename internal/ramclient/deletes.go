@@ -276,14 +276,21 @@ func (c *Client) DeleteUserWith(ctx context.Context, name string, opts DeleteUse
 	if opts.RemoveDependents {
 		// Every kind at once: no removal needs another, and none waits behind the rest (the AccessKeys start
 		// no later than when they went first). The first error in RAM's order is the answer.
+		// On an account that has not shown it takes the extra concurrency (MayOverlap), one after the other.
 		errs := make([]error, len(deps))
 		var wg sync.WaitGroup
+		overlap := c.MayOverlap()
 		for i, d := range deps {
-			wg.Go(func() {
+			remove := func() {
 				if err := d.remove(ctx, name); err != nil && !IsNotFound(err) {
 					errs[i] = err
 				}
-			})
+			}
+			if overlap {
+				wg.Go(remove)
+			} else {
+				remove()
+			}
 		}
 		wg.Wait()
 		for _, err := range errs {

@@ -19,6 +19,13 @@ import (
 //     one allowing 100;
 //   - forgetAfter without a throttle lifts the limit again.
 //
+// A caller that would overlap calls of its own (UserReads.Prefetch) asks mayOverlap first: an account earns
+// that extra concurrency by answering fanOutAfter calls in a row without flow control while unlimited. A
+// fresh process facing an account whose limit it does not know yet therefore sends no more at once than the
+// CLI's own parallelism, whose burst a throttling account absorbs, instead of a fan-out the account answers
+// mostly with Throttling (TestDelegationUnderThrottling's plan: 15 of 46 calls throttled with the fan-out
+// from the first call).
+//
 // Simulated against a 10 calls/s account (TestLimiterConvergesOnThrottledAccount) this runs within a few
 // percent of the account's rate with about one throttled call per 30.
 //
@@ -43,7 +50,12 @@ type adaptiveLimiter struct {
 	lastThrottle time.Time   // last throttle seen
 	accepted     []time.Time // while unlimited: when the calls of the last second were accepted
 	throttles    int64       // throttled answers seen, for diagnostics and tests
+	clean        int         // calls answered without flow control since the last throttle (capped)
 }
+
+// fanOutAfter is how many calls in a row an account answers without throttling before mayOverlap allows a
+// caller to overlap its own calls: the CLI's default -parallelism.
+const fanOutAfter = 10
 
 func newAdaptiveLimiter(now func() time.Time) *adaptiveLimiter {
 	return &adaptiveLimiter{
@@ -99,6 +111,9 @@ func (l *adaptiveLimiter) observe(b booking, throttled bool) {
 	defer l.mu.Unlock()
 	now := l.now()
 	if !throttled {
+		if l.clean < fanOutAfter {
+			l.clean++
+		}
 		l.forgetIfQuiet(now)
 		if l.rate <= 0 {
 			l.accepted = append(l.accepted, now)
@@ -112,6 +127,7 @@ func (l *adaptiveLimiter) observe(b booking, throttled bool) {
 		return
 	}
 	l.throttles++
+	l.clean = 0
 	l.lastThrottle = now
 	if b.gen != l.gen {
 		return // booked at the old rate: the cut already answered this congestion
@@ -127,6 +143,15 @@ func (l *adaptiveLimiter) observe(b booking, throttled bool) {
 	l.step = max(l.minStep, l.rate*l.increaseStep)
 	l.gen++
 	l.windowStart = now
+}
+
+// mayOverlap reports whether a caller may overlap calls of its own on this account: it is not being paced
+// and has answered fanOutAfter calls in a row without throttling.
+func (l *adaptiveLimiter) mayOverlap() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.forgetIfQuiet(l.now())
+	return l.rate <= 0 && l.clean >= fanOutAfter
 }
 
 // forgetIfQuiet lifts the limit after forgetAfter without a throttle.

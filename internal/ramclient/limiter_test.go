@@ -324,3 +324,39 @@ func TestLimiterSharedByClientsOfOneAccount(t *testing.T) {
 		t.Fatalf("another account shares the limiter or is limited (rate %v)", lo.Rate())
 	}
 }
+
+// An account earns overlapping calls by answering fanOutAfter in a row without flow control, loses it on a
+// throttle and while paced, and earns it again once unlimited and clean again.
+func TestLimiterOverlapIsEarned(t *testing.T) {
+	l, clk := newFakeLimiter()
+	answer := func(n int, throttled bool) {
+		for i := 0; i < n; i++ {
+			l.observe(mustBook(t, l), throttled)
+			clk.advance(10 * time.Millisecond)
+		}
+	}
+	if l.mayOverlap() {
+		t.Fatal("a fresh account may overlap before answering anything")
+	}
+	answer(fanOutAfter-1, false)
+	if l.mayOverlap() {
+		t.Fatalf("overlap allowed after %d clean calls, want %d", fanOutAfter-1, fanOutAfter)
+	}
+	answer(1, false)
+	if !l.mayOverlap() {
+		t.Fatalf("overlap refused after %d clean calls", fanOutAfter)
+	}
+	answer(1, true)
+	if l.mayOverlap() {
+		t.Fatal("overlap allowed right after a throttle")
+	}
+	answer(2*fanOutAfter, false)
+	if l.Rate() <= 0 || l.mayOverlap() {
+		t.Fatalf("rate %v: overlap allowed while paced", l.Rate())
+	}
+	clk.advance(l.forgetAfter)
+	answer(fanOutAfter, false)
+	if l.Rate() != 0 || !l.mayOverlap() {
+		t.Fatalf("rate %v, overlap %v after the limit was forgotten and %d clean calls", l.Rate(), l.mayOverlap(), fanOutAfter)
+	}
+}

@@ -30,12 +30,22 @@ type UserReadSet struct {
 	Policies, AccessKeys, LoginProfile, Groups bool
 }
 
+// MayOverlap reports whether a caller may overlap RAM calls of its own (a user's reads, writes or removals
+// that need nothing of each other) on this client's account: not while the account is being paced, and only
+// once it has answered fanOutAfter calls in a row without flow control (adaptiveLimiter.mayOverlap).
+func (c *Client) MayOverlap() bool { return c.accountLimiter(svcRAM).mayOverlap() }
+
 // UserReads returns the reads of user name, none made yet.
 func (c *Client) UserReads(name string) *UserReads { return &UserReads{c: c, name: name} }
 
 // Prefetch makes the reads in want concurrently and returns when all have answered. Their results, errors
-// included, are what the accessors return from then on.
+// included, are what the accessors return from then on. On an account that has not yet shown it takes that
+// concurrency (adaptiveLimiter.mayOverlap: paced, or too few calls answered since its last throttle) it
+// makes none, and each read is made when asked, one after the other.
 func (u *UserReads) Prefetch(ctx context.Context, want UserReadSet) {
+	if !u.c.MayOverlap() {
+		return
+	}
 	var wg sync.WaitGroup
 	start := func(on bool, read func()) {
 		if on {
