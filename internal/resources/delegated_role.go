@@ -206,6 +206,9 @@ func (r *delegatedRoleResource) ModifyPlan(ctx context.Context, req resource.Mod
 		plan.AssumeRolePolicyName = types.StringUnknown()
 	} else {
 		plan.AssumeRolePolicyName = types.StringValue(delegatedRolePolicyName(plan.Name.ValueString()))
+		if plan.ID.IsUnknown() {
+			plan.ID = plan.Name // the id is the name, as the cross-account role's
+		}
 	}
 	// The account ID (cached by the client, or expected_account_id) makes the ARN known and tells B's
 	// principals from others. Without it both wait for apply.

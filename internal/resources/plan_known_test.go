@@ -147,6 +147,7 @@ var firstPlanUnknown = map[string][]string{
 		`AttributeName("programmatic_access").AttributeName("access_key_create_date")`,
 		`AttributeName("programmatic_access").AttributeName("access_key_id")`,
 		`AttributeName("programmatic_access").AttributeName("access_key_secret")`, `AttributeName("user_id")`},
+	"aliram_delegated_role": {`AttributeName("create_date")`, `AttributeName("role_id")`},
 }
 
 // TestFirstPlanUnknown plans the creation of each resource of a delegation over the provider's gRPC interface
@@ -192,6 +193,10 @@ func TestFirstPlanUnknown(t *testing.T) {
 		"name":                str("kafka-ops-automation"),
 		"assumable_role_arns": strSet(roleAttrs["arn"]), // the role's planned arn, as Terraform passes it on
 		"programmatic_access": objectValue(userType.AttributeTypes["programmatic_access"].(tftypes.Object), nil),
+	})
+	plan(serverB, schemasB, "aliram_delegated_role", map[string]tftypes.Value{
+		"name":                str("kafka-ecs-app"),
+		"assumable_role_arns": strSet(roleAttrs["arn"]),
 	})
 }
 
