@@ -378,21 +378,9 @@ func (r *crossAccountRoleResource) Create(ctx context.Context, req resource.Crea
 	}
 	in.Marker = ramclient.Marker{Owner: "aliram_cross_account_role", Config: []string{
 		in.TrustPolicy, in.Description, strconv.FormatInt(in.MaxSessionDuration, 10), ramclient.TagsConfig(tags)}}
-	role, err := r.client.CreateRole(ctx, in)
-	if err != nil {
-		addAPIError(&resp.Diagnostics, fmt.Sprintf("Creating RAM role %q", name), err,
-			createConflictHint(err, "aliram_cross_account_role", "role", name))
+	role := createRole(ctx, r.client, in, "aliram_cross_account_role", resp.Private, &resp.Diagnostics)
+	if role == nil {
 		return
-	}
-	resp.Diagnostics.Append(markCreatedNow(ctx, resp.Private, "role")...)
-	if role.Adopted {
-		// Made by an interrupted apply of this configuration, or by this call's attempt whose answer was lost:
-		// the marker shows it was created with these very arguments. Anything changed since is set back.
-		tflog.Info(ctx, "adopted the RAM role an earlier, interrupted create made", map[string]any{"role_name": name})
-		if err := convergeAdoptedRole(ctx, r.client, in, role); err != nil {
-			addAPIError(&resp.Diagnostics, fmt.Sprintf("Updating adopted RAM role %q", name), err, "")
-			return
-		}
 	}
 
 	state := plan
@@ -408,6 +396,28 @@ func (r *crossAccountRoleResource) Create(ctx context.Context, req resource.Crea
 	state.CreateDate = types.StringValue(role.CreateDate)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	setNameIdentity(ctx, r.client, resp.Identity, name, &resp.Diagnostics)
+}
+
+// createRole creates the role in asks for and records when (RAM may not show it to the next command yet).
+// A role adopted instead (made by an interrupted apply of this configuration, or by this call's attempt whose
+// answer was lost: the marker shows it was created with these very arguments) has anything changed since set
+// back. It returns nil when it failed, with the error in diags.
+func createRole(ctx context.Context, c *ramclient.Client, in ramclient.CreateRoleInput, resourceType string, p privateStore, diags *diag.Diagnostics) *ramclient.Role {
+	role, err := c.CreateRole(ctx, in)
+	if err != nil {
+		addAPIError(diags, fmt.Sprintf("Creating RAM role %q", in.Name), err,
+			createConflictHint(err, resourceType, "role", in.Name))
+		return nil
+	}
+	diags.Append(markCreatedNow(ctx, p, "role")...)
+	if role.Adopted {
+		tflog.Info(ctx, "adopted the RAM role an earlier, interrupted create made", map[string]any{"role_name": in.Name})
+		if err := convergeAdoptedRole(ctx, c, in, role); err != nil {
+			addAPIError(diags, fmt.Sprintf("Updating adopted RAM role %q", in.Name), err, "")
+			return nil
+		}
+	}
+	return role
 }
 
 // convergeAdoptedRole makes an adopted role what in asks for, where someone changed it after its creation.

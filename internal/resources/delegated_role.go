@@ -267,19 +267,9 @@ func (r *delegatedRoleResource) Create(ctx context.Context, req resource.CreateR
 		return
 	}
 	name := in.Name
-	role, err := r.client.CreateRole(ctx, in)
-	if err != nil {
-		addAPIError(&resp.Diagnostics, fmt.Sprintf("Creating RAM role %q", name), err,
-			createConflictHint(err, "aliram_delegated_role", "role", name))
+	role := createRole(ctx, r.client, in, "aliram_delegated_role", resp.Private, &resp.Diagnostics)
+	if role == nil {
 		return
-	}
-	resp.Diagnostics.Append(markCreatedNow(ctx, resp.Private, "role")...)
-	if role.Adopted {
-		tflog.Info(ctx, "adopted the RAM role an earlier, interrupted create made", map[string]any{"role_name": name})
-		if err := convergeAdoptedRole(ctx, r.client, in, role); err != nil {
-			addAPIError(&resp.Diagnostics, fmt.Sprintf("Updating adopted RAM role %q", name), err, "")
-			return
-		}
 	}
 	st := plan
 	st.ID, st.Name = types.StringValue(role.Name), plan.Name
