@@ -35,10 +35,12 @@ var (
 	_ resource.ResourceWithIdentity         = (*crossAccountRoleResource)(nil)
 )
 
-func NewCrossAccountRoleResource() resource.Resource { return &crossAccountRoleResource{} }
+func NewCrossAccountRoleResource() resource.Resource {
+	return &crossAccountRoleResource{importedByName{typeName: "aliram_cross_account_role", nameDescribes: "Name of the role."}}
+}
 
 type crossAccountRoleResource struct {
-	resourceWithClient
+	importedByName
 }
 
 type crossAccountRoleModel struct {

@@ -43,10 +43,12 @@ const (
 // NewDelegatedRoleResource is account B's side of a delegation for B's applications that have no AccessKey:
 // a role of B that a service (ECS, for an instance RAM role) or B's own principals assume, allowed to assume
 // exactly the given roles of A.
-func NewDelegatedRoleResource() resource.Resource { return &delegatedRoleResource{} }
+func NewDelegatedRoleResource() resource.Resource {
+	return &delegatedRoleResource{importedByName{typeName: "aliram_delegated_role", nameDescribes: "Name of the role."}}
+}
 
 type delegatedRoleResource struct {
-	resourceWithClient
+	importedByName
 }
 
 type delegatedRoleModel struct {

@@ -34,46 +34,26 @@ func (r *resourceWithClient) clientFunc() func() *ramclient.Client {
 	return func() *ramclient.Client { return r.client }
 }
 
-// ---- aliram_cross_account_role: id is the role name ----
+// ---- aliram_cross_account_role, aliram_delegated_role, aliram_policy: id is the name ----
 
-func (r *crossAccountRoleResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = nameIdentitySchema("Name of the role.")
+// importedByName is a resource whose id is the name of its RAM entity: identity, identity upgrade and import
+// are the same for each of them but for the type name and what the identity's name names.
+type importedByName struct {
+	resourceWithClient
+	typeName      string // "aliram_policy"
+	nameDescribes string // the identity attribute's description: "Name of the policy."
 }
 
-func (r *crossAccountRoleResource) UpgradeIdentity(context.Context) map[int64]resource.IdentityUpgrader {
+func (r *importedByName) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = nameIdentitySchema(r.nameDescribes)
+}
+
+func (r *importedByName) UpgradeIdentity(context.Context) map[int64]resource.IdentityUpgrader {
 	return upgradeIdentity(r.clientFunc(), "name")
 }
 
-func (r *crossAccountRoleResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importByName(ctx, r.client, "aliram_cross_account_role", req, resp)
-}
-
-// ---- aliram_delegated_role: id is the role name ----
-
-func (r *delegatedRoleResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = nameIdentitySchema("Name of the role.")
-}
-
-func (r *delegatedRoleResource) UpgradeIdentity(context.Context) map[int64]resource.IdentityUpgrader {
-	return upgradeIdentity(r.clientFunc(), "name")
-}
-
-func (r *delegatedRoleResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importByName(ctx, r.client, "aliram_delegated_role", req, resp)
-}
-
-// ---- aliram_policy: id is the policy name ----
-
-func (r *policyResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
-	resp.IdentitySchema = nameIdentitySchema("Name of the policy.")
-}
-
-func (r *policyResource) UpgradeIdentity(context.Context) map[int64]resource.IdentityUpgrader {
-	return upgradeIdentity(r.clientFunc(), "name")
-}
-
-func (r *policyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importByName(ctx, r.client, "aliram_policy", req, resp)
+func (r *importedByName) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	importByName(ctx, r.client, r.typeName, req, resp)
 }
 
 // ---- aliram_role_policy_attachment: id is <role_name>:<policy_type>:<policy_name> ----

@@ -30,10 +30,12 @@ var (
 	_ resource.ResourceWithIdentity    = (*policyResource)(nil)
 )
 
-func NewPolicyResource() resource.Resource { return &policyResource{} }
+func NewPolicyResource() resource.Resource {
+	return &policyResource{importedByName{typeName: "aliram_policy", nameDescribes: "Name of the policy."}}
+}
 
 type policyResource struct {
-	resourceWithClient
+	importedByName
 }
 
 type policyModel struct {
