@@ -11,8 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -118,11 +116,7 @@ func (r *delegatedUserResource) Schema(ctx context.Context, _ resource.SchemaReq
 			"deleted. A user without `assumable_role_arns` has no managed policy and so no proof: after an " +
 			"interrupted create it has to be imported.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				Computed:            true,
-				MarkdownDescription: "The user ID (same as `user_id`); it does not change when the user is renamed. An import ID, as is the user name.",
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"id": stableComputedString("The user ID (same as `user_id`); it does not change when the user is renamed. An import ID, as is the user name."),
 			"name": schema.StringAttribute{
 				Required: true,
 				MarkdownDescription: "The user name (`UserName`): 1 to 64 characters, letters, digits, `.`, `-` and `_`. " +
@@ -176,27 +170,11 @@ func (r *delegatedUserResource) Schema(ctx context.Context, _ resource.SchemaReq
 			"programmatic_access": programmaticAccessAttribute(),
 			"exclusive":           exclusiveAttribute(),
 			"out_of_band":         outOfBandAttribute(),
-			"user_id": schema.StringAttribute{
-				Computed:            true,
-				MarkdownDescription: "The user ID assigned by RAM.",
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"arn": schema.StringAttribute{
-				Computed:            true,
-				MarkdownDescription: "The user ARN, `acs:ram::<account id>:user/<name>`: the principal to put in a trust policy.",
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"logon_name": schema.StringAttribute{
-				Computed: true,
-				MarkdownDescription: "The console sign-in name, `<name>@<account alias>.onaliyun.com` (the account ID " +
-					"replaces the alias when none is set).",
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
-			"create_date": schema.StringAttribute{
-				Computed:            true,
-				MarkdownDescription: "When the user was created (RAM's timestamp).",
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"user_id":             stableComputedString("The user ID assigned by RAM."),
+			"arn":                 stableComputedString("The user ARN, `acs:ram::<account id>:user/<name>`: the principal to put in a trust policy."),
+			"logon_name": stableComputedString("The console sign-in name, `<name>@<account alias>.onaliyun.com` (the account ID " +
+				"replaces the alias when none is set)."),
+			"create_date": stableComputedString("When the user was created (RAM's timestamp)."),
 		},
 	}
 }

@@ -64,11 +64,7 @@ func (r *policyResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 			"so the 5-version limit never blocks an apply). Destroy deletes the non-default versions and then the " +
 			"policy; if the policy is still attached somewhere, the error lists where.\n\n" + markerDoc("policy"),
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				Computed:            true,
-				MarkdownDescription: "The policy name (the import ID).",
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"id": stableComputedString("The policy name (the import ID)."),
 			"name": schema.StringAttribute{
 				Required:            true,
 				MarkdownDescription: "Name of the policy: 1–128 characters, letters, digits and `-`. Changing it replaces the policy.",
@@ -91,22 +87,14 @@ func (r *policyResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 					"this argument clears the description in RAM.",
 				Validators: []validator.String{stringvalidator.LengthBetween(1, 1024)},
 			},
-			"tags": tagsAttribute("policy"),
-			"default_version": schema.StringAttribute{
-				Computed:            true,
-				MarkdownDescription: "ID of the default (effective) policy version, such as `v3`.",
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"tags":            tagsAttribute("policy"),
+			"default_version": stableComputedString("ID of the default (effective) policy version, such as `v3`."),
 			"attachment_count": schema.Int64Attribute{
 				Computed:            true,
 				MarkdownDescription: "Number of users, groups and roles the policy is attached to, as of the last refresh.",
 				PlanModifiers:       []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
 			},
-			"create_date": schema.StringAttribute{
-				Computed:            true,
-				MarkdownDescription: "Creation time of the policy (UTC, RFC 3339).",
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"create_date": stableComputedString("Creation time of the policy (UTC, RFC 3339)."),
 		},
 	}
 }

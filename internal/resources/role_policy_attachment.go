@@ -57,11 +57,7 @@ func (r *rolePolicyAttachmentResource) Schema(ctx context.Context, _ resource.Sc
 			"apply that was interrupted before it saved the state, or outside Terraform), creating this resource " +
 			"takes that attachment over, and destroying it detaches the policy.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				Computed:            true,
-				MarkdownDescription: "`<role_name>:<policy_type>:<policy_name>`, also the import ID.",
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"id": stableComputedString("`<role_name>:<policy_type>:<policy_name>`, also the import ID."),
 			"role_name": schema.StringAttribute{
 				Required:            true,
 				MarkdownDescription: "Name of the role. Changing it replaces the attachment.",

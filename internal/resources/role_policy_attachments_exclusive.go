@@ -104,11 +104,7 @@ func (r *rolePolicyAttachmentsExclusiveResource) Schema(ctx context.Context, _ r
 			"before it), and nothing else: what an `aliram_role_policy_attachment` holds stays with that resource, " +
 			"and no policy is left on the role that nothing manages. After an import it has attached nothing.",
 		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				Computed:            true,
-				MarkdownDescription: "The role name, also the import ID.",
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-			},
+			"id": stableComputedString("The role name, also the import ID."),
 			"role_name": schema.StringAttribute{
 				Required:            true,
 				MarkdownDescription: "Name of the role. Changing it replaces the resource.",

@@ -17,11 +17,7 @@ import (
 // and a note on the session duration. extra holds the resource's own attributes.
 func roleAttributes(nameUse, arnUse, sessionNote string, extra map[string]schema.Attribute) map[string]schema.Attribute {
 	attrs := map[string]schema.Attribute{
-		"id": schema.StringAttribute{
-			Computed:            true,
-			MarkdownDescription: "The role name (the import ID).",
-			PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-		},
+		"id": stableComputedString("The role name (the import ID)."),
 		"name": schema.StringAttribute{
 			Required: true,
 			MarkdownDescription: "Name of the role: 1–64 characters, letters, digits, `.`, `_`, `@` and `-`" + nameUse +
@@ -42,22 +38,10 @@ func roleAttributes(nameUse, arnUse, sessionNote string, extra map[string]schema
 			MarkdownDescription: "Longest STS session, in seconds, that `AssumeRole` may grant: 3600–43200. Defaults to 3600." + sessionNote,
 			Validators:          []validator.Int64{int64validator.Between(3600, 43200)},
 		},
-		"tags": tagsAttribute("role"),
-		"arn": schema.StringAttribute{
-			Computed:            true,
-			MarkdownDescription: "ARN of the role (`acs:ram::<account id>:role/<name>`), " + arnUse,
-			PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-		},
-		"role_id": schema.StringAttribute{
-			Computed:            true,
-			MarkdownDescription: "ID RAM assigned to the role.",
-			PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-		},
-		"create_date": schema.StringAttribute{
-			Computed:            true,
-			MarkdownDescription: "Creation time of the role (UTC, RFC 3339).",
-			PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
-		},
+		"tags":        tagsAttribute("role"),
+		"arn":         stableComputedString("ARN of the role (`acs:ram::<account id>:role/<name>`), " + arnUse),
+		"role_id":     stableComputedString("ID RAM assigned to the role."),
+		"create_date": stableComputedString("Creation time of the role (UTC, RFC 3339)."),
 	}
 	for k, v := range extra {
 		attrs[k] = v
