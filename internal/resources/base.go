@@ -29,6 +29,14 @@ func clientFromProviderData(data any, diags *diag.Diagnostics) *ramclient.Client
 	return c
 }
 
+// updatePlanAndState reads an Update's plan and prior state as models of type T; false when either could not
+// be read (the errors are then in diags).
+func updatePlanAndState[T any](ctx context.Context, req resource.UpdateRequest, diags *diag.Diagnostics) (plan, state T, ok bool) {
+	diags.Append(req.Plan.Get(ctx, &plan)...)
+	diags.Append(req.State.Get(ctx, &state)...)
+	return plan, state, !diags.HasError()
+}
+
 // resourceWithClient is embedded by every managed resource: it implements Configure once.
 type resourceWithClient struct {
 	client *ramclient.Client

@@ -493,10 +493,8 @@ func (r *crossAccountRoleResource) Read(ctx context.Context, req resource.ReadRe
 }
 
 func (r *crossAccountRoleResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, state crossAccountRoleModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	plan, state, ok := updatePlanAndState[crossAccountRoleModel](ctx, req, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	ctx, cancel := withTimeout(ctx, plan.Timeouts.Update, defaultUpdateTimeout, &resp.Diagnostics)

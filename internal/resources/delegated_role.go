@@ -411,10 +411,8 @@ func setOrNull(ctx context.Context, values []string, keepEmpty bool, diags *diag
 }
 
 func (r *delegatedRoleResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, st delegatedRoleModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &st)...)
-	if resp.Diagnostics.HasError() {
+	plan, st, ok := updatePlanAndState[delegatedRoleModel](ctx, req, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	ctx, cancel := withTimeout(ctx, plan.Timeouts.Update, defaultUpdateTimeout, &resp.Diagnostics)

@@ -414,10 +414,8 @@ func (m *delegatedUserModel) createdEntities(ctx context.Context, part string) [
 }
 
 func (r *delegatedUserResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan, st delegatedUserModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &st)...)
-	if resp.Diagnostics.HasError() {
+	plan, st, ok := updatePlanAndState[delegatedUserModel](ctx, req, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	ctx, cancel := withTimeout(ctx, plan.Timeouts.Update, defaultUpdateTimeout, &resp.Diagnostics)
