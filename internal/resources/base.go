@@ -37,6 +37,16 @@ func updatePlanAndState[T any](ctx context.Context, req resource.UpdateRequest, 
 	return plan, state, !diags.HasError()
 }
 
+// modifyPlanAndState reads a ModifyPlan's plan and, for a resource that exists, its prior state as models of
+// type T; hasState is false for a create. ok is false when either could not be read (the errors are in diags).
+func modifyPlanAndState[T any](ctx context.Context, req resource.ModifyPlanRequest, diags *diag.Diagnostics) (plan, state T, hasState, ok bool) {
+	diags.Append(req.Plan.Get(ctx, &plan)...)
+	if hasState = !req.State.Raw.IsNull(); hasState {
+		diags.Append(req.State.Get(ctx, &state)...)
+	}
+	return plan, state, hasState, !diags.HasError()
+}
+
 // resourceWithClient is embedded by every managed resource: it implements Configure once.
 type resourceWithClient struct {
 	client *ramclient.Client

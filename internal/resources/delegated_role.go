@@ -18,7 +18,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/aliram/terraform-provider-aliram/internal/policy"
 	"github.com/aliram/terraform-provider-aliram/internal/ramclient"
@@ -183,21 +182,16 @@ func (r *delegatedRoleResource) ModifyPlan(ctx context.Context, req resource.Mod
 	if req.Plan.Raw.IsNull() {
 		return // destroy
 	}
-	var plan, state delegatedRoleModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	hasState := !req.State.Raw.IsNull()
-	if hasState {
-		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	}
-	if resp.Diagnostics.HasError() {
+	plan, state, hasState, ok := modifyPlanAndState[delegatedRoleModel](ctx, req, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	doc, known, diags := delegatedRoleTrust(ctx, plan)
+	doc, docKnown, diags := delegatedRoleTrust(ctx, plan)
 	if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
 		return
 	}
 	switch {
-	case !known:
+	case !docKnown:
 		plan.TrustPolicy = policy.NewDocumentUnknown()
 	case hasState && !state.TrustPolicy.IsNull() && policy.Equal(state.TrustPolicy.ValueString(), doc):
 		plan.TrustPolicy = state.TrustPolicy
@@ -212,16 +206,22 @@ func (r *delegatedRoleResource) ModifyPlan(ctx context.Context, req resource.Mod
 			plan.ID = plan.Name // the id is the name, as the cross-account role's
 		}
 	}
-	// The account ID (cached by the client, or expected_account_id) makes the ARN known and tells B's
-	// principals from others. Without it both wait for apply.
-	if r.client == nil {
-		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
-		return
+	// The account ID makes the ARN known and tells B's principals from others. A role in the state names it in
+	// its ARN; a new one asks planAccountID (expected_account_id, else the client's cached identity, bounded,
+	// with a warning on arn when it cannot be known), as every resource's plan does.
+	account, accountKnown := "", false
+	if known(plan.ARN) {
+		if acct, _, _, err := policy.ParsePrincipalARN(plan.ARN.ValueString()); err == nil {
+			account, accountKnown = acct, true
+		}
 	}
-	if account, err := r.client.AccountID(ctx); err == nil {
-		if plan.ARN.IsUnknown() && !plan.Name.IsUnknown() {
+	if !accountKnown {
+		account, accountKnown = planAccountID(ctx, r.client, path.Root("arn"), &resp.Diagnostics)
+		if accountKnown && plan.ARN.IsUnknown() && !plan.Name.IsUnknown() {
 			plan.ARN = types.StringValue(policy.RoleARN(account, plan.Name.ValueString()))
 		}
+	}
+	if accountKnown {
 		principals, _ := stringSet(ctx, plan.TrustedPrincipalARNs)
 		for _, p := range principals {
 			if acct, _, _, err := policy.ParsePrincipalARN(p); err == nil && acct != account {
@@ -231,8 +231,6 @@ func (r *delegatedRoleResource) ModifyPlan(ctx context.Context, req resource.Mod
 						"aliram_cross_account_role in that relationship's owner account.", p, acct, account))
 			}
 		}
-	} else {
-		tflog.Debug(ctx, "account ID unknown at plan; the role ARN is known after apply", map[string]any{"error": err.Error()})
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }

@@ -25,13 +25,8 @@ func (r *delegatedUserResource) ModifyPlan(ctx context.Context, req resource.Mod
 	if req.Plan.Raw.IsNull() { // destroy
 		return
 	}
-	var plan, state delegatedUserModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	hasState := !req.State.Raw.IsNull()
-	if hasState {
-		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	}
-	if resp.Diagnostics.HasError() {
+	plan, state, hasState, ok := modifyPlanAndState[delegatedUserModel](ctx, req, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 
