@@ -15,7 +15,7 @@ func userWith(t *testing.T, e *testEnv, root *ram.Client, name string, policies 
 	t.Helper()
 	createUser(t, root, name)
 	for _, p := range policies {
-		must(t, attachUser(t, root, name, p[0], p[1]))
+		must(t, attachTo(root, "User", name, p[0], p[1]))
 	}
 	k := createKey(t, root, name)
 	return e.ram(k.AccessKeyId, k.AccessKeySecret), e.sts(k.AccessKeyId, k.AccessKeySecret)
@@ -212,7 +212,7 @@ func TestSessionPermissions(t *testing.T) {
 	e := newEnv(t, Options{})
 	a, b := e.rootA(), e.rootB()
 	createRole(t, a, "admin-role", trustB)
-	must(t, attachRole(t, a, "admin-role", "System", "AliyunRAMFullAccess"))
+	must(t, attachTo(a, "Role", "admin-role", "System", "AliyunRAMFullAccess"))
 	createRole(t, a, "chained", `{"Statement":[{"Action":"sts:AssumeRole","Effect":"Allow","Principal":{"RAM":"acs:ram::1000000000000001:role/admin-role"}}],"Version":"1"}`)
 	_, bSTS := userWith(t, e, b, "op", [2]string{"System", "AliyunSTSAssumeRoleAccess"})
 
@@ -246,7 +246,7 @@ func TestSessionPermissions(t *testing.T) {
 	narrowSTS := e.stsToken(resp.Credentials.AccessKeyId, resp.Credentials.AccessKeySecret, resp.Credentials.SecurityToken)
 	_, err = assume(narrowSTS, "acs:ram::1000000000000001:role/chained", "hop", "")
 	wantErr(t, err, "NoPermission", 403)
-	must(t, attachRole(t, a, "admin-role", "System", "AliyunSTSAssumeRoleAccess"))
+	must(t, attachTo(a, "Role", "admin-role", "System", "AliyunSTSAssumeRoleAccess"))
 	r2, err := assume(e.stsToken(cFull(t, e, bSTS)), "acs:ram::1000000000000001:role/chained", "hop", "")
 	must(t, err)
 	id, err := e.stsToken(r2.Credentials.AccessKeyId, r2.Credentials.AccessKeySecret, r2.Credentials.SecurityToken).GetCallerIdentity(sts.CreateGetCallerIdentityRequest())
@@ -255,7 +255,7 @@ func TestSessionPermissions(t *testing.T) {
 		t.Fatalf("chained identity %+v", id)
 	}
 	// Detaching from the role removes the session's permissions at once.
-	must(t, detachRole(a, "admin-role", "System", "AliyunRAMFullAccess"))
+	must(t, detachFrom(a, "Role", "admin-role", "System", "AliyunRAMFullAccess"))
 	_, err = full.ListRoles(ram.CreateListRolesRequest())
 	wantErr(t, err, "NoPermission", 403)
 }

@@ -108,10 +108,10 @@ func TestECSInstanceRoleMustTrustECS(t *testing.T) {
 func TestECSMetadataCredentialsThroughCredentialsGo(t *testing.T) {
 	e := newEnv(t, Options{})
 	createRole(t, e.rootB(), "app-role", trustECS)
-	must(t, attachRole(t, e.rootB(), "app-role", "System", "AliyunSTSAssumeRoleAccess"))
+	must(t, attachTo(e.rootB(), "Role", "app-role", "System", "AliyunSTSAssumeRoleAccess"))
 	createRole(t, e.rootB(), "other-role", trustECS) // trusted by ECS, granted nothing
 	createRole(t, e.rootA(), "ops", trustRoleOfB)
-	must(t, attachRole(t, e.rootA(), "ops", "System", "AliyunRAMReadOnlyAccess"))
+	must(t, attachTo(e.rootA(), "Role", "ops", "System", "AliyunRAMReadOnlyAccess"))
 	in := addInstance(t, e.srv, ECSInstanceSpec{AccountID: acctB.ID, RoleName: "app-role", IMDSv2Required: true})
 
 	p, err := providers.NewECSRAMRoleCredentialsProviderBuilder().
@@ -138,7 +138,7 @@ func TestECSMetadataCredentialsThroughCredentialsGo(t *testing.T) {
 	wantErr(t, err, "NoPermission", http.StatusForbidden)
 
 	// Granted in B but not trusted by A: A's trust names app-role only.
-	must(t, attachRole(t, e.rootB(), "other-role", "System", "AliyunSTSAssumeRoleAccess"))
+	must(t, attachTo(e.rootB(), "Role", "other-role", "System", "AliyunSTSAssumeRoleAccess"))
 	_, err = assume(e.stsToken(oc.AccessKeyID, oc.AccessKeySecret, oc.SecurityToken), "acs:ram::"+acctA.ID+":role/ops", "app", "")
 	wantErr(t, err, "NoPermission", http.StatusForbidden)
 

@@ -13,7 +13,7 @@ func TestTrustGrammarAsRAMAcceptsIt(t *testing.T) {
 	e := newEnv(t, Options{})
 	a, b := e.rootA(), e.rootB()
 	createUser(t, b, "op")
-	must(t, attachUser(t, b, "op", "System", "AliyunSTSAssumeRoleAccess"))
+	must(t, attachTo(b, "User", "op", "System", "AliyunSTSAssumeRoleAccess"))
 	k := createKey(t, b, "op")
 	op := e.sts(k.AccessKeyId, k.AccessKeySecret)
 

@@ -20,80 +20,28 @@ var dateRe = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$`)
 
 func createGroup(t *testing.T, c *ram.Client, name, comments string) ram.Group {
 	t.Helper()
-	q := ram.CreateCreateGroupRequest()
-	q.GroupName, q.Comments = name, comments
-	resp, err := c.CreateGroup(q)
-	must(t, err)
-	return resp.Group
-}
-
-func getGroup(c *ram.Client, name string) (*ram.GetGroupResponse, error) {
-	q := ram.CreateGetGroupRequest()
-	q.GroupName = name
-	return c.GetGroup(q)
+	return fetch(t, c, ram.CreateCreateGroupResponse(), "CreateGroup", "GroupName", name, "Comments", comments).Group
 }
 
 func addToGroup(c *ram.Client, user, grp string) error {
-	q := ram.CreateAddUserToGroupRequest()
-	q.UserName, q.GroupName = user, grp
-	_, err := c.AddUserToGroup(q)
-	return err
+	return do(c, "AddUserToGroup", "UserName", user, "GroupName", grp)
 }
 
 func removeFromGroup(c *ram.Client, user, grp string) error {
-	q := ram.CreateRemoveUserFromGroupRequest()
-	q.UserName, q.GroupName = user, grp
-	_, err := c.RemoveUserFromGroup(q)
-	return err
+	return do(c, "RemoveUserFromGroup", "UserName", user, "GroupName", grp)
 }
 
-func attachGroup(c *ram.Client, grp, ptype, pname string) error {
-	q := ram.CreateAttachPolicyToGroupRequest()
-	q.GroupName, q.PolicyType, q.PolicyName = grp, ptype, pname
-	_, err := c.AttachPolicyToGroup(q)
-	return err
-}
+func deleteGroup(c *ram.Client, name string) error { return do(c, "DeleteGroup", "GroupName", name) }
 
-func detachGroup(c *ram.Client, grp, ptype, pname string) error {
-	q := ram.CreateDetachPolicyFromGroupRequest()
-	q.GroupName, q.PolicyType, q.PolicyName = grp, ptype, pname
-	_, err := c.DetachPolicyFromGroup(q)
-	return err
-}
-
-func deleteGroup(c *ram.Client, name string) error {
-	q := ram.CreateDeleteGroupRequest()
-	q.GroupName = name
-	_, err := c.DeleteGroup(q)
-	return err
-}
-
-func groupsForUser(t *testing.T, c *ram.Client, user string) []ram.Group {
-	t.Helper()
-	q := ram.CreateListGroupsForUserRequest()
-	q.UserName = user
-	resp, err := c.ListGroupsForUser(q)
-	must(t, err)
-	return resp.Groups.Group
-}
-
-func usersForGroup(t *testing.T, c *ram.Client, grp string) []ram.User {
-	t.Helper()
-	q := ram.CreateListUsersForGroupRequest()
-	q.GroupName = grp
-	resp, err := c.ListUsersForGroup(q)
-	must(t, err)
-	return resp.Users.User
-}
-
-func policiesForGroup(t *testing.T, c *ram.Client, grp string) []ram.Policy {
-	t.Helper()
-	q := ram.CreateListPoliciesForGroupRequest()
-	q.GroupName = grp
-	resp, err := c.ListPoliciesForGroup(q)
-	must(t, err)
-	return resp.Policies.Policy
-}
+var (
+	getGroup      = lookup("GetGroup", "GroupName", ram.CreateGetGroupResponse)
+	groupsForUser = fetcher("ListGroupsForUser", "UserName", ram.CreateListGroupsForUserResponse,
+		func(r *ram.ListGroupsForUserResponse) []ram.Group { return r.Groups.Group })
+	usersForGroup = fetcher("ListUsersForGroup", "GroupName", ram.CreateListUsersForGroupResponse,
+		func(r *ram.ListUsersForGroupResponse) []ram.User { return r.Users.User })
+	policiesForGroup = fetcher("ListPoliciesForGroup", "GroupName", ram.CreateListPoliciesForGroupResponse,
+		func(r *ram.ListPoliciesForGroupResponse) []ram.Policy { return r.Policies.Policy })
+)
 
 func TestGroupLifecycle(t *testing.T) {
 	e := newEnv(t, Options{})
@@ -253,7 +201,7 @@ func TestGroupMembership(t *testing.T) {
 		t.Fatal(se.Message())
 	}
 	// The documented order: a user's own policies are reported before its groups.
-	must(t, attachUser(t, a, "bob", "System", "ReadOnlyAccess"))
+	must(t, attachTo(a, "User", "bob", "System", "ReadOnlyAccess"))
 	_, err = a.DeleteUser(dq)
 	wantErr(t, err, "DeleteConflict.User.Policy", 409)
 
@@ -283,7 +231,7 @@ func TestGroupMembership(t *testing.T) {
 	if gs := groupsForUser(t, a, "bob"); len(gs) != 0 {
 		t.Fatalf("bob still in %+v", gs)
 	}
-	must(t, detachUser(a, "bob", "System", "ReadOnlyAccess"))
+	must(t, detachFrom(a, "User", "bob", "System", "ReadOnlyAccess"))
 	_, err = a.DeleteUser(dq)
 	must(t, err)
 	must(t, removeFromGroup(a, "alice2", "operations"))
@@ -298,16 +246,16 @@ func TestGroupPolicies(t *testing.T) {
 	a := e.rootA()
 	createGroup(t, a, "readers", "read it all")
 	createPolicy(t, a, "GroupP", permDoc("ecs:Describe*"))
-	must(t, attachGroup(a, "readers", "System", "ReadOnlyAccess"))
-	must(t, attachGroup(a, "READERS", "Custom", "groupp"))
-	se := wantErr(t, attachGroup(a, "readers", "Custom", "GroupP"), "EntityAlreadyExists.Group.Policy", 409)
+	must(t, attachTo(a, "Group", "readers", "System", "ReadOnlyAccess"))
+	must(t, attachTo(a, "Group", "READERS", "Custom", "groupp"))
+	se := wantErr(t, attachTo(a, "Group", "readers", "Custom", "GroupP"), "EntityAlreadyExists.Group.Policy", 409)
 	if se.Message() != "The group has already been attached this policy." {
 		t.Fatal(se.Message())
 	}
-	wantErr(t, attachGroup(a, "nogroup", "System", "ReadOnlyAccess"), "EntityNotExist.Group", 404)
-	wantErr(t, attachGroup(a, "readers", "System", "NoSuchPolicy"), "EntityNotExist.Policy", 404)
-	wantErr(t, attachGroup(a, "readers", "Weird", "ReadOnlyAccess"), "InvalidParameter.PolicyType", 400)
-	wantErr(t, attachGroup(a, "readers", "", "ReadOnlyAccess"), "MissingPolicyType", 400)
+	wantErr(t, attachTo(a, "Group", "nogroup", "System", "ReadOnlyAccess"), "EntityNotExist.Group", 404)
+	wantErr(t, attachTo(a, "Group", "readers", "System", "NoSuchPolicy"), "EntityNotExist.Policy", 404)
+	wantErr(t, attachTo(a, "Group", "readers", "Weird", "ReadOnlyAccess"), "InvalidParameter.PolicyType", 400)
+	wantErr(t, attachTo(a, "Group", "readers", "", "ReadOnlyAccess"), "MissingPolicyType", 400)
 
 	ps := policiesForGroup(t, a, "readers")
 	if len(ps) != 2 || ps[0].PolicyName != "ReadOnlyAccess" || ps[0].PolicyType != "System" || ps[0].DefaultVersion != "v1" ||
@@ -321,9 +269,9 @@ func TestGroupPolicies(t *testing.T) {
 
 	// The group appears among the policy's entities and in its AttachmentCount, beside a user and a role.
 	createUser(t, a, "u1")
-	must(t, attachUser(t, a, "u1", "Custom", "GroupP"))
+	must(t, attachTo(a, "User", "u1", "Custom", "GroupP"))
 	createRole(t, a, "r1", trustB)
-	must(t, attachRole(t, a, "r1", "Custom", "GroupP"))
+	must(t, attachTo(a, "Role", "r1", "Custom", "GroupP"))
 	eq := ram.CreateListEntitiesForPolicyRequest()
 	eq.PolicyName, eq.PolicyType = "GroupP", "Custom"
 	er, err := a.ListEntitiesForPolicy(eq)
@@ -341,7 +289,7 @@ func TestGroupPolicies(t *testing.T) {
 	}
 
 	// DeletePolicy reports the group attachment once users are gone; DeleteGroup its policies.
-	must(t, detachUser(a, "u1", "Custom", "GroupP"))
+	must(t, detachFrom(a, "User", "u1", "Custom", "GroupP"))
 	delq := ram.CreateDeletePolicyRequest()
 	delq.PolicyName = "GroupP"
 	_, err = a.DeletePolicy(delq)
@@ -368,18 +316,18 @@ func TestGroupPolicies(t *testing.T) {
 		t.Fatalf("entities after rename %+v", er.Groups)
 	}
 
-	must(t, detachGroup(a, "viewers", "Custom", "GroupP"))
-	se = wantErr(t, detachGroup(a, "viewers", "Custom", "GroupP"), "EntityNotExist.Group.Policy", 404)
+	must(t, detachFrom(a, "Group", "viewers", "Custom", "GroupP"))
+	se = wantErr(t, detachFrom(a, "Group", "viewers", "Custom", "GroupP"), "EntityNotExist.Group.Policy", 404)
 	if se.Message() != "The indicate policy attached to the group does not exist." {
 		t.Fatal(se.Message())
 	}
-	wantErr(t, detachGroup(a, "nogroup", "Custom", "GroupP"), "EntityNotExist.Group", 404)
+	wantErr(t, detachFrom(a, "Group", "nogroup", "Custom", "GroupP"), "EntityNotExist.Group", 404)
 	pr, err = a.GetPolicy(pq)
 	must(t, err)
 	if pr.Policy.AttachmentCount != 1 {
 		t.Fatalf("attachment count after detach %d", pr.Policy.AttachmentCount)
 	}
-	must(t, detachGroup(a, "viewers", "System", "ReadOnlyAccess"))
+	must(t, detachFrom(a, "Group", "viewers", "System", "ReadOnlyAccess"))
 	must(t, deleteGroup(a, "viewers"))
 }
 
@@ -489,7 +437,7 @@ func TestGroupGrantsPermissions(t *testing.T) {
 	wantErr(t, err, "NoPermission", 403)
 
 	createGroup(t, b, "assumers", "")
-	must(t, attachGroup(b, "assumers", "System", "AliyunSTSAssumeRoleAccess"))
+	must(t, attachTo(b, "Group", "assumers", "System", "AliyunSTSAssumeRoleAccess"))
 	// Attached but not a member yet: still refused.
 	_, err = assume(opSTS, arn, "s1", "")
 	wantErr(t, err, "NoPermission", 403)
@@ -509,7 +457,7 @@ func TestGroupGrantsPermissions(t *testing.T) {
 	must(t, addToGroup(b, "op", "assumers"))
 	_, err = assume(opSTS, arn, "s3", "")
 	must(t, err)
-	must(t, detachGroup(b, "assumers", "System", "AliyunSTSAssumeRoleAccess"))
+	must(t, detachFrom(b, "Group", "assumers", "System", "AliyunSTSAssumeRoleAccess"))
 	_, err = assume(opSTS, arn, "s4", "")
 	wantErr(t, err, "NoPermission", 403)
 
@@ -520,7 +468,7 @@ func TestGroupGrantsPermissions(t *testing.T) {
 	createGroup(t, a, "admins", "")
 	createGroup(t, a, "team-x", "")
 	createGroup(t, a, "other", "")
-	must(t, attachGroup(a, "admins", "Custom", "GroupAdmin"))
+	must(t, attachTo(a, "Group", "admins", "Custom", "GroupAdmin"))
 	ga, _ := userWith(t, e, a, "gadmin")
 	createUser(t, a, "newbie")
 	_, err = getGroup(ga, "team-x")
@@ -560,7 +508,7 @@ func TestAddUserToGroupNeedsBothResources(t *testing.T) {
 	wantErr(t, err, "EntityNotExist.Group", 404)
 	_, err = getGroup(c, "g")
 	wantErr(t, err, "NoPermission", 403)
-	must(t, attachUser(t, a, "half", "System", "AliyunRAMFullAccess"))
+	must(t, attachTo(a, "User", "half", "System", "AliyunRAMFullAccess"))
 	must(t, addToGroup(c, "target", "g"))
 }
 
@@ -597,7 +545,7 @@ func TestGroupsUnderConsistencyDelay(t *testing.T) {
 	createUser(t, a, "joiner")
 	k := createKey(t, a, "joiner")
 	createGroup(t, a, "assumers", "")
-	must(t, attachGroup(a, "assumers", "System", "AliyunSTSAssumeRoleAccess"))
+	must(t, attachTo(a, "Group", "assumers", "System", "AliyunSTSAssumeRoleAccess"))
 	clk.Advance(5 * time.Second) // the key, the trust document and the group's attachment are in effect
 	joiner := e.sts(k.AccessKeyId, k.AccessKeySecret)
 	must(t, addToGroup(a, "joiner", "assumers"))
@@ -619,9 +567,9 @@ func TestGroupsInStateAndPersistence(t *testing.T) {
 	createRole(t, a, "shared", trustB)
 	createGroup(t, a, "empty", "nobody here")
 	createGroup(t, b, "assumers", "may assume")
-	must(t, attachGroup(b, "assumers", "System", "AliyunSTSAssumeRoleAccess"))
+	must(t, attachTo(b, "Group", "assumers", "System", "AliyunSTSAssumeRoleAccess"))
 	createPolicy(t, b, "BPol", permDoc("ecs:*"))
-	must(t, attachGroup(b, "assumers", "Custom", "BPol"))
+	must(t, attachTo(b, "Group", "assumers", "Custom", "BPol"))
 	createUser(t, b, "op")
 	createUser(t, b, "op2")
 	must(t, addToGroup(b, "op2", "assumers"))

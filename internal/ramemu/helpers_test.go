@@ -12,6 +12,8 @@ import (
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/auth"
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/auth/credentials"
 	sdkerrors "github.com/aliyun/alibaba-cloud-sdk-go/sdk/errors"
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/responses"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/ram"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/sts"
 )
@@ -108,76 +110,90 @@ const trustB = `{"Statement":[{"Action":"sts:AssumeRole","Effect":"Allow","Princ
 
 func createRole(t *testing.T, c *ram.Client, name, doc string) *ram.CreateRoleResponse {
 	t.Helper()
-	req := ram.CreateCreateRoleRequest()
-	req.RoleName = name
-	req.AssumeRolePolicyDocument = doc
-	resp, err := c.CreateRole(req)
-	must(t, err)
-	return resp
+	return fetch(t, c, ram.CreateCreateRoleResponse(), "CreateRole", "RoleName", name, "AssumeRolePolicyDocument", doc)
 }
 
 func createUser(t *testing.T, c *ram.Client, name string) {
 	t.Helper()
-	req := ram.CreateCreateUserRequest()
-	req.UserName = name
-	_, err := c.CreateUser(req)
-	must(t, err)
+	fetch(t, c, ram.CreateCreateUserResponse(), "CreateUser", "UserName", name)
 }
 
-func attachRole(t *testing.T, c *ram.Client, role, ptype, pname string) error {
-	req := ram.CreateAttachPolicyToRoleRequest()
-	req.RoleName, req.PolicyType, req.PolicyName = role, ptype, pname
-	_, err := c.AttachPolicyToRole(req)
-	return err
+// rpc is the request the v1 SDK sends for RAM action, kv being its parameters as wire name, value pairs: a typed
+// request (ram.CreateXRequest) is this RpcRequest with fields that are copied into QueryParams when they are not
+// empty, so empty values are left out here as well.
+func rpc(action string, kv ...string) *requests.RpcRequest {
+	q := &requests.RpcRequest{}
+	q.InitWithApiInfo("Ram", "2015-05-01", action, "Ram", "openAPI")
+	q.Method = requests.POST
+	for i := 0; i+1 < len(kv); i += 2 {
+		if kv[i+1] != "" {
+			q.QueryParams[kv[i]] = kv[i+1]
+		}
+	}
+	return q
 }
 
-func attachUser(t *testing.T, c *ram.Client, u, ptype, pname string) error {
-	req := ram.CreateAttachPolicyToUserRequest()
-	req.UserName, req.PolicyType, req.PolicyName = u, ptype, pname
-	_, err := c.AttachPolicyToUser(req)
-	return err
+// ackResponse is the typed SDK response of every action that answers its RequestId alone.
+type ackResponse struct {
+	*responses.BaseResponse
+	RequestId string `json:"RequestId" xml:"RequestId"`
 }
 
-func detachRole(c *ram.Client, role, ptype, pname string) error {
-	req := ram.CreateDetachPolicyFromRoleRequest()
-	req.RoleName, req.PolicyType, req.PolicyName = role, ptype, pname
-	_, err := c.DetachPolicyFromRole(req)
-	return err
+// do sends RAM action as its typed request and method would (a typed method is DoAction with the action's
+// response): for a call that must fail, or that answers its RequestId alone.
+func do(c *ram.Client, action string, kv ...string) error {
+	return c.DoAction(rpc(action, kv...), &ackResponse{BaseResponse: &responses.BaseResponse{}})
 }
 
-func detachUser(c *ram.Client, u, ptype, pname string) error {
-	req := ram.CreateDetachPolicyFromUserRequest()
-	req.UserName, req.PolicyType, req.PolicyName = u, ptype, pname
-	_, err := c.DetachPolicyFromUser(req)
-	return err
-}
-
-func deleteLogin(c *ram.Client, u string) error {
-	req := ram.CreateDeleteLoginProfileRequest()
-	req.UserName = u
-	_, err := c.DeleteLoginProfile(req)
-	return err
-}
-
-func createKey(t *testing.T, c *ram.Client, u string) ram.AccessKey {
+// fetch sends RAM action, which must succeed, and returns its answer decoded into resp, the action's typed SDK
+// response (ram.CreateXResponse()).
+func fetch[R responses.AcsResponse](t *testing.T, c *ram.Client, resp R, action string, kv ...string) R {
 	t.Helper()
-	req := ram.CreateCreateAccessKeyRequest()
-	req.UserName = u
-	resp, err := c.CreateAccessKey(req)
-	must(t, err)
-	return resp.AccessKey
+	must(t, c.DoAction(rpc(action, kv...), resp))
+	return resp
 }
+
+// lookup is a helper for an action with one name parameter: it answers like the action's typed method.
+func lookup[R responses.AcsResponse](action, param string, newResp func() R) func(c *ram.Client, name string) (R, error) {
+	return func(c *ram.Client, name string) (R, error) {
+		resp := newResp()
+		return resp, c.DoAction(rpc(action, param, name), resp)
+	}
+}
+
+// fetcher is a helper for an action with one name parameter that must succeed: it returns pick of the answer.
+func fetcher[R responses.AcsResponse, T any](action, param string, newResp func() R, pick func(R) T) func(t *testing.T, c *ram.Client, name string) T {
+	return func(t *testing.T, c *ram.Client, name string) T {
+		t.Helper()
+		return pick(fetch(t, c, newResp(), action, param, name))
+	}
+}
+
+// attachTo and detachFrom send the policy attachment actions of a principal of kind "Role", "User" or "Group", whose
+// name parameter is <kind>Name.
+func attachTo(c *ram.Client, kind, principal, ptype, pname string) error {
+	return do(c, "AttachPolicyTo"+kind, kind+"Name", principal, "PolicyType", ptype, "PolicyName", pname)
+}
+
+func detachFrom(c *ram.Client, kind, principal, ptype, pname string) error {
+	return do(c, "DetachPolicyFrom"+kind, kind+"Name", principal, "PolicyType", ptype, "PolicyName", pname)
+}
+
+func deleteLogin(c *ram.Client, user string) error {
+	return do(c, "DeleteLoginProfile", "UserName", user)
+}
+func deleteUser(c *ram.Client, user string) error { return do(c, "DeleteUser", "UserName", user) }
+
+var (
+	getRole   = lookup("GetRole", "RoleName", ram.CreateGetRoleResponse)
+	createKey = fetcher("CreateAccessKey", "UserName", ram.CreateCreateAccessKeyResponse,
+		func(r *ram.CreateAccessKeyResponse) ram.AccessKey { return r.AccessKey })
+)
 
 func assume(c *sts.Client, arn, session, extID string) (*sts.AssumeRoleResponse, error) {
 	req := sts.CreateAssumeRoleRequest()
 	req.RoleArn, req.RoleSessionName, req.ExternalId = arn, session, extID
 	return c.AssumeRole(req)
-}
-
-func getRole(c *ram.Client, name string) (*ram.GetRoleResponse, error) {
-	req := ram.CreateGetRoleRequest()
-	req.RoleName = name
-	return c.GetRole(req)
 }
 
 var _ = http.StatusOK

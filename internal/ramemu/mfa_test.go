@@ -17,13 +17,17 @@ import (
 // mfaEpoch is 10 s into a 30 s TOTP step, so step arithmetic in the tests is unambiguous.
 var mfaEpoch = time.Date(2026, 12, 1, 12, 0, 10, 0, time.UTC)
 
-func createMFADevice(t *testing.T, c *ram.Client, name string) ram.VirtualMFADevice {
+// mfaEnv is an emulator on a fake clock at mfaEpoch (keeping its state in statePath unless that is ""), with
+// account A's root and A's users users.
+func mfaEnv(t *testing.T, statePath string, users ...string) (*FakeClock, *testEnv, *ram.Client) {
 	t.Helper()
-	q := ram.CreateCreateVirtualMFADeviceRequest()
-	q.VirtualMFADeviceName = name
-	r, err := c.CreateVirtualMFADevice(q)
-	must(t, err)
-	return r.VirtualMFADevice
+	clock := NewFakeClock(mfaEpoch)
+	e := newEnv(t, Options{Clock: clock, StatePath: statePath})
+	a := e.rootA()
+	for _, u := range users {
+		createUser(t, a, u)
+	}
+	return clock, e, a
 }
 
 // codeAt is the code an authenticator shows for seed at t (the test computes it independently of the server).
@@ -37,30 +41,25 @@ func codeAt(t *testing.T, seed string, at time.Time) string {
 }
 
 func bindMFA(c *ram.Client, userName, serial, code1, code2 string) error {
-	q := ram.CreateBindMFADeviceRequest()
-	q.UserName, q.SerialNumber, q.AuthenticationCode1, q.AuthenticationCode2 = userName, serial, code1, code2
-	_, err := c.BindMFADevice(q)
-	return err
+	return do(c, "BindMFADevice", "UserName", userName, "SerialNumber", serial, "AuthenticationCode1", code1, "AuthenticationCode2", code2)
 }
 
-func getUserMFA(c *ram.Client, userName string) (*ram.GetUserMFAInfoResponse, error) {
-	q := ram.CreateGetUserMFAInfoRequest()
-	q.UserName = userName
-	return c.GetUserMFAInfo(q)
-}
-
-func unbindMFA(c *ram.Client, userName string) (*ram.UnbindMFADeviceResponse, error) {
-	q := ram.CreateUnbindMFADeviceRequest()
-	q.UserName = userName
-	return c.UnbindMFADevice(q)
+// bindAt binds device d to userName with the codes an authenticator shows at at and one step later.
+func bindAt(t *testing.T, c *ram.Client, userName string, d ram.VirtualMFADevice, at time.Time) error {
+	t.Helper()
+	return bindMFA(c, userName, d.SerialNumber, codeAt(t, d.Base32StringSeed, at), codeAt(t, d.Base32StringSeed, at.Add(totpStep)))
 }
 
 func deleteMFADevice(c *ram.Client, serial string) error {
-	q := ram.CreateDeleteVirtualMFADeviceRequest()
-	q.SerialNumber = serial
-	_, err := c.DeleteVirtualMFADevice(q)
-	return err
+	return do(c, "DeleteVirtualMFADevice", "SerialNumber", serial)
 }
+
+var (
+	createMFADevice = fetcher("CreateVirtualMFADevice", "VirtualMFADeviceName", ram.CreateCreateVirtualMFADeviceResponse,
+		func(r *ram.CreateVirtualMFADeviceResponse) ram.VirtualMFADevice { return r.VirtualMFADevice })
+	getUserMFA = lookup("GetUserMFAInfo", "UserName", ram.CreateGetUserMFAInfoResponse)
+	unbindMFA  = lookup("UnbindMFADevice", "UserName", ram.CreateUnbindMFADeviceResponse)
+)
 
 func TestVirtualMFADeviceCreateAndList(t *testing.T) {
 	e := newEnv(t, Options{Clock: NewFakeClock(mfaEpoch)})
@@ -130,11 +129,7 @@ func TestVirtualMFADeviceCreateAndList(t *testing.T) {
 }
 
 func TestBindMFADeviceWithRealTOTPCodes(t *testing.T) {
-	clock := NewFakeClock(mfaEpoch)
-	e := newEnv(t, Options{Clock: clock})
-	a := e.rootA()
-	createUser(t, a, "alice")
-	createUser(t, a, "bob")
+	clock, e, a := mfaEnv(t, "", "alice", "bob")
 	d := createMFADevice(t, a, "alice-phone")
 	seed := d.Base32StringSeed
 	now := clock.Now()
@@ -171,7 +166,7 @@ func TestBindMFADeviceWithRealTOTPCodes(t *testing.T) {
 
 	// Current + next, as read just before the step changes.
 	now = clock.Now()
-	must(t, bindMFA(a, "alice", d.SerialNumber, codeAt(t, seed, now), codeAt(t, seed, now.Add(totpStep))))
+	must(t, bindAt(t, a, "alice", d, now))
 	gi, err := getUserMFA(a, "alice")
 	must(t, err)
 	if gi.MFADevice.SerialNumber != d.SerialNumber || gi.MFADevice.Type != "VMFA" {
@@ -191,8 +186,7 @@ func TestBindMFADeviceWithRealTOTPCodes(t *testing.T) {
 	if se.Message() != "The user has already bound a MFA device." {
 		t.Fatal(se.Message())
 	}
-	wantErr(t, bindMFA(a, "bob", d.SerialNumber, codeAt(t, seed, now), codeAt(t, seed, now.Add(totpStep))),
-		"EntityAlreadyExists.VirtualMFADevice.User", 409)
+	wantErr(t, bindAt(t, a, "bob", d, now), "EntityAlreadyExists.VirtualMFADevice.User", 409)
 	// Previous + current is accepted too.
 	must(t, bindMFA(a, "bob", d2.SerialNumber, codeAt(t, d2.Base32StringSeed, now.Add(-totpStep)), c2))
 
@@ -201,41 +195,28 @@ func TestBindMFADeviceWithRealTOTPCodes(t *testing.T) {
 	k := createKey(t, a, "carol")
 	d3 := createMFADevice(t, a, "carol-phone")
 	uc := e.ram(k.AccessKeyId, k.AccessKeySecret)
-	wantErr(t, bindMFA(uc, "carol", d3.SerialNumber, codeAt(t, d3.Base32StringSeed, now), codeAt(t, d3.Base32StringSeed, now.Add(totpStep))),
-		"NoPermission", 403)
+	wantErr(t, bindAt(t, uc, "carol", d3, now), "NoPermission", 403)
 }
 
 func TestMFADeviceBlocksDeletes(t *testing.T) {
-	clock := NewFakeClock(mfaEpoch)
-	e := newEnv(t, Options{Clock: clock})
-	a := e.rootA()
-	createUser(t, a, "alice")
-	createUser(t, a, "carol")
+	clock, _, a := mfaEnv(t, "", "alice", "carol")
 	d := createMFADevice(t, a, "alice-phone")
-	now := clock.Now()
-	must(t, bindMFA(a, "alice", d.SerialNumber, codeAt(t, d.Base32StringSeed, now), codeAt(t, d.Base32StringSeed, now.Add(totpStep))))
+	must(t, bindAt(t, a, "alice", d, clock.Now()))
 
 	se := wantErr(t, deleteMFADevice(a, d.SerialNumber), "DeleteConflict.VirtualMFADevice.User", 409)
 	if se.Message() != "The virtual mfa device CAN NOT been bound to any user while deleting it." {
 		t.Fatal(se.Message())
 	}
-	du := ram.CreateDeleteUserRequest()
-	du.UserName = "alice"
-	_, err := a.DeleteUser(du)
-	se = wantErr(t, err, "DeleteConflict.User.MFADevice", 409)
+	se = wantErr(t, deleteUser(a, "alice"), "DeleteConflict.User.MFADevice", 409)
 	if se.Message() != "The user CAN NOT has any mfa device while deleting the user." {
 		t.Fatal(se.Message())
 	}
 	// The login profile conflict is reported before the MFA device's.
-	lq := ram.CreateCreateLoginProfileRequest()
-	lq.UserName, lq.Password = "alice", "Str0ng-Passw0rd!"
-	_, err = a.CreateLoginProfile(lq)
-	must(t, err)
-	_, err = a.DeleteUser(du)
-	wantErr(t, err, "DeleteConflict.User.LoginProfile", 409)
+	fetch(t, a, ram.CreateCreateLoginProfileResponse(), "CreateLoginProfile", "UserName", "alice", "Password", "Str0ng-Passw0rd!")
+	wantErr(t, deleteUser(a, "alice"), "DeleteConflict.User.LoginProfile", 409)
 	must(t, deleteLogin(a, "alice"))
 
-	_, err = getUserMFA(a, "carol")
+	_, err := getUserMFA(a, "carol")
 	se = wantErr(t, err, "EntityNotExist.User.MFADevice", 404)
 	if se.Message() != "The user has not bound any MFA device." {
 		t.Fatal(se.Message())
@@ -260,22 +241,17 @@ func TestMFADeviceBlocksDeletes(t *testing.T) {
 	must(t, deleteMFADevice(a, d.SerialNumber))
 	wantErr(t, deleteMFADevice(a, d.SerialNumber), "EntityNotExist.VirtualMFADevice", 404)
 	wantErr(t, deleteMFADevice(a, "not-a-serial"), "EntityNotExist.VirtualMFADevice", 404)
-	_, err = a.DeleteUser(du)
-	must(t, err)
+	must(t, deleteUser(a, "alice"))
 }
 
 // The admin dump shows devices and who holds them, never a seed; a restart keeps seeds and bindings.
 func TestMFADevicesInStateAndAcrossRestart(t *testing.T) {
-	clock := NewFakeClock(mfaEpoch)
 	path := filepath.Join(t.TempDir(), "state.json")
-	e := newEnv(t, Options{Clock: clock, StatePath: path})
-	a := e.rootA()
-	createUser(t, a, "alice")
-	createUser(t, a, "bob")
+	clock, e, a := mfaEnv(t, path, "alice", "bob")
 	d := createMFADevice(t, a, "alice-phone")
 	spare := createMFADevice(t, a, "spare")
 	now := clock.Now()
-	must(t, bindMFA(a, "alice", d.SerialNumber, codeAt(t, d.Base32StringSeed, now), codeAt(t, d.Base32StringSeed, now.Add(totpStep))))
+	must(t, bindAt(t, a, "alice", d, now))
 
 	resp, err := http.Get(e.ts.URL + "/_emulator/state")
 	must(t, err)
@@ -307,6 +283,5 @@ func TestMFADevicesInStateAndAcrossRestart(t *testing.T) {
 	}
 	// The unbound device's seed survived: codes computed from it still bind.
 	clock.Advance(totpStep)
-	now = clock.Now()
-	must(t, bindMFA(a2, "bob", spare.SerialNumber, codeAt(t, spare.Base32StringSeed, now), codeAt(t, spare.Base32StringSeed, now.Add(totpStep))))
+	must(t, bindAt(t, a2, "bob", spare, clock.Now()))
 }

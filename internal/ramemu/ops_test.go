@@ -121,7 +121,7 @@ func TestConsistencyDelay(t *testing.T) {
 	_, err = getRole(a, "lagging")
 	must(t, err)
 
-	must(t, attachRole(t, a, "lagging", "System", "ReadOnlyAccess"))
+	must(t, attachTo(a, "Role", "lagging", "System", "ReadOnlyAccess"))
 	lq := ram.CreateListPoliciesForRoleRequest()
 	lq.RoleName = "lagging"
 	lp, err := a.ListPoliciesForRole(lq)
@@ -191,7 +191,7 @@ func TestAdminEndpoints(t *testing.T) {
 	e := newEnv(t, Options{})
 	a := e.rootA()
 	createRole(t, a, "dumped", trustB)
-	must(t, attachRole(t, a, "dumped", "System", "AliyunKafkaFullAccess"))
+	must(t, attachTo(a, "Role", "dumped", "System", "AliyunKafkaFullAccess"))
 	createUser(t, a, "dumpuser")
 	k := createKey(t, a, "dumpuser")
 	lq := ram.CreateCreateLoginProfileRequest()
@@ -256,12 +256,12 @@ func TestPersistenceAcrossRestart(t *testing.T) {
 	e := newEnv(t, Options{StatePath: path})
 	a, b := e.rootA(), e.rootB()
 	createRole(t, a, "durable", trustB)
-	must(t, attachRole(t, a, "durable", "System", "AliyunKafkaFullAccess"))
+	must(t, attachTo(a, "Role", "durable", "System", "AliyunKafkaFullAccess"))
 	createPolicy(t, a, "DurableP", permDoc("ecs:*"))
 	_, err := newVersion(a, "DurableP", permDoc("ecs:Describe*"), true, "")
 	must(t, err)
 	createUser(t, b, "op")
-	must(t, attachUser(t, b, "op", "System", "AliyunSTSAssumeRoleAccess"))
+	must(t, attachTo(b, "User", "op", "System", "AliyunSTSAssumeRoleAccess"))
 	k := createKey(t, b, "op")
 	resp, err := assume(e.sts(k.AccessKeyId, k.AccessKeySecret), "acs:ram::1000000000000001:role/durable", "before", "")
 	must(t, err)
@@ -343,7 +343,7 @@ func TestHTTPS(t *testing.T) {
 	createRole(t, a, "tls-only", `{"Statement":[{"Action":"sts:AssumeRole","Effect":"Allow","Principal":{"RAM":"acs:ram::1000000000000002:root"},"Condition":{"Bool":{"acs:SecureTransport":"true"}}}],"Version":"1"}`)
 	b := mk(acctB.AccessKeyID, acctB.AccessKeySecret)
 	createUser(t, b, "op")
-	must(t, attachUser(t, b, "op", "System", "AliyunSTSAssumeRoleAccess"))
+	must(t, attachTo(b, "User", "op", "System", "AliyunSTSAssumeRoleAccess"))
 	k := createKey(t, b, "op")
 	sc, err := sts.NewClientWithOptions("cn-hangzhou", sdk.NewConfig().WithScheme("HTTPS").WithHttpTransport(tr),
 		credentials.NewAccessKeyCredential(k.AccessKeyId, k.AccessKeySecret))
@@ -363,7 +363,7 @@ func TestHTTPS(t *testing.T) {
 func TestConcurrentClients(t *testing.T) {
 	e := newEnv(t, Options{StatePath: filepath.Join(t.TempDir(), "s.json")})
 	createUser(t, e.rootB(), "op")
-	must(t, attachUser(t, e.rootB(), "op", "System", "AliyunSTSAssumeRoleAccess"))
+	must(t, attachTo(e.rootB(), "User", "op", "System", "AliyunSTSAssumeRoleAccess"))
 	k := createKey(t, e.rootB(), "op")
 	var wg sync.WaitGroup
 	errs := make(chan error, 50)
@@ -379,7 +379,7 @@ func TestConcurrentClients(t *testing.T) {
 				errs <- err
 				return
 			}
-			if err := attachRole(t, a, name, "System", "ReadOnlyAccess"); err != nil {
+			if err := attachTo(a, "Role", name, "System", "ReadOnlyAccess"); err != nil {
 				errs <- err
 				return
 			}
@@ -397,7 +397,7 @@ func TestConcurrentClients(t *testing.T) {
 				errs <- err
 				return
 			}
-			if err := detachRole(a, name, "System", "ReadOnlyAccess"); err != nil {
+			if err := detachFrom(a, "Role", name, "System", "ReadOnlyAccess"); err != nil {
 				errs <- err
 				return
 			}

@@ -9,35 +9,22 @@ import (
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/ram"
 )
 
+// createLogin answers a LoginProfile, which it decodes as the typed CreateLoginProfile does.
 func createLogin(c *ram.Client, userName, pw string, resetRequired bool) error {
-	q := ram.CreateCreateLoginProfileRequest()
-	q.UserName, q.Password, q.PasswordResetRequired = userName, pw, requests.NewBoolean(resetRequired)
-	_, err := c.CreateLoginProfile(q)
-	return err
+	q := rpc("CreateLoginProfile", "UserName", userName, "Password", pw, "PasswordResetRequired", string(requests.NewBoolean(resetRequired)))
+	return c.DoAction(q, ram.CreateCreateLoginProfileResponse())
 }
 
 func updateLoginPassword(c *ram.Client, userName, pw string) error {
-	q := ram.CreateUpdateLoginProfileRequest()
-	q.UserName, q.Password = userName, pw
-	_, err := c.UpdateLoginProfile(q)
-	return err
+	return do(c, "UpdateLoginProfile", "UserName", userName, "Password", pw)
 }
 
 func changePassword(c *ram.Client, oldPw, newPw string) error {
-	q := ram.CreateChangePasswordRequest()
-	q.OldPassword, q.NewPassword = oldPw, newPw
-	_, err := c.ChangePassword(q)
-	return err
+	return do(c, "ChangePassword", "OldPassword", oldPw, "NewPassword", newPw)
 }
 
-func getLogin(t *testing.T, c *ram.Client, userName string) ram.LoginProfile {
-	t.Helper()
-	q := ram.CreateGetLoginProfileRequest()
-	q.UserName = userName
-	r, err := c.GetLoginProfile(q)
-	must(t, err)
-	return r.LoginProfile
-}
+var getLogin = fetcher("GetLoginProfile", "UserName", ram.CreateGetLoginProfileResponse,
+	func(r *ram.GetLoginProfileResponse) ram.LoginProfile { return r.LoginProfile })
 
 // strictPolicy sets every parameter of SetPasswordPolicy.
 func strictPolicy() *ram.SetPasswordPolicyRequest {
@@ -234,7 +221,7 @@ func TestChangePasswordByTheUser(t *testing.T) {
 	}
 	wantErr(t, changePassword(alice, fresh, "Another-Pass-3"), "NoPermission", 403)
 	createPolicy(t, a, "change-own-password", `{"Statement":[{"Action":"ram:ChangePassword","Effect":"Allow","Resource":"acs:ram:*:`+acctA.ID+`:user/alice"}],"Version":"1"}`)
-	must(t, attachUser(t, a, "alice", "Custom", "change-own-password"))
+	must(t, attachTo(a, "User", "alice", "Custom", "change-own-password"))
 	must(t, changePassword(alice, fresh, "Another-Pass-3"))
 
 	// An explicit Deny wins over the preference.
@@ -243,12 +230,12 @@ func TestChangePasswordByTheUser(t *testing.T) {
 	_, err = a.SetSecurityPreference(sq)
 	must(t, err)
 	createPolicy(t, a, "no-password-change", `{"Statement":[{"Action":"ram:ChangePassword","Effect":"Deny","Resource":"*"}],"Version":"1"}`)
-	must(t, attachUser(t, a, "alice", "Custom", "no-password-change"))
+	must(t, attachTo(a, "User", "alice", "Custom", "no-password-change"))
 	wantErr(t, changePassword(alice, "Another-Pass-3", "Yet-Another-4"), "NoPermission", 403)
 
 	// A role session is not a RAM user either.
 	createRole(t, a, "ops", `{"Statement":[{"Action":"sts:AssumeRole","Effect":"Allow","Principal":{"RAM":["acs:ram::`+acctA.ID+`:root"]}}],"Version":"1"}`)
-	must(t, attachUser(t, a, "alice", "System", "AliyunSTSAssumeRoleAccess"))
+	must(t, attachTo(a, "User", "alice", "System", "AliyunSTSAssumeRoleAccess"))
 	ar, err := assume(e.sts(k.AccessKeyId, k.AccessKeySecret), "acs:ram::"+acctA.ID+":role/ops", "s1", "")
 	must(t, err)
 	sess := e.ramSTS(ar.Credentials.AccessKeyId, ar.Credentials.AccessKeySecret, ar.Credentials.SecurityToken)

@@ -181,14 +181,14 @@ func TestPolicyLifecycle(t *testing.T) {
 	}
 	createUser(t, a, "pu")
 	createRole(t, a, "pr", trustB)
-	must(t, attachUser(t, a, "pu", "Custom", "Kafka-Ops"))
-	must(t, attachRole(t, a, "pr", "Custom", "kafka-ops"))
+	must(t, attachTo(a, "User", "pu", "Custom", "Kafka-Ops"))
+	must(t, attachTo(a, "Role", "pr", "Custom", "kafka-ops"))
 	_, err = a.DeletePolicy(del)
 	wantErr(t, err, "DeleteConflict.Policy.User", 409)
-	must(t, detachUser(a, "pu", "Custom", "Kafka-Ops"))
+	must(t, detachFrom(a, "User", "pu", "Custom", "Kafka-Ops"))
 	_, err = a.DeletePolicy(del)
 	wantErr(t, err, "DeleteConflict.Role.Policy", 409)
-	must(t, detachRole(a, "pr", "Custom", "Kafka-Ops"))
+	must(t, detachFrom(a, "Role", "pr", "Custom", "Kafka-Ops"))
 	_, err = a.DeletePolicy(del)
 	must(t, err)
 	_, err = a.DeletePolicy(del)
@@ -207,17 +207,17 @@ func TestAttachments(t *testing.T) {
 	createUser(t, a, "att-user")
 	createPolicy(t, a, "P0", permDoc("ecs:Describe*"))
 
-	must(t, attachRole(t, a, "att", "System", "aliyunkafkafullaccess"))
-	err := attachRole(t, a, "Att", "System", "AliyunKafkaFullAccess")
+	must(t, attachTo(a, "Role", "att", "System", "aliyunkafkafullaccess"))
+	err := attachTo(a, "Role", "Att", "System", "AliyunKafkaFullAccess")
 	se := wantErr(t, err, "EntityAlreadyExists.Role.Policy", 409)
 	if se.Message() != "The policy has already been attached to the role." {
 		t.Fatal(se.Message())
 	}
-	must(t, attachRole(t, a, "Att", "Custom", "p0"))
-	wantErr(t, attachRole(t, a, "Ghost", "Custom", "P0"), "EntityNotExist.Role", 404)
-	wantErr(t, attachRole(t, a, "Att", "Custom", "Ghost"), "EntityNotExist.Policy", 404)
-	wantErr(t, attachRole(t, a, "Att", "Custom", "AliyunKafkaFullAccess"), "EntityNotExist.Policy", 404)
-	wantErr(t, attachRole(t, a, "Att", "Bogus", "P0"), "InvalidParameter.PolicyType", 400)
+	must(t, attachTo(a, "Role", "Att", "Custom", "p0"))
+	wantErr(t, attachTo(a, "Role", "Ghost", "Custom", "P0"), "EntityNotExist.Role", 404)
+	wantErr(t, attachTo(a, "Role", "Att", "Custom", "Ghost"), "EntityNotExist.Policy", 404)
+	wantErr(t, attachTo(a, "Role", "Att", "Custom", "AliyunKafkaFullAccess"), "EntityNotExist.Policy", 404)
+	wantErr(t, attachTo(a, "Role", "Att", "Bogus", "P0"), "InvalidParameter.PolicyType", 400)
 
 	lq := ram.CreateListPoliciesForRoleRequest()
 	lq.RoleName = "ATT"
@@ -236,15 +236,15 @@ func TestAttachments(t *testing.T) {
 		createPolicy(t, a, fmt.Sprintf("P%d", i), permDoc("ecs:Describe*"))
 	}
 	for i := 1; i <= 9; i++ {
-		must(t, attachRole(t, a, "Att", "Custom", fmt.Sprintf("P%d", i)))
+		must(t, attachTo(a, "Role", "Att", "Custom", fmt.Sprintf("P%d", i)))
 	}
-	wantErr(t, attachRole(t, a, "Att", "Custom", "P10"), "LimitExceeded.Role.Policy", 409)
+	wantErr(t, attachTo(a, "Role", "Att", "Custom", "P10"), "LimitExceeded.Role.Policy", 409)
 	for i := 0; i <= 9; i++ {
-		must(t, attachUser(t, a, "att-user", "Custom", fmt.Sprintf("P%d", i)))
+		must(t, attachTo(a, "User", "att-user", "Custom", fmt.Sprintf("P%d", i)))
 	}
-	wantErr(t, attachUser(t, a, "att-user", "Custom", "P10"), "LimitExceeded.User.Policy", 409)
-	wantErr(t, attachUser(t, a, "att-user", "Custom", "P0"), "EntityAlreadyExists.User.Policy", 409)
-	must(t, attachUser(t, a, "att-user", "System", "ReadOnlyAccess"))
+	wantErr(t, attachTo(a, "User", "att-user", "Custom", "P10"), "LimitExceeded.User.Policy", 409)
+	wantErr(t, attachTo(a, "User", "att-user", "Custom", "P0"), "EntityAlreadyExists.User.Policy", 409)
+	must(t, attachTo(a, "User", "att-user", "System", "ReadOnlyAccess"))
 
 	uq := ram.CreateListPoliciesForUserRequest()
 	uq.UserName = "att-user"
@@ -279,9 +279,9 @@ func TestAttachments(t *testing.T) {
 	}
 
 	// Detach.
-	err = detachRole(a, "Att", "Custom", "P10")
+	err = detachFrom(a, "Role", "Att", "Custom", "P10")
 	wantErr(t, err, "EntityNotExist.Role.Policy", 404)
-	err = detachUser(a, "att-user", "Custom", "P10")
+	err = detachFrom(a, "User", "att-user", "Custom", "P10")
 	se = wantErr(t, err, "EntityNotExist.User.Policy", 404)
 	if se.Message() != "The indicate policy of the user does not exist." {
 		t.Fatal(se.Message())

@@ -36,8 +36,8 @@ func wantDenied(t *testing.T, err error, policyType string) {
 func TestPropagationNewAccessKey(t *testing.T) {
 	e, clk := propagationEnv(t)
 	b := e.rootB()
-	must(t, attachUser(t, b, "op", "System", "AliyunSTSAssumeRoleAccess"))
-	must(t, attachUser(t, b, "op", "System", "AliyunRAMReadOnlyAccess"))
+	must(t, attachTo(b, "User", "op", "System", "AliyunSTSAssumeRoleAccess"))
+	must(t, attachTo(b, "User", "op", "System", "AliyunRAMReadOnlyAccess"))
 	clk.Advance(propagationDelay)
 	k := createKey(t, b, "op")
 	_, err := assume(e.sts(k.AccessKeyId, k.AccessKeySecret), targetArn, "early", "")
@@ -98,8 +98,8 @@ func TestPropagationNewAttachment(t *testing.T) {
 	clk.Advance(propagationDelay)
 	op, opRAM := e.sts(k.AccessKeyId, k.AccessKeySecret), e.ram(k.AccessKeyId, k.AccessKeySecret)
 
-	must(t, attachUser(t, b, "op", "System", "AliyunSTSAssumeRoleAccess"))
-	must(t, attachUser(t, b, "op", "System", "AliyunRAMReadOnlyAccess"))
+	must(t, attachTo(b, "User", "op", "System", "AliyunSTSAssumeRoleAccess"))
+	must(t, attachTo(b, "User", "op", "System", "AliyunRAMReadOnlyAccess"))
 	_, err := assume(op, targetArn, "early", "")
 	wantDenied(t, err, "AccountLevelIdentityBasedPolicy")
 	_, err = opRAM.ListRoles(ram.CreateListRolesRequest())
@@ -112,7 +112,7 @@ func TestPropagationNewAttachment(t *testing.T) {
 	_, err = opRAM.ListRoles(ram.CreateListRolesRequest())
 	must(t, err)
 
-	must(t, detachUser(b, "op", "System", "AliyunSTSAssumeRoleAccess"))
+	must(t, detachFrom(b, "User", "op", "System", "AliyunSTSAssumeRoleAccess"))
 	_, err = assume(op, targetArn, "detached", "")
 	wantDenied(t, err, "AccountLevelIdentityBasedPolicy")
 }
@@ -122,7 +122,7 @@ func TestPropagationNewAttachment(t *testing.T) {
 func TestPropagationTrust(t *testing.T) {
 	e, clk := propagationEnv(t)
 	a, b := e.rootA(), e.rootB()
-	must(t, attachUser(t, b, "op", "System", "AliyunSTSAssumeRoleAccess"))
+	must(t, attachTo(b, "User", "op", "System", "AliyunSTSAssumeRoleAccess"))
 	k := createKey(t, b, "op")
 	clk.Advance(propagationDelay)
 	op := e.sts(k.AccessKeyId, k.AccessKeySecret)
@@ -174,7 +174,7 @@ func TestPropagationSurvivesRestart(t *testing.T) {
 	e := newEnv(t, opts)
 	createRole(t, e.rootA(), "target", `{"Statement":[{"Action":"sts:AssumeRole","Effect":"Allow","Principal":{"RAM":["acs:ram::1000000000000002:user/other"]}}],"Version":"1"}`)
 	createUser(t, e.rootB(), "op")
-	must(t, attachUser(t, e.rootB(), "op", "System", "AliyunSTSAssumeRoleAccess"))
+	must(t, attachTo(e.rootB(), "User", "op", "System", "AliyunSTSAssumeRoleAccess"))
 	old := createKey(t, e.rootB(), "op")
 	clk.Advance(propagationDelay)
 	uq := ram.CreateUpdateRoleRequest()

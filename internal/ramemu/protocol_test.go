@@ -201,7 +201,7 @@ func TestSTSCredentialChecks(t *testing.T) {
 	a, b := e.rootA(), e.rootB()
 	createRole(t, a, "R", trustB)
 	createUser(t, b, "u")
-	must(t, attachUser(t, b, "u", "System", "AliyunSTSAssumeRoleAccess"))
+	must(t, attachTo(b, "User", "u", "System", "AliyunSTSAssumeRoleAccess"))
 	k := createKey(t, b, "u")
 	resp, err := assume(e.sts(k.AccessKeyId, k.AccessKeySecret), "acs:ram::1000000000000001:role/r", "sess", "")
 	must(t, err)

@@ -20,11 +20,11 @@ func TestSeedStory(t *testing.T) {
 	if arn != "acs:ram::1000000000000001:role/KafkaOperator" {
 		t.Fatalf("arn %q", arn)
 	}
-	must(t, attachRole(t, a, "KafkaOperator", "System", "AliyunKafkaFullAccess"))
+	must(t, attachTo(a, "Role", "KafkaOperator", "System", "AliyunKafkaFullAccess"))
 
 	// B: a user with AliyunSTSAssumeRoleAccess and an AccessKey.
 	createUser(t, b, "operator")
-	must(t, attachUser(t, b, "operator", "System", "AliyunSTSAssumeRoleAccess"))
+	must(t, attachTo(b, "User", "operator", "System", "AliyunSTSAssumeRoleAccess"))
 	key := createKey(t, b, "operator")
 	if len(key.AccessKeyId) != 24 || len(key.AccessKeySecret) != 30 {
 		t.Fatalf("key format %d/%d", len(key.AccessKeyId), len(key.AccessKeySecret))
@@ -64,7 +64,7 @@ func TestSeedStory(t *testing.T) {
 	// A user of a third account (with the policy) is refused by the trust policy.
 	c := e.ram("LTAI5tDemoThirdC00000003", "DemoSecretThird00000000000000003")
 	createUser(t, c, "stranger")
-	must(t, attachUser(t, c, "stranger", "System", "AliyunSTSAssumeRoleAccess"))
+	must(t, attachTo(c, "User", "stranger", "System", "AliyunSTSAssumeRoleAccess"))
 	k3 := createKey(t, c, "stranger")
 	_, err = assume(e.sts(k3.AccessKeyId, k3.AccessKeySecret), arn, "s3", "ext-1234")
 	wantErr(t, err, "NoPermission", http.StatusForbidden)
@@ -81,7 +81,7 @@ func TestSeedStory(t *testing.T) {
 	dq.RoleName = "KafkaOperator"
 	_, err = a.DeleteRole(dq)
 	wantErr(t, err, "DeleteConflict.Role.Policy", http.StatusConflict)
-	must(t, detachRole(a, "KafkaOperator", "System", "AliyunKafkaFullAccess"))
+	must(t, detachFrom(a, "Role", "KafkaOperator", "System", "AliyunKafkaFullAccess"))
 	_, err = a.DeleteRole(dq)
 	must(t, err)
 	_, err = assume(op, arn, "s5", "ext-1234")

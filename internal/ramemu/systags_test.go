@@ -92,7 +92,7 @@ func TestSystemTags(t *testing.T) {
 	// A policy created by a RAM user carries the user's createdby value; one created by an assumed role, the
 	// role's and the ID of whoever assumed it.
 	createUser(t, a, "admin")
-	must(t, attachUser(t, a, "admin", "System", "AdministratorAccess"))
+	must(t, attachTo(a, "User", "admin", "System", "AdministratorAccess"))
 	k := createKey(t, a, "admin")
 	admin := e.ram(k.AccessKeyId, k.AccessKeySecret)
 	createPolicy(t, admin, "ByUser", permDoc("ecs:*"))
@@ -109,7 +109,7 @@ func TestSystemTags(t *testing.T) {
 		t.Fatalf("ListPolicies tags: %v", got)
 	}
 	createRole(t, a, "ops", `{"Statement":[{"Action":"sts:AssumeRole","Effect":"Allow","Principal":{"RAM":["acs:ram::1000000000000001:root"]}}],"Version":"1"}`)
-	must(t, attachRole(t, a, "ops", "System", "AdministratorAccess"))
+	must(t, attachTo(a, "Role", "ops", "System", "AdministratorAccess"))
 	cred, err := assume(e.sts(k.AccessKeyId, k.AccessKeySecret), "acs:ram::1000000000000001:role/ops", "build", "")
 	must(t, err)
 	sess := e.ramSTS(cred.Credentials.AccessKeyId, cred.Credentials.AccessKeySecret, cred.Credentials.SecurityToken)

@@ -166,7 +166,7 @@ func TestGetCatalogSystemPolicies(t *testing.T) {
 		_, err := a.GetPolicy(q)
 		wantErr(t, err, "EntityNotExist.Policy", 404)
 		createRole(t, a, "r-"+strings.ToLower(name), trustB)
-		wantErr(t, attachRole(t, a, "r-"+strings.ToLower(name), "System", name), "EntityNotExist.Policy", 404)
+		wantErr(t, attachTo(a, "Role", "r-"+strings.ToLower(name), "System", name), "EntityNotExist.Policy", 404)
 	}
 }
 
@@ -235,11 +235,11 @@ func TestAttachCatalogPolicyCounted(t *testing.T) {
 		must(t, err)
 		return r.Policy.AttachmentCount
 	}
-	must(t, attachRole(t, a, "GAReader", "System", name))
+	must(t, attachTo(a, "Role", "GAReader", "System", name))
 	if n := count(a); n != 1 {
 		t.Fatalf("after role attach: AttachmentCount %d", n)
 	}
-	must(t, attachUser(t, a, "ga-user", "System", strings.ToUpper(name)))
+	must(t, attachTo(a, "User", "ga-user", "System", strings.ToUpper(name)))
 	if n := count(a); n != 2 {
 		t.Fatalf("after user attach: AttachmentCount %d", n)
 	}
@@ -269,7 +269,7 @@ func TestAttachCatalogPolicyCounted(t *testing.T) {
 	if len(rr.Policies.Policy) != 1 || rr.Policies.Policy[0].PolicyName != name || rr.Policies.Policy[0].PolicyType != "System" {
 		t.Fatalf("policies for role %+v", rr.Policies)
 	}
-	must(t, detachRole(a, "GAReader", "System", name))
+	must(t, detachFrom(a, "Role", "GAReader", "System", name))
 	if n := count(a); n != 1 {
 		t.Fatalf("after detach: AttachmentCount %d", n)
 	}

@@ -151,7 +151,7 @@ func TestUserLifecycle(t *testing.T) {
 	}
 
 	// Delete conflicts in the documented order: access key, login profile, policy.
-	must(t, attachUser(t, a, "Alice2", "System", "ReadOnlyAccess"))
+	must(t, attachTo(a, "User", "Alice2", "System", "ReadOnlyAccess"))
 	dq := ram.CreateDeleteUserRequest()
 	dq.UserName = "Alice2"
 	_, err = a.DeleteUser(dq)
@@ -172,7 +172,7 @@ func TestUserLifecycle(t *testing.T) {
 	wantErr(t, deleteLogin(a, "Alice2"), "EntityNotExist.User.LoginProfile", 404)
 	_, err = a.DeleteUser(dq)
 	wantErr(t, err, "DeleteConflict.User.Policy", 409)
-	must(t, detachUser(a, "Alice2", "System", "ReadOnlyAccess"))
+	must(t, detachFrom(a, "User", "Alice2", "System", "ReadOnlyAccess"))
 	_, err = a.DeleteUser(dq)
 	must(t, err)
 	_, err = a.DeleteUser(dq)
@@ -189,7 +189,7 @@ func TestCreateAccessKeyForSelf(t *testing.T) {
 	e := newEnv(t, Options{})
 	a := e.rootA()
 	createUser(t, a, "self")
-	must(t, attachUser(t, a, "self", "System", "AliyunRAMFullAccess"))
+	must(t, attachTo(a, "User", "self", "System", "AliyunRAMFullAccess"))
 	k := createKey(t, a, "self")
 	self := e.ram(k.AccessKeyId, k.AccessKeySecret)
 	r, err := self.CreateAccessKey(ram.CreateCreateAccessKeyRequest())
