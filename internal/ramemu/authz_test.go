@@ -32,13 +32,7 @@ func TestRAMUserAuthorization(t *testing.T) {
 	must(t, err)
 	_, err = ro.ListRoles(ram.CreateListRolesRequest())
 	must(t, err)
-	dq := ram.CreateDeleteRoleRequest()
-	dq.RoleName = "other"
-	_, err = ro.DeleteRole(dq)
-	se := wantErr(t, err, "NoPermission", http.StatusForbidden)
-	if se.Message() != "You are not authorized to do this action." {
-		t.Fatal(se.Message())
-	}
+	wantErrMsg(t, do(ro, "DeleteRole", "RoleName", "other"), "NoPermission", http.StatusForbidden, "You are not authorized to do this action.")
 
 	// Resource-scoped custom policy with wildcards; explicit Deny wins.
 	createPolicy(t, a, "scoped", `{"Statement":[
@@ -53,7 +47,7 @@ func TestRAMUserAuthorization(t *testing.T) {
 	uq := ram.CreateUpdateRoleRequest()
 	uq.RoleName, uq.NewDescription = "app-role", "x"
 	_, err = sc.UpdateRole(uq)
-	se = wantErr(t, err, "NoPermission", http.StatusForbidden)
+	se := wantErr(t, err, "NoPermission", http.StatusForbidden)
 	if se.AccessDeniedDetail()["NoPermissionType"] != "ExplicitDeny" {
 		t.Fatalf("detail %v", se.AccessDeniedDetail())
 	}
@@ -137,10 +131,7 @@ func TestAssumeRoleTrustAndConditions(t *testing.T) {
 	createRole(t, a, "deny", `{"Statement":[{"Action":"sts:AssumeRole","Effect":"Allow","Principal":{"RAM":"acs:ram::1000000000000002:root"}},
 		{"Action":"sts:AssumeRole","Effect":"Deny","Principal":{"RAM":"acs:ram::1000000000000002:user/op"}}],"Version":"1"}`)
 	_, err = assume(bSTS, arn("deny"), "s1", "")
-	se := wantErr(t, err, "NoPermission", 403)
-	if se.Message() != "You are not authorized to do this action. You should be authorized by RAM." {
-		t.Fatal(se.Message())
-	}
+	wantErrMsg(t, err, "NoPermission", 403, "You are not authorized to do this action. You should be authorized by RAM.")
 	_, err = assume(bOther, arn("deny"), "s1", "")
 	must(t, err)
 
@@ -159,18 +150,12 @@ func TestAssumeRoleTrustAndConditions(t *testing.T) {
 		wantErr(t, err, c.code, 400)
 	}
 	_, err = assume(bSTS, "acs:ram::1000000000000001:role/ghost", "s1", "")
-	se = wantErr(t, err, "EntityNotExist.Role", 404)
-	if se.Message() != "The specified Role not exists." {
-		t.Fatal(se.Message())
-	}
+	wantErrMsg(t, err, "EntityNotExist.Role", 404, "The specified Role not exists.")
 	_, err = assume(bSTS, "acs:ram::1999999999999999:role/ghost", "s1", "")
 	wantErr(t, err, "EntityNotExist.Role", 404)
 	// An ARN naming a user is a role that does not exist (ram-api.md §3.1 step 3).
 	_, err = assume(bSTS, "acs:ram::1000000000000001:user/x", "s1", "")
-	se = wantErr(t, err, "EntityNotExist.Role", 404)
-	if se.Message() != "The specified Role not exists." {
-		t.Fatal(se.Message())
-	}
+	wantErrMsg(t, err, "EntityNotExist.Role", 404, "The specified Role not exists.")
 	_, err = assume(bSTS, "acs:ram::1000000000000001:user/x", "x", "")
 	wantErr(t, err, "InvalidParameter.RoleSessionName", 400)
 	q := sts.CreateAssumeRoleRequest()

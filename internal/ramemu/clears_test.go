@@ -85,20 +85,14 @@ func TestUpdateUserExplicitClears(t *testing.T) {
 func TestUpdateRoleExplicitClear(t *testing.T) {
 	e := newEnv(t, Options{})
 	a := e.rootA()
-	cq := ram.CreateCreateRoleRequest()
-	cq.RoleName, cq.AssumeRolePolicyDocument, cq.Description = "described", trustB, "the role's purpose"
-	_, err := a.CreateRole(cq)
-	must(t, err)
+	fetch(t, a, ram.CreateCreateRoleResponse(), "CreateRole", "RoleName", "described", "AssumeRolePolicyDocument", trustB, "Description", "the role's purpose")
 	desc := func() string {
 		t.Helper()
 		r, err := getRole(a, "described")
 		must(t, err)
 		return r.Role.Description
 	}
-	uq := ram.CreateUpdateRoleRequest()
-	uq.RoleName, uq.NewMaxSessionDuration = "described", "7200"
-	_, err = a.UpdateRole(uq)
-	must(t, err)
+	fetch(t, a, ram.CreateUpdateRoleResponse(), "UpdateRole", "RoleName", "described", "NewMaxSessionDuration", "7200")
 	if got := desc(); got != "the role's purpose" {
 		t.Fatalf("absent NewDescription changed the description to %q", got)
 	}
@@ -117,10 +111,7 @@ func TestUpdateRoleExplicitClear(t *testing.T) {
 func TestUpdatePolicyDescriptionExplicitClear(t *testing.T) {
 	e := newEnv(t, Options{})
 	a := e.rootA()
-	cq := ram.CreateCreatePolicyRequest()
-	cq.PolicyName, cq.PolicyDocument, cq.Description = "Described", permDoc("ecs:*"), "what it grants"
-	_, err := a.CreatePolicy(cq)
-	must(t, err)
+	fetch(t, a, ram.CreateCreatePolicyResponse(), "CreatePolicy", "PolicyName", "Described", "PolicyDocument", permDoc("ecs:*"), "Description", "what it grants")
 	desc := func() string {
 		t.Helper()
 		q := ram.CreateGetPolicyRequest()
@@ -129,7 +120,7 @@ func TestUpdatePolicyDescriptionExplicitClear(t *testing.T) {
 		must(t, err)
 		return r.Policy.Description
 	}
-	_, err = e.commonAs(a, "UpdatePolicyDescription", map[string]string{"PolicyName": "Described"})
+	_, err := e.commonAs(a, "UpdatePolicyDescription", map[string]string{"PolicyName": "Described"})
 	must(t, err)
 	if got := desc(); got != "what it grants" {
 		t.Fatalf("absent NewDescription changed the description to %q", got)

@@ -49,10 +49,7 @@ func TestTrustGrammarAsRAMAcceptsIt(t *testing.T) {
 		`{"Statement":[{"Action":"sts:AssumeRole","Effect":"Allow","Principal":{"RAM":""}}],"Version":"1"}`,
 		`{"Statement":[{"Action":["sts:AssumeRole","ecs:RunInstances"],"Effect":"Allow","Principal":{"RAM":["acs:ram::1000000000000002:root"]}}],"Version":"1"}`,
 	} {
-		cq := ram.CreateCreateRoleRequest()
-		cq.RoleName, cq.AssumeRolePolicyDocument = "bad", bad
-		_, err := a.CreateRole(cq)
-		wantErr(t, err, "MalformedPolicyDocument", 400)
+		wantErr(t, do(a, "CreateRole", "RoleName", "bad", "AssumeRolePolicyDocument", bad), "MalformedPolicyDocument", 400)
 		uq.NewAssumeRolePolicyDocument = bad
 		_, err = a.UpdateRole(uq)
 		wantErr(t, err, "MalformedPolicyDocument", 400)

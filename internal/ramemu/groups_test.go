@@ -52,13 +52,7 @@ func TestGroupLifecycle(t *testing.T) {
 		t.Fatalf("create %+v", g)
 	}
 	// Names are unique case-insensitively.
-	q := ram.CreateCreateGroupRequest()
-	q.GroupName = "dev.team_1-X"
-	_, err := a.CreateGroup(q)
-	se := wantErr(t, err, "EntityAlreadyExists.Group", 409)
-	if se.Message() != "The group does already EXIST." {
-		t.Fatal(se.Message())
-	}
+	wantErrMsg(t, do(a, "CreateGroup", "GroupName", "dev.team_1-X"), "EntityAlreadyExists.Group", 409, "The group does already EXIST.")
 	for _, c := range []struct {
 		name, comments, code string
 	}{
@@ -68,10 +62,7 @@ func TestGroupLifecycle(t *testing.T) {
 		{strings.Repeat("g", 65), "", "InvalidParameter.GroupName.Length"},
 		{"fresh", strings.Repeat("c", 129), "InvalidParameter.Comments.Length"},
 	} {
-		q := ram.CreateCreateGroupRequest()
-		q.GroupName, q.Comments = c.name, c.comments
-		_, err := a.CreateGroup(q)
-		wantErr(t, err, c.code, 400)
+		wantErr(t, do(a, "CreateGroup", "GroupName", c.name, "Comments", c.comments), c.code, 400)
 	}
 	createGroup(t, a, strings.Repeat("g", 64), strings.Repeat("c", 128))
 
@@ -82,10 +73,7 @@ func TestGroupLifecycle(t *testing.T) {
 		t.Fatalf("get %+v", gr.Group)
 	}
 	_, err = getGroup(a, "nobody")
-	se = wantErr(t, err, "EntityNotExist.Group", 404)
-	if se.Message() != "The group does not exist." {
-		t.Fatal(se.Message())
-	}
+	wantErrMsg(t, err, "EntityNotExist.Group", 404, "The group does not exist.")
 
 	update := func(name string, set func(*ram.UpdateGroupRequest)) (*ram.UpdateGroupResponse, error) {
 		uq := ram.CreateUpdateGroupRequest()
@@ -151,19 +139,13 @@ func TestGroupMembership(t *testing.T) {
 	a := e.rootA()
 	createGroup(t, a, "ops", "operators")
 	createGroup(t, a, "dev", "")
-	uq := ram.CreateCreateUserRequest()
-	uq.UserName, uq.DisplayName = "alice", "Alice A"
-	_, err := a.CreateUser(uq)
-	must(t, err)
+	fetch(t, a, ram.CreateCreateUserResponse(), "CreateUser", "UserName", "alice", "DisplayName", "Alice A")
 	createUser(t, a, "bob")
 
 	must(t, addToGroup(a, "alice", "ops"))
 	must(t, addToGroup(a, "ALICE", "DEV"))
 	must(t, addToGroup(a, "bob", "ops"))
-	se := wantErr(t, addToGroup(a, "Alice", "Ops"), "EntityAlreadyExists.User.Group", 409)
-	if se.Message() != "The user has already joined the group." {
-		t.Fatal(se.Message())
-	}
+	wantErrMsg(t, addToGroup(a, "Alice", "Ops"), "EntityAlreadyExists.User.Group", 409, "The user has already joined the group.")
 	wantErr(t, addToGroup(a, "nobody", "ops"), "EntityNotExist.User", 404)
 	wantErr(t, addToGroup(a, "alice", "nogroup"), "EntityNotExist.Group", 404)
 	wantErr(t, addToGroup(a, "alice", "bad group"), "InvalidParameter.GroupName.InvalidChars", 400)
@@ -179,41 +161,19 @@ func TestGroupMembership(t *testing.T) {
 		us[1].UserName != "bob" {
 		t.Fatalf("users for ops %+v", us)
 	}
-	lq := ram.CreateListGroupsForUserRequest()
-	lq.UserName = "nobody"
-	_, err = a.ListGroupsForUser(lq)
-	wantErr(t, err, "EntityNotExist.User", 404)
-	luq := ram.CreateListUsersForGroupRequest()
-	luq.GroupName = "nogroup"
-	_, err = a.ListUsersForGroup(luq)
-	wantErr(t, err, "EntityNotExist.Group", 404)
+	wantErr(t, do(a, "ListGroupsForUser", "UserName", "nobody"), "EntityNotExist.User", 404)
+	wantErr(t, do(a, "ListUsersForGroup", "GroupName", "nogroup"), "EntityNotExist.Group", 404)
 
 	// A member cannot be deleted, and a group with members cannot be deleted.
-	dq := ram.CreateDeleteUserRequest()
-	dq.UserName = "bob"
-	_, err = a.DeleteUser(dq)
-	se = wantErr(t, err, "DeleteConflict.User.Group", 409)
-	if se.Message() != "The user CAN NOT be in any group while deleting the user." {
-		t.Fatal(se.Message())
-	}
-	se = wantErr(t, deleteGroup(a, "ops"), "DeleteConflict.Group.User", 409)
-	if se.Message() != "The group CAN NOT has any user member while deleting the group." {
-		t.Fatal(se.Message())
-	}
+	wantErrMsg(t, deleteUser(a, "bob"), "DeleteConflict.User.Group", 409, "The user CAN NOT be in any group while deleting the user.")
+	wantErrMsg(t, deleteGroup(a, "ops"), "DeleteConflict.Group.User", 409, "The group CAN NOT has any user member while deleting the group.")
 	// The documented order: a user's own policies are reported before its groups.
 	must(t, attachTo(a, "User", "bob", "System", "ReadOnlyAccess"))
-	_, err = a.DeleteUser(dq)
-	wantErr(t, err, "DeleteConflict.User.Policy", 409)
+	wantErr(t, deleteUser(a, "bob"), "DeleteConflict.User.Policy", 409)
 
 	// Renaming the user or the group keeps the memberships.
-	rq := ram.CreateUpdateUserRequest()
-	rq.UserName, rq.NewUserName = "alice", "alice2"
-	_, err = a.UpdateUser(rq)
-	must(t, err)
-	gq := ram.CreateUpdateGroupRequest()
-	gq.GroupName, gq.NewGroupName = "ops", "operations"
-	_, err = a.UpdateGroup(gq)
-	must(t, err)
+	fetch(t, a, ram.CreateUpdateUserResponse(), "UpdateUser", "UserName", "alice", "NewUserName", "alice2")
+	fetch(t, a, ram.CreateUpdateGroupResponse(), "UpdateGroup", "GroupName", "ops", "NewGroupName", "operations")
 	if gs := groupsForUser(t, a, "alice2"); len(gs) != 2 || gs[0].GroupName != "operations" {
 		t.Fatalf("after renames %+v", gs)
 	}
@@ -222,18 +182,14 @@ func TestGroupMembership(t *testing.T) {
 	}
 
 	must(t, removeFromGroup(a, "bob", "operations"))
-	se = wantErr(t, removeFromGroup(a, "bob", "operations"), "EntityNotExist.User.Group", 404)
-	if se.Message() != "The user has not joined the group." {
-		t.Fatal(se.Message())
-	}
+	wantErrMsg(t, removeFromGroup(a, "bob", "operations"), "EntityNotExist.User.Group", 404, "The user has not joined the group.")
 	wantErr(t, removeFromGroup(a, "bob", "nogroup"), "EntityNotExist.Group", 404)
 	wantErr(t, removeFromGroup(a, "nobody", "dev"), "EntityNotExist.User", 404)
 	if gs := groupsForUser(t, a, "bob"); len(gs) != 0 {
 		t.Fatalf("bob still in %+v", gs)
 	}
 	must(t, detachFrom(a, "User", "bob", "System", "ReadOnlyAccess"))
-	_, err = a.DeleteUser(dq)
-	must(t, err)
+	must(t, deleteUser(a, "bob"))
 	must(t, removeFromGroup(a, "alice2", "operations"))
 	must(t, deleteGroup(a, "operations"))
 	if gs := groupsForUser(t, a, "alice2"); len(gs) != 1 || gs[0].GroupName != "dev" {
@@ -248,10 +204,7 @@ func TestGroupPolicies(t *testing.T) {
 	createPolicy(t, a, "GroupP", permDoc("ecs:Describe*"))
 	must(t, attachTo(a, "Group", "readers", "System", "ReadOnlyAccess"))
 	must(t, attachTo(a, "Group", "READERS", "Custom", "groupp"))
-	se := wantErr(t, attachTo(a, "Group", "readers", "Custom", "GroupP"), "EntityAlreadyExists.Group.Policy", 409)
-	if se.Message() != "The group has already been attached this policy." {
-		t.Fatal(se.Message())
-	}
+	wantErrMsg(t, attachTo(a, "Group", "readers", "Custom", "GroupP"), "EntityAlreadyExists.Group.Policy", 409, "The group has already been attached this policy.")
 	wantErr(t, attachTo(a, "Group", "nogroup", "System", "ReadOnlyAccess"), "EntityNotExist.Group", 404)
 	wantErr(t, attachTo(a, "Group", "readers", "System", "NoSuchPolicy"), "EntityNotExist.Policy", 404)
 	wantErr(t, attachTo(a, "Group", "readers", "Weird", "ReadOnlyAccess"), "InvalidParameter.PolicyType", 400)
@@ -262,10 +215,7 @@ func TestGroupPolicies(t *testing.T) {
 		!dateRe.MatchString(ps[0].AttachDate) || ps[1].PolicyName != "GroupP" || ps[1].PolicyType != "Custom" || ps[0].Description == "" {
 		t.Fatalf("policies for group %+v", ps)
 	}
-	lq := ram.CreateListPoliciesForGroupRequest()
-	lq.GroupName = "nogroup"
-	_, err := a.ListPoliciesForGroup(lq)
-	wantErr(t, err, "EntityNotExist.Group", 404)
+	wantErr(t, do(a, "ListPoliciesForGroup", "GroupName", "nogroup"), "EntityNotExist.Group", 404)
 
 	// The group appears among the policy's entities and in its AttachmentCount, beside a user and a role.
 	createUser(t, a, "u1")
@@ -290,23 +240,11 @@ func TestGroupPolicies(t *testing.T) {
 
 	// DeletePolicy reports the group attachment once users are gone; DeleteGroup its policies.
 	must(t, detachFrom(a, "User", "u1", "Custom", "GroupP"))
-	delq := ram.CreateDeletePolicyRequest()
-	delq.PolicyName = "GroupP"
-	_, err = a.DeletePolicy(delq)
-	se = wantErr(t, err, "DeleteConflict.Policy.Group", 409)
-	if se.Message() != "The policy CAN NOT been attached to any group while deleting the policy." {
-		t.Fatal(se.Message())
-	}
-	se = wantErr(t, deleteGroup(a, "readers"), "DeleteConflict.Group.Policy", 409)
-	if se.Message() != "The entity CAN NOT has any attached policy while deleting the group." {
-		t.Fatal(se.Message())
-	}
+	wantErrMsg(t, do(a, "DeletePolicy", "PolicyName", "GroupP"), "DeleteConflict.Policy.Group", 409, "The policy CAN NOT been attached to any group while deleting the policy.")
+	wantErrMsg(t, deleteGroup(a, "readers"), "DeleteConflict.Group.Policy", 409, "The entity CAN NOT has any attached policy while deleting the group.")
 
 	// Renaming keeps the attachments.
-	uq := ram.CreateUpdateGroupRequest()
-	uq.GroupName, uq.NewGroupName = "readers", "viewers"
-	_, err = a.UpdateGroup(uq)
-	must(t, err)
+	fetch(t, a, ram.CreateUpdateGroupResponse(), "UpdateGroup", "GroupName", "readers", "NewGroupName", "viewers")
 	if ps := policiesForGroup(t, a, "viewers"); len(ps) != 2 {
 		t.Fatalf("after rename %+v", ps)
 	}
@@ -317,10 +255,7 @@ func TestGroupPolicies(t *testing.T) {
 	}
 
 	must(t, detachFrom(a, "Group", "viewers", "Custom", "GroupP"))
-	se = wantErr(t, detachFrom(a, "Group", "viewers", "Custom", "GroupP"), "EntityNotExist.Group.Policy", 404)
-	if se.Message() != "The indicate policy attached to the group does not exist." {
-		t.Fatal(se.Message())
-	}
+	wantErrMsg(t, detachFrom(a, "Group", "viewers", "Custom", "GroupP"), "EntityNotExist.Group.Policy", 404, "The indicate policy attached to the group does not exist.")
 	wantErr(t, detachFrom(a, "Group", "nogroup", "Custom", "GroupP"), "EntityNotExist.Group", 404)
 	pr, err = a.GetPolicy(pq)
 	must(t, err)
@@ -416,10 +351,7 @@ func TestGroupPagination(t *testing.T) {
 		_, err := a.ListGroups(q)
 		wantErr(t, err, "InvalidParameter.MaxItems", 400)
 	}
-	q := ram.CreateListUsersForGroupRequest()
-	q.GroupName, q.Marker = "big", "not-a-marker"
-	_, err := a.ListUsersForGroup(q)
-	wantErr(t, err, "InvalidParameter.Marker", 400)
+	wantErr(t, do(a, "ListUsersForGroup", "GroupName", "big", "Marker", "not-a-marker"), "InvalidParameter.Marker", 400)
 }
 
 // A user's permissions include its groups' policies: for RAM calls and for AssumeRole's identity check.
@@ -530,15 +462,11 @@ func TestGroupsUnderConsistencyDelay(t *testing.T) {
 	}
 	// Right after leaving, deletes still see the membership.
 	must(t, removeFromGroup(a, "u", "late"))
-	dq := ram.CreateDeleteUserRequest()
-	dq.UserName = "u"
-	_, err = a.DeleteUser(dq)
-	wantErr(t, err, "DeleteConflict.User.Group", 409)
+	wantErr(t, deleteUser(a, "u"), "DeleteConflict.User.Group", 409)
 	wantErr(t, deleteGroup(a, "late"), "DeleteConflict.Group.User", 409)
 	clk.Advance(5 * time.Second)
 	must(t, deleteGroup(a, "late"))
-	_, err = a.DeleteUser(dq)
-	must(t, err)
+	must(t, deleteUser(a, "u"))
 
 	// Joining a group is a grant: its policies count for the new member only after the delay.
 	createRole(t, a, "own", `{"Statement":[{"Action":"sts:AssumeRole","Effect":"Allow","Principal":{"RAM":["acs:ram::1000000000000001:root"]}}],"Version":"1"}`)

@@ -223,3 +223,13 @@ func readPages(t *testing.T, page func(marker string) (names []string, next stri
 		marker = next
 	}
 }
+
+// wantErrMsg is wantErr that also asserts the error's message.
+func wantErrMsg(t *testing.T, err error, code string, status int, msg string) *sdkerrors.ServerError {
+	t.Helper()
+	se := wantErr(t, err, code, status)
+	if se.Message() != msg {
+		t.Fatalf("%s: message %q, want %q", code, se.Message(), msg)
+	}
+	return se
+}

@@ -87,10 +87,7 @@ func TestVirtualMFADeviceCreateAndList(t *testing.T) {
 	q := ram.CreateCreateVirtualMFADeviceRequest()
 	q.VirtualMFADeviceName = "ALICE-PHONE.1"
 	_, err = a.CreateVirtualMFADevice(q)
-	se := wantErr(t, err, "EntityAlreadyExists.VirtualMFADevice", 409)
-	if se.Message() != "The virtual mfa device does already EXIST." {
-		t.Fatal(se.Message())
-	}
+	wantErrMsg(t, err, "EntityAlreadyExists.VirtualMFADevice", 409, "The virtual mfa device does already EXIST.")
 	for name, code := range map[string]string{
 		"under_score":           "InvalidParameter.VirtualMFADeviceName.InvalidChars",
 		strings.Repeat("d", 65): "InvalidParameter.VirtualMFADeviceName.Length",
@@ -152,10 +149,7 @@ func TestBindMFADeviceWithRealTOTPCodes(t *testing.T) {
 	for _, pair := range [][2]string{
 		{string(wrong), next}, {cur, string(wrong)}, {stale1, stale2}, {next, cur}, {cur, cur}, {prev, next},
 	} {
-		se := wantErr(t, bindMFA(a, "alice", d.SerialNumber, pair[0], pair[1]), "CheckAuthenticationCodeFail", 403)
-		if se.Message() != `The parameter - "AuthenticationCode" is inccorrect.` {
-			t.Fatal(se.Message())
-		}
+		wantErrMsg(t, bindMFA(a, "alice", d.SerialNumber, pair[0], pair[1]), "CheckAuthenticationCodeFail", 403, `The parameter - "AuthenticationCode" is inccorrect.`)
 	}
 	// Codes read from the phone a minute ago are stale by the emulator's clock.
 	clock.Advance(2 * totpStep)
@@ -182,10 +176,7 @@ func TestBindMFADeviceWithRealTOTPCodes(t *testing.T) {
 	// One device per user; one user per device.
 	d2 := createMFADevice(t, a, "bob-phone")
 	c2, n2 := codeAt(t, d2.Base32StringSeed, now), codeAt(t, d2.Base32StringSeed, now.Add(totpStep))
-	se := wantErr(t, bindMFA(a, "alice", d2.SerialNumber, c2, n2), "EntityAlreadyExists.User.MFADevice", 409)
-	if se.Message() != "The user has already bound a MFA device." {
-		t.Fatal(se.Message())
-	}
+	wantErrMsg(t, bindMFA(a, "alice", d2.SerialNumber, c2, n2), "EntityAlreadyExists.User.MFADevice", 409, "The user has already bound a MFA device.")
 	wantErr(t, bindAt(t, a, "bob", d, now), "EntityAlreadyExists.VirtualMFADevice.User", 409)
 	// Previous + current is accepted too.
 	must(t, bindMFA(a, "bob", d2.SerialNumber, codeAt(t, d2.Base32StringSeed, now.Add(-totpStep)), c2))
@@ -203,24 +194,15 @@ func TestMFADeviceBlocksDeletes(t *testing.T) {
 	d := createMFADevice(t, a, "alice-phone")
 	must(t, bindAt(t, a, "alice", d, clock.Now()))
 
-	se := wantErr(t, deleteMFADevice(a, d.SerialNumber), "DeleteConflict.VirtualMFADevice.User", 409)
-	if se.Message() != "The virtual mfa device CAN NOT been bound to any user while deleting it." {
-		t.Fatal(se.Message())
-	}
-	se = wantErr(t, deleteUser(a, "alice"), "DeleteConflict.User.MFADevice", 409)
-	if se.Message() != "The user CAN NOT has any mfa device while deleting the user." {
-		t.Fatal(se.Message())
-	}
+	wantErrMsg(t, deleteMFADevice(a, d.SerialNumber), "DeleteConflict.VirtualMFADevice.User", 409, "The virtual mfa device CAN NOT been bound to any user while deleting it.")
+	wantErrMsg(t, deleteUser(a, "alice"), "DeleteConflict.User.MFADevice", 409, "The user CAN NOT has any mfa device while deleting the user.")
 	// The login profile conflict is reported before the MFA device's.
 	fetch(t, a, ram.CreateCreateLoginProfileResponse(), "CreateLoginProfile", "UserName", "alice", "Password", "Str0ng-Passw0rd!")
 	wantErr(t, deleteUser(a, "alice"), "DeleteConflict.User.LoginProfile", 409)
 	must(t, deleteLogin(a, "alice"))
 
 	_, err := getUserMFA(a, "carol")
-	se = wantErr(t, err, "EntityNotExist.User.MFADevice", 404)
-	if se.Message() != "The user has not bound any MFA device." {
-		t.Fatal(se.Message())
-	}
+	wantErrMsg(t, err, "EntityNotExist.User.MFADevice", 404, "The user has not bound any MFA device.")
 	_, err = unbindMFA(a, "carol")
 	wantErr(t, err, "EntityNotExist.User.MFADevice", 404)
 	_, err = unbindMFA(a, "ghost")

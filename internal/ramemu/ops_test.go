@@ -32,10 +32,7 @@ func TestThrottling(t *testing.T) {
 			ok++
 			continue
 		}
-		se := wantErr(t, err, "Throttling.User", http.StatusBadRequest)
-		if se.Message() != "Request was denied due to user flow control." {
-			t.Fatal(se.Message())
-		}
+		wantErrMsg(t, err, "Throttling.User", http.StatusBadRequest, "Request was denied due to user flow control.")
 		throttled++
 	}
 	if ok < 2 || throttled < 5 {
@@ -113,10 +110,7 @@ func TestConsistencyDelay(t *testing.T) {
 		t.Fatal("listed too early")
 	}
 	// ...but writes do: a second create conflicts, and attach works.
-	cq := ram.CreateCreateRoleRequest()
-	cq.RoleName, cq.AssumeRolePolicyDocument = "lagging", trustB
-	_, err = a.CreateRole(cq)
-	wantErr(t, err, "EntityAlreadyExists.Role", 409)
+	wantErr(t, do(a, "CreateRole", "RoleName", "lagging", "AssumeRolePolicyDocument", trustB), "EntityAlreadyExists.Role", 409)
 	clk.Advance(5 * time.Second)
 	_, err = getRole(a, "lagging")
 	must(t, err)
@@ -194,10 +188,7 @@ func TestAdminEndpoints(t *testing.T) {
 	must(t, attachTo(a, "Role", "dumped", "System", "AliyunKafkaFullAccess"))
 	createUser(t, a, "dumpuser")
 	k := createKey(t, a, "dumpuser")
-	lq := ram.CreateCreateLoginProfileRequest()
-	lq.UserName, lq.Password = "dumpuser", "Sup3r-Secret-Pw"
-	_, err := a.CreateLoginProfile(lq)
-	must(t, err)
+	fetch(t, a, ram.CreateCreateLoginProfileResponse(), "CreateLoginProfile", "UserName", "dumpuser", "Password", "Sup3r-Secret-Pw")
 	createPolicy(t, a, "DumpP", permDoc("ecs:*"))
 	_, _ = getRole(a, "missing")
 
@@ -265,10 +256,7 @@ func TestPersistenceAcrossRestart(t *testing.T) {
 	k := createKey(t, b, "op")
 	resp, err := assume(e.sts(k.AccessKeyId, k.AccessKeySecret), "acs:ram::1000000000000001:role/durable", "before", "")
 	must(t, err)
-	sa := ram.CreateSetAccountAliasRequest()
-	sa.AccountAlias = "renamed-a"
-	_, err = a.SetAccountAlias(sa)
-	must(t, err)
+	must(t, do(a, "SetAccountAlias", "AccountAlias", "renamed-a"))
 	before := e.srv.State()
 	e.ts.Close()
 

@@ -74,10 +74,7 @@ func TestPasswordPolicyGetSet(t *testing.T) {
 	q := ram.CreateSetPasswordPolicyRequest()
 	q.MinimumPasswordLength = requests.NewInteger(7)
 	_, err = a.SetPasswordPolicy(q)
-	se := wantErr(t, err, "InvalidParameter.MinimumPasswordLength.Range", 400)
-	if se.Message() != `The parameter - "MinimumPasswordLength" MUST be in the range of 8 and 32.` {
-		t.Fatal(se.Message())
-	}
+	wantErrMsg(t, err, "InvalidParameter.MinimumPasswordLength.Range", 400, `The parameter - "MinimumPasswordLength" MUST be in the range of 8 and 32.`)
 	sr, err := a.SetPasswordPolicy(strictPolicy())
 	must(t, err)
 	if sr.PasswordPolicy != strictWant {
@@ -146,10 +143,7 @@ func TestPasswordPolicyEnforced(t *testing.T) {
 	must(t, updateLoginPassword(a, "alice", second))
 	must(t, changePassword(alice, second, third))
 	for _, pw := range []string{first, second, third} {
-		se := wantErr(t, changePassword(alice, third, pw), "InvalidParameter.NewPassword.ReusePrevention", 400)
-		if se.Message() != `The parameter - "NewPassword" is not compliant with the reuse prevention password policy.` {
-			t.Fatal(se.Message())
-		}
+		wantErrMsg(t, changePassword(alice, third, pw), "InvalidParameter.NewPassword.ReusePrevention", 400, `The parameter - "NewPassword" is not compliant with the reuse prevention password policy.`)
 		wantErr(t, updateLoginPassword(a, "alice", pw), "InvalidParameter.Password.TooWeak", 400)
 	}
 	must(t, changePassword(alice, third, fourth))
@@ -182,22 +176,13 @@ func TestChangePasswordByTheUser(t *testing.T) {
 	alice := e.ram(k.AccessKeyId, k.AccessKeySecret) // no policy attached: the security preference allows it
 	const old, fresh = "Initial-Pass-1", "Changed-Pass-2"
 
-	se := wantErr(t, changePassword(alice, old, fresh), "EntityNotExist.User.LoginProfile", 404)
-	if se.Message() != "The user login profile does not exist." {
-		t.Fatal(se.Message())
-	}
+	wantErrMsg(t, changePassword(alice, old, fresh), "EntityNotExist.User.LoginProfile", 404, "The user login profile does not exist.")
 	must(t, createLogin(a, "alice", old, true))
 	if !getLogin(t, a, "alice").PasswordResetRequired {
 		t.Fatal("PasswordResetRequired not set")
 	}
-	se = wantErr(t, changePassword(a, old, fresh), "NotSupport.Account", 400)
-	if se.Message() != "This method can be only invoked by sub user." {
-		t.Fatal(se.Message())
-	}
-	se = wantErr(t, changePassword(alice, "Wrong-Pass-9", fresh), "InvalidParameter.OldPassword.Incorrect", 400)
-	if se.Message() != `The parameter - "OldPassword" is incorrect.` {
-		t.Fatal(se.Message())
-	}
+	wantErrMsg(t, changePassword(a, old, fresh), "NotSupport.Account", 400, "This method can be only invoked by sub user.")
+	wantErrMsg(t, changePassword(alice, "Wrong-Pass-9", fresh), "InvalidParameter.OldPassword.Incorrect", 400, `The parameter - "OldPassword" is incorrect.`)
 	wantErr(t, changePassword(alice, "", fresh), "MissingOldPassword", 400)
 	wantErr(t, changePassword(alice, old, ""), "MissingNewPassword", 400)
 	wantErr(t, changePassword(alice, old, "short"), "InvalidParameter.NewPassword.TooWeak", 400)

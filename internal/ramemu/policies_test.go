@@ -41,10 +41,7 @@ func TestPolicyLifecycle(t *testing.T) {
 	}
 	q.PolicyName = "kafka-ops"
 	_, err = a.CreatePolicy(q)
-	se := wantErr(t, err, "EntityAlreadyExists.Policy", 409)
-	if se.Message() != "The policy does already EXIST." {
-		t.Fatal(se.Message())
-	}
+	wantErrMsg(t, err, "EntityAlreadyExists.Policy", 409, "The policy does already EXIST.")
 	q.PolicyName = "administratoraccess"
 	_, err = a.CreatePolicy(q)
 	wantErr(t, err, "EntityAlreadyExists.Policy", 409)
@@ -59,10 +56,7 @@ func TestPolicyLifecycle(t *testing.T) {
 		{"ok", `{"Statement":[{"Action":"a:b","Effect":"Allow","Resource":"*"}]}`, "MalformedPolicyDocument"},
 		{"ok", `{"Statement":[{"Action":"` + strings.Repeat("a", 6200) + `:b","Effect":"Allow","Resource":"*"}],"Version":"1"}`, "InvalidParameter.PolicyDocument.Length"},
 	} {
-		q := ram.CreateCreatePolicyRequest()
-		q.PolicyName, q.PolicyDocument = c.name, c.doc
-		_, err := a.CreatePolicy(q)
-		wantErr(t, err, c.code, 400)
+		wantErr(t, do(a, "CreatePolicy", "PolicyName", c.name, "PolicyDocument", c.doc), c.code, 400)
 	}
 
 	// GetPolicy returns the default version's document.
@@ -129,10 +123,7 @@ func TestPolicyLifecycle(t *testing.T) {
 	vq := ram.CreateGetPolicyVersionRequest()
 	vq.PolicyName, vq.PolicyType, vq.VersionId = "Kafka-Ops", "Custom", "v2"
 	_, err = a.GetPolicyVersion(vq)
-	se = wantErr(t, err, "EntityNotExist.Policy.Version", 404)
-	if se.Message() != "The policy version does not exist." {
-		t.Fatal(se.Message())
-	}
+	wantErrMsg(t, err, "EntityNotExist.Policy.Version", 404, "The policy version does not exist.")
 	vq.VersionId = "v7"
 	vr, err := a.GetPolicyVersion(vq)
 	must(t, err)
@@ -209,10 +200,7 @@ func TestAttachments(t *testing.T) {
 
 	must(t, attachTo(a, "Role", "att", "System", "aliyunkafkafullaccess"))
 	err := attachTo(a, "Role", "Att", "System", "AliyunKafkaFullAccess")
-	se := wantErr(t, err, "EntityAlreadyExists.Role.Policy", 409)
-	if se.Message() != "The policy has already been attached to the role." {
-		t.Fatal(se.Message())
-	}
+	wantErrMsg(t, err, "EntityAlreadyExists.Role.Policy", 409, "The policy has already been attached to the role.")
 	must(t, attachTo(a, "Role", "Att", "Custom", "p0"))
 	wantErr(t, attachTo(a, "Role", "Ghost", "Custom", "P0"), "EntityNotExist.Role", 404)
 	wantErr(t, attachTo(a, "Role", "Att", "Custom", "Ghost"), "EntityNotExist.Policy", 404)
@@ -282,10 +270,7 @@ func TestAttachments(t *testing.T) {
 	err = detachFrom(a, "Role", "Att", "Custom", "P10")
 	wantErr(t, err, "EntityNotExist.Role.Policy", 404)
 	err = detachFrom(a, "User", "att-user", "Custom", "P10")
-	se = wantErr(t, err, "EntityNotExist.User.Policy", 404)
-	if se.Message() != "The indicate policy of the user does not exist." {
-		t.Fatal(se.Message())
-	}
+	wantErrMsg(t, err, "EntityNotExist.User.Policy", 404, "The indicate policy of the user does not exist.")
 
 	// ListPolicies includes system then custom, with filters.
 	pq := ram.CreateListPoliciesRequest()

@@ -81,10 +81,7 @@ func TestPropagationNewAccessKey(t *testing.T) {
 	}
 
 	// Deleting bites at once.
-	dq := ram.CreateDeleteAccessKeyRequest()
-	dq.UserName, dq.UserAccessKeyId = "op", k.AccessKeyId
-	_, err = b.DeleteAccessKey(dq)
-	must(t, err)
+	must(t, do(b, "DeleteAccessKey", "UserName", "op", "UserAccessKeyId", k.AccessKeyId))
 	_, err = assume(e.sts(k.AccessKeyId, k.AccessKeySecret), targetArn, "deleted", "")
 	wantErr(t, err, "InvalidAccessKeyId.NotFound", 404)
 }
@@ -137,10 +134,7 @@ func TestPropagationTrust(t *testing.T) {
 
 	updateTrust := func(doc string) {
 		t.Helper()
-		uq := ram.CreateUpdateRoleRequest()
-		uq.RoleName, uq.NewAssumeRolePolicyDocument = "target", doc
-		_, err := a.UpdateRole(uq)
-		must(t, err)
+		fetch(t, a, ram.CreateUpdateRoleResponse(), "UpdateRole", "RoleName", "target", "NewAssumeRolePolicyDocument", doc)
 	}
 	onlyOther := `{"Statement":[{"Action":"sts:AssumeRole","Effect":"Allow","Principal":{"RAM":["acs:ram::1000000000000002:user/other"]}}],"Version":"1"}`
 	opOnly := `{"Statement":[{"Action":"sts:AssumeRole","Effect":"Allow","Principal":{"RAM":["acs:ram::1000000000000002:user/op"]}}],"Version":"1"}`

@@ -34,10 +34,7 @@ func TestRoleLifecycle(t *testing.T) {
 	// Case-insensitive uniqueness and lookup; original case echoed.
 	cq.RoleName = "OPS.ROLE@X_1-A"
 	_, err = a.CreateRole(cq)
-	se := wantErr(t, err, "EntityAlreadyExists.Role", 409)
-	if se.Message() != "The role does already EXIST." {
-		t.Fatal(se.Message())
-	}
+	wantErrMsg(t, err, "EntityAlreadyExists.Role", 409, "The role does already EXIST.")
 	g, err := getRole(a, "ops.role@x_1-a")
 	must(t, err)
 	if g.Role.RoleName != "Ops.Role@x_1-a" || g.Role.UpdateDate == "" || g.Role.AssumeRolePolicyDocument != trustB {
@@ -92,10 +89,7 @@ func TestRoleLifecycle(t *testing.T) {
 	q := ram.CreateCreateRoleRequest()
 	q.RoleName = "nodoc"
 	_, err = a.CreateRole(q)
-	se = wantErr(t, err, "MissingAssumeRolePolicyDocument", 400)
-	if se.Message() != "AssumeRolePolicyDocument is mandatory for this action." {
-		t.Fatal(se.Message())
-	}
+	wantErrMsg(t, err, "MissingAssumeRolePolicyDocument", 400, "AssumeRolePolicyDocument is mandatory for this action.")
 	q.AssumeRolePolicyDocument = trustB
 	q.MaxSessionDuration = requests.NewInteger(3599)
 	_, err = a.CreateRole(q)
@@ -122,10 +116,7 @@ func TestRoleLifecycle(t *testing.T) {
 	_, err = a.DeleteRole(dq)
 	wantErr(t, err, "EntityNotExist.Role", 404)
 	_, err = getRole(a, "Ops.Role@x_1-a")
-	se = wantErr(t, err, "EntityNotExist.Role", 404)
-	if se.Message() != "The role does not exist." {
-		t.Fatal(se.Message())
-	}
+	wantErrMsg(t, err, "EntityNotExist.Role", 404, "The role does not exist.")
 	// Accounts are isolated.
 	createRole(t, a, "OnlyInA", trustB)
 	_, err = getRole(e.rootB(), "OnlyInA")
@@ -175,13 +166,7 @@ func TestPagination(t *testing.T) {
 		t.Fatalf("policies: %+v", pr)
 	}
 	for _, bad := range []string{"0", "1001", "x"} {
-		q := ram.CreateListRolesRequest()
-		q.MaxItems = requests.Integer(bad)
-		_, err := a.ListRoles(q)
-		wantErr(t, err, "InvalidParameter.MaxItems", 400)
+		wantErr(t, do(a, "ListRoles", "MaxItems", bad), "InvalidParameter.MaxItems", 400)
 	}
-	q := ram.CreateListRolesRequest()
-	q.Marker = "garbage!"
-	_, err = a.ListRoles(q)
-	wantErr(t, err, "InvalidParameter.Marker", 400)
+	wantErr(t, do(a, "ListRoles", "Marker", "garbage!"), "InvalidParameter.Marker", 400)
 }

@@ -50,10 +50,7 @@ func TestSeedStory(t *testing.T) {
 
 	// The session may not write RAM in A.
 	sessRAM := e.ramSTS(cr.AccessKeyId, cr.AccessKeySecret, cr.SecurityToken)
-	cq := ram.CreateCreateRoleRequest()
-	cq.RoleName, cq.AssumeRolePolicyDocument = "Escalate", trustB
-	_, err = sessRAM.CreateRole(cq)
-	wantErr(t, err, "NoPermission", http.StatusForbidden)
+	wantErr(t, do(sessRAM, "CreateRole", "RoleName", "Escalate", "AssumeRolePolicyDocument", trustB), "NoPermission", http.StatusForbidden)
 
 	// A B user without the policy is refused.
 	createUser(t, b, "nobody")

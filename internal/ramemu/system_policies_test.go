@@ -161,10 +161,7 @@ func TestGetCatalogSystemPolicies(t *testing.T) {
 		wantErr(t, err, "EntityNotExist.Policy", 404)
 	}
 	for _, name := range []string{"AliyunNoSuchServiceFullAccess", "AliyunRocketMQFullAccess"} {
-		q := ram.CreateGetPolicyRequest()
-		q.PolicyName, q.PolicyType = name, "System"
-		_, err := a.GetPolicy(q)
-		wantErr(t, err, "EntityNotExist.Policy", 404)
+		wantErr(t, do(a, "GetPolicy", "PolicyName", name, "PolicyType", "System"), "EntityNotExist.Policy", 404)
 		createRole(t, a, "r-"+strings.ToLower(name), trustB)
 		wantErr(t, attachTo(a, "Role", "r-"+strings.ToLower(name), "System", name), "EntityNotExist.Policy", 404)
 	}

@@ -73,10 +73,7 @@ func TestUserLifecycle(t *testing.T) {
 	wantErr(t, err, "InvalidParameter.NewUserName.InvalidChars", 400)
 	gq.UserName = "alice.b_c-1"
 	_, err = a.GetUser(gq)
-	se := wantErr(t, err, "EntityNotExist.User", 404)
-	if se.Message() != "The user does not exist." {
-		t.Fatal(se.Message())
-	}
+	wantErrMsg(t, err, "EntityNotExist.User", 404, "The user does not exist.")
 
 	// Login profile.
 	lq := ram.CreateCreateLoginProfileRequest()
@@ -105,10 +102,7 @@ func TestUserLifecycle(t *testing.T) {
 	}
 	glq.UserName = "bob"
 	_, err = a.GetLoginProfile(glq)
-	se = wantErr(t, err, "EntityNotExist.User.LoginProfile", 404)
-	if se.Message() != "The user login profile does not exist." {
-		t.Fatal(se.Message())
-	}
+	wantErrMsg(t, err, "EntityNotExist.User.LoginProfile", 404, "The user login profile does not exist.")
 
 	// Access keys.
 	k1 := createKey(t, a, "Alice2")
@@ -116,10 +110,7 @@ func TestUserLifecycle(t *testing.T) {
 	if !strings.HasPrefix(k1.AccessKeyId, "LTAI5t") || k1.Status != "Active" || k1.AccessKeyId == k2.AccessKeyId {
 		t.Fatalf("keys %+v %+v", k1, k2)
 	}
-	kq := ram.CreateCreateAccessKeyRequest()
-	kq.UserName = "Alice2"
-	_, err = a.CreateAccessKey(kq)
-	wantErr(t, err, "LimitExceeded.User.AccessKey", 409)
+	wantErr(t, do(a, "CreateAccessKey", "UserName", "Alice2"), "LimitExceeded.User.AccessKey", 409)
 	lkq := ram.CreateListAccessKeysRequest()
 	lkq.UserName = "Alice2"
 	lk, err := a.ListAccessKeys(lkq)
@@ -145,17 +136,11 @@ func TestUserLifecycle(t *testing.T) {
 	ukq = ram.CreateUpdateAccessKeyRequest()
 	ukq.UserName, ukq.UserAccessKeyId, ukq.Status = "bob", k1.AccessKeyId, "Active"
 	_, err = a.UpdateAccessKey(ukq)
-	se = wantErr(t, err, "EntityNotExist.User.AccessKey", 404)
-	if se.Message() != "The user access key does not exist." {
-		t.Fatal(se.Message())
-	}
+	wantErrMsg(t, err, "EntityNotExist.User.AccessKey", 404, "The user access key does not exist.")
 
 	// Delete conflicts in the documented order: access key, login profile, policy.
 	must(t, attachTo(a, "User", "Alice2", "System", "ReadOnlyAccess"))
-	dq := ram.CreateDeleteUserRequest()
-	dq.UserName = "Alice2"
-	_, err = a.DeleteUser(dq)
-	wantErr(t, err, "DeleteConflict.User.AccessKey", 409)
+	wantErr(t, deleteUser(a, "Alice2"), "DeleteConflict.User.AccessKey", 409)
 	for _, k := range []string{k1.AccessKeyId, k2.AccessKeyId} {
 		d := ram.CreateDeleteAccessKeyRequest()
 		d.UserName, d.UserAccessKeyId = "Alice2", k
@@ -166,17 +151,13 @@ func TestUserLifecycle(t *testing.T) {
 	}
 	_, err = e.sts(k2.AccessKeyId, k2.AccessKeySecret).GetCallerIdentity(sts.CreateGetCallerIdentityRequest())
 	wantErr(t, err, "InvalidAccessKeyId.NotFound", 404)
-	_, err = a.DeleteUser(dq)
-	wantErr(t, err, "DeleteConflict.User.LoginProfile", 409)
+	wantErr(t, deleteUser(a, "Alice2"), "DeleteConflict.User.LoginProfile", 409)
 	must(t, deleteLogin(a, "Alice2"))
 	wantErr(t, deleteLogin(a, "Alice2"), "EntityNotExist.User.LoginProfile", 404)
-	_, err = a.DeleteUser(dq)
-	wantErr(t, err, "DeleteConflict.User.Policy", 409)
+	wantErr(t, deleteUser(a, "Alice2"), "DeleteConflict.User.Policy", 409)
 	must(t, detachFrom(a, "User", "Alice2", "System", "ReadOnlyAccess"))
-	_, err = a.DeleteUser(dq)
-	must(t, err)
-	_, err = a.DeleteUser(dq)
-	wantErr(t, err, "EntityNotExist.User", 404)
+	must(t, deleteUser(a, "Alice2"))
+	wantErr(t, deleteUser(a, "Alice2"), "EntityNotExist.User", 404)
 
 	lu, err := a.ListUsers(ram.CreateListUsersRequest())
 	must(t, err)
