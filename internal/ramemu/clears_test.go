@@ -114,11 +114,7 @@ func TestUpdatePolicyDescriptionExplicitClear(t *testing.T) {
 	fetch(t, a, ram.CreateCreatePolicyResponse(), "CreatePolicy", "PolicyName", "Described", "PolicyDocument", permDoc("ecs:*"), "Description", "what it grants")
 	desc := func() string {
 		t.Helper()
-		q := ram.CreateGetPolicyRequest()
-		q.PolicyName, q.PolicyType = "Described", "Custom"
-		r, err := a.GetPolicy(q)
-		must(t, err)
-		return r.Policy.Description
+		return getPolicy(t, a, "Custom", "Described").Policy.Description
 	}
 	_, err := e.commonAs(a, "UpdatePolicyDescription", map[string]string{"PolicyName": "Described"})
 	must(t, err)

@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/ram"
 )
 
@@ -39,8 +38,6 @@ var (
 		func(r *ram.ListGroupsForUserResponse) []ram.Group { return r.Groups.Group })
 	usersForGroup = fetcher("ListUsersForGroup", "GroupName", ram.CreateListUsersForGroupResponse,
 		func(r *ram.ListUsersForGroupResponse) []ram.User { return r.Users.User })
-	policiesForGroup = fetcher("ListPoliciesForGroup", "GroupName", ram.CreateListPoliciesForGroupResponse,
-		func(r *ram.ListPoliciesForGroupResponse) []ram.Policy { return r.Policies.Policy })
 )
 
 func TestGroupLifecycle(t *testing.T) {
@@ -111,16 +108,12 @@ func TestGroupLifecycle(t *testing.T) {
 	if gr.Group.Comments != "" {
 		t.Fatalf("comments not cleared: %+v", gr.Group)
 	}
-	for _, c := range []struct {
-		set  func(*ram.UpdateGroupRequest)
-		code string
-	}{
-		{func(r *ram.UpdateGroupRequest) { r.NewGroupName = "bad/name" }, "InvalidParameter.NewGroupName.InvalidChars"},
-		{func(r *ram.UpdateGroupRequest) { r.NewGroupName = strings.Repeat("n", 65) }, "InvalidParameter.NewGroupName.Length"},
-		{func(r *ram.UpdateGroupRequest) { r.NewComments = strings.Repeat("c", 129) }, "InvalidParameter.NewComments.Length"},
+	for _, c := range []struct{ param, value, code string }{
+		{"NewGroupName", "bad/name", "InvalidParameter.NewGroupName.InvalidChars"},
+		{"NewGroupName", strings.Repeat("n", 65), "InvalidParameter.NewGroupName.Length"},
+		{"NewComments", strings.Repeat("c", 129), "InvalidParameter.NewComments.Length"},
 	} {
-		_, err := update("platform", c.set)
-		wantErr(t, err, c.code, 400)
+		wantErr(t, do(a, "UpdateGroup", "GroupName", "platform", c.param, c.value), c.code, 400)
 	}
 	_, err = update("nobody", func(r *ram.UpdateGroupRequest) { r.NewComments = "x" })
 	wantErr(t, err, "EntityNotExist.Group", 404)
@@ -230,12 +223,8 @@ func TestGroupPolicies(t *testing.T) {
 		!dateRe.MatchString(er.Groups.Group[0].AttachDate) || len(er.Users.User) != 1 || len(er.Roles.Role) != 1 {
 		t.Fatalf("entities %+v", er)
 	}
-	pq := ram.CreateGetPolicyRequest()
-	pq.PolicyName, pq.PolicyType = "GroupP", "Custom"
-	pr, err := a.GetPolicy(pq)
-	must(t, err)
-	if pr.Policy.AttachmentCount != 3 {
-		t.Fatalf("attachment count %d", pr.Policy.AttachmentCount)
+	if n := getPolicy(t, a, "Custom", "GroupP").Policy.AttachmentCount; n != 3 {
+		t.Fatalf("attachment count %d", n)
 	}
 
 	// DeletePolicy reports the group attachment once users are gone; DeleteGroup its policies.
@@ -257,10 +246,8 @@ func TestGroupPolicies(t *testing.T) {
 	must(t, detachFrom(a, "Group", "viewers", "Custom", "GroupP"))
 	wantErrMsg(t, detachFrom(a, "Group", "viewers", "Custom", "GroupP"), "EntityNotExist.Group.Policy", 404, "The indicate policy attached to the group does not exist.")
 	wantErr(t, detachFrom(a, "Group", "nogroup", "Custom", "GroupP"), "EntityNotExist.Group", 404)
-	pr, err = a.GetPolicy(pq)
-	must(t, err)
-	if pr.Policy.AttachmentCount != 1 {
-		t.Fatalf("attachment count after detach %d", pr.Policy.AttachmentCount)
+	if n := getPolicy(t, a, "Custom", "GroupP").Policy.AttachmentCount; n != 1 {
+		t.Fatalf("attachment count after detach %d", n)
 	}
 	must(t, detachFrom(a, "Group", "viewers", "System", "ReadOnlyAccess"))
 	must(t, deleteGroup(a, "viewers"))
@@ -271,16 +258,7 @@ func TestGroupLimits(t *testing.T) {
 	must(t, err)
 	// Policies per group: 20 system and, separately, 10 custom.
 	wantCall(t, s, "CreateGroup", map[string]string{"GroupName": "g0"}, 200, "")
-	for i, p := range s.sysList {
-		want, code := 200, ""
-		if i >= maxSystemAttached {
-			want, code = 409, "LimitExceeded.Group.Policy"
-		}
-		wantCall(t, s, "AttachPolicyToGroup", map[string]string{"GroupName": "g0", "PolicyType": "System", "PolicyName": p.Name}, want, code)
-		if i >= maxSystemAttached {
-			break
-		}
-	}
+	wantSystemAttachLimit(t, s, "Group", "g0")
 	for i := 0; i <= maxCustomAttached; i++ {
 		wantCall(t, s, "CreatePolicy", map[string]string{"PolicyName": fmt.Sprintf("p%d", i), "PolicyDocument": permDoc("ecs:*")}, 200, "")
 		want, code := 200, ""
@@ -314,37 +292,19 @@ func TestGroupPagination(t *testing.T) {
 		createUser(t, a, fmt.Sprintf("user%d", i))
 		must(t, addToGroup(a, fmt.Sprintf("user%d", i), "big"))
 	}
-	names, pages := readPages(t, func(marker string) (page []string, next string, truncated bool) {
-		q := ram.CreateListGroupsRequest()
-		q.MaxItems = requests.NewInteger(3)
-		q.Marker = marker
-		resp, err := a.ListGroups(q)
-		must(t, err)
-		for _, g := range resp.Groups.Group {
+	wantPages(t, 3, "big,grp0,grp1,grp2,grp3,grp4,grp5,grp6", func(marker string) ([]string, string, bool) {
+		r := fetch(t, a, ram.CreateListGroupsResponse(), "ListGroups", "MaxItems", "3", "Marker", marker)
+		return namesOf(r.Groups.Group, func(g ram.Group) string {
 			if g.GroupId == "" || !dateRe.MatchString(g.CreateDate) || !dateRe.MatchString(g.UpdateDate) {
 				t.Fatalf("list entry %+v", g)
 			}
-			page = append(page, g.GroupName)
-		}
-		return page, resp.Marker, resp.IsTruncated
+			return g.GroupName
+		}), r.Marker, r.IsTruncated
 	})
-	if pages != 3 || strings.Join(names, ",") != "big,grp0,grp1,grp2,grp3,grp4,grp5,grp6" {
-		t.Fatalf("%d pages: %v", pages, names)
-	}
-
-	users, pages := readPages(t, func(marker string) (page []string, next string, truncated bool) {
-		q := ram.CreateListUsersForGroupRequest()
-		q.GroupName, q.MaxItems, q.Marker = "big", requests.NewInteger(2), marker
-		resp, err := a.ListUsersForGroup(q)
-		must(t, err)
-		for _, u := range resp.Users.User {
-			page = append(page, u.UserName)
-		}
-		return page, resp.Marker, resp.IsTruncated
+	wantPages(t, 4, "user0,user1,user2,user3,user4,user5,user6", func(marker string) ([]string, string, bool) {
+		r := fetch(t, a, ram.CreateListUsersForGroupResponse(), "ListUsersForGroup", "GroupName", "big", "MaxItems", "2", "Marker", marker)
+		return namesOf(r.Users.User, func(u ram.User) string { return u.UserName }), r.Marker, r.IsTruncated
 	})
-	if pages != 4 || strings.Join(users, ",") != "user0,user1,user2,user3,user4,user5,user6" {
-		t.Fatalf("%d pages: %v", pages, users)
-	}
 	for _, bad := range []string{"0", "1001", "x"} {
 		q := ram.CreateListGroupsRequest()
 		q.QueryParams["MaxItems"] = bad

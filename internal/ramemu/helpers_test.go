@@ -202,26 +202,39 @@ func credentialsFor(a Account) *credentials.AccessKeyCredential {
 	return credentials.NewAccessKeyCredential(a.AccessKeyID, a.AccessKeySecret)
 }
 
-// readPages reads a Marker-paginated list to its end and returns every name on it and the number of pages:
-// page reads the page starting at marker. A truncated page must carry a marker and the last one none.
-func readPages(t *testing.T, page func(marker string) (names []string, next string, truncated bool)) ([]string, int) {
+// wantPages reads a Marker-paginated list to its end, page reading the page that starts at marker, and asserts
+// that it took pages pages and named names (comma-separated). A truncated page must carry a marker and the last
+// one none.
+func wantPages(t *testing.T, pages int, names string, page func(marker string) (names []string, next string, truncated bool)) {
 	t.Helper()
 	var all []string
-	marker, pages := "", 0
+	marker, n := "", 0
 	for {
-		names, next, truncated := page(marker)
-		pages++
-		all = append(all, names...)
+		got, next, truncated := page(marker)
+		n++
+		all = append(all, got...)
 		switch {
 		case !truncated && next != "":
 			t.Fatal("marker on last page")
 		case !truncated:
-			return all, pages
+			if n != pages || strings.Join(all, ",") != names {
+				t.Fatalf("%d pages: %v", n, all)
+			}
+			return
 		case next == "":
 			t.Fatal("truncated without marker")
 		}
 		marker = next
 	}
+}
+
+// namesOf is the name of each of items.
+func namesOf[T any](items []T, name func(T) string) []string {
+	out := make([]string, 0, len(items))
+	for _, it := range items {
+		out = append(out, name(it))
+	}
+	return out
 }
 
 // wantErrMsg is wantErr that also asserts the error's message.

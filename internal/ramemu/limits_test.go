@@ -26,6 +26,19 @@ func wantCall(t *testing.T, s *Server, action string, params map[string]string, 
 	}
 }
 
+// wantSystemAttachLimit attaches the catalog's system policies one by one to the principal name of kind ("Role",
+// "User" or "Group"): the first maxSystemAttached are attached, the next is LimitExceeded.<kind>.Policy.
+func wantSystemAttachLimit(t *testing.T, s *Server, kind, name string) {
+	t.Helper()
+	for i, p := range s.sysList[:maxSystemAttached+1] {
+		want, code := 200, ""
+		if i == maxSystemAttached {
+			want, code = 409, "LimitExceeded."+kind+".Policy"
+		}
+		wantCall(t, s, "AttachPolicyTo"+kind, map[string]string{kind + "Name": name, "PolicyType": "System", "PolicyName": p.Name}, want, code)
+	}
+}
+
 func TestCountLimits(t *testing.T) {
 	s, err := New(Options{})
 	must(t, err)
@@ -46,18 +59,8 @@ func TestCountLimits(t *testing.T) {
 	if len(s.sysList) <= maxSystemAttached {
 		t.Fatalf("only %d system policies", len(s.sysList))
 	}
-	for i, p := range s.sysList {
-		want, code := 200, ""
-		if i >= maxSystemAttached {
-			want, code = 409, "LimitExceeded.Role.Policy"
-		}
-		wantCall(t, s, "AttachPolicyToRole", map[string]string{"RoleName": "r0", "PolicyType": "System", "PolicyName": p.Name}, want, code)
-		if i >= maxSystemAttached {
-			wantCall(t, s, "AttachPolicyToUser", map[string]string{"UserName": "u0", "PolicyType": "System", "PolicyName": p.Name}, 409, "LimitExceeded.User.Policy")
-			break
-		}
-		wantCall(t, s, "AttachPolicyToUser", map[string]string{"UserName": "u0", "PolicyType": "System", "PolicyName": p.Name}, 200, "")
-	}
+	wantSystemAttachLimit(t, s, "Role", "r0")
+	wantSystemAttachLimit(t, s, "User", "u0")
 	// Custom attachments are counted separately from system ones.
 	wantCall(t, s, "AttachPolicyToRole", map[string]string{"RoleName": "r0", "PolicyType": "Custom", "PolicyName": "p0"}, 200, "")
 	// Version document length on CreatePolicyVersion too.

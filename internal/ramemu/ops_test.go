@@ -116,35 +116,21 @@ func TestConsistencyDelay(t *testing.T) {
 	must(t, err)
 
 	must(t, attachTo(a, "Role", "lagging", "System", "ReadOnlyAccess"))
-	lq := ram.CreateListPoliciesForRoleRequest()
-	lq.RoleName = "lagging"
-	lp, err := a.ListPoliciesForRole(lq)
-	must(t, err)
-	if len(lp.Policies.Policy) != 0 {
+	if len(policiesForRole(t, a, "lagging")) != 0 {
 		t.Fatal("attachment visible too early")
 	}
 	clk.Advance(5 * time.Second)
-	lp, err = a.ListPoliciesForRole(lq)
-	must(t, err)
-	if len(lp.Policies.Policy) != 1 {
+	if len(policiesForRole(t, a, "lagging")) != 1 {
 		t.Fatal("attachment not visible")
 	}
 
 	createUser(t, a, "late-user")
-	gq := ram.CreateGetUserRequest()
-	gq.UserName = "late-user"
-	_, err = a.GetUser(gq)
-	wantErr(t, err, "EntityNotExist.User", 404)
+	wantErr(t, do(a, "GetUser", "UserName", "late-user"), "EntityNotExist.User", 404)
 	createPolicy(t, a, "LatePolicy", permDoc("ecs:*"))
-	pq := ram.CreateGetPolicyRequest()
-	pq.PolicyName, pq.PolicyType = "LatePolicy", "Custom"
-	_, err = a.GetPolicy(pq)
-	wantErr(t, err, "EntityNotExist.Policy", 404)
+	wantErr(t, do(a, "GetPolicy", "PolicyName", "LatePolicy", "PolicyType", "Custom"), "EntityNotExist.Policy", 404)
 	clk.Advance(5 * time.Second)
-	_, err = a.GetUser(gq)
-	must(t, err)
-	_, err = a.GetPolicy(pq)
-	must(t, err)
+	fetch(t, a, ram.CreateGetUserResponse(), "GetUser", "UserName", "late-user")
+	getPolicy(t, a, "Custom", "LatePolicy")
 }
 
 func TestLatencyAndLog(t *testing.T) {

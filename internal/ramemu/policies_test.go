@@ -21,6 +21,21 @@ func createPolicy(t *testing.T, c *ram.Client, name, doc string) {
 	must(t, err)
 }
 
+// getPolicy is GetPolicy of a policy that must exist.
+func getPolicy(t *testing.T, c *ram.Client, ptype, name string) *ram.GetPolicyResponse {
+	t.Helper()
+	return fetch(t, c, ram.CreateGetPolicyResponse(), "GetPolicy", "PolicyName", name, "PolicyType", ptype)
+}
+
+var (
+	policiesForRole = fetcher("ListPoliciesForRole", "RoleName", ram.CreateListPoliciesForRoleResponse,
+		func(r *ram.ListPoliciesForRoleResponse) []ram.Policy { return r.Policies.Policy })
+	policiesForUser = fetcher("ListPoliciesForUser", "UserName", ram.CreateListPoliciesForUserResponse,
+		func(r *ram.ListPoliciesForUserResponse) []ram.Policy { return r.Policies.Policy })
+	policiesForGroup = fetcher("ListPoliciesForGroup", "GroupName", ram.CreateListPoliciesForGroupResponse,
+		func(r *ram.ListPoliciesForGroupResponse) []ram.Policy { return r.Policies.Policy })
+)
+
 func newVersion(c *ram.Client, name, doc string, setDefault bool, rotate string) (*ram.CreatePolicyVersionResponse, error) {
 	q := ram.CreateCreatePolicyVersionRequest()
 	q.PolicyName, q.PolicyDocument, q.RotateStrategy = name, doc, rotate
@@ -207,17 +222,11 @@ func TestAttachments(t *testing.T) {
 	wantErr(t, attachTo(a, "Role", "Att", "Custom", "AliyunKafkaFullAccess"), "EntityNotExist.Policy", 404)
 	wantErr(t, attachTo(a, "Role", "Att", "Bogus", "P0"), "InvalidParameter.PolicyType", 400)
 
-	lq := ram.CreateListPoliciesForRoleRequest()
-	lq.RoleName = "ATT"
-	lr, err := a.ListPoliciesForRole(lq)
-	must(t, err)
-	if len(lr.Policies.Policy) != 2 || lr.Policies.Policy[0].PolicyName != "AliyunKafkaFullAccess" || lr.Policies.Policy[0].PolicyType != "System" ||
-		lr.Policies.Policy[0].AttachDate == "" || lr.Policies.Policy[1].PolicyName != "P0" || lr.Policies.Policy[1].DefaultVersion != "v1" {
-		t.Fatalf("list for role %+v", lr.Policies)
+	if ps := policiesForRole(t, a, "ATT"); len(ps) != 2 || ps[0].PolicyName != "AliyunKafkaFullAccess" || ps[0].PolicyType != "System" ||
+		ps[0].AttachDate == "" || ps[1].PolicyName != "P0" || ps[1].DefaultVersion != "v1" {
+		t.Fatalf("list for role %+v", ps)
 	}
-	lq.RoleName = "ghost"
-	_, err = a.ListPoliciesForRole(lq)
-	wantErr(t, err, "EntityNotExist.Role", 404)
+	wantErr(t, do(a, "ListPoliciesForRole", "RoleName", "ghost"), "EntityNotExist.Role", 404)
 
 	// Custom limit: 10 per principal.
 	for i := 1; i <= 10; i++ {
@@ -234,12 +243,8 @@ func TestAttachments(t *testing.T) {
 	wantErr(t, attachTo(a, "User", "att-user", "Custom", "P0"), "EntityAlreadyExists.User.Policy", 409)
 	must(t, attachTo(a, "User", "att-user", "System", "ReadOnlyAccess"))
 
-	uq := ram.CreateListPoliciesForUserRequest()
-	uq.UserName = "att-user"
-	ur, err := a.ListPoliciesForUser(uq)
-	must(t, err)
-	if len(ur.Policies.Policy) != 11 {
-		t.Fatalf("list for user: %d", len(ur.Policies.Policy))
+	if n := len(policiesForUser(t, a, "att-user")); n != 11 {
+		t.Fatalf("list for user: %d", n)
 	}
 
 	// Entities and counts.
@@ -251,19 +256,12 @@ func TestAttachments(t *testing.T) {
 		len(er.Users.User) != 1 || er.Users.User[0].UserName != "att-user" || er.Groups.Group == nil {
 		t.Fatalf("entities %+v", er)
 	}
-	gq := ram.CreateGetPolicyRequest()
-	gq.PolicyName, gq.PolicyType = "P0", "Custom"
-	gr, err := a.GetPolicy(gq)
-	must(t, err)
-	if gr.Policy.AttachmentCount != 2 {
-		t.Fatalf("attachment count %d", gr.Policy.AttachmentCount)
+	if n := getPolicy(t, a, "Custom", "P0").Policy.AttachmentCount; n != 2 {
+		t.Fatalf("attachment count %d", n)
 	}
 	// Attachment counts are per account.
-	gq.PolicyName, gq.PolicyType = "AliyunKafkaFullAccess", "System"
-	gr, err = e.rootB().GetPolicy(gq)
-	must(t, err)
-	if gr.Policy.AttachmentCount != 0 {
-		t.Fatalf("B attachment count %d", gr.Policy.AttachmentCount)
+	if n := getPolicy(t, e.rootB(), "System", "AliyunKafkaFullAccess").Policy.AttachmentCount; n != 0 {
+		t.Fatalf("B attachment count %d", n)
 	}
 
 	// Detach.

@@ -105,16 +105,28 @@ func TestSignatureErrors(t *testing.T) {
 	wantErr(t, err, "InvalidAccessKeyId.NotFound", http.StatusNotFound)
 
 	now := time.Now()
-	// Expired timestamp.
-	p := rawParams(acctA.AccessKeyID, "2015-05-01", "GetAccountAlias", now.Add(-20*time.Minute), "n-expired", nil)
-	signParams("POST", acctA.AccessKeySecret, p)
-	wantRaw(t, e.sendRaw("POST", p, nil), 400, "InvalidTimeStamp.Expired")
-	// Future timestamp beyond the window.
-	p = rawParams(acctA.AccessKeyID, "2015-05-01", "GetAccountAlias", now.Add(20*time.Minute), "n-future", nil)
-	signParams("POST", acctA.AccessKeySecret, p)
-	wantRaw(t, e.sendRaw("POST", p, nil), 400, "InvalidTimeStamp.Expired")
+	// Requests signed with A's key, each refused for one reason.
+	for _, c := range []struct {
+		why, version, action string
+		ts                   time.Time
+		nonce                string
+		status               int
+		code                 string
+	}{
+		{"expired timestamp", "2015-05-01", "GetAccountAlias", now.Add(-20 * time.Minute), "n-expired", 400, "InvalidTimeStamp.Expired"},
+		{"future timestamp beyond the window", "2015-05-01", "GetAccountAlias", now.Add(20 * time.Minute), "n-future", 400, "InvalidTimeStamp.Expired"},
+		{"no nonce", "2015-05-01", "GetAccountAlias", now, "", 400, "MissingSignatureNonce"},
+		{"unknown version", "2099-01-01", "GetRole", now, "n-ver", 400, "InvalidVersion"},
+		{"unknown action", "2015-05-01", "FlyToTheMoon", now, "n-act", 404, "InvalidAction.NotFound"},
+		{"an STS action on the RAM version", "2015-05-01", "AssumeRole", now, "n-act2", 404, "InvalidAction.NotFound"},
+	} {
+		p := rawParams(acctA.AccessKeyID, c.version, c.action, c.ts, c.nonce, nil)
+		signParams("POST", acctA.AccessKeySecret, p)
+		t.Log(c.why)
+		wantRaw(t, e.sendRaw("POST", p, nil), c.status, c.code)
+	}
 	// Malformed timestamp.
-	p = rawParams(acctA.AccessKeyID, "2015-05-01", "GetAccountAlias", now, "n-badts", nil)
+	p := rawParams(acctA.AccessKeyID, "2015-05-01", "GetAccountAlias", now, "n-badts", nil)
 	p["Timestamp"] = "yesterday"
 	signParams("POST", acctA.AccessKeySecret, p)
 	wantRaw(t, e.sendRaw("POST", p, nil), 400, "InvalidTimeStamp.Format")
@@ -139,24 +151,9 @@ func TestSignatureErrors(t *testing.T) {
 	p["RoleName"] = "b"
 	wantRaw(t, e.sendRaw("POST", p, nil), 400, "SignatureDoesNotMatch")
 
-	// Missing signature / params.
+	// No signature.
 	p = rawParams(acctA.AccessKeyID, "2015-05-01", "GetAccountAlias", now, "n-nosig", nil)
 	wantRaw(t, e.sendRaw("POST", p, nil), 400, "IncompleteSignature")
-	p = rawParams(acctA.AccessKeyID, "2015-05-01", "GetAccountAlias", now, "", nil)
-	signParams("POST", acctA.AccessKeySecret, p)
-	wantRaw(t, e.sendRaw("POST", p, nil), 400, "MissingSignatureNonce")
-
-	// Version and action.
-	p = rawParams(acctA.AccessKeyID, "2099-01-01", "GetRole", now, "n-ver", nil)
-	signParams("POST", acctA.AccessKeySecret, p)
-	wantRaw(t, e.sendRaw("POST", p, nil), 400, "InvalidVersion")
-	p = rawParams(acctA.AccessKeyID, "2015-05-01", "FlyToTheMoon", now, "n-act", nil)
-	signParams("POST", acctA.AccessKeySecret, p)
-	wantRaw(t, e.sendRaw("POST", p, nil), 404, "InvalidAction.NotFound")
-	// An STS action on the RAM version is unknown.
-	p = rawParams(acctA.AccessKeyID, "2015-05-01", "AssumeRole", now, "n-act2", nil)
-	signParams("POST", acctA.AccessKeySecret, p)
-	wantRaw(t, e.sendRaw("POST", p, nil), 404, "InvalidAction.NotFound")
 }
 
 func TestFormBodyAndGET(t *testing.T) {

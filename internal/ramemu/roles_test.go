@@ -130,20 +130,10 @@ func TestPagination(t *testing.T) {
 		createRole(t, a, fmt.Sprintf("role-%d", i), trustB)
 		createUser(t, a, fmt.Sprintf("user-%d", i))
 	}
-	names, pages := readPages(t, func(marker string) (page []string, next string, truncated bool) {
-		q := ram.CreateListRolesRequest()
-		q.MaxItems = requests.NewInteger(3)
-		q.Marker = marker
-		r, err := a.ListRoles(q)
-		must(t, err)
-		for _, x := range r.Roles.Role {
-			page = append(page, x.RoleName)
-		}
-		return page, r.Marker, r.IsTruncated
+	wantPages(t, 3, "role-0,role-1,role-2,role-3,role-4,role-5,role-6", func(marker string) ([]string, string, bool) {
+		r := fetch(t, a, ram.CreateListRolesResponse(), "ListRoles", "MaxItems", "3", "Marker", marker)
+		return namesOf(r.Roles.Role, func(x ram.Role) string { return x.RoleName }), r.Marker, r.IsTruncated
 	})
-	if pages != 3 || strings.Join(names, ",") != "role-0,role-1,role-2,role-3,role-4,role-5,role-6" {
-		t.Fatalf("pages %d names %v", pages, names)
-	}
 	uq := ram.CreateListUsersRequest()
 	uq.MaxItems = requests.NewInteger(5)
 	ur, err := a.ListUsers(uq)

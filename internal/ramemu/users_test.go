@@ -25,21 +25,17 @@ func TestUserLifecycle(t *testing.T) {
 	_, err = a.CreateUser(q)
 	wantErr(t, err, "EntityAlreadyExists.User", 409)
 	for _, c := range []struct {
-		f    func(*ram.CreateUserRequest)
+		kv   []string
 		code string
 	}{
-		{func(r *ram.CreateUserRequest) { r.UserName = "bad@name" }, "InvalidParameter.UserName.InvalidChars"},
-		{func(r *ram.CreateUserRequest) { r.UserName = strings.Repeat("u", 65) }, "InvalidParameter.UserName.Length"},
-		{func(r *ram.CreateUserRequest) { r.DisplayName = strings.Repeat("d", 129) }, "InvalidParameter.DisplayName.Length"},
-		{func(r *ram.CreateUserRequest) { r.Email = "not-an-email" }, "InvalidParameter.Email.Format"},
-		{func(r *ram.CreateUserRequest) { r.MobilePhone = "12345" }, "InvalidParameter.MobilePhone.Format"},
-		{func(r *ram.CreateUserRequest) { r.Comments = strings.Repeat("c", 129) }, "InvalidParameter.Comments.Length"},
+		{[]string{"UserName", "bad@name"}, "InvalidParameter.UserName.InvalidChars"},
+		{[]string{"UserName", strings.Repeat("u", 65)}, "InvalidParameter.UserName.Length"},
+		{[]string{"UserName", "fresh", "DisplayName", strings.Repeat("d", 129)}, "InvalidParameter.DisplayName.Length"},
+		{[]string{"UserName", "fresh", "Email", "not-an-email"}, "InvalidParameter.Email.Format"},
+		{[]string{"UserName", "fresh", "MobilePhone", "12345"}, "InvalidParameter.MobilePhone.Format"},
+		{[]string{"UserName", "fresh", "Comments", strings.Repeat("c", 129)}, "InvalidParameter.Comments.Length"},
 	} {
-		r := ram.CreateCreateUserRequest()
-		r.UserName = "fresh"
-		c.f(r)
-		_, err := a.CreateUser(r)
-		wantErr(t, err, c.code, 400)
+		wantErr(t, do(a, "CreateUser", c.kv...), c.code, 400)
 	}
 
 	gq := ram.CreateGetUserRequest()
