@@ -52,87 +52,84 @@ func errMalformed(detail string) *apiError {
 	return errf(http.StatusBadRequest, "MalformedPolicyDocument", "The policy document is malformed: "+detail)
 }
 
-var notExistMsg = map[string]string{
-	"Role":              "The role does not exist.",
-	"User":              "The user does not exist.",
-	"Policy":            "The policy does not exist.",
-	"Policy.Version":    "The policy version does not exist.",
-	"Role.Policy":       "The indicate policy of the role does not exist.",
-	"User.Policy":       "The indicate policy of the user does not exist.",
-	"User.LoginProfile": "The user login profile does not exist.",
-	"User.AccessKey":    "The user access key does not exist.",
-
-	"User.MFADevice":   "The user has not bound any MFA device.",
-	"VirtualMFADevice": "The virtual mfa device does not exist.",
-	"Group":            "The group does not exist.",
-	"Group.Policy":     "The indicate policy attached to the group does not exist.",
-	"User.Group":       "The user has not joined the group.",
+// entityStatus is the HTTP status of each family of entity errors, whose codes are <family>.<kind>.
+var entityStatus = map[string]int{
+	"EntityNotExist":      http.StatusNotFound,
+	"EntityAlreadyExists": http.StatusConflict,
+	"DeleteConflict":      http.StatusConflict,
+	"LimitExceeded":       http.StatusConflict,
 }
 
-func errNotExist(kind string) *apiError {
-	return errf(http.StatusNotFound, "EntityNotExist."+kind, notExistMsg[kind])
+// entityMsg is the message of each entity error, by code.
+var entityMsg = map[string]string{
+	"EntityNotExist.Role":              "The role does not exist.",
+	"EntityNotExist.User":              "The user does not exist.",
+	"EntityNotExist.Policy":            "The policy does not exist.",
+	"EntityNotExist.Policy.Version":    "The policy version does not exist.",
+	"EntityNotExist.Role.Policy":       "The indicate policy of the role does not exist.",
+	"EntityNotExist.User.Policy":       "The indicate policy of the user does not exist.",
+	"EntityNotExist.User.LoginProfile": "The user login profile does not exist.",
+	"EntityNotExist.User.AccessKey":    "The user access key does not exist.",
+
+	"EntityNotExist.User.MFADevice":   "The user has not bound any MFA device.",
+	"EntityNotExist.VirtualMFADevice": "The virtual mfa device does not exist.",
+	"EntityNotExist.Group":            "The group does not exist.",
+	"EntityNotExist.Group.Policy":     "The indicate policy attached to the group does not exist.",
+	"EntityNotExist.User.Group":       "The user has not joined the group.",
+
+	"EntityAlreadyExists.Role":              "The role does already EXIST.",
+	"EntityAlreadyExists.User":              "The user does already EXIST.",
+	"EntityAlreadyExists.Policy":            "The policy does already EXIST.",
+	"EntityAlreadyExists.Role.Policy":       "The policy has already been attached to the role.",
+	"EntityAlreadyExists.User.Policy":       "The user has already been attached this policy.",
+	"EntityAlreadyExists.User.LoginProfile": "The user login profile does already EXIST.",
+	"EntityAlreadyExists.AccountAlias":      "The account alias does already exist.",
+
+	"EntityAlreadyExists.User.MFADevice":        "The user has already bound a MFA device.",
+	"EntityAlreadyExists.VirtualMFADevice":      "The virtual mfa device does already EXIST.",
+	"EntityAlreadyExists.VirtualMFADevice.User": "The virtual mfa device does already been bound to a user.", // sic
+	"EntityAlreadyExists.Group":                 "The group does already EXIST.",
+	"EntityAlreadyExists.Group.Policy":          "The group has already been attached this policy.",
+	"EntityAlreadyExists.User.Group":            "The user has already joined the group.",
+
+	"DeleteConflict.Role.Policy":            "The role CAN NOT has any attached policy while deleting the role.",
+	"DeleteConflict.User.AccessKey":         "The user CAN NOT has any access key while deleting the user.",
+	"DeleteConflict.User.LoginProfile":      "The user CAN NOT has any login profile while deleting the user.",
+	"DeleteConflict.User.Policy":            "The user CAN NOT has any attached policy while deleting the user.",
+	"DeleteConflict.Policy.User":            "The policy CAN NOT been attached to any user while deleting the policy.",
+	"DeleteConflict.Policy.Group":           "The policy CAN NOT been attached to any group while deleting the policy.",
+	"DeleteConflict.Policy.Version":         "The policy CAN NOT has any version except the default version.",
+	"DeleteConflict.Policy.Version.Default": "The default policy version CAN NOT been deleted directly.",
+
+	"DeleteConflict.User.MFADevice":        "The user CAN NOT has any mfa device while deleting the user.",
+	"DeleteConflict.VirtualMFADevice.User": "The virtual mfa device CAN NOT been bound to any user while deleting it.",
+	"DeleteConflict.User.Group":            "The user CAN NOT be in any group while deleting the user.",
+	"DeleteConflict.Group.User":            "The group CAN NOT has any user member while deleting the group.",
+	"DeleteConflict.Group.Policy":          "The entity CAN NOT has any attached policy while deleting the group.",
+
+	"LimitExceeded.Role":           "The count of roles beyond the current limits.",
+	"LimitExceeded.User":           "The count of users beyond the current limits.",
+	"LimitExceeded.Policy":         "The count of policy beyond the current limits.",
+	"LimitExceeded.Policy.Version": "The count of policy version beyond the current limits.",
+	"LimitExceeded.Role.Policy":    "The count of policies attached to the role beyond the current limits.",
+	"LimitExceeded.User.Policy":    "The policy count of the user attached policies beyond the current limits.",
+	"LimitExceeded.User.AccessKey": "The access key count of the user access keys beyond the current limits.",
+
+	"LimitExceeded.VirtualMFADevice": "The count of virtual mfa devices beyond the current limits.",
+	"LimitExceeded.Group":            "The count of groups beyond the current limits.",
+	"LimitExceeded.Group.Policy":     "The policy count of the group beyond the current limits.",
+	"LimitExceeded.User.Group":       "The count of groups the target user joined beyond the current limits.",
 }
 
-var alreadyMsg = map[string]string{
-	"Role":              "The role does already EXIST.",
-	"User":              "The user does already EXIST.",
-	"Policy":            "The policy does already EXIST.",
-	"Role.Policy":       "The policy has already been attached to the role.",
-	"User.Policy":       "The user has already been attached this policy.",
-	"User.LoginProfile": "The user login profile does already EXIST.",
-	"AccountAlias":      "The account alias does already exist.",
-
-	"User.MFADevice":        "The user has already bound a MFA device.",
-	"VirtualMFADevice":      "The virtual mfa device does already EXIST.",
-	"VirtualMFADevice.User": "The virtual mfa device does already been bound to a user.", // sic
-	"Group":                 "The group does already EXIST.",
-	"Group.Policy":          "The group has already been attached this policy.",
-	"User.Group":            "The user has already joined the group.",
+func errEntity(family, kind string) *apiError {
+	code := family + "." + kind
+	return errf(entityStatus[family], code, entityMsg[code])
 }
 
-func errAlready(kind string) *apiError {
-	return errf(http.StatusConflict, "EntityAlreadyExists."+kind, alreadyMsg[kind])
-}
-
-var conflictMsg = map[string]string{
-	"Role.Policy":            "The role CAN NOT has any attached policy while deleting the role.",
-	"User.AccessKey":         "The user CAN NOT has any access key while deleting the user.",
-	"User.LoginProfile":      "The user CAN NOT has any login profile while deleting the user.",
-	"User.Policy":            "The user CAN NOT has any attached policy while deleting the user.",
-	"Policy.User":            "The policy CAN NOT been attached to any user while deleting the policy.",
-	"Policy.Group":           "The policy CAN NOT been attached to any group while deleting the policy.",
-	"Policy.Version":         "The policy CAN NOT has any version except the default version.",
-	"Policy.Version.Default": "The default policy version CAN NOT been deleted directly.",
-
-	"User.MFADevice":        "The user CAN NOT has any mfa device while deleting the user.",
-	"VirtualMFADevice.User": "The virtual mfa device CAN NOT been bound to any user while deleting it.",
-	"User.Group":            "The user CAN NOT be in any group while deleting the user.",
-	"Group.User":            "The group CAN NOT has any user member while deleting the group.",
-	"Group.Policy":          "The entity CAN NOT has any attached policy while deleting the group.",
-}
-
-func errConflict(kind string) *apiError {
-	return errf(http.StatusConflict, "DeleteConflict."+kind, conflictMsg[kind])
-}
-
-var limitMsg = map[string]string{
-	"Role":           "The count of roles beyond the current limits.",
-	"User":           "The count of users beyond the current limits.",
-	"Policy":         "The count of policy beyond the current limits.",
-	"Policy.Version": "The count of policy version beyond the current limits.",
-	"Role.Policy":    "The count of policies attached to the role beyond the current limits.",
-	"User.Policy":    "The policy count of the user attached policies beyond the current limits.",
-	"User.AccessKey": "The access key count of the user access keys beyond the current limits.",
-
-	"VirtualMFADevice": "The count of virtual mfa devices beyond the current limits.",
-	"Group":            "The count of groups beyond the current limits.",
-	"Group.Policy":     "The policy count of the group beyond the current limits.",
-	"User.Group":       "The count of groups the target user joined beyond the current limits.",
-}
-
-func errLimit(kind string) *apiError {
-	return errf(http.StatusConflict, "LimitExceeded."+kind, limitMsg[kind])
-}
+func errNotExist(kind string) *apiError { return errEntity("EntityNotExist", kind) }
+func errAlready(kind string) *apiError  { return errEntity("EntityAlreadyExists", kind) }
+func errConflict(kind string) *apiError { return errEntity("DeleteConflict", kind) }
+func errLimit(kind string) *apiError    { return errEntity("LimitExceeded", kind) }
 
 // newRequestID returns an uppercase UUID v4 like the real gateway's RequestId.
 func newRequestID() string {

@@ -376,13 +376,6 @@ func init() {
 		"ListPolicies":            reads((*rq).listPolicies),
 		"ListEntitiesForPolicy":   reads((*rq).listEntitiesForPolicy),
 
-		"AttachPolicyToRole":   writes(attach(rolePrincipal)),
-		"DetachPolicyFromRole": writes(detach(rolePrincipal)),
-		"ListPoliciesForRole":  reads(listPoliciesFor(rolePrincipal)),
-		"AttachPolicyToUser":   writes(attach(userPrincipal)),
-		"DetachPolicyFromUser": writes(detach(userPrincipal)),
-		"ListPoliciesForUser":  reads(listPoliciesFor(userPrincipal)),
-
 		"CreateUser":         writes((*rq).createUser),
 		"GetUser":            reads((*rq).getUser),
 		"UpdateUser":         writes((*rq).updateUser),
@@ -397,18 +390,15 @@ func init() {
 		"UpdateAccessKey":    writes((*rq).updateAccessKey),
 		"DeleteAccessKey":    writes((*rq).deleteAccessKey),
 
-		"CreateGroup":           writes((*rq).createGroup),
-		"GetGroup":              reads((*rq).getGroup),
-		"UpdateGroup":           writes((*rq).updateGroup),
-		"DeleteGroup":           writes((*rq).deleteGroup),
-		"ListGroups":            reads((*rq).listGroups),
-		"AddUserToGroup":        writes((*rq).addUserToGroup),
-		"RemoveUserFromGroup":   writes((*rq).removeUserFromGroup),
-		"ListGroupsForUser":     reads((*rq).listGroupsForUser),
-		"ListUsersForGroup":     reads((*rq).listUsersForGroup),
-		"AttachPolicyToGroup":   writes(attach(groupPrincipal)),
-		"DetachPolicyFromGroup": writes(detach(groupPrincipal)),
-		"ListPoliciesForGroup":  reads(listPoliciesFor(groupPrincipal)),
+		"CreateGroup":         writes((*rq).createGroup),
+		"GetGroup":            reads((*rq).getGroup),
+		"UpdateGroup":         writes((*rq).updateGroup),
+		"DeleteGroup":         writes((*rq).deleteGroup),
+		"ListGroups":          reads((*rq).listGroups),
+		"AddUserToGroup":      writes((*rq).addUserToGroup),
+		"RemoveUserFromGroup": writes((*rq).removeUserFromGroup),
+		"ListGroupsForUser":   reads((*rq).listGroupsForUser),
+		"ListUsersForGroup":   reads((*rq).listUsersForGroup),
 
 		"GetAccountAlias": reads((*rq).getAccountAlias),
 		"SetAccountAlias": writes((*rq).setAccountAlias),
@@ -429,6 +419,12 @@ func init() {
 		"TagResources":     writes((*rq).tagResources),
 		"UntagResources":   writes((*rq).untagResources),
 		"ListTagResources": reads((*rq).listTagResources),
+	}
+	// Every principal kind has the same three attachment actions.
+	for kind, find := range map[string]principalKind{"Role": rolePrincipal, "User": userPrincipal, "Group": groupPrincipal} {
+		ramRoutes["AttachPolicyTo"+kind] = writes(attach(find))
+		ramRoutes["DetachPolicyFrom"+kind] = writes(detach(find))
+		ramRoutes["ListPoliciesFor"+kind] = reads(listPoliciesFor(find))
 	}
 	stsRoutes = map[string]route{
 		"AssumeRole":        writes((*rq).assumeRole),
