@@ -8,19 +8,9 @@ import (
 	"github.com/aliram/terraform-provider-aliram/internal/policy"
 )
 
-var _ function.Function = roleARNFunction{}
-
 // NewRoleARNFunction is provider::aliram::role_arn(account_id, role_name).
-func NewRoleARNFunction() function.Function { return roleARNFunction{} }
-
-type roleARNFunction struct{}
-
-func (roleARNFunction) Metadata(_ context.Context, _ function.MetadataRequest, resp *function.MetadataResponse) {
-	resp.Name = "role_arn"
-}
-
-func (roleARNFunction) Definition(_ context.Context, _ function.DefinitionRequest, resp *function.DefinitionResponse) {
-	resp.Definition = function.Definition{
+func NewRoleARNFunction() function.Function {
+	return stringFunction{name: "role_arn", compute: roleARN, definition: function.Definition{
 		Summary: "The ARN of a RAM role, from its account ID and name",
 		MarkdownDescription: "Returns `acs:ram::<account_id>:role/<role_name>`, the ARN STS `AssumeRole` takes and " +
 			"`aliram_delegated_user.assumable_role_arns` expects. Both arguments are checked as the resources check them " +
@@ -28,26 +18,17 @@ func (roleARNFunction) Definition(_ context.Context, _ function.DefinitionReques
 			"may live in an account this configuration has no credentials for: the operator's repository names the " +
 			"owner's role with it.",
 		Parameters: []function.Parameter{
-			function.StringParameter{
-				Name:                "account_id",
-				MarkdownDescription: "The 16-digit ID of the account that owns the role.",
-			},
-			function.StringParameter{
-				Name:                "role_name",
-				MarkdownDescription: "The role's name, " + policy.RoleNameRule + ".",
-			},
+			stringParameter("account_id", "The 16-digit ID of the account that owns the role."),
+			stringParameter("role_name", "The role's name, "+policy.RoleNameRule+"."),
 		},
 		Return: function.StringReturn{},
-	}
+	}}
 }
 
-func (roleARNFunction) Run(ctx context.Context, req function.RunRequest, resp *function.RunResponse) {
-	var accountID, roleName string
-	if resp.Error = req.Arguments.Get(ctx, &accountID, &roleName); resp.Error != nil {
-		return
+func roleARN(_ context.Context, args []string) (any, *function.FuncError) {
+	accountID, roleName := args[0], args[1]
+	if err := firstArgumentError(policy.ValidateAccountID(accountID), policy.ValidateRoleName(roleName)); err != nil {
+		return nil, err
 	}
-	if resp.Error = firstArgumentError(policy.ValidateAccountID(accountID), policy.ValidateRoleName(roleName)); resp.Error != nil {
-		return
-	}
-	resp.Error = resp.Result.Set(ctx, policy.RoleARN(accountID, roleName))
+	return policy.RoleARN(accountID, roleName), nil
 }

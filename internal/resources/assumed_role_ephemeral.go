@@ -29,7 +29,9 @@ var (
 
 // NewAssumedRoleEphemeralResource exchanges the provider's credentials for a role's temporary STS
 // credentials: how B's automation uses a delegation (the STS method of Alibaba Cloud's cross-account tutorials), never written to state.
-func NewAssumedRoleEphemeralResource() ephemeral.EphemeralResource { return &assumedRoleEphemeral{} }
+func NewAssumedRoleEphemeralResource() ephemeral.EphemeralResource {
+	return &assumedRoleEphemeral{ephemeralWithClient{typeName: "aliram_assumed_role"}}
+}
 
 type assumedRoleEphemeral struct {
 	ephemeralWithClient
@@ -49,10 +51,6 @@ type assumedRoleModel struct {
 	AssumedRoleID   types.String `tfsdk:"assumed_role_id"`
 
 	Timeouts ephemeraltimeouts.Value `tfsdk:"timeouts"` // the open's time budget
-}
-
-func (e *assumedRoleEphemeral) Metadata(_ context.Context, req ephemeral.MetadataRequest, resp *ephemeral.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_assumed_role"
 }
 
 func (e *assumedRoleEphemeral) Schema(ctx context.Context, _ ephemeral.SchemaRequest, resp *ephemeral.SchemaResponse) {

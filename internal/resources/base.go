@@ -14,19 +14,25 @@ import (
 	"github.com/aliram/terraform-provider-aliram/internal/ramclient"
 )
 
-// clientFromProviderData unwraps the client the provider hands over in Configure. A wrong type is a
-// provider bug, reported as such rather than panicking.
-func clientFromProviderData(data any, diags *diag.Diagnostics) *ramclient.Client {
-	if data == nil { // Configure is called before the provider is configured (validation); nothing to do yet
-		return nil
+// clientHolder is the client a type holds once the provider is configured.
+type clientHolder struct {
+	client *ramclient.Client
+}
+
+// configure takes the client the provider hands over in Configure. A wrong type is a provider bug, reported
+// as such rather than panicking; nil is Configure called before the provider is configured (validation):
+// nothing to do yet.
+func (h *clientHolder) configure(data any, diags *diag.Diagnostics) {
+	if data == nil {
+		return
 	}
 	c, ok := data.(*ramclient.Client)
 	if !ok {
 		diags.AddError("Unexpected provider data",
 			fmt.Sprintf("Expected *ramclient.Client, got %T. This is always a bug in the provider; please report it.", data))
-		return nil
+		return
 	}
-	return c
+	h.client = c
 }
 
 // updatePlanAndState reads an Update's plan and prior state as models of type T; false when either could not
@@ -47,35 +53,59 @@ func modifyPlanAndState[T any](ctx context.Context, req resource.ModifyPlanReque
 	return plan, state, hasState, !diags.HasError()
 }
 
-// resourceWithClient is embedded by every managed resource: it implements Configure once.
+// managedResource is what every managed resource of the provider is: configured with the client, planned by
+// ModifyPlan, imported by ID and by identity, and able to upgrade identities of older schema versions.
+type managedResource interface {
+	resource.ResourceWithConfigure
+	resource.ResourceWithModifyPlan
+	resource.ResourceWithImportState
+	resource.ResourceWithIdentity
+	resource.ResourceWithUpgradeIdentity
+}
+
+// resourceWithClient is embedded by every managed resource: its type name and client, with Metadata and
+// Configure written once.
 type resourceWithClient struct {
-	client *ramclient.Client
+	typeName string // "aliram_policy"
+	clientHolder
+}
+
+func (r *resourceWithClient) Metadata(_ context.Context, _ resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = r.typeName
 }
 
 func (r *resourceWithClient) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
-	if c := clientFromProviderData(req.ProviderData, &resp.Diagnostics); c != nil {
-		r.client = c
-	}
+	r.configure(req.ProviderData, &resp.Diagnostics)
+}
+
+// dataSourceNamed is embedded by every data source: Metadata from its type name.
+type dataSourceNamed string // "aliram_role"
+
+func (d dataSourceNamed) Metadata(_ context.Context, _ datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = string(d)
 }
 
 // dataSourceWithClient is embedded by data sources that call the API.
 type dataSourceWithClient struct {
-	client *ramclient.Client
+	dataSourceNamed
+	clientHolder
 }
 
 func (d *dataSourceWithClient) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	if c := clientFromProviderData(req.ProviderData, &resp.Diagnostics); c != nil {
-		d.client = c
-	}
+	d.configure(req.ProviderData, &resp.Diagnostics)
 }
 
-// ephemeralWithClient is embedded by ephemeral resources.
+// ephemeralWithClient is embedded by ephemeral resources: its type name and client, with Metadata and
+// Configure.
 type ephemeralWithClient struct {
-	client *ramclient.Client
+	typeName string // "aliram_assumed_role"
+	clientHolder
+}
+
+func (e *ephemeralWithClient) Metadata(_ context.Context, _ ephemeral.MetadataRequest, resp *ephemeral.MetadataResponse) {
+	resp.TypeName = e.typeName
 }
 
 func (e *ephemeralWithClient) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
-	if c := clientFromProviderData(req.ProviderData, &resp.Diagnostics); c != nil {
-		e.client = c
-	}
+	e.configure(req.ProviderData, &resp.Diagnostics)
 }

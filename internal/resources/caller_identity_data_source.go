@@ -12,7 +12,9 @@ var _ datasource.DataSourceWithConfigure = (*callerIdentityDataSource)(nil)
 
 // NewCallerIdentityDataSource reports whose credentials a provider block uses: the account ID every ARN of
 // that account is built from, and the identity (root, RAM user or assumed role).
-func NewCallerIdentityDataSource() datasource.DataSource { return &callerIdentityDataSource{} }
+func NewCallerIdentityDataSource() datasource.DataSource {
+	return &callerIdentityDataSource{dataSourceWithClient{dataSourceNamed: "aliram_caller_identity"}}
+}
 
 type callerIdentityDataSource struct {
 	dataSourceWithClient
@@ -25,10 +27,6 @@ type callerIdentityModel struct {
 	IdentityType types.String `tfsdk:"identity_type"`
 	PrincipalID  types.String `tfsdk:"principal_id"`
 	UserID       types.String `tfsdk:"user_id"`
-}
-
-func (d *callerIdentityDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_caller_identity"
 }
 
 func (d *callerIdentityDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {

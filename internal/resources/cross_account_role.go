@@ -28,15 +28,12 @@ import (
 )
 
 var (
-	_ resource.ResourceWithConfigure        = (*crossAccountRoleResource)(nil)
-	_ resource.ResourceWithModifyPlan       = (*crossAccountRoleResource)(nil)
+	_ managedResource                       = (*crossAccountRoleResource)(nil)
 	_ resource.ResourceWithConfigValidators = (*crossAccountRoleResource)(nil)
-	_ resource.ResourceWithImportState      = (*crossAccountRoleResource)(nil)
-	_ resource.ResourceWithIdentity         = (*crossAccountRoleResource)(nil)
 )
 
 func NewCrossAccountRoleResource() resource.Resource {
-	return &crossAccountRoleResource{importedByName{typeName: "aliram_cross_account_role", nameDescribes: "Name of the role."}}
+	return &crossAccountRoleResource{byName("aliram_cross_account_role", "Name of the role.")}
 }
 
 type crossAccountRoleResource struct {
@@ -62,10 +59,6 @@ type crossAccountRoleModel struct {
 	CreateDate           types.String         `tfsdk:"create_date"`
 
 	Timeouts timeouts.Value `tfsdk:"timeouts"` // the operations' time budgets
-}
-
-func (r *crossAccountRoleResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_cross_account_role"
 }
 
 func (r *crossAccountRoleResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {

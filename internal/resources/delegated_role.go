@@ -24,11 +24,8 @@ import (
 )
 
 var (
-	_ resource.ResourceWithConfigure      = (*delegatedRoleResource)(nil)
-	_ resource.ResourceWithModifyPlan     = (*delegatedRoleResource)(nil)
+	_ managedResource                     = (*delegatedRoleResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*delegatedRoleResource)(nil)
-	_ resource.ResourceWithImportState    = (*delegatedRoleResource)(nil)
-	_ resource.ResourceWithIdentity       = (*delegatedRoleResource)(nil)
 )
 
 const (
@@ -43,7 +40,7 @@ const (
 // a role of B that a service (ECS, for an instance RAM role) or B's own principals assume, allowed to assume
 // exactly the given roles of A.
 func NewDelegatedRoleResource() resource.Resource {
-	return &delegatedRoleResource{importedByName{typeName: "aliram_delegated_role", nameDescribes: "Name of the role."}}
+	return &delegatedRoleResource{byName("aliram_delegated_role", "Name of the role.")}
 }
 
 type delegatedRoleResource struct {
@@ -66,10 +63,6 @@ type delegatedRoleModel struct {
 	CreateDate           types.String         `tfsdk:"create_date"`
 
 	Timeouts timeouts.Value `tfsdk:"timeouts"`
-}
-
-func (r *delegatedRoleResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_delegated_role"
 }
 
 func (r *delegatedRoleResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {

@@ -33,16 +33,15 @@ var (
 )
 
 var (
-	_ resource.ResourceWithConfigure      = (*delegatedUserResource)(nil)
-	_ resource.ResourceWithImportState    = (*delegatedUserResource)(nil)
-	_ resource.ResourceWithModifyPlan     = (*delegatedUserResource)(nil)
+	_ managedResource                     = (*delegatedUserResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*delegatedUserResource)(nil)
-	_ resource.ResourceWithIdentity       = (*delegatedUserResource)(nil)
 )
 
 // NewDelegatedUserResource is account B's side of a delegation: a RAM user allowed to assume roles of
 // account A, with its console login and/or AccessKey.
-func NewDelegatedUserResource() resource.Resource { return &delegatedUserResource{} }
+func NewDelegatedUserResource() resource.Resource {
+	return &delegatedUserResource{resourceWithClient{typeName: "aliram_delegated_user"}}
+}
 
 type delegatedUserResource struct {
 	resourceWithClient
@@ -72,8 +71,8 @@ type delegatedUserModel struct {
 	Timeouts timeouts.Value `tfsdk:"timeouts"` // the operations' time budgets
 }
 
-func (r *delegatedUserResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_delegated_user"
+func (r *delegatedUserResource) Metadata(ctx context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	r.resourceWithClient.Metadata(ctx, req, resp)
 	// The identity is the user name, which RAM looks users up by and which an import block names; a rename
 	// is an in-place update, so the identity changes with it. (The stable user ID would need a ListUsers scan
 	// to import.)

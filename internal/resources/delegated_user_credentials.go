@@ -9,7 +9,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -34,13 +33,7 @@ type consoleLoginModel struct {
 	MFABindRequired       types.Bool   `tfsdk:"mfa_bind_required"`
 }
 
-var consoleLoginAttrTypes = map[string]attr.Type{
-	"password":                types.StringType,
-	"password_wo":             types.StringType,
-	"password_wo_version":     types.Int64Type,
-	"password_reset_required": types.BoolType,
-	"mfa_bind_required":       types.BoolType,
-}
+var consoleLoginAttrTypes = attrTypesOf(consoleLoginAttribute())
 
 type programmaticAccessModel struct {
 	PGPKey                     types.String `tfsdk:"pgp_key"`
@@ -54,17 +47,7 @@ type programmaticAccessModel struct {
 	PreviousAccessKeyExpiresAt types.String `tfsdk:"previous_access_key_expires_at"`
 }
 
-var programmaticAccessAttrTypes = map[string]attr.Type{
-	"pgp_key":                        types.StringType,
-	"status":                         types.StringType,
-	"rotation":                       types.ObjectType{AttrTypes: rotationAttrTypes},
-	"access_key_id":                  types.StringType,
-	"access_key_secret":              types.StringType,
-	"access_key_secret_encrypted":    types.StringType,
-	"access_key_create_date":         types.StringType,
-	"previous_access_key_id":         types.StringType,
-	"previous_access_key_expires_at": types.StringType,
-}
+var programmaticAccessAttrTypes = attrTypesOf(programmaticAccessAttribute())
 
 // managedAccessKeyIDs are the keys programmatic_access in st holds: the current and the previous one.
 func managedAccessKeyIDs(ctx context.Context, st types.Object, diags *diag.Diagnostics) []string {

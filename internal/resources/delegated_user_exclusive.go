@@ -33,12 +33,7 @@ type outOfBandModel struct {
 	Groups       types.Set  `tfsdk:"groups"`
 }
 
-var outOfBandAttrTypes = map[string]attr.Type{
-	"policies":       types.SetType{ElemType: types.StringType},
-	"access_key_ids": types.SetType{ElemType: types.StringType},
-	"login_profile":  types.BoolType,
-	"groups":         types.SetType{ElemType: types.StringType},
-}
+var outOfBandAttrTypes = attrTypesOf(outOfBandAttribute())
 
 func exclusiveAttribute() schema.BoolAttribute {
 	return schema.BoolAttribute{

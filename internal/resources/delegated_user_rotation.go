@@ -6,7 +6,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -31,11 +30,7 @@ type rotationModel struct {
 	Overlap types.String `tfsdk:"overlap"`
 }
 
-var rotationAttrTypes = map[string]attr.Type{
-	"keepers": types.MapType{ElemType: types.StringType},
-	"max_age": types.StringType,
-	"overlap": types.StringType,
-}
+var rotationAttrTypes = attrTypesOf(rotationAttribute())
 
 // rotationClockOffset shifts the clock rotation decisions read (tests only: a plan "a day later" without
 // waiting a day). It is only ever zero outside tests.

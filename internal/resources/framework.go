@@ -70,6 +70,12 @@ func objectOrNil[T any](ctx context.Context, o types.Object, diags *diag.Diagnos
 	return &v
 }
 
+// attrTypesOf is the attribute types of a nested attribute's object, derived from its schema: what a model
+// of it is encoded as (objectFrom) and what its null and unknown values are made of.
+func attrTypesOf(a schema.SingleNestedAttribute) map[string]attr.Type {
+	return a.GetType().(types.ObjectType).AttrTypes
+}
+
 // objectFrom encodes v as an object of attrTypes.
 func objectFrom(ctx context.Context, attrTypes map[string]attr.Type, v any, diags *diag.Diagnostics) types.Object {
 	o, d := types.ObjectValueFrom(ctx, attrTypes, v)

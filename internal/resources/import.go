@@ -20,15 +20,6 @@ import (
 // resource imports by the value of its own id attribute (an import block's id, or tofu import) and by an
 // import block's identity.
 
-var (
-	_ resource.ResourceWithUpgradeIdentity = (*crossAccountRoleResource)(nil)
-	_ resource.ResourceWithUpgradeIdentity = (*policyResource)(nil)
-	_ resource.ResourceWithUpgradeIdentity = (*rolePolicyAttachmentResource)(nil)
-	_ resource.ResourceWithUpgradeIdentity = (*rolePolicyAttachmentsExclusiveResource)(nil)
-	_ resource.ResourceWithUpgradeIdentity = (*delegatedUserResource)(nil)
-	_ resource.ResourceWithUpgradeIdentity = (*delegatedRoleResource)(nil)
-)
-
 // clientFunc returns the resource's client when called (an identity upgrade runs after Configure).
 func (r *resourceWithClient) clientFunc() func() *ramclient.Client {
 	return func() *ramclient.Client { return r.client }
@@ -40,8 +31,11 @@ func (r *resourceWithClient) clientFunc() func() *ramclient.Client {
 // are the same for each of them but for the type name and what the identity's name names.
 type importedByName struct {
 	resourceWithClient
-	typeName      string // "aliram_policy"
 	nameDescribes string // the identity attribute's description: "Name of the policy."
+}
+
+func byName(typeName, nameDescribes string) importedByName {
+	return importedByName{resourceWithClient{typeName: typeName}, nameDescribes}
 }
 
 func (r *importedByName) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
@@ -82,7 +76,7 @@ func (r *rolePolicyAttachmentResource) ImportState(ctx context.Context, req reso
 		}
 		m.RoleName, m.PolicyType, m.PolicyName = types.StringValue(parts[0]), types.StringValue(parts[1]), types.StringValue(parts[2])
 	} else {
-		values, ok := importIdentity(ctx, r.client, "aliram_role_policy_attachment", req, &resp.Diagnostics, attachmentIdentityAttrs...)
+		values, ok := importIdentity(ctx, r.client, r.typeName, req, &resp.Diagnostics, attachmentIdentityAttrs...)
 		if !ok {
 			return
 		}
@@ -124,7 +118,7 @@ func (r *rolePolicyAttachmentsExclusiveResource) UpgradeIdentity(context.Context
 func (r *rolePolicyAttachmentsExclusiveResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	role := req.ID
 	if role == "" && req.Identity != nil {
-		values, ok := importIdentity(ctx, r.client, "aliram_role_policy_attachments_exclusive", req, &resp.Diagnostics, "role_name")
+		values, ok := importIdentity(ctx, r.client, r.typeName, req, &resp.Diagnostics, "role_name")
 		if !ok {
 			return
 		}
@@ -164,7 +158,7 @@ func (r *delegatedUserResource) UpgradeIdentity(context.Context) map[int64]resou
 func (r *delegatedUserResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	name := req.ID
 	if name == "" && req.Identity != nil { // import by identity
-		values, ok := importIdentity(ctx, r.client, "aliram_delegated_user", req, &resp.Diagnostics, "name")
+		values, ok := importIdentity(ctx, r.client, r.typeName, req, &resp.Diagnostics, "name")
 		if !ok {
 			return
 		}

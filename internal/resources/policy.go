@@ -23,15 +23,10 @@ import (
 	"github.com/aliram/terraform-provider-aliram/internal/ramclient"
 )
 
-var (
-	_ resource.ResourceWithConfigure   = (*policyResource)(nil)
-	_ resource.ResourceWithModifyPlan  = (*policyResource)(nil)
-	_ resource.ResourceWithImportState = (*policyResource)(nil)
-	_ resource.ResourceWithIdentity    = (*policyResource)(nil)
-)
+var _ managedResource = (*policyResource)(nil)
 
 func NewPolicyResource() resource.Resource {
-	return &policyResource{importedByName{typeName: "aliram_policy", nameDescribes: "Name of the policy."}}
+	return &policyResource{byName("aliram_policy", "Name of the policy.")}
 }
 
 type policyResource struct {
@@ -49,10 +44,6 @@ type policyModel struct {
 	CreateDate      types.String         `tfsdk:"create_date"`
 
 	Timeouts timeouts.Value `tfsdk:"timeouts"` // the operations' time budgets
-}
-
-func (r *policyResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_policy"
 }
 
 func (r *policyResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {

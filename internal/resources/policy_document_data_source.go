@@ -21,9 +21,13 @@ var _ datasource.DataSource = (*policyDocumentDataSource)(nil)
 
 // NewPolicyDocumentDataSource renders a RAM permission policy from HCL blocks. It makes no API call, so it
 // needs no provider data (and has no Configure).
-func NewPolicyDocumentDataSource() datasource.DataSource { return &policyDocumentDataSource{} }
+func NewPolicyDocumentDataSource() datasource.DataSource {
+	return &policyDocumentDataSource{"aliram_policy_document"}
+}
 
-type policyDocumentDataSource struct{}
+type policyDocumentDataSource struct {
+	dataSourceNamed
+}
 
 type policyDocumentModel struct {
 	Version                 types.String           `tfsdk:"version"`
@@ -46,10 +50,6 @@ type policyConditionModel struct {
 	Test     types.String `tfsdk:"test"`
 	Variable types.String `tfsdk:"variable"`
 	Values   types.List   `tfsdk:"values"`
-}
-
-func (d *policyDocumentDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_policy_document"
 }
 
 func (d *policyDocumentDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {

@@ -19,7 +19,9 @@ var _ datasource.DataSourceWithConfigure = (*roleDataSource)(nil)
 
 // NewRoleDataSource reads a RAM role of the provider block's account by name: what the owner's reviewers and
 // tooling look at for a role they do not manage (its trust, its session limit, what is attached to it).
-func NewRoleDataSource() datasource.DataSource { return &roleDataSource{} }
+func NewRoleDataSource() datasource.DataSource {
+	return &roleDataSource{dataSourceWithClient{dataSourceNamed: "aliram_role"}}
+}
 
 type roleDataSource struct {
 	dataSourceWithClient
@@ -40,10 +42,6 @@ type roleDataSourceModel struct {
 type attachedPolicyModel struct {
 	PolicyType types.String `tfsdk:"policy_type"`
 	PolicyName types.String `tfsdk:"policy_name"`
-}
-
-func (d *roleDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_role"
 }
 
 func (d *roleDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {

@@ -18,14 +18,11 @@ import (
 	"github.com/aliram/terraform-provider-aliram/internal/ramclient"
 )
 
-var (
-	_ resource.ResourceWithConfigure   = (*rolePolicyAttachmentResource)(nil)
-	_ resource.ResourceWithImportState = (*rolePolicyAttachmentResource)(nil)
-	_ resource.ResourceWithIdentity    = (*rolePolicyAttachmentResource)(nil)
-	_ resource.ResourceWithModifyPlan  = (*rolePolicyAttachmentResource)(nil)
-)
+var _ managedResource = (*rolePolicyAttachmentResource)(nil)
 
-func NewRolePolicyAttachmentResource() resource.Resource { return &rolePolicyAttachmentResource{} }
+func NewRolePolicyAttachmentResource() resource.Resource {
+	return &rolePolicyAttachmentResource{resourceWithClient{typeName: "aliram_role_policy_attachment"}}
+}
 
 type rolePolicyAttachmentResource struct {
 	resourceWithClient
@@ -38,10 +35,6 @@ type rolePolicyAttachmentModel struct {
 	PolicyType types.String `tfsdk:"policy_type"`
 
 	Timeouts timeouts.Value `tfsdk:"timeouts"` // the operations' time budgets
-}
-
-func (r *rolePolicyAttachmentResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_role_policy_attachment"
 }
 
 func (r *rolePolicyAttachmentResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {

@@ -39,12 +39,7 @@ import (
 //     aliram_role_policy_attachment holds when only the exclusive resource is removed;
 //   - the refresh reuses the role's coalesced ListPoliciesForRole: no API call of its own.
 
-var (
-	_ resource.ResourceWithConfigure   = (*rolePolicyAttachmentsExclusiveResource)(nil)
-	_ resource.ResourceWithImportState = (*rolePolicyAttachmentsExclusiveResource)(nil)
-	_ resource.ResourceWithIdentity    = (*rolePolicyAttachmentsExclusiveResource)(nil)
-	_ resource.ResourceWithModifyPlan  = (*rolePolicyAttachmentsExclusiveResource)(nil)
-)
+var _ managedResource = (*rolePolicyAttachmentsExclusiveResource)(nil)
 
 // privateKeyAttachedPolicies lists, in private state, the policies this resource attached itself
 // (["System/AliyunKafkaFullAccess", ...]): what its destroy detaches.
@@ -54,7 +49,7 @@ const privateKeyAttachedPolicies = "attached_policies"
 const createdPartAttachment = "attachment:"
 
 func NewRolePolicyAttachmentsExclusiveResource() resource.Resource {
-	return &rolePolicyAttachmentsExclusiveResource{}
+	return &rolePolicyAttachmentsExclusiveResource{resourceWithClient{typeName: "aliram_role_policy_attachments_exclusive"}}
 }
 
 type rolePolicyAttachmentsExclusiveResource struct {
@@ -68,10 +63,6 @@ type rolePolicyAttachmentsExclusiveModel struct {
 	CustomPolicies types.Set    `tfsdk:"custom_policies"`
 
 	Timeouts timeouts.Value `tfsdk:"timeouts"` // the operations' time budgets
-}
-
-func (r *rolePolicyAttachmentsExclusiveResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_role_policy_attachments_exclusive"
 }
 
 func (r *rolePolicyAttachmentsExclusiveResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
