@@ -15,10 +15,7 @@ func permDoc(action string) string {
 
 func createPolicy(t *testing.T, c *ram.Client, name, doc string) {
 	t.Helper()
-	q := ram.CreateCreatePolicyRequest()
-	q.PolicyName, q.PolicyDocument = name, doc
-	_, err := c.CreatePolicy(q)
-	must(t, err)
+	fetch(t, c, ram.CreateCreatePolicyResponse(), "CreatePolicy", "PolicyName", name, "PolicyDocument", doc)
 }
 
 // getPolicy is GetPolicy of a policy that must exist.

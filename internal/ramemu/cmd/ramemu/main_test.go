@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk"
+	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/auth"
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/auth/credentials"
 	sdkerrors "github.com/aliyun/alibaba-cloud-sdk-go/sdk/errors"
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
@@ -64,14 +65,63 @@ func start(t *testing.T, bin string, args ...string) (*exec.Cmd, string) {
 	}
 }
 
+// client is a RAM client of the demo account A at addr.
 func client(t *testing.T, addr string) *ram.Client {
-	c, err := ram.NewClientWithOptions("cn-hangzhou", sdk.NewConfig().WithScheme("HTTP"),
-		credentials.NewAccessKeyCredential("LTAI5tDemoEnterpriseA0001", "DemoSecretEnterpriseA000000000001"))
+	return ramClient(t, "HTTP", addr, "LTAI5tDemoEnterpriseA0001", "DemoSecretEnterpriseA000000000001")
+}
+
+func ramClient(t *testing.T, scheme, addr, ak, secret string) *ram.Client {
+	t.Helper()
+	c, err := ram.NewClientWithOptions("cn-hangzhou", sdk.NewConfig().WithScheme(scheme), credentials.NewAccessKeyCredential(ak, secret))
+	must(t, err)
+	c.Domain = addr
+	return c
+}
+
+func stsClient(t *testing.T, scheme, addr string, cred auth.Credential) *sts.Client {
+	t.Helper()
+	c, err := sts.NewClientWithOptions("cn-hangzhou", sdk.NewConfig().WithScheme(scheme), cred)
+	must(t, err)
+	c.Domain = addr
+	return c
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.Domain = addr
-	return c
+}
+
+// trustB trusts the demo account B.
+const trustB = `{"Statement":[{"Action":"sts:AssumeRole","Effect":"Allow","Principal":{"RAM":"acs:ram::1000000000000002:root"}}],"Version":"1"}`
+
+func createRole(t *testing.T, c *ram.Client, name, doc string) {
+	t.Helper()
+	q := ram.CreateCreateRoleRequest()
+	q.RoleName, q.AssumeRolePolicyDocument = name, doc
+	_, err := c.CreateRole(q)
+	must(t, err)
+}
+
+// userKey creates the RAM user name with the system policies attached, and an AccessKey for it.
+func userKey(t *testing.T, c *ram.Client, name string, systemPolicies ...string) ram.AccessKey {
+	t.Helper()
+	cu := ram.CreateCreateUserRequest()
+	cu.UserName = name
+	_, err := c.CreateUser(cu)
+	must(t, err)
+	for _, p := range systemPolicies {
+		at := ram.CreateAttachPolicyToUserRequest()
+		at.UserName, at.PolicyType, at.PolicyName = name, "System", p
+		_, err := c.AttachPolicyToUser(at)
+		must(t, err)
+	}
+	ck := ram.CreateCreateAccessKeyRequest()
+	ck.UserName = name
+	key, err := c.CreateAccessKey(ck)
+	must(t, err)
+	return key.AccessKey
 }
 
 // build compiles the command into a temporary directory and returns the binary's path.
@@ -97,12 +147,7 @@ func TestKillAndRestart(t *testing.T) {
 	cmd, addr := start(t, bin, "--listen", "127.0.0.1:0", "--state", state)
 	c := client(t, addr)
 	for i := 0; i < 20; i++ {
-		q := ram.CreateCreateRoleRequest()
-		q.RoleName = "killed-" + string(rune('a'+i))
-		q.AssumeRolePolicyDocument = `{"Statement":[{"Action":"sts:AssumeRole","Effect":"Allow","Principal":{"RAM":"acs:ram::1000000000000002:root"}}],"Version":"1"}`
-		if _, err := c.CreateRole(q); err != nil {
-			t.Fatal(err)
-		}
+		createRole(t, c, "killed-"+string(rune('a'+i)), trustB)
 	}
 	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
@@ -175,41 +220,13 @@ func TestHTTPSOnlyClientTrustsCertFile(t *testing.T) {
 	defer ts.Close()
 	host := strings.TrimPrefix(ts.URL, "https://")
 
-	mk := func(ak, secret string) *ram.Client {
-		c, err := ram.NewClientWithOptions("cn-hangzhou", sdk.NewConfig().WithScheme("HTTPS"), credentials.NewAccessKeyCredential(ak, secret))
-		if err != nil {
-			t.Fatal(err)
-		}
-		c.Domain = host
-		return c
-	}
-	a := mk("LTAI5tDemoEnterpriseA0001", "DemoSecretEnterpriseA000000000001")
-	b := mk("LTAI5tDemoEnterpriseB0002", "DemoSecretEnterpriseB000000000002")
-	cr := ram.CreateCreateRoleRequest()
-	cr.RoleName = "Delegated"
-	cr.AssumeRolePolicyDocument = `{"Statement":[{"Action":"sts:AssumeRole","Effect":"Allow","Principal":{"RAM":"acs:ram::1000000000000002:root"},"Condition":{"StringEquals":{"sts:ExternalId":"ext-99"},"Bool":{"acs:SecureTransport":"true"}}}],"Version":"1"}`
-	if _, err := a.CreateRole(cr); err != nil {
-		t.Fatal(err)
-	}
-	cu := ram.CreateCreateUserRequest()
-	cu.UserName = "op"
-	if _, err := b.CreateUser(cu); err != nil {
-		t.Fatal(err)
-	}
-	at := ram.CreateAttachPolicyToUserRequest()
-	at.UserName, at.PolicyType, at.PolicyName = "op", "System", "AliyunSTSAssumeRoleAccess"
-	if _, err := b.AttachPolicyToUser(at); err != nil {
-		t.Fatal(err)
-	}
-	ck := ram.CreateCreateAccessKeyRequest()
-	ck.UserName = "op"
-	key, err := b.CreateAccessKey(ck)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := ramClient(t, "HTTPS", host, "LTAI5tDemoEnterpriseA0001", "DemoSecretEnterpriseA000000000001")
+	b := ramClient(t, "HTTPS", host, "LTAI5tDemoEnterpriseB0002", "DemoSecretEnterpriseB000000000002")
+	createRole(t, a, "Delegated", `{"Statement":[{"Action":"sts:AssumeRole","Effect":"Allow","Principal":{"RAM":"acs:ram::1000000000000002:root"},"Condition":{"StringEquals":{"sts:ExternalId":"ext-99"},"Bool":{"acs:SecureTransport":"true"}}}],"Version":"1"}`)
+	key := userKey(t, b, "op", "AliyunSTSAssumeRoleAccess")
 
 	cfg := new(credsgo.Config).SetType("ram_role_arn").
-		SetAccessKeyId(key.AccessKey.AccessKeyId).SetAccessKeySecret(key.AccessKey.AccessKeySecret).
+		SetAccessKeyId(key.AccessKeyId).SetAccessKeySecret(key.AccessKeySecret).
 		SetRoleArn("acs:ram::1000000000000001:role/delegated").SetRoleSessionName("tf-run").
 		SetExternalId("ext-99").SetSTSEndpoint(host)
 	cred, err := credsgo.NewCredential(cfg)
@@ -223,12 +240,7 @@ func TestHTTPSOnlyClientTrustsCertFile(t *testing.T) {
 	if !strings.HasPrefix(*got.AccessKeyId, "STS.") || *got.SecurityToken == "" {
 		t.Fatalf("credentials %+v", got)
 	}
-	s, err := sts.NewClientWithOptions("cn-hangzhou", sdk.NewConfig().WithScheme("HTTPS"),
-		credentials.NewStsTokenCredential(*got.AccessKeyId, *got.AccessKeySecret, *got.SecurityToken))
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.Domain = host
+	s := stsClient(t, "HTTPS", host, credentials.NewStsTokenCredential(*got.AccessKeyId, *got.AccessKeySecret, *got.SecurityToken))
 	id, err := s.GetCallerIdentity(sts.CreateGetCallerIdentityRequest())
 	if err != nil {
 		t.Fatal(err)
@@ -247,8 +259,7 @@ func TestFaultAndPropagationFlags(t *testing.T) {
 	_, addr := start(t, build(t), "--listen", "127.0.0.1:0", "--drop-response-rate", "1", "--seed", "3", "--consistency-delay", "1m")
 	c := client(t, addr)
 	cr := ram.CreateCreateRoleRequest()
-	cr.RoleName = "lost-answer"
-	cr.AssumeRolePolicyDocument = `{"Statement":[{"Action":"sts:AssumeRole","Effect":"Allow","Principal":{"RAM":"acs:ram::1000000000000002:root"}}],"Version":"1"}`
+	cr.RoleName, cr.AssumeRolePolicyDocument = "lost-answer", trustB
 	_, err := c.CreateRole(cr)
 	var se *sdkerrors.ServerError
 	if err == nil || errors.As(err, &se) {
@@ -275,23 +286,8 @@ func TestFaultAndPropagationFlags(t *testing.T) {
 		t.Fatalf("stats %+v %v", st, err)
 	}
 
-	cu := ram.CreateCreateUserRequest()
-	cu.UserName = "fresh"
-	if _, err := c.CreateUser(cu); err != nil {
-		t.Fatal(err)
-	}
-	ck := ram.CreateCreateAccessKeyRequest()
-	ck.UserName = "fresh"
-	key, err := c.CreateAccessKey(ck)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := sts.NewClientWithOptions("cn-hangzhou", sdk.NewConfig().WithScheme("HTTP"),
-		credentials.NewAccessKeyCredential(key.AccessKey.AccessKeyId, key.AccessKey.AccessKeySecret))
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.Domain = addr
+	key := userKey(t, c, "fresh")
+	s := stsClient(t, "HTTP", addr, credentials.NewAccessKeyCredential(key.AccessKeyId, key.AccessKeySecret))
 	_, err = s.GetCallerIdentity(sts.CreateGetCallerIdentityRequest())
 	if !errors.As(err, &se) || se.ErrorCode() != "InvalidAccessKeyId.NotFound" {
 		t.Fatalf("a brand-new key under --consistency-delay: %v", err)
@@ -305,12 +301,7 @@ func TestSystemTagsFlag(t *testing.T) {
 	}
 	_, addr := start(t, build(t), "--listen", "127.0.0.1:0", "--system-tags")
 	c := client(t, addr)
-	cr := ram.CreateCreateRoleRequest()
-	cr.RoleName = "tagged"
-	cr.AssumeRolePolicyDocument = `{"Statement":[{"Action":"sts:AssumeRole","Effect":"Allow","Principal":{"RAM":"acs:ram::1000000000000002:root"}}],"Version":"1"}`
-	if _, err := c.CreateRole(cr); err != nil {
-		t.Fatal(err)
-	}
+	createRole(t, c, "tagged", trustB)
 	req := requests.NewCommonRequest()
 	req.Method, req.Scheme, req.Domain = "POST", "HTTP", addr
 	req.Version, req.ApiName, req.Product = "2015-05-01", "ListTagResources", "Ram"
