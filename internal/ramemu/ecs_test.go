@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -47,13 +46,8 @@ func metadataDo(t *testing.T, in ECSInstance, method, path, header, value string
 	if value != "" {
 		req.Header.Set(header, value)
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
+	status, b := httpDo(t, req)
+	return status, string(b)
 }
 
 func instanceCreds(t *testing.T, in ECSInstance) ecsCredentials {

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -464,12 +462,7 @@ func TestGroupsInStateAndPersistence(t *testing.T) {
 	must(t, addToGroup(b, "op", "assumers"))
 	k := createKey(t, b, "op")
 
-	resp, err := http.Get(e.ts.URL + "/_emulator/state")
-	must(t, err)
-	raw, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	var dump StateDump
-	must(t, json.Unmarshal(raw, &dump))
+	raw, dump := e.stateDump()
 	bd := dump.Accounts[1]
 	if len(bd.Groups) != 1 {
 		t.Fatalf("groups %+v", bd.Groups)
@@ -499,7 +492,7 @@ func TestGroupsInStateAndPersistence(t *testing.T) {
 		t.Fatalf("state changed across restart:\n%s\n%s", bj, aj)
 	}
 	// The restored membership still grants, and the restored group still conflicts.
-	_, err = assume(e2.sts(k.AccessKeyId, k.AccessKeySecret), "acs:ram::1000000000000001:role/shared", "after", "")
+	_, err := assume(e2.sts(k.AccessKeyId, k.AccessKeySecret), "acs:ram::1000000000000001:role/shared", "after", "")
 	must(t, err)
 	b2 := e2.rootB()
 	wantErr(t, deleteGroup(b2, "assumers"), "DeleteConflict.Group.User", 409)

@@ -1,7 +1,9 @@
 package ramemu
 
 import (
+	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -196,7 +198,36 @@ func assume(c *sts.Client, arn, session, extID string) (*sts.AssumeRoleResponse,
 	return c.AssumeRole(req)
 }
 
-var _ = http.StatusOK
+// httpDo sends req with the default client and returns the answer's status and whole body.
+func httpDo(t *testing.T, req *http.Request) (int, []byte) {
+	t.Helper()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, b
+}
+
+// adminGet reads the admin API's path.
+func (e *testEnv) adminGet(path string) (int, []byte) {
+	e.t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, e.ts.URL+path, nil)
+	return httpDo(e.t, req)
+}
+
+// stateDump is GET /_emulator/state, as sent and decoded.
+func (e *testEnv) stateDump() ([]byte, StateDump) {
+	e.t.Helper()
+	_, raw := e.adminGet("/_emulator/state")
+	var d StateDump
+	must(e.t, json.Unmarshal(raw, &d))
+	return raw, d
+}
 
 func credentialsFor(a Account) *credentials.AccessKeyCredential {
 	return credentials.NewAccessKeyCredential(a.AccessKeyID, a.AccessKeySecret)

@@ -3,9 +3,7 @@ package ramemu
 import (
 	"bytes"
 	"encoding/base64"
-	"encoding/json"
 	"image/png"
-	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -235,18 +233,12 @@ func TestMFADevicesInStateAndAcrossRestart(t *testing.T) {
 	now := clock.Now()
 	must(t, bindAt(t, a, "alice", d, now))
 
-	resp, err := http.Get(e.ts.URL + "/_emulator/state")
-	must(t, err)
-	var buf bytes.Buffer
-	_, _ = buf.ReadFrom(resp.Body)
-	resp.Body.Close()
+	raw, dump := e.stateDump()
 	for _, seed := range []string{d.Base32StringSeed, spare.Base32StringSeed} {
-		if strings.Contains(buf.String(), seed) {
+		if strings.Contains(string(raw), seed) {
 			t.Fatal("/_emulator/state contains a seed")
 		}
 	}
-	var dump StateDump
-	must(t, json.Unmarshal(buf.Bytes(), &dump))
 	ad := dump.Accounts[0]
 	if len(ad.MFADevices) != 2 || ad.MFADevices[0] != (MFADeviceDump{SerialNumber: d.SerialNumber, UserName: "alice", ActivateDate: fmtDate(now)}) ||
 		ad.MFADevices[1] != (MFADeviceDump{SerialNumber: spare.SerialNumber}) {

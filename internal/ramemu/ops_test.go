@@ -6,7 +6,6 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -179,12 +178,9 @@ func TestAdminEndpoints(t *testing.T) {
 	_, _ = getRole(a, "missing")
 
 	get := func(path string) []byte {
-		resp, err := http.Get(e.ts.URL + path)
-		must(t, err)
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		if resp.StatusCode != 200 {
-			t.Fatalf("%s: %d %s", path, resp.StatusCode, b)
+		status, b := e.adminGet(path)
+		if status != 200 {
+			t.Fatalf("%s: %d %s", path, status, b)
 		}
 		return b
 	}

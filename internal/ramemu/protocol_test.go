@@ -60,24 +60,19 @@ func (e *testEnv) sendRaw(method string, query, form map[string]string) rawResp 
 	if form != nil {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
+	status, b := httpDo(e.t, req)
 	var m map[string]any
 	if err := json.Unmarshal(b, &m); err != nil {
 		e.t.Fatalf("non-JSON body %q", b)
 	}
-	if resp.StatusCode >= 300 {
+	if status >= 300 {
 		for _, k := range []string{"RequestId", "HostId", "Code", "Message", "Recommend"} {
 			if _, ok := m[k].(string); !ok {
 				e.t.Fatalf("error body field %s not a string: %s", k, b)
 			}
 		}
 	}
-	return rawResp{resp.StatusCode, m}
+	return rawResp{status, m}
 }
 
 func wantRaw(t *testing.T, r rawResp, status int, code string) {

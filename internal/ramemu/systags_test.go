@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
 	"strings"
 	"testing"
 
@@ -143,11 +141,7 @@ func TestSystemTags(t *testing.T) {
 	wantErr(t, err, "InvalidParameter.Tag.Count", 400)
 
 	// The admin state shows the system tags, and still no secret.
-	resp, err := http.Get(e.ts.URL + "/_emulator/state")
-	must(t, err)
-	raw, err := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	must(t, err)
+	raw, _ := e.stateDump()
 	if !bytes.Contains(raw, []byte(`"acs:tag:createdby":"customer:`+acctA.ID+`"`)) {
 		t.Fatalf("system tags not in the state dump: %s", raw)
 	}
