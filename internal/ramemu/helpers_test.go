@@ -127,7 +127,10 @@ func rpc(action string, kv ...string) *requests.RpcRequest {
 	q := &requests.RpcRequest{}
 	q.InitWithApiInfo("Ram", "2015-05-01", action, "Ram", "openAPI")
 	q.Method = requests.POST
-	for i := 0; i+1 < len(kv); i += 2 {
+	if len(kv)%2 != 0 {
+		panic("rpc " + action + ": parameters come in name, value pairs")
+	}
+	for i := 0; i < len(kv); i += 2 {
 		if kv[i+1] != "" {
 			q.QueryParams[kv[i]] = kv[i+1]
 		}

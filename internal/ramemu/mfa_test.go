@@ -60,8 +60,7 @@ var (
 )
 
 func TestVirtualMFADeviceCreateAndList(t *testing.T) {
-	e := newEnv(t, Options{Clock: NewFakeClock(mfaEpoch)})
-	a := e.rootA()
+	_, e, a := mfaEnv(t, "")
 	d := createMFADevice(t, a, "alice-phone.1")
 	if d.SerialNumber != "acs:ram::"+acctA.ID+":mfa/alice-phone.1" || d.ActivateDate != "" || d.User.UserName != "" {
 		t.Fatalf("create %+v", d)
