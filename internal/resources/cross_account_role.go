@@ -61,8 +61,25 @@ type crossAccountRoleModel struct {
 	Timeouts timeouts.Value `tfsdk:"timeouts"` // the operations' time budgets
 }
 
+// typedTrust ends the description of every typed trust argument.
+const typedTrust = "Typed trust argument: conflicts with `assume_role_policy`."
+
+// typedTrustSet is a typed trust argument that is a set of strings (accounts, principals, source addresses):
+// at least one element, each checked by element. Computed: see planTypedTrust.
+func typedTrustSet(description string, element validator.String) schema.SetAttribute {
+	return schema.SetAttribute{
+		ElementType:         types.StringType,
+		Optional:            true,
+		Computed:            true,
+		MarkdownDescription: description + typedTrust,
+		Validators: []validator.Set{
+			setvalidator.SizeAtLeast(1),
+			setvalidator.ValueStringsAre(element),
+		},
+	}
+}
+
 func (r *crossAccountRoleResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	typedTrust := "Typed trust argument: conflicts with `assume_role_policy`."
 	resp.Schema = schema.Schema{
 		Blocks: map[string]schema.Block{"timeouts": timeoutsBlock(ctx, true)},
 		MarkdownDescription: "A RAM role in the account of this provider block (enterprise A) that other Alibaba Cloud " +
@@ -75,30 +92,12 @@ func (r *crossAccountRoleResource) Schema(ctx context.Context, _ resource.Schema
 			"Destroying the role ends every STS session issued for it: their calls fail from then on. A trust change " +
 			"(narrowing it, `valid_until` passing) only refuses new sessions.\n\n" + markerDoc("role"),
 		Attributes: roleAttributes("", "the `RoleArn` that callers pass to STS `AssumeRole`.", "", map[string]schema.Attribute{
-			"trusted_account_ids": schema.SetAttribute{
-				ElementType: types.StringType,
-				Optional:    true,
-				Computed:    true, // see planTypedTrust
-				MarkdownDescription: "IDs (16 digits) of the Alibaba Cloud accounts whose RAM users and roles may assume " +
-					"this role, each as principal `acs:ram::<id>:root`. The trusted account still decides which of its " +
-					"users get `AliyunSTSAssumeRoleAccess`. " + typedTrust,
-				Validators: []validator.Set{
-					setvalidator.SizeAtLeast(1),
-					setvalidator.ValueStringsAre(policy.AccountIDValidator()),
-				},
-			},
-			"trusted_principal_arns": schema.SetAttribute{
-				ElementType: types.StringType,
-				Optional:    true,
-				Computed:    true, // see planTypedTrust
-				MarkdownDescription: "ARNs of individual RAM users or roles of other accounts allowed to assume this role " +
-					"(`acs:ram::<account id>:user/<name>` or `acs:ram::<account id>:role/<name>`): narrower trust than a " +
-					"whole account. " + typedTrust,
-				Validators: []validator.Set{
-					setvalidator.SizeAtLeast(1),
-					setvalidator.ValueStringsAre(policy.PrincipalARNValidator()),
-				},
-			},
+			"trusted_account_ids": typedTrustSet("IDs (16 digits) of the Alibaba Cloud accounts whose RAM users and roles may assume "+
+				"this role, each as principal `acs:ram::<id>:root`. The trusted account still decides which of its "+
+				"users get `AliyunSTSAssumeRoleAccess`. ", policy.AccountIDValidator()),
+			"trusted_principal_arns": typedTrustSet("ARNs of individual RAM users or roles of other accounts allowed to assume this role "+
+				"(`acs:ram::<account id>:user/<name>` or `acs:ram::<account id>:role/<name>`): narrower trust than a "+
+				"whole account. ", policy.PrincipalARNValidator()),
 			"external_id": schema.StringAttribute{
 				Optional:  true,
 				Computed:  true, // see planTypedTrust
@@ -115,17 +114,8 @@ func (r *crossAccountRoleResource) Schema(ctx context.Context, _ resource.Schema
 				MarkdownDescription: "When true, only callers that signed in with MFA may assume the role (condition " +
 					"`Bool acs:MFAPresent \"true\"`). " + typedTrust,
 			},
-			"allowed_source_ips": schema.SetAttribute{
-				ElementType: types.StringType,
-				Optional:    true,
-				Computed:    true, // see planTypedTrust
-				MarkdownDescription: "IP addresses or CIDR blocks (for example `203.0.113.0/24`) the `AssumeRole` call " +
-					"must come from (condition `IpAddress acs:SourceIp`). " + typedTrust,
-				Validators: []validator.Set{
-					setvalidator.SizeAtLeast(1),
-					setvalidator.ValueStringsAre(policy.IPOrCIDRValidator()),
-				},
-			},
+			"allowed_source_ips": typedTrustSet("IP addresses or CIDR blocks (for example `203.0.113.0/24`) the `AssumeRole` call "+
+				"must come from (condition `IpAddress acs:SourceIp`). ", policy.IPOrCIDRValidator()),
 			"valid_until": schema.StringAttribute{
 				Optional: true,
 				Computed: true, // see planTypedTrust

@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -180,38 +181,43 @@ func (r *rolePolicyAttachmentsExclusiveResource) ModifyPlan(ctx context.Context,
 }
 
 func (r *rolePolicyAttachmentsExclusiveResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	var plan rolePolicyAttachmentsExclusiveModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := withTimeout(ctx, plan.Timeouts.Create, defaultCreateTimeout, &resp.Diagnostics)
-	defer cancel()
-	plan.ID = plan.RoleName
-	// Saved before any change: if the sync fails halfway, what it attached is recorded and destroyable.
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	setRoleNameIdentity(ctx, r.client, resp.Identity, plan.RoleName.ValueString(), &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	r.sync(ctx, plan, resp.Private, &resp.Diagnostics)
+	r.write(ctx, true, req.Plan, &resp.State, resp.Identity, resp.Private, &resp.Diagnostics)
 }
 
 func (r *rolePolicyAttachmentsExclusiveResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	r.write(ctx, false, req.Plan, &resp.State, resp.Identity, resp.Private, &resp.Diagnostics)
+}
+
+// write is Create (create) and Update: the planned policies synced to the role within the operation's
+// timeout, and the plan saved as the state with its identity.
+func (r *rolePolicyAttachmentsExclusiveResource) write(ctx context.Context, create bool, planned tfsdk.Plan, state *tfsdk.State,
+	identity *tfsdk.ResourceIdentity, private privateStore, diags *diag.Diagnostics) {
 	var plan rolePolicyAttachmentsExclusiveModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
+	diags.Append(planned.Get(ctx, &plan)...)
+	if diags.HasError() {
 		return
 	}
-	ctx, cancel := withTimeout(ctx, plan.Timeouts.Update, defaultUpdateTimeout, &resp.Diagnostics)
+	budget, def := plan.Timeouts.Update, defaultUpdateTimeout
+	if create {
+		budget, def = plan.Timeouts.Create, defaultCreateTimeout
+	}
+	ctx, cancel := withTimeout(ctx, budget, def, diags)
 	defer cancel()
 	plan.ID = plan.RoleName
-	r.sync(ctx, plan, resp.Private, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	save := func() bool {
+		diags.Append(state.Set(ctx, &plan)...)
+		setRoleNameIdentity(ctx, r.client, identity, plan.RoleName.ValueString(), diags)
+		return !diags.HasError()
+	}
+	// A create saves before any change: if the sync fails halfway, what it attached is recorded and
+	// destroyable. An update saves once the sync succeeded.
+	if create && !save() {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
-	setRoleNameIdentity(ctx, r.client, resp.Identity, plan.RoleName.ValueString(), &resp.Diagnostics)
+	r.sync(ctx, plan, private, diags)
+	if !create && !diags.HasError() {
+		save()
+	}
 }
 
 // sync makes the role hold exactly the planned policies: it detaches the others first (a failure halfway then
