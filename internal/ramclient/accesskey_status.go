@@ -4,7 +4,6 @@ import (
 	"context"
 	"strings"
 
-	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/responses"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/ram"
 )
 
@@ -25,13 +24,11 @@ func (c *Client) UpdateAccessKey(ctx context.Context, userName, accessKeyID, sta
 	defer c.cache.invalidate(accessKeysKey(userName))
 	return c.settle(ctx, func() error {
 		_, err := c.write(ctx, "UpdateAccessKey", map[string]string{"UserName": userName, "UserAccessKeyId": accessKeyID, "Status": status}, nil, true,
-			func(rc *ram.Client) (responses.AcsResponse, error) {
-				req := ram.CreateUpdateAccessKeyRequest()
+			anyReq(ram.CreateUpdateAccessKeyRequest, (*ram.Client).UpdateAccessKey, func(req *ram.UpdateAccessKeyRequest) {
 				req.UserName = userName
 				req.UserAccessKeyId = accessKeyID
 				req.Status = status
-				return rc.UpdateAccessKey(req)
-			})
+			}))
 		return err
 	}, func(err error) bool {
 		return notFoundOf(err, "User.AccessKey") && c.track.isPending(accessKeysKey(userName), accessKeyID)

@@ -50,40 +50,31 @@ func (c *Client) ListGroupsForUser(ctx context.Context, userName string) ([]stri
 // error for which IsNotInGroup holds.
 func (c *Client) RemoveUserFromGroup(ctx context.Context, groupName, userName string) error {
 	defer c.cache.invalidate(userGroupsKey(userName))
-	err := c.callRAM(ctx, "RemoveUserFromGroup", map[string]string{"GroupName": groupName, "UserName": userName}, nil,
-		func(rc *ram.Client) (responses.AcsResponse, error) {
-			req := ram.CreateRemoveUserFromGroupRequest()
+	return c.remove(ctx, "RemoveUserFromGroup", map[string]string{"GroupName": groupName, "UserName": userName},
+		userKey(userName), "group:"+groupName, IsNotInGroup,
+		anyReq(ram.CreateRemoveUserFromGroupRequest, (*ram.Client).RemoveUserFromGroup, func(req *ram.RemoveUserFromGroupRequest) {
 			req.GroupName, req.UserName = groupName, userName
-			return rc.RemoveUserFromGroup(req)
-		})
-	if err == nil || IsNotInGroup(err) {
-		c.track.markRemoved(userKey(userName), "group:"+groupName)
-	}
-	return err
+		}))
 }
 
 // GetUserMFAInfo returns the MFA device bound to the user. A user without one is a NotFound error for which
 // IsNoMFADevice holds.
 func (c *Client) GetUserMFAInfo(ctx context.Context, userName string) (*MFADevice, error) {
-	return ramCall(ctx, c, "GetUserMFAInfo", map[string]string{"UserName": userName}, func(rc *ram.Client) (*ram.GetUserMFAInfoResponse, error) {
-		req := ram.CreateGetUserMFAInfoRequest()
-		req.UserName = userName
-		return rc.GetUserMFAInfo(req)
-	}, func(resp *ram.GetUserMFAInfoResponse) *MFADevice {
-		return &MFADevice{SerialNumber: resp.MFADevice.SerialNumber, Type: resp.MFADevice.Type}
-	})
+	return ramCall(ctx, c, "GetUserMFAInfo", map[string]string{"UserName": userName},
+		typedReq(ram.CreateGetUserMFAInfoRequest, (*ram.Client).GetUserMFAInfo, func(req *ram.GetUserMFAInfoRequest) { req.UserName = userName }),
+		func(resp *ram.GetUserMFAInfoResponse) *MFADevice {
+			return &MFADevice{SerialNumber: resp.MFADevice.SerialNumber, Type: resp.MFADevice.Type}
+		})
 }
 
 // UnbindMFADevice unbinds the user's MFA device and returns it; the device itself stays (see
 // DeleteVirtualMFADevice). A user without one is a NotFound error for which IsNoMFADevice holds.
 func (c *Client) UnbindMFADevice(ctx context.Context, userName string) (*MFADevice, error) {
-	out, err := ramCall(ctx, c, "UnbindMFADevice", map[string]string{"UserName": userName}, func(rc *ram.Client) (*ram.UnbindMFADeviceResponse, error) {
-		req := ram.CreateUnbindMFADeviceRequest()
-		req.UserName = userName
-		return rc.UnbindMFADevice(req)
-	}, func(resp *ram.UnbindMFADeviceResponse) *MFADevice {
-		return &MFADevice{SerialNumber: resp.MFADevice.SerialNumber, Type: resp.MFADevice.Type}
-	})
+	out, err := ramCall(ctx, c, "UnbindMFADevice", map[string]string{"UserName": userName},
+		typedReq(ram.CreateUnbindMFADeviceRequest, (*ram.Client).UnbindMFADevice, func(req *ram.UnbindMFADeviceRequest) { req.UserName = userName }),
+		func(resp *ram.UnbindMFADeviceResponse) *MFADevice {
+			return &MFADevice{SerialNumber: resp.MFADevice.SerialNumber, Type: resp.MFADevice.Type}
+		})
 	if err == nil || IsNoMFADevice(err) {
 		c.track.markRemoved(userKey(userName), "mfa")
 	}
@@ -95,9 +86,7 @@ func (c *Client) UnbindMFADevice(ctx context.Context, userName string) (*MFADevi
 // DeleteConflict.
 func (c *Client) DeleteVirtualMFADevice(ctx context.Context, serialNumber string) error {
 	return c.callRAM(ctx, "DeleteVirtualMFADevice", map[string]string{"SerialNumber": serialNumber}, nil,
-		func(rc *ram.Client) (responses.AcsResponse, error) {
-			req := ram.CreateDeleteVirtualMFADeviceRequest()
+		anyReq(ram.CreateDeleteVirtualMFADeviceRequest, (*ram.Client).DeleteVirtualMFADevice, func(req *ram.DeleteVirtualMFADeviceRequest) {
 			req.SerialNumber = serialNumber
-			return rc.DeleteVirtualMFADevice(req)
-		})
+		}))
 }

@@ -2,7 +2,6 @@ package ramclient
 
 import (
 	"context"
-	"encoding/json"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/responses"
@@ -49,25 +48,13 @@ func (c *Client) invalidatePolicyShown(name string) {
 func (c *Client) CreatePolicy(ctx context.Context, in CreatePolicyInput) (*Policy, error) {
 	params := map[string]string{"PolicyName": in.Name, "PolicyDocument": in.Document, "Description": in.Description,
 		"Tag": withMarker(in.Tags, in.Marker.value(in.Name))}
-	var body []byte
-	_, err := c.commonWrite(ctx, "CreatePolicy", params, true, &body)
-	c.invalidatePolicy(in.Name)
-	if IsAlreadyExists(err) && in.Marker.Owner != "" {
-		return c.adoptPolicy(ctx, in, err)
+	out, err := createMarked[policyAnswer](ctx, c, "CreatePolicy", params, policyKey(in.Name), in.Marker.Owner != "",
+		func() { c.invalidatePolicy(in.Name) },
+		func(exists error) (*Policy, error) { return c.adoptPolicy(ctx, in, exists) })
+	if err == nil && !out.Adopted && out.Document == "" {
+		out.Document = in.Document // the answer may leave the document out
 	}
-	if err != nil {
-		return nil, err
-	}
-	var resp struct{ Policy ram.Policy }
-	if err := json.Unmarshal(body, &resp); err != nil || resp.Policy.PolicyName == "" {
-		return nil, invalidResponse("CreatePolicy", err)
-	}
-	out := policyFrom(resp.Policy)
-	if out.Document == "" {
-		out.Document = in.Document
-	}
-	c.track.markCreated(policyKey(in.Name))
-	return out, nil
+	return out, err
 }
 
 // adoptPolicy takes over the existing policy a CreatePolicy met, if it carries in's marker.
@@ -83,12 +70,11 @@ func (c *Client) adoptPolicy(ctx context.Context, in CreatePolicyInput, exists e
 func (c *Client) GetPolicy(ctx context.Context, name, policyType string) (*Policy, error) {
 	policyType = orCustom(policyType)
 	return getEntity(ctx, c, "Policy", policyKey(name), getPolicyKey(name, policyType), "GetPolicy",
-		map[string]string{"PolicyName": name, "PolicyType": policyType}, func(rc *ram.Client) (*ram.GetPolicyResponse, error) {
-			req := ram.CreateGetPolicyRequest()
+		map[string]string{"PolicyName": name, "PolicyType": policyType},
+		typedReq(ram.CreateGetPolicyRequest, (*ram.Client).GetPolicy, func(req *ram.GetPolicyRequest) {
 			req.PolicyName = name
 			req.PolicyType = policyType
-			return rc.GetPolicy(req)
-		}, func(resp *ram.GetPolicyResponse) *Policy {
+		}), func(resp *ram.GetPolicyResponse) *Policy {
 			p := policyFrom(resp.Policy)
 			if resp.DefaultPolicyVersion.PolicyDocument != "" {
 				p.Document = resp.DefaultPolicyVersion.PolicyDocument
@@ -171,21 +157,18 @@ func (c *Client) createPolicyVersionOnce(ctx context.Context, name, document str
 func (c *Client) ListPolicyVersions(ctx context.Context, name, policyType string) ([]PolicyVersion, error) {
 	policyType = orCustom(policyType)
 	var out []PolicyVersion
-	err := c.afterCreate(ctx, "Policy", policyKey(name), func() error {
-		return c.callRAM(ctx, "ListPolicyVersions", map[string]string{"PolicyName": name, "PolicyType": policyType}, nil,
-			func(rc *ram.Client) (responses.AcsResponse, error) {
-				req := ram.CreateListPolicyVersionsRequest()
+	err := c.afterCreate(ctx, "Policy", policyKey(name), func() (err error) {
+		out, err = ramCall(ctx, c, "ListPolicyVersions", map[string]string{"PolicyName": name, "PolicyType": policyType},
+			typedReq(ram.CreateListPolicyVersionsRequest, (*ram.Client).ListPolicyVersions, func(req *ram.ListPolicyVersionsRequest) {
 				req.PolicyName = name
 				req.PolicyType = policyType
-				resp, err := rc.ListPolicyVersions(req)
-				if err == nil {
-					out = out[:0]
-					for _, v := range resp.PolicyVersions.PolicyVersion {
-						out = append(out, versionFrom(v))
-					}
+			}), func(resp *ram.ListPolicyVersionsResponse) (vs []PolicyVersion) {
+				for _, v := range resp.PolicyVersions.PolicyVersion {
+					vs = append(vs, versionFrom(v))
 				}
-				return resp, err
+				return vs
 			})
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -196,17 +179,12 @@ func (c *Client) ListPolicyVersions(ctx context.Context, name, policyType string
 // DeletePolicyVersion deletes a non-default version.
 func (c *Client) DeletePolicyVersion(ctx context.Context, name, versionID string) error {
 	defer c.invalidatePolicy(name)
-	err := c.callRAM(ctx, "DeletePolicyVersion", map[string]string{"PolicyName": name, "VersionId": versionID}, nil,
-		func(rc *ram.Client) (responses.AcsResponse, error) {
-			req := ram.CreateDeletePolicyVersionRequest()
+	return c.remove(ctx, "DeletePolicyVersion", map[string]string{"PolicyName": name, "VersionId": versionID},
+		policyKey(name), "version:"+versionID, IsNotFound,
+		anyReq(ram.CreateDeletePolicyVersionRequest, (*ram.Client).DeletePolicyVersion, func(req *ram.DeletePolicyVersionRequest) {
 			req.PolicyName = name
 			req.VersionId = versionID
-			return rc.DeletePolicyVersion(req)
-		})
-	if err == nil || IsNotFound(err) {
-		c.track.markRemoved(policyKey(name), "version:"+versionID)
-	}
-	return err
+		}))
 }
 
 // DeletePolicy deletes a custom policy. Right after we detached it or deleted its versions,
@@ -214,11 +192,8 @@ func (c *Client) DeletePolicyVersion(ctx context.Context, name, versionID string
 func (c *Client) DeletePolicy(ctx context.Context, name string) error {
 	defer c.invalidatePolicy(name)
 	err := c.settle(ctx, func() error {
-		return c.callRAM(ctx, "DeletePolicy", map[string]string{"PolicyName": name}, nil, func(rc *ram.Client) (responses.AcsResponse, error) {
-			req := ram.CreateDeletePolicyRequest()
-			req.PolicyName = name
-			return rc.DeletePolicy(req)
-		})
+		return c.callRAM(ctx, "DeletePolicy", map[string]string{"PolicyName": name}, nil,
+			anyReq(ram.CreateDeletePolicyRequest, (*ram.Client).DeletePolicy, func(req *ram.DeletePolicyRequest) { req.PolicyName = name }))
 	}, c.lagCheck(ctx, policyKey(name), func(ctx context.Context, err error) ([]string, error) {
 		if HasCode(err, "DeleteConflict.Policy.Version") {
 			vs, err := c.ListPolicyVersions(ctx, name, PolicyTypeCustom)
@@ -258,26 +233,22 @@ func (c *Client) DeletePolicy(ctx context.Context, name string) error {
 // ListEntitiesForPolicy lists the users, roles and groups a policy is attached to.
 func (c *Client) ListEntitiesForPolicy(ctx context.Context, name, policyType string) (*PolicyEntities, error) {
 	policyType = orCustom(policyType)
-	out := &PolicyEntities{}
-	err := c.callRAM(ctx, "ListEntitiesForPolicy", map[string]string{"PolicyName": name, "PolicyType": policyType}, nil,
-		func(rc *ram.Client) (responses.AcsResponse, error) {
-			req := ram.CreateListEntitiesForPolicyRequest()
+	out, err := ramCall(ctx, c, "ListEntitiesForPolicy", map[string]string{"PolicyName": name, "PolicyType": policyType},
+		typedReq(ram.CreateListEntitiesForPolicyRequest, (*ram.Client).ListEntitiesForPolicy, func(req *ram.ListEntitiesForPolicyRequest) {
 			req.PolicyName = name
 			req.PolicyType = policyType
-			resp, err := rc.ListEntitiesForPolicy(req)
-			if err == nil {
-				out = &PolicyEntities{}
-				for _, u := range resp.Users.User {
-					out.Users = append(out.Users, u.UserName)
-				}
-				for _, r := range resp.Roles.Role {
-					out.Roles = append(out.Roles, r.RoleName)
-				}
-				for _, g := range resp.Groups.Group {
-					out.Groups = append(out.Groups, g.GroupName)
-				}
+		}), func(resp *ram.ListEntitiesForPolicyResponse) *PolicyEntities {
+			ents := &PolicyEntities{}
+			for _, u := range resp.Users.User {
+				ents.Users = append(ents.Users, u.UserName)
 			}
-			return resp, err
+			for _, r := range resp.Roles.Role {
+				ents.Roles = append(ents.Roles, r.RoleName)
+			}
+			for _, g := range resp.Groups.Group {
+				ents.Groups = append(ents.Groups, g.GroupName)
+			}
+			return ents
 		})
 	if err != nil {
 		return nil, err

@@ -2,10 +2,8 @@ package ramclient
 
 import (
 	"context"
-	"encoding/json"
 	"strconv"
 
-	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/responses"
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/ram"
 )
 
@@ -38,21 +36,9 @@ func (c *Client) CreateRole(ctx context.Context, in CreateRoleInput) (*Role, err
 	if in.MaxSessionDuration > 0 {
 		params["MaxSessionDuration"] = strconv.FormatInt(in.MaxSessionDuration, 10)
 	}
-	var body []byte
-	_, err := c.commonWrite(ctx, "CreateRole", params, true, &body)
-	c.cache.invalidate(getRoleKey(in.Name), rolePoliciesKey(in.Name))
-	if IsAlreadyExists(err) && in.Marker.Owner != "" {
-		return c.adoptRole(ctx, in, err)
-	}
-	if err != nil {
-		return nil, err
-	}
-	var resp struct{ Role ram.Role }
-	if err := json.Unmarshal(body, &resp); err != nil || resp.Role.RoleName == "" {
-		return nil, invalidResponse("CreateRole", err)
-	}
-	c.track.markCreated(roleKey(in.Name))
-	return roleFrom(resp.Role), nil
+	return createMarked[roleAnswer](ctx, c, "CreateRole", params, roleKey(in.Name), in.Marker.Owner != "",
+		func() { c.cache.invalidate(getRoleKey(in.Name), rolePoliciesKey(in.Name)) },
+		func(exists error) (*Role, error) { return c.adoptRole(ctx, in, exists) })
 }
 
 // adoptRole takes over the existing role a CreateRole met, if it carries in's marker.
@@ -65,11 +51,8 @@ func (c *Client) adoptRole(ctx context.Context, in CreateRoleInput, exists error
 // GetRole reads a role. Right after our own CreateRole, NotFound is retried for a bounded window.
 func (c *Client) GetRole(ctx context.Context, name string) (*Role, error) {
 	return getEntity(ctx, c, "Role", roleKey(name), getRoleKey(name), "GetRole", map[string]string{"RoleName": name},
-		func(rc *ram.Client) (*ram.GetRoleResponse, error) {
-			req := ram.CreateGetRoleRequest()
-			req.RoleName = name
-			return rc.GetRole(req)
-		}, func(resp *ram.GetRoleResponse) *Role { return roleFrom(resp.Role) })
+		typedReq(ram.CreateGetRoleRequest, (*ram.Client).GetRole, func(req *ram.GetRoleRequest) { req.RoleName = name }),
+		func(resp *ram.GetRoleResponse) *Role { return roleFrom(resp.Role) })
 }
 
 // UpdateRole changes the supplied fields of a role; a Description of "" clears it (sent present and empty,
@@ -85,24 +68,8 @@ func (c *Client) UpdateRole(ctx context.Context, in UpdateRoleInput) (*Role, err
 	if in.MaxSessionDuration != nil {
 		params["NewMaxSessionDuration"] = strconv.FormatInt(*in.MaxSessionDuration, 10)
 	}
-	var out *Role
 	defer c.cache.invalidate(getRoleKey(in.Name))
-	err := c.afterCreate(ctx, "Role", roleKey(in.Name), func() error {
-		var body []byte
-		if _, err := c.commonSend(ctx, "UpdateRole", params, true, true, &body); err != nil {
-			return err
-		}
-		var resp struct{ Role ram.Role }
-		if err := json.Unmarshal(body, &resp); err != nil || resp.Role.RoleName == "" {
-			return invalidResponse("UpdateRole", err)
-		}
-		out = roleFrom(resp.Role)
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return updateEntity[roleAnswer](ctx, c, "Role", roleKey(in.Name), "UpdateRole", params)
 }
 
 // DeleteRole deletes a role. Right after we detached its policies, DeleteConflict is retried for a
@@ -110,11 +77,8 @@ func (c *Client) UpdateRole(ctx context.Context, in UpdateRoleInput) (*Role, err
 func (c *Client) DeleteRole(ctx context.Context, name string) error {
 	defer c.cache.invalidate(getRoleKey(name), rolePoliciesKey(name))
 	err := c.settle(ctx, func() error {
-		return c.callRAM(ctx, "DeleteRole", map[string]string{"RoleName": name}, nil, func(rc *ram.Client) (responses.AcsResponse, error) {
-			req := ram.CreateDeleteRoleRequest()
-			req.RoleName = name
-			return rc.DeleteRole(req)
-		})
+		return c.callRAM(ctx, "DeleteRole", map[string]string{"RoleName": name}, nil,
+			anyReq(ram.CreateDeleteRoleRequest, (*ram.Client).DeleteRole, func(req *ram.DeleteRoleRequest) { req.RoleName = name }))
 	}, c.lagCheck(ctx, roleKey(name), func(ctx context.Context, _ error) ([]string, error) {
 		c.cache.invalidate(rolePoliciesKey(name))
 		ps, err := c.ListPoliciesForRole(ctx, name)

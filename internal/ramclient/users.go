@@ -2,7 +2,6 @@ package ramclient
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -161,11 +160,8 @@ func (h UserHoldings) hasPolicy(policyType, policyName string) bool {
 // GetUser reads a user. Right after our own CreateUser, NotFound is retried for a bounded window.
 func (c *Client) GetUser(ctx context.Context, name string) (*User, error) {
 	return getEntity(ctx, c, "User", userKey(name), getUserKey(name), "GetUser", map[string]string{"UserName": name},
-		func(rc *ram.Client) (*ram.GetUserResponse, error) {
-			req := ram.CreateGetUserRequest()
-			req.UserName = name
-			return rc.GetUser(req)
-		}, func(resp *ram.GetUserResponse) *User { return userFrom(resp.User) })
+		typedReq(ram.CreateGetUserRequest, (*ram.Client).GetUser, func(req *ram.GetUserRequest) { req.UserName = name }),
+		func(resp *ram.GetUserResponse) *User { return userFrom(resp.User) })
 }
 
 // UpdateUser changes the supplied fields; NewName renames the user (the ID stays). A field set to "" is
@@ -189,19 +185,7 @@ func (c *Client) UpdateUser(ctx context.Context, in UpdateUserInput) (*User, err
 			c.invalidateUser(*in.NewName)
 		}
 	}()
-	var out *User
-	err := c.afterCreate(ctx, "User", userKey(in.Name), func() error {
-		var body []byte
-		if _, err := c.commonSend(ctx, "UpdateUser", params, true, true, &body); err != nil {
-			return err
-		}
-		var resp struct{ User ram.User }
-		if err := json.Unmarshal(body, &resp); err != nil || resp.User.UserName == "" {
-			return invalidResponse("UpdateUser", err)
-		}
-		out = userFrom(resp.User)
-		return nil
-	})
+	out, err := updateEntity[userAnswer](ctx, c, "User", userKey(in.Name), "UpdateUser", params)
 	if err != nil {
 		return nil, err
 	}
@@ -217,11 +201,8 @@ func (c *Client) UpdateUser(ctx context.Context, in UpdateUserInput) (*User, err
 // lagging view of them.
 func (c *Client) DeleteUser(ctx context.Context, name string) error {
 	defer c.invalidateUser(name)
-	err := c.callRAM(ctx, "DeleteUser", map[string]string{"UserName": name}, nil, func(rc *ram.Client) (responses.AcsResponse, error) {
-		req := ram.CreateDeleteUserRequest()
-		req.UserName = name
-		return rc.DeleteUser(req)
-	})
+	err := c.callRAM(ctx, "DeleteUser", map[string]string{"UserName": name}, nil,
+		anyReq(ram.CreateDeleteUserRequest, (*ram.Client).DeleteUser, func(req *ram.DeleteUserRequest) { req.UserName = name }))
 	if err == nil {
 		c.keyless.Delete(userKey(name))
 		for _, k := range []string{userKey(name), loginKey(name), userPoliciesKey(name), accessKeysKey(name)} {
@@ -288,11 +269,9 @@ func (c *Client) GetLoginProfile(ctx context.Context, userName string) (*LoginPr
 	var out *LoginProfile
 	op := func() (err error) {
 		out, err = cachedCopy(ctx, c, loginCacheKey(userName), c.cacheTTL, func(fctx context.Context) (*LoginProfile, error) {
-			return ramCall(fctx, c, "GetLoginProfile", map[string]string{"UserName": userName}, func(rc *ram.Client) (*ram.GetLoginProfileResponse, error) {
-				req := ram.CreateGetLoginProfileRequest()
-				req.UserName = userName
-				return rc.GetLoginProfile(req)
-			}, func(resp *ram.GetLoginProfileResponse) *LoginProfile { return loginFrom(resp.LoginProfile) })
+			return ramCall(fctx, c, "GetLoginProfile", map[string]string{"UserName": userName},
+				typedReq(ram.CreateGetLoginProfileRequest, (*ram.Client).GetLoginProfile, func(req *ram.GetLoginProfileRequest) { req.UserName = userName }),
+				func(resp *ram.GetLoginProfileResponse) *LoginProfile { return loginFrom(resp.LoginProfile) })
 		})
 		return err
 	}
@@ -339,16 +318,9 @@ func (c *Client) UpdateLoginProfile(ctx context.Context, in UpdateLoginProfileIn
 // DeleteLoginProfile removes a user's console password.
 func (c *Client) DeleteLoginProfile(ctx context.Context, userName string) error {
 	defer c.cache.invalidate(loginCacheKey(userName))
-	err := c.callRAM(ctx, "DeleteLoginProfile", map[string]string{"UserName": userName}, nil, func(rc *ram.Client) (responses.AcsResponse, error) {
-		req := ram.CreateDeleteLoginProfileRequest()
-		req.UserName = userName
-		return rc.DeleteLoginProfile(req)
-	})
-	c.track.forget(loginKey(userName))
-	if err == nil || IsNotFound(err) {
-		c.track.markRemoved(userKey(userName), "login")
-	}
-	return err
+	defer c.track.forget(loginKey(userName))
+	return c.remove(ctx, "DeleteLoginProfile", map[string]string{"UserName": userName}, userKey(userName), "login", IsNotFound,
+		anyReq(ram.CreateDeleteLoginProfileRequest, (*ram.Client).DeleteLoginProfile, func(req *ram.DeleteLoginProfileRequest) { req.UserName = userName }))
 }
 
 // CreateAccessKey creates an AccessKey pair for a user. The secret is returned once and never logged.
@@ -496,18 +468,13 @@ func (c *Client) ListAccessKeys(ctx context.Context, userName string) ([]AccessK
 // DeleteAccessKey deletes one of a user's keys.
 func (c *Client) DeleteAccessKey(ctx context.Context, userName, accessKeyID string) error {
 	defer c.cache.invalidate(accessKeysKey(userName))
-	err := c.callRAM(ctx, "DeleteAccessKey", map[string]string{"UserName": userName, "UserAccessKeyId": accessKeyID}, nil,
-		func(rc *ram.Client) (responses.AcsResponse, error) {
-			req := ram.CreateDeleteAccessKeyRequest()
+	defer c.track.dropPending(accessKeysKey(userName), accessKeyID)
+	return c.remove(ctx, "DeleteAccessKey", map[string]string{"UserName": userName, "UserAccessKeyId": accessKeyID},
+		userKey(userName), "key:"+accessKeyID, IsNotFound,
+		anyReq(ram.CreateDeleteAccessKeyRequest, (*ram.Client).DeleteAccessKey, func(req *ram.DeleteAccessKeyRequest) {
 			req.UserName = userName
 			req.UserAccessKeyId = accessKeyID
-			return rc.DeleteAccessKey(req)
-		})
-	c.track.dropPending(accessKeysKey(userName), accessKeyID)
-	if err == nil || IsNotFound(err) {
-		c.track.markRemoved(userKey(userName), "key:"+accessKeyID)
-	}
-	return err
+		}))
 }
 
 func equalFold(a, b string) bool { return strings.EqualFold(a, b) }
