@@ -103,32 +103,31 @@ func TestErrorText(t *testing.T) {
 }
 
 func TestEndpointValidation(t *testing.T) {
-	good := map[string]string{
-		"http://127.0.0.1:18080":  "127.0.0.1:18080",
-		"https://ram.example.com": "ram.example.com",
-		"https://host:8443/":      "host:8443",
-		"HTTPS://HOST":            "HOST",
-	}
-	for in, host := range good {
+	// A good endpoint gives its host; a bad one an error that mentions want, and New refuses it.
+	for _, tc := range []struct{ in, host, want string }{
+		{in: "http://127.0.0.1:18080", host: "127.0.0.1:18080"},
+		{in: "https://ram.example.com", host: "ram.example.com"},
+		{in: "https://host:8443/", host: "host:8443"},
+		{in: "HTTPS://HOST", host: "HOST"},
+		{in: "127.0.0.1:18080", want: "scheme"},
+		{in: "ram.aliyuncs.com", want: "scheme"},
+		{in: "ftp://host", want: "scheme must be http or https"},
+		{in: "https://", want: "no host"},
+		{in: "https://host/path", want: "path"},
+		{in: "https://host?x=1", want: "query"},
+		{in: "https://u:p@host", want: "user information"},
+		{in: "https://host:99999", want: "port"},
+		{in: "http://[::1", want: "not a valid URL"},
+		{in: "https://host/#fragment", want: "path"},
+	} {
+		in, want := tc.in, tc.want
 		_, h, err := ParseEndpoint(in)
-		if err != nil || h != host {
-			t.Errorf("ParseEndpoint(%q) = %q, %v", in, h, err)
+		if want == "" {
+			if err != nil || h != tc.host {
+				t.Errorf("ParseEndpoint(%q) = %q, %v", in, h, err)
+			}
+			continue
 		}
-	}
-	bad := map[string]string{
-		"127.0.0.1:18080":        "scheme",
-		"ram.aliyuncs.com":       "scheme",
-		"ftp://host":             "scheme must be http or https",
-		"https://":               "no host",
-		"https://host/path":      "path",
-		"https://host?x=1":       "query",
-		"https://u:p@host":       "user information",
-		"https://host:99999":     "port",
-		"http://[::1":            "not a valid URL",
-		"https://host/#fragment": "path",
-	}
-	for in, want := range bad {
-		_, _, err := ParseEndpoint(in)
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("ParseEndpoint(%q) error %v, want it to mention %q", in, err, want)
 		}
@@ -566,6 +565,63 @@ func TestIdentityWithCancelledCallerDoesNotFailOthers(t *testing.T) {
 	})
 	if n := f.count("GetCallerIdentity"); n != 1 {
 		t.Errorf("GetCallerIdentity calls = %d, want 1", n)
+	}
+}
+
+// The account facts a plan renders ARNs and logon names with: expected_account_id costs no call, the alias
+// one call per client, and a plan-time lookup is bounded and fails once per client, not once per resource.
+func TestPlanAccountFacts(t *testing.T) {
+	ctx := context.Background()
+	f := newFake(t)
+	f.on("GetAccountAlias", seq(resp(200, map[string]any{"RequestId": "R", "AccountAlias": "enterprise-b"})))
+
+	withExpected := newTestClient(t, f, func(c *Config) { c.ExpectedAccountID = "1000000000000002" })
+	if id, err := withExpected.PlanAccountID(ctx); err != nil || id != "1000000000000002" {
+		t.Fatalf("PlanAccountID with expected_account_id: %q %v", id, err)
+	}
+	if n := f.count(""); n != 0 {
+		t.Fatalf("expected_account_id: %d calls, want none", n)
+	}
+
+	c := newTestClient(t, f, nil)
+	for i := 0; i < 3; i++ {
+		if id, err := c.PlanAccountID(ctx); err != nil || id != "1000000000000001" {
+			t.Fatalf("PlanAccountID: %q %v", id, err)
+		}
+		if a, err := c.PlanAccountAlias(ctx); err != nil || a != "enterprise-b" {
+			t.Fatalf("PlanAccountAlias: %q %v", a, err)
+		}
+		if a, err := c.AccountAlias(ctx); err != nil || a != "enterprise-b" {
+			t.Fatalf("AccountAlias: %q %v", a, err)
+		}
+	}
+	if f.count("GetCallerIdentity") != 1 || f.count("GetAccountAlias") != 1 {
+		t.Errorf("calls: %v, want one GetCallerIdentity and one GetAccountAlias", c.CallCount())
+	}
+
+	// A hanging endpoint: the plan waits at most the bound, and only once.
+	slow := newFake(t)
+	slow.delay = time.Second
+	sc := newTestClient(t, slow, nil)
+	sc.planLookupTimeout = 50 * time.Millisecond
+	start := time.Now()
+	if _, err := sc.PlanAccountAlias(ctx); err == nil {
+		t.Fatal("PlanAccountAlias on a hanging endpoint succeeded")
+	}
+	if el := time.Since(start); el > 500*time.Millisecond {
+		t.Errorf("PlanAccountAlias waited %v, bound 50ms", el)
+	}
+	calls := slow.count("")
+	start = time.Now()
+	if _, err := sc.PlanAccountAlias(ctx); err == nil || time.Since(start) > 20*time.Millisecond || slow.count("") != calls {
+		t.Errorf("second PlanAccountAlias after a failure: %v after %v, %d new calls", err, time.Since(start), slow.count("")-calls)
+	}
+	// Apply's own lookups are not affected by the plan's memory of a failure.
+	slow.mu.Lock()
+	slow.delay = 0
+	slow.mu.Unlock()
+	if _, err := sc.AccountAlias(ctx); err != nil {
+		t.Errorf("AccountAlias after a failed plan lookup: %v", err)
 	}
 }
 

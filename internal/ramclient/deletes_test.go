@@ -16,6 +16,15 @@ func attachedBody(names ...string) map[string]any {
 	return map[string]any{"RequestId": "R", "Policies": map[string]any{"Policy": ps}}
 }
 
+// deleteFake is a fake that answers action with answers in turn while listAction shows the System policies
+// attached, and a test client of it.
+func deleteFake(t *testing.T, action, listAction string, attached []string, answers ...[2]any) (*fakeAPI, *Client) {
+	f := newFake(t)
+	f.on(action, seq(answers...))
+	f.on(listAction, seq(resp(200, attachedBody(attached...))))
+	return f, newTestClient(t, f, nil)
+}
+
 var (
 	ok              = resp(200, map[string]any{"RequestId": "R"})
 	rolePolicyInUse = resp(409, apiErr("DeleteConflict.Role.Policy", "The role CAN NOT has any attached policy while deleting the role."))
@@ -23,10 +32,7 @@ var (
 
 // TestDeleteRoleWithNamesAttached: a policy RAM lists as attached fails the delete at once, naming it.
 func TestDeleteRoleWithNamesAttached(t *testing.T) {
-	f := newFake(t)
-	f.on("DeleteRole", seq(rolePolicyInUse))
-	f.on("ListPoliciesForRole", seq(resp(200, attachedBody("ReadOnlyAccess"))))
-	c := newTestClient(t, f, nil)
+	f, c := deleteFake(t, "DeleteRole", "ListPoliciesForRole", []string{"ReadOnlyAccess"}, rolePolicyInUse)
 	err := c.DeleteRoleWith(context.Background(), "r", DeleteRoleOptions{})
 	var blocked *RoleHasPoliciesError
 	if !errors.As(err, &blocked) || !IsConflict(err) || len(blocked.Policies) != 1 || blocked.Policies[0].Name != "ReadOnlyAccess" {
@@ -43,10 +49,7 @@ func TestDeleteRoleWithNamesAttached(t *testing.T) {
 // TestDeleteRoleWithWaitsOutStaleView: a conflict while nothing is listed is RAM lagging behind a detach made
 // by another process (the client's tracker knows of none): the delete is retried until it succeeds.
 func TestDeleteRoleWithWaitsOutStaleView(t *testing.T) {
-	f := newFake(t)
-	f.on("DeleteRole", seq(rolePolicyInUse, rolePolicyInUse, ok))
-	f.on("ListPoliciesForRole", seq(resp(200, attachedBody())))
-	c := newTestClient(t, f, nil)
+	f, c := deleteFake(t, "DeleteRole", "ListPoliciesForRole", nil, rolePolicyInUse, rolePolicyInUse, ok)
 	if err := c.DeleteRoleWith(context.Background(), "r", DeleteRoleOptions{}); err != nil {
 		t.Fatalf("DeleteRoleWith: %v", err)
 	}
@@ -58,10 +61,7 @@ func TestDeleteRoleWithWaitsOutStaleView(t *testing.T) {
 // TestDeleteRoleWithStaleViewBounded: a conflict that outlasts the consistency window is returned as RAM's
 // conflict, not as a list of attached policies.
 func TestDeleteRoleWithStaleViewBounded(t *testing.T) {
-	f := newFake(t)
-	f.on("DeleteRole", seq(rolePolicyInUse))
-	f.on("ListPoliciesForRole", seq(resp(200, attachedBody())))
-	c := newTestClient(t, f, nil)
+	f, c := deleteFake(t, "DeleteRole", "ListPoliciesForRole", nil, rolePolicyInUse)
 	c.consistencyWindow = 0
 	err := c.DeleteRoleWith(context.Background(), "r", DeleteRoleOptions{})
 	var blocked *RoleHasPoliciesError
@@ -197,10 +197,7 @@ var userPolicyInUse = resp(409, apiErr("DeleteConflict.User.Policy", "The user C
 // TestDeleteUserWithNamesDependents: without RemoveDependents, a policy RAM lists as attached fails the
 // delete at once, naming it, and nothing is removed.
 func TestDeleteUserWithNamesDependents(t *testing.T) {
-	f := newFake(t)
-	f.on("DeleteUser", seq(userPolicyInUse))
-	f.on("ListPoliciesForUser", seq(resp(200, attachedBody("ReadOnlyAccess"))))
-	c := newTestClient(t, f, nil)
+	f, c := deleteFake(t, "DeleteUser", "ListPoliciesForUser", []string{"ReadOnlyAccess"}, userPolicyInUse)
 	err := c.DeleteUserWith(context.Background(), "u", DeleteUserOptions{})
 	var blocked *UserHasDependentsError
 	if !errors.As(err, &blocked) || !IsConflict(err) || len(blocked.Dependents) != 1 || blocked.Dependents[0] != "System policy ReadOnlyAccess" {

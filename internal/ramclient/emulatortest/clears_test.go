@@ -13,8 +13,7 @@ import (
 // keeps it.
 func TestExplicitClears(t *testing.T) {
 	_, url := startEmu(t, ramemu.Options{})
-	ka := accountKeys(acctA)
-	a := client(t, url, cred(t, ka.AccessKeyID, ka.AccessKeySecret, ""), acctA)
+	a := rootClient(t, url, acctA, acctA)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 

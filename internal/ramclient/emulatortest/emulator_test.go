@@ -67,11 +67,24 @@ func accountKeys(id string) ramemu.Account {
 	panic("no account " + id)
 }
 
+// rootClient is a client with the root AccessKey of account id (see client for expected).
+func rootClient(t *testing.T, url, id, expected string) *ramclient.Client {
+	t.Helper()
+	k := accountKeys(id)
+	return client(t, url, cred(t, k.AccessKeyID, k.AccessKeySecret, ""), expected)
+}
+
+// twoProcesses starts an emulator whose reads lag delay behind its writes and gives two root clients of
+// account id, as two Terraform commands (processes) are: neither knows what the other created.
+func twoProcesses(t *testing.T, delay time.Duration, id string) (emu *ramemu.Server, first, second *ramclient.Client) {
+	t.Helper()
+	emu, url := startEmu(t, ramemu.Options{ConsistencyDelay: delay})
+	return emu, rootClient(t, url, id, ""), rootClient(t, url, id, "")
+}
+
 func TestDelegationLifecycle(t *testing.T) {
 	emu, url := startEmu(t, ramemu.Options{})
-	ka, kb := accountKeys(acctA), accountKeys(acctB)
-	a := client(t, url, cred(t, ka.AccessKeyID, ka.AccessKeySecret, ""), acctA)
-	b := client(t, url, cred(t, kb.AccessKeyID, kb.AccessKeySecret, ""), acctB)
+	a, b := rootClient(t, url, acctA, acctA), rootClient(t, url, acctB, acctB)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 
@@ -79,7 +92,7 @@ func TestDelegationLifecycle(t *testing.T) {
 	if err != nil || id.AccountID != acctA {
 		t.Fatalf("identity A: %+v %v", id, err)
 	}
-	if alias, err := a.AccountAlias(ctx); err != nil || alias != ka.Alias {
+	if alias, err := a.AccountAlias(ctx); err != nil || alias != accountKeys(acctA).Alias {
 		t.Errorf("alias: %q %v", alias, err)
 	}
 
@@ -252,10 +265,9 @@ func TestDelegationLifecycle(t *testing.T) {
 
 func TestWrongSecretAndGuard(t *testing.T) {
 	emu, url := startEmu(t, ramemu.Options{})
-	ka, kb := accountKeys(acctA), accountKeys(acctB)
 	ctx := context.Background()
 
-	bad := client(t, url, cred(t, ka.AccessKeyID, "WrongSecret0000000000000000000", ""), "")
+	bad := client(t, url, cred(t, accountKeys(acctA).AccessKeyID, "WrongSecret0000000000000000000", ""), "")
 	_, err := bad.CallerIdentity(ctx)
 	if !ramclient.IsAuth(err) || !ramclient.HasCode(err, "SignatureDoesNotMatch") ||
 		!strings.Contains(err.Error(), "secret_key") || strings.Contains(err.Error(), "string to sign") {
@@ -263,7 +275,7 @@ func TestWrongSecretAndGuard(t *testing.T) {
 	}
 
 	emu.ResetStats()
-	wrong := client(t, url, cred(t, kb.AccessKeyID, kb.AccessKeySecret, ""), acctA)
+	wrong := rootClient(t, url, acctB, acctA)
 	_, err = wrong.CreateRole(ctx, ramclient.CreateRoleInput{Name: "x", TrustPolicy: "{}"})
 	var me *ramclient.AccountMismatchError
 	if !errors.As(err, &me) || !strings.Contains(err.Error(), acctA) || !strings.Contains(err.Error(), acctB) {
@@ -316,10 +328,7 @@ func TestThrottlingRetried(t *testing.T) {
 }
 
 func TestEventualConsistency(t *testing.T) {
-	emu, url := startEmu(t, ramemu.Options{ConsistencyDelay: 400 * time.Millisecond})
-	ka := accountKeys(acctA)
-	a := client(t, url, cred(t, ka.AccessKeyID, ka.AccessKeySecret, ""), "")
-	other := client(t, url, cred(t, ka.AccessKeyID, ka.AccessKeySecret, ""), "")
+	_, a, other := twoProcesses(t, 400*time.Millisecond, acctA)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	trust := fmt.Sprintf(`{"Version":"1","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Principal":{"RAM":["acs:ram::%s:root"]}}]}`, acctB)
@@ -355,7 +364,6 @@ func TestEventualConsistency(t *testing.T) {
 	if p, err := a.GetPolicy(ctx, "lagpol", "Custom"); err != nil || p.Document != doc {
 		t.Fatalf("GetPolicy after own create: %+v %v", p, err)
 	}
-	_ = emu
 }
 
 // TestDeleteRightAfterCreateByAnotherClient: the destroy of a user with everything it holds, run by a client
@@ -363,10 +371,7 @@ func TestEventualConsistency(t *testing.T) {
 // them yet. The reads answer NotFound or an empty list; the deletes, writes, see the truth and answer
 // DeleteConflict: the user and its policy are still deleted, and nothing is left.
 func TestDeleteRightAfterCreateByAnotherClient(t *testing.T) {
-	emu, url := startEmu(t, ramemu.Options{ConsistencyDelay: 2 * time.Second})
-	kb := accountKeys(acctB)
-	creator := client(t, url, cred(t, kb.AccessKeyID, kb.AccessKeySecret, ""), "")
-	destroyer := client(t, url, cred(t, kb.AccessKeyID, kb.AccessKeySecret, ""), "")
+	emu, creator, destroyer := twoProcesses(t, 2*time.Second, acctB)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	doc := `{"Version":"1","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"acs:ram::1000000000000001:role/r"}]}`

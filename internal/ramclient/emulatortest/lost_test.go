@@ -77,8 +77,7 @@ func startLossyClock(t *testing.T) (*ramemu.Server, *lossy, *ramclient.Client, *
 	srv := httptest.NewServer(l)
 	t.Cleanup(srv.Close)
 	l.url = srv.URL
-	ka := accountKeys(acctA)
-	return emu, l, client(t, srv.URL, cred(t, ka.AccessKeyID, ka.AccessKeySecret, ""), acctA), clock
+	return emu, l, rootClient(t, srv.URL, acctA, acctA), clock
 }
 
 func testCtx(t *testing.T) context.Context {
@@ -297,39 +296,38 @@ func TestCreateUserWitness(t *testing.T) {
 	}
 
 	// The witness exists already (an interrupted apply made it) and is not bound: the user must be no older
-	// than it, have this configuration's profile and hold nothing else.
-	wb, err = c.CreatePolicy(ctx, witnessIn("bob"))
-	if err != nil || !wb.Adopted {
-		t.Fatalf("witness of bob again: %+v %v", wb, err)
+	// than it, have this configuration's profile and hold nothing else. refused: the witness of name, made
+	// again (adopted), does not vouch for the user, for a reason that mentions reason.
+	refused := func(name, what, reason string) {
+		t.Helper()
+		w, err := c.CreatePolicy(ctx, witnessIn(name))
+		if err != nil || !w.Adopted {
+			t.Fatalf("witness of %s again: %+v %v", name, w, err)
+		}
+		if _, err := c.CreateUser(ctx, userIn(name, w)); !errors.As(err, &notOurs) || !strings.Contains(notOurs.Reason, reason) {
+			t.Fatalf("%s: want NotCreatedHereError, got %v", what, err)
+		}
 	}
-	if _, err := c.CreateUser(ctx, userIn("bob", wb)); !errors.As(err, &notOurs) || !strings.Contains(notOurs.Reason, "before policy") {
-		t.Fatalf("a user older than its witness: want NotCreatedHereError, got %v", err)
+	// userAfterWitness makes name's witness, then a minute later the user with displayName.
+	userAfterWitness := func(name, displayName string) *ramclient.User {
+		t.Helper()
+		if _, err := c.CreatePolicy(ctx, witnessIn(name)); err != nil {
+			t.Fatal(err)
+		}
+		clock.Advance(time.Minute)
+		u, err := c.CreateUser(ctx, ramclient.CreateUserInput{Name: name, DisplayName: displayName})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return u
 	}
-	if _, err := c.CreatePolicy(ctx, witnessIn("carol")); err != nil {
-		t.Fatal(err)
-	}
-	clock.Advance(time.Minute)
-	if _, err := c.CreateUser(ctx, ramclient.CreateUserInput{Name: "carol", DisplayName: "Carol"}); err != nil {
-		t.Fatal(err)
-	}
-	wc, err := c.CreatePolicy(ctx, witnessIn("carol"))
-	if err != nil || !wc.Adopted {
-		t.Fatalf("witness of carol again: %+v %v", wc, err)
-	}
-	if _, err := c.CreateUser(ctx, userIn("carol", wc)); !errors.As(err, &notOurs) || !strings.Contains(notOurs.Reason, "display name") {
-		t.Fatalf("a user with another profile: want NotCreatedHereError, got %v", err)
-	}
+	refused("bob", "a user older than its witness", "before policy")
+	userAfterWitness("carol", "Carol")
+	refused("carol", "a user with another profile", "display name")
 
 	// What an apply killed between CreateUser and the binding leaves: the witness, then the user as this
 	// configuration makes it. The weaker proof holds, and the witness is bound to the user from now on.
-	if _, err := c.CreatePolicy(ctx, witnessIn("dave")); err != nil {
-		t.Fatal(err)
-	}
-	clock.Advance(time.Minute)
-	dave, err := c.CreateUser(ctx, ramclient.CreateUserInput{Name: "dave", DisplayName: "Alice"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	dave := userAfterWitness("dave", "Alice")
 	wd, err := c.CreatePolicy(ctx, witnessIn("dave"))
 	if err != nil || !wd.Adopted || wd.BoundUserID != "" {
 		t.Fatalf("witness of dave again: %+v %v", wd, err)
@@ -342,13 +340,7 @@ func TestCreateUserWitness(t *testing.T) {
 	}
 
 	// The same, but someone put the user in a group meanwhile: nothing this provider creates does that.
-	if _, err := c.CreatePolicy(ctx, witnessIn("erin")); err != nil {
-		t.Fatal(err)
-	}
-	clock.Advance(time.Minute)
-	if _, err := c.CreateUser(ctx, ramclient.CreateUserInput{Name: "erin", DisplayName: "Alice"}); err != nil {
-		t.Fatal(err)
-	}
+	userAfterWitness("erin", "Alice")
 	rc := sdkRAM(t, l)
 	cg := ram.CreateCreateGroupRequest()
 	cg.GroupName = "ops"
@@ -360,13 +352,7 @@ func TestCreateUserWitness(t *testing.T) {
 	if _, err := rc.AddUserToGroup(ag); err != nil {
 		t.Fatal(err)
 	}
-	we, err := c.CreatePolicy(ctx, witnessIn("erin"))
-	if err != nil || !we.Adopted {
-		t.Fatalf("witness of erin again: %+v %v", we, err)
-	}
-	if _, err := c.CreateUser(ctx, userIn("erin", we)); !errors.As(err, &notOurs) || !strings.Contains(notOurs.Reason, "group ops") {
-		t.Fatalf("a user in a group: want NotCreatedHereError, got %v", err)
-	}
+	refused("erin", "a user in a group", "group ops")
 }
 
 // sdkRAM is a raw SDK client of account A on the lossy server, for what ramclient does not do.
