@@ -208,9 +208,9 @@ func (p *aliramProvider) ValidateConfig(ctx context.Context, req provider.Valida
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	endpoints, diags := endpointsFrom(ctx, m)
+	endpoints, diags := blockFrom[endpointsModel](ctx, m.Endpoints)
 	resp.Diagnostics.Append(diags...)
-	assume, diags := assumeRoleFrom(ctx, m)
+	assume, diags := blockFrom[assumeRoleModel](ctx, m.AssumeRole)
 	resp.Diagnostics.Append(diags...)
 	// credentials-go always reaches STS over HTTPS to assume a role; catch the mismatch before any call.
 	if assume != nil && endpoints != nil && isPlainHTTP(endpoints.STS) {

@@ -238,34 +238,54 @@ data "aliram_caller_identity" "assumed" { provider = aliramb }
 	}})
 }
 
-// delegatedUserKey prepares the seeds' delegation with the raw SDK: a role "operators" in A trusting B, and a
-// user in B with AliyunSTSAssumeRoleAccess and an AccessKey, which it returns.
-func delegatedUserKey(t *testing.T, env *acctest.Env) acctest.Key {
+// seedRole creates a role with the raw SDK, as someone outside Terraform would, and attaches the System
+// policies to it.
+func seedRole(t *testing.T, c *ram.Client, name, trust string, systemPolicies ...string) {
 	t.Helper()
-	a, b := env.RAM(t, env.A), env.RAM(t, env.B)
 	cr := ram.CreateCreateRoleRequest()
-	cr.RoleName = "operators"
-	cr.AssumeRolePolicyDocument = fmt.Sprintf(`{"Version":"1","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Principal":{"RAM":["acs:ram::%s:root"]}}]}`, env.B.ID)
-	if _, err := a.CreateRole(cr); err != nil {
+	cr.RoleName, cr.AssumeRolePolicyDocument = name, trust
+	if _, err := c.CreateRole(cr); err != nil {
 		t.Fatal(err)
 	}
+	for _, p := range systemPolicies {
+		att := ram.CreateAttachPolicyToRoleRequest()
+		att.RoleName, att.PolicyType, att.PolicyName = name, "System", p
+		if _, err := c.AttachPolicyToRole(att); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// seedUserKey creates a user with the raw SDK, attaches a System policy to it and returns the AccessKey it
+// creates for it.
+func seedUserKey(t *testing.T, c *ram.Client, name, systemPolicy string) acctest.Key {
+	t.Helper()
 	cu := ram.CreateCreateUserRequest()
-	cu.UserName = "alice"
-	if _, err := b.CreateUser(cu); err != nil {
+	cu.UserName = name
+	if _, err := c.CreateUser(cu); err != nil {
 		t.Fatal(err)
 	}
 	ap := ram.CreateAttachPolicyToUserRequest()
-	ap.UserName, ap.PolicyType, ap.PolicyName = "alice", "System", "AliyunSTSAssumeRoleAccess"
-	if _, err := b.AttachPolicyToUser(ap); err != nil {
+	ap.UserName, ap.PolicyType, ap.PolicyName = name, "System", systemPolicy
+	if _, err := c.AttachPolicyToUser(ap); err != nil {
 		t.Fatal(err)
 	}
 	ck := ram.CreateCreateAccessKeyRequest()
-	ck.UserName = "alice"
-	resp, err := b.CreateAccessKey(ck)
+	ck.UserName = name
+	resp, err := c.CreateAccessKey(ck)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return acctest.Key{ID: resp.AccessKey.AccessKeyId, Secret: resp.AccessKey.AccessKeySecret}
+}
+
+// delegatedUserKey prepares the seeds' delegation with the raw SDK: a role "operators" in A trusting B, and a
+// user in B with AliyunSTSAssumeRoleAccess and an AccessKey, which it returns.
+func delegatedUserKey(t *testing.T, env *acctest.Env) acctest.Key {
+	t.Helper()
+	seedRole(t, env.RAM(t, env.A), "operators",
+		fmt.Sprintf(`{"Version":"1","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Principal":{"RAM":["acs:ram::%s:root"]}}]}`, env.B.ID))
+	return seedUserKey(t, env.RAM(t, env.B), "alice", "AliyunSTSAssumeRoleAccess")
 }
 
 func delegatedSession(t *testing.T, env *acctest.Env) acctest.Key {
@@ -369,4 +389,78 @@ resource "aliram_cross_account_role" "ops" {
 	if env.Calls()["Sts.GetCallerIdentity"] == 0 {
 		t.Errorf("the guard never checked the identity")
 	}
+}
+
+// ecsInstance creates B's role app-role (trusted by ECS, reading RAM) and a simulated instance carrying it.
+func ecsInstance(t *testing.T, env *acctest.Env) ramemu.ECSInstance {
+	t.Helper()
+	seedRole(t, env.RAM(t, env.B), "app-role",
+		`{"Statement":[{"Action":"sts:AssumeRole","Effect":"Allow","Principal":{"Service":["ecs.aliyuncs.com"]}}],"Version":"1"}`,
+		"AliyunRAMReadOnlyAccess")
+	in, err := env.ECSInstance(t, "app-role")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return in
+}
+
+// The ecs_role_name credential source: the provider takes the instance role's credentials from the (simulated)
+// metadata service, from the block or from the environment, and acts as that role's session.
+func TestAccProvider_ecsRoleName(t *testing.T) {
+	env := acctest.New(t)
+	if env.Emulator == nil {
+		t.Skip("needs the emulator's simulated ECS instance; on real Alibaba Cloud run it on an ECS instance")
+	}
+	in := ecsInstance(t, env)
+	acctest.WithoutAmbientCredentials(t)
+	data := `
+data "aliram_caller_identity" "me" {}
+data "aliram_role" "self" { name = "app-role" }
+`
+	checks := []statecheck.StateCheck{
+		statecheck.ExpectKnownValue("data.aliram_caller_identity.me", tfjsonpath.New("account_id"), knownvalue.StringExact(env.B.ID)),
+		statecheck.ExpectKnownValue("data.aliram_caller_identity.me", tfjsonpath.New("identity_type"), knownvalue.StringExact("AssumedRoleUser")),
+		statecheck.ExpectKnownValue("data.aliram_caller_identity.me", tfjsonpath.New("arn"),
+			knownvalue.StringExact("acs:ram::"+env.B.ID+":assumed-role/app-role/"+in.InstanceID)),
+		// A call the role's policy permits.
+		statecheck.ExpectKnownValue("data.aliram_role.self", tfjsonpath.New("arn"), knownvalue.StringExact("acs:ram::"+env.B.ID+":role/app-role")),
+	}
+	block := func(role string) string {
+		return fmt.Sprintf("provider \"aliram\" {\n  ecs_role_name = %q\n  endpoints {\n    ram = %q\n    sts = %q\n    ecs_metadata = %q\n  }\n}\n",
+			role, env.URL, env.URL, in.MetadataEndpoint)
+	}
+	endpointsOnly := fmt.Sprintf("provider \"aliram\" {\n  endpoints {\n    ram = %q\n    sts = %q\n  }\n}\n", env.URL, env.URL)
+
+	t.Run("block", func(t *testing.T) {
+		resource.Test(t, resource.TestCase{
+			PreCheck:                 func() { acctest.PreCheck(t) },
+			ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+			Steps: []resource.TestStep{
+				{Config: block("app-role") + data, ConfigStateChecks: checks},
+				// A role the instance does not carry gets no credentials; the error says which source failed.
+				{Config: block("other-role") + data, ExpectError: regexp.MustCompile(`(?s)Reading the caller identity.*Ecs sts token err, httpStatus: 40[14]`)},
+			},
+		})
+	})
+	t.Run("environment", func(t *testing.T) {
+		t.Setenv("ALIBABA_CLOUD_ECS_METADATA", "app-role")
+		t.Setenv("ALIBABA_CLOUD_ECS_METADATA_ENDPOINT", in.MetadataEndpoint)
+		resource.Test(t, resource.TestCase{
+			PreCheck:                 func() { acctest.PreCheck(t) },
+			ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+			Steps:                    []resource.TestStep{{Config: endpointsOnly + data, ConfigStateChecks: checks}},
+		})
+	})
+	t.Run("bad metadata endpoint", func(t *testing.T) {
+		env.ResetCalls()
+		resource.Test(t, resource.TestCase{
+			PreCheck:                 func() { acctest.PreCheck(t) },
+			ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+			Steps: []resource.TestStep{{
+				Config:      "provider \"aliram\" {\n  ecs_role_name = \"app-role\"\n  endpoints {\n    ecs_metadata = \"100.100.100.200\"\n  }\n}\n" + data,
+				ExpectError: regexp.MustCompile(`(?s)endpoints\[0\]\.ecs_metadata.*https://`),
+			}},
+		})
+		env.AssertNoAPICalls(t)
+	})
 }

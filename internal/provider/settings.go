@@ -55,18 +55,10 @@ func firstNonEmpty(v types.String, envs ...string) string {
 	return ""
 }
 
-func endpointsFrom(ctx context.Context, m providerModel) (*endpointsModel, diag.Diagnostics) {
-	var list []endpointsModel
-	diags := m.Endpoints.ElementsAs(ctx, &list, false)
-	if len(list) == 0 {
-		return nil, diags
-	}
-	return &list[0], diags
-}
-
-func assumeRoleFrom(ctx context.Context, m providerModel) (*assumeRoleModel, diag.Diagnostics) {
-	var list []assumeRoleModel
-	diags := m.AssumeRole.ElementsAs(ctx, &list, false)
+// blockFrom reads a block of at most one element (endpoints, assume_role); nil when it is absent.
+func blockFrom[T any](ctx context.Context, block types.List) (*T, diag.Diagnostics) {
+	var list []T
+	diags := block.ElementsAs(ctx, &list, false)
 	if len(list) == 0 {
 		return nil, diags
 	}
@@ -105,7 +97,7 @@ func resolveSettings(ctx context.Context, m providerModel) (*settings, diag.Diag
 			fmt.Sprintf("region %q (from the configuration or ALIBABA_CLOUD_REGION_ID / ALICLOUD_REGION) must be an Alibaba Cloud region ID such as cn-hangzhou.", s.region))
 	}
 
-	endpoints, d := endpointsFrom(ctx, m)
+	endpoints, d := blockFrom[endpointsModel](ctx, m.Endpoints)
 	diags.Append(d...)
 	var ramCfg, stsCfg, mdCfg types.String
 	if endpoints != nil {
@@ -124,7 +116,7 @@ func resolveSettings(ctx context.Context, m providerModel) (*settings, diag.Diag
 		}
 	}
 
-	s.assumeRole, d = assumeRoleFrom(ctx, m)
+	s.assumeRole, d = blockFrom[assumeRoleModel](ctx, m.AssumeRole)
 	diags.Append(d...)
 	if s.assumeRole != nil && strings.HasPrefix(strings.ToLower(s.stsEndpoint), "http://") {
 		diags.AddAttributeError(path.Root("endpoints").AtListIndex(0).AtName("sts"), "assume_role needs an HTTPS STS endpoint",
