@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
-	"sync"
 	"time"
 )
 
@@ -14,8 +13,7 @@ import (
 // answered. Which calls overlapped tells how many round trips of latency a resource waited for, a figure that,
 // unlike wall time, does not grow with the machine's load.
 type CallLog struct {
-	mu    sync.Mutex
-	calls []Call
+	recorder[Call]
 }
 
 // Call is one served call. Subject is "User/<name>", "Role/<name>" or "Policy/<name>" after the first of
@@ -47,25 +45,12 @@ func (l *CallLog) Wrap(h http.Handler) http.Handler {
 		}
 		h.ServeHTTP(w, r)
 		c.End = time.Now()
-		l.mu.Lock()
-		l.calls = append(l.calls, c)
-		l.mu.Unlock()
+		l.add(c)
 	})
 }
 
-// Reset forgets the calls recorded so far.
-func (l *CallLog) Reset() {
-	l.mu.Lock()
-	l.calls = nil
-	l.mu.Unlock()
-}
-
 // Calls returns the calls recorded since the last Reset, in the order they were answered.
-func (l *CallLog) Calls() []Call {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return append([]Call(nil), l.calls...)
-}
+func (l *CallLog) Calls() []Call { return l.all() }
 
 // RoundTrips returns, per subject, the longest chain of its calls each made after the previous one was
 // answered: how many round trips of latency the calls about that entity cost at least. Calls in flight

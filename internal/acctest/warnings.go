@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -16,8 +15,7 @@ import (
 // the plan checks Expect and ExpectNone (in ConfigPlanChecks.PreApply, or PostApplyPreRefresh for a PlanOnly
 // step, which has no pre-apply plan).
 type Warnings struct {
-	mu   sync.Mutex
-	seen []Warning
+	recorder[Warning]
 }
 
 // Warning is one recorded plan warning.
@@ -47,19 +45,8 @@ func (w *Warnings) Factories(names ...string) map[string]func() (tfprotov6.Provi
 	return out
 }
 
-// Reset forgets what was recorded (call it in a step's PreConfig).
-func (w *Warnings) Reset() {
-	w.mu.Lock()
-	w.seen = nil
-	w.mu.Unlock()
-}
-
 // All returns what was recorded since the last Reset.
-func (w *Warnings) All() []Warning {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return append([]Warning(nil), w.seen...)
-}
+func (w *Warnings) All() []Warning { return w.all() }
 
 // Expect is a plan check that passes when a warning of resourceType on attribute (its name at the root, ""
 // for any) has a summary containing summary and a detail containing every one of details.
@@ -130,7 +117,7 @@ type warningRecorder struct {
 func (r warningRecorder) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
 	resp, err := r.ProviderServer.PlanResourceChange(ctx, req)
 	if resp != nil {
-		r.into.mu.Lock()
+		var seen []Warning
 		for _, d := range resp.Diagnostics {
 			if d == nil || d.Severity != tfprotov6.DiagnosticSeverityWarning {
 				continue
@@ -139,9 +126,9 @@ func (r warningRecorder) PlanResourceChange(ctx context.Context, req *tfprotov6.
 			if d.Attribute != nil {
 				attr = d.Attribute.String()
 			}
-			r.into.seen = append(r.into.seen, Warning{ResourceType: req.TypeName, Attribute: attr, Summary: d.Summary, Detail: d.Detail})
+			seen = append(seen, Warning{ResourceType: req.TypeName, Attribute: attr, Summary: d.Summary, Detail: d.Detail})
 		}
-		r.into.mu.Unlock()
+		r.into.add(seen...)
 	}
 	return resp, err
 }
