@@ -85,22 +85,9 @@ func BenchmarkDelegationThrottled(b *testing.B) {
 		env := benchEnv(b, ramemu.Options{ThrottleQPS: 10, Latency: 50 * time.Millisecond, ConsistencyDelay: 2 * time.Second})
 		var out bytes.Buffer
 		m := newDelegationModule(b, env, seedsShape, &out)
-		var changes bool
-		phases := []phase{
-			runPhase(env.Emulator, "apply", m.applyErr),
-			runPhase(env.Emulator, "plan", func() (err error) { changes, err = m.planChanges(); return err }),
-			runPhase(env.Emulator, "destroy", m.destroyErr),
-		}
-		report(b, phases, func(p phase) time.Duration { return time.Duration(p.calls) * time.Second / 10 })
-		if changes {
-			b.Error("the plan after apply proposes changes")
-		}
-		if strings.Contains(out.String(), "Throttling") {
-			b.Errorf("a throttling error reached the user:\n%s", out.String())
-		}
-		if err := acctest.NothingLeft(env.Emulator.State()); err != nil {
-			b.Error(err)
-		}
+		throttledCycle(b, env, m, &out, func(phases []phase) {
+			report(b, phases, func(p phase) time.Duration { return time.Duration(p.calls) * time.Second / 10 })
+		})
 	}
 }
 

@@ -68,9 +68,7 @@ output "operator_role_arn" {
 	acctest.WithoutAmbientCredentials(t)
 	m.setVariables(accountVariables(env))
 
-	expectActions(t, m.plan(), "aliram_policy.kafka_read: create")
-	m.apply()
-	m.expectEmptyPlan()
+	m.applyPlanned("aliram_policy.kafka_read: create")
 	expectOutput(t, m.outputs(), "operator_role_arn", acctest.RoleARN(env.A.ID, "kafka-operators"))
 	if got := len(env.Emulator.State().Accounts[0].Policies); got != 1 {
 		t.Errorf("account A holds %d custom policies, want 1", got)

@@ -266,32 +266,39 @@ func TestDelegationUnderThrottling(t *testing.T) {
 	env := acctest.NewWithOptions(t, ramemu.Options{ThrottleQPS: 10, Latency: 50 * time.Millisecond, ConsistencyDelay: 2 * time.Second})
 	var out bytes.Buffer
 	m := newDelegationModule(t, env, seedsShape, &out)
+	throttledCycle(t, env, m, &out, func(phases []phase) {
+		for _, p := range phases {
+			t.Logf("%-7s %6.1fs, %3d calls (floor %4.1fs at 10/s), %d throttled", p.name, p.wall.Seconds(), p.calls, float64(p.calls)/10, p.throttled)
+			if p.err != nil {
+				t.Errorf("%s: %v", p.name, p.err)
+			}
+			// Pacing, not retrying, is what absorbs the limit: a client that ignores it is throttled on about
+			// half of its calls here.
+			if p.throttled*4 > p.calls {
+				t.Errorf("%s: %d of %d calls throttled, want at most a quarter", p.name, p.throttled, p.calls)
+			}
+		}
+	})
+}
 
-	phases := []phase{runPhase(env.Emulator, "apply", m.applyErr)}
+// throttledCycle applies, plans and destroys m, one phase each, hands the phases to check, and then demands
+// what the test and the benchmark of the throttled delegation both do: the plan after apply proposes no
+// changes, no throttling error reaches the user (out, what the CLI printed) and nothing is left.
+func throttledCycle(tb testing.TB, env *acctest.Env, m *rootModule, out *bytes.Buffer, check func(phases []phase)) {
+	tb.Helper()
 	var changes bool
-	phases = append(phases, runPhase(env.Emulator, "plan", func() (err error) {
-		changes, err = m.planChanges()
-		return err
-	}))
-	phases = append(phases, runPhase(env.Emulator, "destroy", m.destroyErr))
-	for _, p := range phases {
-		t.Logf("%-7s %6.1fs, %3d calls (floor %4.1fs at 10/s), %d throttled", p.name, p.wall.Seconds(), p.calls, float64(p.calls)/10, p.throttled)
-		if p.err != nil {
-			t.Errorf("%s: %v", p.name, p.err)
-		}
-		// Pacing, not retrying, is what absorbs the limit: a client that ignores it is throttled on about
-		// half of its calls here.
-		if p.throttled*4 > p.calls {
-			t.Errorf("%s: %d of %d calls throttled, want at most a quarter", p.name, p.throttled, p.calls)
-		}
-	}
+	check([]phase{
+		runPhase(env.Emulator, "apply", m.applyErr),
+		runPhase(env.Emulator, "plan", func() (err error) { changes, err = m.planChanges(); return err }),
+		runPhase(env.Emulator, "destroy", m.destroyErr),
+	})
 	if changes {
-		t.Error("the plan after apply proposes changes")
+		tb.Error("the plan after apply proposes changes")
 	}
 	if strings.Contains(out.String(), "Throttling") {
-		t.Errorf("a throttling error reached the user:\n%s", out.String())
+		tb.Errorf("a throttling error reached the user:\n%s", out.String())
 	}
 	if err := acctest.NothingLeft(env.Emulator.State()); err != nil {
-		t.Error(err)
+		tb.Error(err)
 	}
 }

@@ -234,6 +234,15 @@ func (m *rootModule) expectEmptyPlan() {
 	}
 }
 
+// applyPlanned expects the plan to change exactly the resources want names (see expectActions), applies it
+// and expects the plan after to be empty.
+func (m *rootModule) applyPlanned(want ...string) {
+	m.t.Helper()
+	expectActions(m.t, m.plan(), want...)
+	m.apply()
+	m.expectEmptyPlan()
+}
+
 func (m *rootModule) destroy() {
 	m.t.Helper()
 	if err := m.tf.Destroy(ctx(m.t), tfexec.VarFile(m.varFile)); err != nil {
@@ -314,7 +323,7 @@ func actions(p *tfjson.Plan) []string {
 }
 
 // expectActions fails unless the plan changes exactly these resources, each in the given way.
-func expectActions(t *testing.T, p *tfjson.Plan, want ...string) {
+func expectActions(t testing.TB, p *tfjson.Plan, want ...string) {
 	t.Helper()
 	sort.Strings(want)
 	got := actions(p)

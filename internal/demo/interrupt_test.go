@@ -250,19 +250,31 @@ func (k *kafkaModule) destroyAndExpectNothingLeft(env *acctest.Env) {
 	}
 }
 
+// interruptedApply kills the Kafka scenario's apply at the first call of action (see applyKilled; prepare,
+// when set, readies the tripwire first, and whatever it made unavailable is available again after the kill),
+// then expects the next apply to converge and destroy to leave nothing.
+func interruptedApply(t *testing.T, action string, prepare func(tw *tripwire), beforeKill func(stateFile string)) {
+	t.Helper()
+	env, tw := interruptEnv(t, ramemu.Options{})
+	k := newKafkaModule(t, env)
+	if prepare != nil {
+		prepare(tw)
+	}
+	k.applyKilled(tw, action, 1, beforeKill)
+	tw.setUnavailable(nil)
+	k.apply()
+	k.expectConverged(env)
+	k.destroyAndExpectNothingLeft(env)
+}
+
 // TestInterruptedApply_beforeFirstSnapshot: killed right after RAM attached A's policy to the new role,
 // before the CLI wrote any state: the next apply finds the role and the attachment and takes them over.
 func TestInterruptedApply_beforeFirstSnapshot(t *testing.T) {
-	env, tw := interruptEnv(t, ramemu.Options{})
-	k := newKafkaModule(t, env)
-	k.applyKilled(tw, "AttachPolicyToRole", 1, func(stateFile string) {
+	interruptedApply(t, "AttachPolicyToRole", nil, func(stateFile string) {
 		if got := stateResources(t, stateFile); len(got) != 0 {
 			t.Errorf("the state holds %v before the first snapshot", got)
 		}
 	})
-	k.apply()
-	k.expectConverged(env)
-	k.destroyAndExpectNothingLeft(env)
 }
 
 // TestInterruptedApply_afterFirstSnapshot: OpenTofu writes an intermediate snapshot of the state when a
@@ -271,24 +283,24 @@ func TestInterruptedApply_beforeFirstSnapshot(t *testing.T) {
 // writes a snapshot. The apply is killed at B's first CreateUser, after that snapshot: the next apply keeps
 // what the snapshot holds and takes over what it does not (the role, the user) by their markers.
 func TestInterruptedApply_afterFirstSnapshot(t *testing.T) {
-	env, tw := interruptEnv(t, ramemu.Options{})
-	k := newKafkaModule(t, env)
 	var mu sync.Mutex
 	var outageUntil time.Time
-	tw.setUnavailable(func(action string) bool {
-		mu.Lock()
-		defer mu.Unlock()
-		if action != "AttachPolicyToRole" {
-			return false
-		}
-		if outageUntil.IsZero() {
-			// Not a timed assertion: OpenTofu's fixed 20 s snapshot interval (TF_STATE_PERSIST_INTERVAL cannot
-			// be lower) is what this outage outlasts.
-			outageUntil = time.Now().Add(21 * time.Second)
-		}
-		return time.Now().Before(outageUntil)
-	})
-	k.applyKilled(tw, "CreateUser", 1, func(stateFile string) {
+	outage := func(tw *tripwire) {
+		tw.setUnavailable(func(action string) bool {
+			mu.Lock()
+			defer mu.Unlock()
+			if action != "AttachPolicyToRole" {
+				return false
+			}
+			if outageUntil.IsZero() {
+				// Not a timed assertion: OpenTofu's fixed 20 s snapshot interval (TF_STATE_PERSIST_INTERVAL cannot
+				// be lower) is what this outage outlasts.
+				outageUntil = time.Now().Add(21 * time.Second)
+			}
+			return time.Now().Before(outageUntil)
+		})
+	}
+	interruptedApply(t, "CreateUser", outage, func(stateFile string) {
 		// What the snapshot holds of A's side is OpenTofu's business (1.12.6 leaves the role out of it, for one);
 		// that it holds something, and none of B's users, is what makes this the case after the first snapshot.
 		got := stateResources(t, stateFile)
@@ -300,22 +312,13 @@ func TestInterruptedApply_afterFirstSnapshot(t *testing.T) {
 		}
 		t.Logf("the snapshot holds %v", got)
 	})
-	tw.setUnavailable(nil)
-	k.apply()
-	k.expectConverged(env)
-	k.destroyAndExpectNothingLeft(env)
 }
 
 // TestInterruptedApply_duringUsers: killed right after RAM made the app user's AccessKey (whose secret the
 // dead CLI never saved), while B's users were being created: the next apply takes the users over, deletes
 // that orphan key and creates the one it keeps.
 func TestInterruptedApply_duringUsers(t *testing.T) {
-	env, tw := interruptEnv(t, ramemu.Options{})
-	k := newKafkaModule(t, env)
-	k.applyKilled(tw, "CreateAccessKey", 1, nil)
-	k.apply()
-	k.expectConverged(env)
-	k.destroyAndExpectNothingLeft(env)
+	interruptedApply(t, "CreateAccessKey", nil, nil)
 }
 
 // TestLostAnswers: with a fifth of all write answers lost (the writes carried out), the Kafka delegation

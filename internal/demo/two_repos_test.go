@@ -82,12 +82,10 @@ func newTwoRepos(t *testing.T) *twoRepos {
 // ownerApplies is A's first apply: the role and its policy, nothing in B. It returns A's outputs.
 func (r *twoRepos) ownerApplies() map[string]output {
 	r.t.Helper()
-	expectActions(r.t, r.owner.plan(),
+	r.owner.applyPlanned(
 		"aliram_cross_account_role.kafka: create",
 		"aliram_role_policy_attachment.kafka_full_access: create",
 	)
-	r.owner.apply()
-	r.owner.expectEmptyPlan()
 	out := r.owner.outputs()
 	expectOutput(r.t, out, "role_arn", r.roleARN)
 	expectOutput(r.t, out, "console_switch_role", map[string]any{"enterprise_alias_or_account_id": r.env.A.ID, "role_name": r.role})
@@ -108,12 +106,10 @@ func (r *twoRepos) operatorApplies(fromOwner map[string]any) {
 		r.opVars[k] = v
 	}
 	r.operator.setVariables(r.opVars)
-	expectActions(r.t, r.operator.plan(),
+	r.operator.applyPlanned(
 		"aliram_delegated_user.app: create",
 		"aliram_delegated_user.employee: create",
 	)
-	r.operator.apply()
-	r.operator.expectEmptyPlan()
 	out := r.operator.outputs()
 	expectOutput(r.t, out, "operator_account_id", r.env.B.ID) // what B sends A
 	expectOutput(r.t, out, "owner_role_arn", r.roleARN)
