@@ -29,12 +29,11 @@ var (
 
 // NewAssumedRoleEphemeralResource exchanges the provider's credentials for a role's temporary STS
 // credentials: how B's automation uses a delegation (the STS method of Alibaba Cloud's cross-account tutorials), never written to state.
-func NewAssumedRoleEphemeralResource() ephemeral.EphemeralResource {
-	return &assumedRoleEphemeral{ephemeralWithClient{typeName: "aliram_assumed_role"}}
-}
+func NewAssumedRoleEphemeralResource() ephemeral.EphemeralResource { return &assumedRoleEphemeral{} }
 
+// assumedRoleEphemeral is the provider's only ephemeral resource: it holds the client itself.
 type assumedRoleEphemeral struct {
-	ephemeralWithClient
+	clientHolder
 }
 
 type assumedRoleModel struct {
@@ -51,6 +50,14 @@ type assumedRoleModel struct {
 	AssumedRoleID   types.String `tfsdk:"assumed_role_id"`
 
 	Timeouts ephemeraltimeouts.Value `tfsdk:"timeouts"` // the open's time budget
+}
+
+func (e *assumedRoleEphemeral) Metadata(_ context.Context, req ephemeral.MetadataRequest, resp *ephemeral.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_assumed_role"
+}
+
+func (e *assumedRoleEphemeral) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
+	e.configure(req.ProviderData, &resp.Diagnostics)
 }
 
 func (e *assumedRoleEphemeral) Schema(ctx context.Context, _ ephemeral.SchemaRequest, resp *ephemeral.SchemaResponse) {

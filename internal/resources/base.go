@@ -8,7 +8,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 
 	"github.com/aliram/terraform-provider-aliram/internal/ramclient"
@@ -93,19 +92,4 @@ type dataSourceWithClient struct {
 
 func (d *dataSourceWithClient) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
 	d.configure(req.ProviderData, &resp.Diagnostics)
-}
-
-// ephemeralWithClient is embedded by ephemeral resources: its type name and client, with Metadata and
-// Configure.
-type ephemeralWithClient struct {
-	typeName string // "aliram_assumed_role"
-	clientHolder
-}
-
-func (e *ephemeralWithClient) Metadata(_ context.Context, _ ephemeral.MetadataRequest, resp *ephemeral.MetadataResponse) {
-	resp.TypeName = e.typeName
-}
-
-func (e *ephemeralWithClient) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
-	e.configure(req.ProviderData, &resp.Diagnostics)
 }

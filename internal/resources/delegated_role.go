@@ -101,10 +101,7 @@ func (r *delegatedRoleResource) Schema(ctx context.Context, _ resource.SchemaReq
 					MarkdownDescription: "RAM users or roles **of this account (B)** allowed to assume the role " +
 						"(`acs:ram::<B's account id>:user/<name>` or `:role/<name>`), for applications outside ECS. " +
 						"Principals of other accounts are refused: that is `aliram_cross_account_role`'s job.",
-					Validators: []validator.Set{
-						setvalidator.SizeAtLeast(1),
-						setvalidator.ValueStringsAre(policy.PrincipalARNValidator()),
-					},
+					Validators: nonEmptySetOf(policy.PrincipalARNValidator()),
 				},
 				"assumable_role_arns": schema.SetAttribute{
 					ElementType: types.StringType,

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -54,10 +53,7 @@ type policyConditionModel struct {
 
 func (d *policyDocumentDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	operators := policy.ConditionOperators()
-	actionList := []validator.Set{
-		setvalidator.SizeAtLeast(1),
-		setvalidator.ValueStringsAre(policy.ActionValidator()),
-	}
+	actionList := nonEmptySetOf(policy.ActionValidator())
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Renders a RAM **permission policy** from HCL, like `aws_iam_policy_document` does for IAM. " +
 			"The document is validated while planning (RAM's grammar: `Version` \"1\", `Allow`/`Deny`, actions `<service>:<Api>` " +
@@ -133,10 +129,7 @@ func (d *policyDocumentDataSource) Schema(_ context.Context, _ datasource.Schema
 							MarkdownDescription: "Resources the statement covers: `*` or ARNs `acs:<service>:<region>:<account-id>:<relative-id>`, " +
 								"e.g. `acs:mq:*:*:MQ_INST_123` (a RocketMQ instance), `acs:mq:*:*:MQ_INST_123%orders` (a topic or group of it). " +
 								"`*` and `?` are wildcards.",
-							Validators: []validator.Set{
-								setvalidator.SizeAtLeast(1),
-								setvalidator.ValueStringsAre(policy.ResourceValidator()),
-							},
+							Validators: nonEmptySetOf(policy.ResourceValidator()),
 						},
 					},
 					Validators: []validator.Object{statementActionsValidator{"exactly one of actions and not_actions must be set"}},
