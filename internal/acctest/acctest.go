@@ -286,3 +286,12 @@ func WithoutAmbientCredentials(t *testing.T) {
 	}
 	t.Setenv("HOME", t.TempDir())
 }
+
+// NeedsEmulator skips the test on real Alibaba Cloud, saying why: for what only the emulator can tell or
+// do (call counts and timings, injected faults, simulated ECS instances).
+func (e *Env) NeedsEmulator(t *testing.T, why string) {
+	t.Helper()
+	if e.Emulator == nil {
+		t.Skip(why)
+	}
+}

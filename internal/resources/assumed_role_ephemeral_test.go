@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aliyun/alibaba-cloud-sdk-go/services/ram"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/echoprovider"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -32,28 +31,20 @@ func factoriesWithEcho() map[string]func() (tfprotov6.ProviderServer, error) {
 // policy AliyunSTSAssumeRoleAccess. It returns the user's key.
 func userInB(t *testing.T, e *acctest.Env, name string, delegated bool) acctest.Key {
 	t.Helper()
-	c := e.RAM(t, e.B)
-	cu := ram.CreateCreateUserRequest()
-	cu.UserName = name
-	mustSDK(t, "CreateUser")(c.CreateUser(cu))
-	ck := ram.CreateCreateAccessKeyRequest()
-	ck.UserName = name
-	key, err := c.CreateAccessKey(ck)
-	mustSDK(t, "CreateAccessKey")(key, err)
+	b := byHand(t, e, e.B)
+	b.createUser(name)
+	key := b.createAccessKey(name)
 	if delegated {
-		ap := ram.CreateAttachPolicyToUserRequest()
-		ap.UserName, ap.PolicyType, ap.PolicyName = name, "System", "AliyunSTSAssumeRoleAccess"
-		mustSDK(t, "AttachPolicyToUser")(c.AttachPolicyToUser(ap))
+		b.attachToUser(name, "System", "AliyunSTSAssumeRoleAccess")
 	}
-	return acctest.Key{ID: key.AccessKey.AccessKeyId, Secret: key.AccessKey.AccessKeySecret}
+	return key
 }
 
 // TestAccAssumedRoleEphemeral_echo: the temporary credentials of A's role, obtained with a B user's key,
 // are what STS issued (asserted through the echo provider; nothing of it is in aliram's state).
 func TestAccAssumedRoleEphemeral_echo(t *testing.T) {
 	e := acctest.New(t)
-	role := acctest.RandomName("role")
-	arn := roleInA(t, e, role)
+	role, arn := randomRoleInA(t, e)
 	user := acctest.RandomName("reader")
 	key := userInB(t, e, user, true)
 	config := e.ProviderBlockWith("user", key, "") + fmt.Sprintf(`
@@ -105,8 +96,7 @@ resource "echo" "test" {}
 // reads the caller identity as A's role.
 func TestAccAssumedRoleEphemeral_delegationChain(t *testing.T) {
 	e := acctest.New(t)
-	role := acctest.RandomName("role")
-	arn := roleInA(t, e, role)
+	role, arn := randomRoleInA(t, e)
 	name := acctest.RandomName("app")
 	endpoints := ""
 	if e.URL != "" {
@@ -170,8 +160,7 @@ output "assumed_account_id" {
 func TestAccAssumedRoleEphemeral_propagation(t *testing.T) {
 	const delay = 5 * time.Second
 	e := acctest.NewWithOptions(t, ramemu.Options{ConsistencyDelay: delay})
-	role := acctest.RandomName("role")
-	arn := roleInA(t, e, role)
+	role, arn := randomRoleInA(t, e)
 	user := acctest.RandomName("fresh")
 	key := userInB(t, e, user, true)
 	checkDestroy := func(s *terraform.State) error {
@@ -202,8 +191,7 @@ resource "echo" "test" {}
 // TestAccAssumedRoleEphemeral_refused: a B user without a delegation gets NoPermission with advice.
 func TestAccAssumedRoleEphemeral_refused(t *testing.T) {
 	e := acctest.New(t)
-	role := acctest.RandomName("role")
-	arn := roleInA(t, e, role)
+	role, arn := randomRoleInA(t, e)
 	user := acctest.RandomName("outsider")
 	key := userInB(t, e, user, false)
 	acctest.TestWith(t, factoriesWithEcho(), checkNothingLeftWithOutsider(t, e, user, role), []resource.TestStep{

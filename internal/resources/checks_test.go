@@ -65,7 +65,13 @@ func checkEmulatorTags(e *acctest.Env, kind, name string, want map[string]string
 // delegatedUserHCL is a configuration of aliram_delegated_user.test named name in account B (the aliramb block of
 // SeparateProviderConfig, which it includes); body holds the user's other arguments, one a line.
 func delegatedUserHCL(e *acctest.Env, name, body string) string {
-	return e.SeparateProviderConfig() + fmt.Sprintf(`
+	return e.SeparateProviderConfig() + userHCL(name, body)
+}
+
+// userHCL is the aliram_delegated_user.test of delegatedUserHCL without the provider blocks (the aliramb one
+// must be there).
+func userHCL(name, body string) string {
+	return fmt.Sprintf(`
 resource "aliram_delegated_user" "test" {
   provider = aliramb
   name     = %q
@@ -121,4 +127,53 @@ func checkPoliciesOf(t *testing.T, e *acctest.Env, acct ramemu.Account, kind, na
 		}
 		return nil
 	}
+}
+
+// roleHCL is an aliram_cross_account_role labelled label, named name, that account trusted may assume; extra
+// holds its other arguments, one a line.
+func roleHCL(label, name, trusted string, extra ...string) string {
+	return fmt.Sprintf(`
+resource "aliram_cross_account_role" %q {
+  name                = %q
+  trusted_account_ids = [%q]
+%s}
+`, label, name, trusted, hclLines(extra))
+}
+
+// attachmentHCL is an aliram_role_policy_attachment labelled label of the aliram_cross_account_role labelled
+// role; policy is the policy_name expression: a quoted name, or a reference such as aliram_policy.test.name.
+// extra holds its other arguments, one a line.
+func attachmentHCL(label, role, policyType, policy string, extra ...string) string {
+	return fmt.Sprintf(`
+resource "aliram_role_policy_attachment" %q {
+  role_name   = aliram_cross_account_role.%s.name
+  policy_type = %q
+  policy_name = %s
+%s}
+`, label, role, policyType, policy, hclLines(extra))
+}
+
+// hclLines renders arguments of a block, one a line.
+func hclLines(args []string) string {
+	var b strings.Builder
+	for _, a := range args {
+		b.WriteString("  " + a + "\n")
+	}
+	return b.String()
+}
+
+// policyHCL is an aliram_policy labelled label and named name; document is the document expression: a quoted
+// JSON document, or a jsonencode (allowHCL). extra holds its other arguments, one a line.
+func policyHCL(label, name, document string, extra ...string) string {
+	return fmt.Sprintf(`
+resource "aliram_policy" %q {
+  name     = %q
+  document = %s
+%s}
+`, label, name, document, hclLines(extra))
+}
+
+// allowHCL is the jsonencode expression of a policy document with one statement allowing action on resource.
+func allowHCL(action, resource string) string {
+	return fmt.Sprintf(`jsonencode({ Version = "1", Statement = [{ Effect = "Allow", Action = [%q], Resource = [%q] }] })`, action, resource)
 }

@@ -2,6 +2,7 @@ package resources_test
 
 import (
 	"fmt"
+	"strconv"
 	"testing"
 
 	"github.com/aliyun/alibaba-cloud-sdk-go/services/ram"
@@ -27,31 +28,15 @@ func TestAccClears(t *testing.T) {
   display_name = "Alice A."
   email        = "alice@example.com"
   mobile_phone = "86-18600000000"
-  comments     = "an engineer of B"`
+  comments     = "an engineer of B"
+`
 		}
-		return e.SeparateProviderConfig() + fmt.Sprintf(`
-resource "aliram_cross_account_role" "test" {
-  name                = %q
-  trusted_account_ids = [%q]
-  %s
-}
-resource "aliram_policy" "test" {
-  name     = %q
-  document = %q
-  %s
-}
-resource "aliram_delegated_user" "test" {
-  provider = aliramb
-  name     = %q
-  %s
-}
-`, role, e.B.ID, roleExtra, pol, doc, polExtra, user, userExtra)
+		return delegatedUserHCL(e, user, userExtra) + roleHCL("test", role, e.B.ID, roleExtra) +
+			policyHCL("test", pol, strconv.Quote(doc), polExtra)
 	}
 	inRAM := func(wantRole, wantPolicy string, wantUser [4]string) resource.TestCheckFunc {
 		return func(*terraform.State) error {
-			gr := ram.CreateGetRoleRequest()
-			gr.RoleName = role
-			r, err := e.RAM(t, e.A).GetRole(gr)
+			r, err := byHand(t, e, e.A).getRole(role)
 			if err != nil {
 				return err
 			}

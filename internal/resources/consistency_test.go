@@ -74,38 +74,10 @@ func errOrOK(err error) string {
 func TestAccConsistency_roleWithAttachments(t *testing.T) {
 	e := acctest.NewWithOptions(t, ramemu.Options{ConsistencyDelay: consistencyDelay})
 	role, pol := acctest.RandomName("lag-role"), acctest.RandomName("lag-policy")
-	config := providerA(e) + fmt.Sprintf(`
-resource "aliram_policy" "custom" {
-  name     = %[2]q
-  document = jsonencode({
-    Version   = "1"
-    Statement = [{ Effect = "Allow", Action = ["kafka:List*"], Resource = ["*"] }]
-  })
-}
-
-resource "aliram_cross_account_role" "test" {
-  name                = %[1]q
-  trusted_account_ids = [%[3]q]
-}
-
-resource "aliram_role_policy_attachment" "system" {
-  role_name   = aliram_cross_account_role.test.name
-  policy_type = "System"
-  policy_name = "AliyunKafkaReadOnlyAccess"
-}
-
-resource "aliram_role_policy_attachment" "system2" {
-  role_name   = aliram_cross_account_role.test.name
-  policy_type = "System"
-  policy_name = "ReadOnlyAccess"
-}
-
-resource "aliram_role_policy_attachment" "custom" {
-  role_name   = aliram_cross_account_role.test.name
-  policy_type = "Custom"
-  policy_name = aliram_policy.custom.name
-}
-`, role, pol, e.B.ID)
+	config := providerA(e) + policyHCL("custom", pol, allowHCL("kafka:List*", "*")) + roleHCL("test", role, e.B.ID) +
+		attachmentHCL("system", "test", "System", `"AliyunKafkaReadOnlyAccess"`) +
+		attachmentHCL("system2", "test", "System", `"ReadOnlyAccess"`) +
+		attachmentHCL("custom", "test", "Custom", "aliram_policy.custom.name")
 
 	var appliedAt time.Time
 	e.Test(t, []resource.TestStep{
@@ -131,22 +103,13 @@ resource "aliram_role_policy_attachment" "custom" {
 func TestAccConsistency_delegatedUser(t *testing.T) {
 	e := acctest.NewWithOptions(t, ramemu.Options{ConsistencyDelay: consistencyDelay})
 	role, user := acctest.RandomName("lag-role"), acctest.RandomName("lag-user")
-	config := e.ProviderConfig() + fmt.Sprintf(`
-resource "aliram_cross_account_role" "test" {
-  name                = %[1]q
-  trusted_account_ids = [%[3]q]
-}
-
-resource "aliram_delegated_user" "test" {
-  provider            = aliramb
-  name                = %[2]q
+	config := e.ProviderConfig() + roleHCL("test", role, e.B.ID) + userHCL(user, `
   assumable_role_arns = [aliram_cross_account_role.test.arn]
   console_login = {
     password = "Lag-Passw0rd-2026"
   }
   programmatic_access = {}
-}
-`, role, user, e.B.ID)
+`)
 
 	var appliedAt time.Time
 	acctest.TestWith(t, acctest.FactoriesWith("aliramb"), e.CheckNothingLeft(t), []resource.TestStep{
@@ -177,24 +140,8 @@ func TestAccConsistency_outOfBandDeleteAfterWindow(t *testing.T) {
 	t.Cleanup(restore)
 	e := acctest.NewWithOptions(t, ramemu.Options{ConsistencyDelay: time.Second})
 	role, user := acctest.RandomName("late-role"), acctest.RandomName("late-user")
-	config := e.ProviderConfig() + fmt.Sprintf(`
-resource "aliram_cross_account_role" "test" {
-  name                = %[1]q
-  trusted_account_ids = [%[3]q]
-}
-
-resource "aliram_role_policy_attachment" "test" {
-  role_name   = aliram_cross_account_role.test.name
-  policy_type = "System"
-  policy_name = "AliyunKafkaReadOnlyAccess"
-}
-
-resource "aliram_delegated_user" "test" {
-  provider            = aliramb
-  name                = %[2]q
-  programmatic_access = {}
-}
-`, role, user, e.B.ID)
+	config := e.ProviderConfig() + roleHCL("test", role, e.B.ID) +
+		attachmentHCL("test", "test", "System", `"AliyunKafkaReadOnlyAccess"`) + userHCL(user, "  programmatic_access = {}\n")
 
 	var appliedAt, planStart time.Time
 	acctest.TestWith(t, acctest.FactoriesWith("aliramb"), e.CheckNothingLeft(t), []resource.TestStep{
@@ -208,9 +155,7 @@ resource "aliram_delegated_user" "test" {
 			PreConfig: func() {
 				time.Sleep(time.Until(appliedAt.Add(window + time.Second)))
 				c := e.RAM(t, e.A)
-				dr := ram.CreateDetachPolicyFromRoleRequest()
-				dr.RoleName, dr.PolicyType, dr.PolicyName = role, "System", "AliyunKafkaReadOnlyAccess"
-				mustSDK(t, "DetachPolicyFromRole")(c.DetachPolicyFromRole(dr))
+				byHand(t, e, e.A).detachFromRole(role, "System", "AliyunKafkaReadOnlyAccess")
 				// RAM (the emulator too) may refuse the delete for a moment after the detach.
 				del := ram.CreateDeleteRoleRequest()
 				del.RoleName = role

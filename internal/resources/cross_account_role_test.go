@@ -57,17 +57,11 @@ func mustTrust(t *testing.T, spec policy.TrustSpec) string {
 	return doc
 }
 
-func sdkGetRole(t *testing.T, e *acctest.Env, name string) (*ram.GetRoleResponse, error) {
-	req := ram.CreateGetRoleRequest()
-	req.RoleName = name
-	return e.RAM(t, e.A).GetRole(req)
-}
-
 // checkRoleInRAM asserts what RAM itself holds (read with the raw SDK): the trust document is semantically
 // the expected one, and description and session duration match.
 func checkRoleInRAM(t *testing.T, e *acctest.Env, name, trust, description string, duration int64) resource.TestCheckFunc {
 	return func(*terraform.State) error {
-		r, err := sdkGetRole(t, e, name)
+		r, err := byHand(t, e, e.A).getRole(name)
 		if err != nil {
 			return fmt.Errorf("role %s: %v", name, err)
 		}
@@ -87,40 +81,21 @@ func checkRoleTags(e *acctest.Env, name string, want map[string]string) resource
 }
 
 func checkRoleGone(t *testing.T, e *acctest.Env, name string) resource.TestCheckFunc {
-	return checkGone("role "+name, func() error { _, err := sdkGetRole(t, e, name); return err }, "EntityNotExist.Role")
+	return checkGone("role "+name, func() error { _, err := byHand(t, e, e.A).getRole(name); return err }, "EntityNotExist.Role")
 }
 
-func updateTrustOutOfBand(t *testing.T, e *acctest.Env, name, doc string) {
-	req := ram.CreateUpdateRoleRequest()
-	req.RoleName = name
-	req.NewAssumeRolePolicyDocument = doc
-	mustSDK(t, "UpdateRole")(e.RAM(t, e.A).UpdateRole(req))
-}
-
-func attachToRoleOutOfBand(t *testing.T, e *acctest.Env, role, policyType, policyName string) {
-	req := ram.CreateAttachPolicyToRoleRequest()
-	req.RoleName, req.PolicyType, req.PolicyName = role, policyType, policyName
-	mustSDK(t, "AttachPolicyToRole")(e.RAM(t, e.A).AttachPolicyToRole(req))
-}
-
-func detachFromRoleOutOfBand(t *testing.T, e *acctest.Env, role, policyType, policyName string) {
-	req := ram.CreateDetachPolicyFromRoleRequest()
-	req.RoleName, req.PolicyType, req.PolicyName = role, policyType, policyName
-	mustSDK(t, "DetachPolicyFromRole")(e.RAM(t, e.A).DetachPolicyFromRole(req))
-}
-
-// deleteRoleOutOfBand removes a role the way an administrator would in the console: detach, then delete.
+// deleteRoleOutOfBand removes a role of account A the way an administrator would in the console: detach,
+// then delete.
 func deleteRoleOutOfBand(t *testing.T, e *acctest.Env, name string) {
+	a := byHand(t, e, e.A)
 	lr := ram.CreateListPoliciesForRoleRequest()
 	lr.RoleName = name
-	pols, err := e.RAM(t, e.A).ListPoliciesForRole(lr)
+	pols, err := a.c.ListPoliciesForRole(lr)
 	mustSDK(t, "ListPoliciesForRole")(pols, err)
 	for _, p := range pols.Policies.Policy {
-		detachFromRoleOutOfBand(t, e, name, p.PolicyType, p.PolicyName)
+		a.detachFromRole(name, p.PolicyType, p.PolicyName)
 	}
-	req := ram.CreateDeleteRoleRequest()
-	req.RoleName = name
-	mustSDK(t, "DeleteRole")(e.RAM(t, e.A).DeleteRole(req))
+	a.deleteRole(name)
 }
 
 // TestAccCrossAccountRole_lifecycle: typed trust; the plan shows the exact document; a second plan is empty;
@@ -214,12 +189,7 @@ func TestAccCrossAccountRole_lifecycle(t *testing.T) {
 			ImportStateKind: resource.ImportBlockWithID,
 			ImportStateId:   name,
 		},
-		{
-			ResourceName:    roleAddr,
-			ImportState:     true,
-			ImportStateKind: resource.ImportBlockWithResourceIdentity,
-			SkipFunc:        acctest.WithoutIdentity,
-		},
+		importByIdentity(roleAddr),
 		{
 			// Dropping tags from the configuration removes them from the role.
 			Config: roleConfig(e, name, untagged),
@@ -284,8 +254,8 @@ func TestAccCrossAccountRole_semanticEquality(t *testing.T) {
 		},
 		{
 			PreConfig: func() {
-				updateTrustOutOfBand(t, e, name, equivalent)
-				if r, err := sdkGetRole(t, e, name); err != nil || r.Role.AssumeRolePolicyDocument == "" {
+				byHand(t, e, e.A).updateTrust(name, equivalent)
+				if r, err := byHand(t, e, e.A).getRole(name); err != nil || r.Role.AssumeRolePolicyDocument == "" {
 					t.Fatalf("reading back the out-of-band document: %v", err)
 				}
 			},
@@ -295,7 +265,7 @@ func TestAccCrossAccountRole_semanticEquality(t *testing.T) {
 			}},
 		},
 		{
-			PreConfig: func() { updateTrustOutOfBand(t, e, name, other) },
+			PreConfig: func() { byHand(t, e, e.A).updateTrust(name, other) },
 			Config:    roleConfig(e, name, raw),
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 				plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate),
@@ -316,7 +286,7 @@ func TestAccCrossAccountRole_semanticEquality(t *testing.T) {
 		},
 		{
 			// Typed arguments see out-of-band trust edits too.
-			PreConfig: func() { updateTrustOutOfBand(t, e, name, other) },
+			PreConfig: func() { byHand(t, e, e.A).updateTrust(name, other) },
 			Config:    roleConfig(e, name, typed),
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 				plancheck.ExpectResourceAction(roleAddr, plancheck.ResourceActionUpdate),
@@ -433,26 +403,22 @@ resource "aliram_cross_account_role" "local" {
 	if e.Emulator != nil { // from a real machine the source address is not loopback
 		checks = append(checks, checkAssume(t, e, key, local, "", true))
 	}
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy: func(s *terraform.State) error {
-			deleteUserOutOfBand(t, e, user)
-			return e.CheckNothingLeft(t)(s)
+	checkDestroy := func(s *terraform.State) error {
+		deleteUserOutOfBand(t, e, user)
+		return e.CheckNothingLeft(t)(s)
+	}
+	acctest.Test(t, checkDestroy, []resource.TestStep{
+		{
+			Config: config("2099-12-31T23:59:59+08:00"),
+			Check:  resource.ComposeTestCheckFunc(checks...),
 		},
-		Steps: []resource.TestStep{
-			{
-				Config: config("2099-12-31T23:59:59+08:00"),
-				Check:  resource.ComposeTestCheckFunc(checks...),
-			},
-			{
-				// The contract ends: valid_until moves into the past, in place, and STS refuses from now on.
-				Config: config("2020-06-30T23:59:59Z"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction("aliram_cross_account_role.good", plancheck.ResourceActionUpdate),
-				}},
-				Check: checkAssume(t, e, key, good, "contract-0042", false),
-			},
+		{
+			// The contract ends: valid_until moves into the past, in place, and STS refuses from now on.
+			Config: config("2020-06-30T23:59:59Z"),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction("aliram_cross_account_role.good", plancheck.ResourceActionUpdate),
+			}},
+			Check: checkAssume(t, e, key, good, "contract-0042", false),
 		},
 	})
 }
@@ -505,7 +471,7 @@ func TestAccCrossAccountRole_forceDetach(t *testing.T) {
 		{
 			Config: roleConfig(e, name, body),
 			Check: func(*terraform.State) error {
-				attachToRoleOutOfBand(t, e, name, "System", "AliyunKafkaFullAccess")
+				byHand(t, e, e.A).attachToRole(name, "System", "AliyunKafkaFullAccess")
 				return nil
 			},
 		},
@@ -616,6 +582,71 @@ func checkMarker(e *acctest.Env, kind, name, prefix string) resource.TestCheckFu
 	}
 }
 
+// TestAccCrossAccountRole_systemTags: the acs: tags Alibaba Cloud's services put on a new role, and the
+// provider's own marker, are never the configuration's tags: no drift after apply, none after import.
+func TestAccCrossAccountRole_systemTags(t *testing.T) {
+	e := acctest.NewWithOptions(t, ramemu.Options{SystemTags: true})
+	name := acctest.RandomName("kafka-ops")
+	config := roleConfig(e, name, fmt.Sprintf("  trusted_account_ids = [%q]\n  tags = { contract = \"0042\" }\n", e.B.ID))
+	tags := statecheck.ExpectKnownValue(roleAddr, tfjsonpath.New("tags"),
+		knownvalue.MapExact(map[string]knownvalue.Check{"contract": knownvalue.StringExact("0042")}))
+	e.Test(t, []resource.TestStep{
+		{
+			Config: config,
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+			ConfigStateChecks: []statecheck.StateCheck{tags},
+			Check: func(*terraform.State) error {
+				for _, a := range e.Emulator.State().Accounts {
+					for _, r := range a.Roles {
+						if _, ok := r.Tags["acs:rm:rgId"]; !ok {
+							return fmt.Errorf("the emulator put no system tag on role %s: %v", r.Name, r.Tags)
+						}
+					}
+				}
+				return nil
+			},
+		},
+		{
+			ResourceName:            roleAddr,
+			ImportState:             true,
+			ImportStateId:           name,
+			ImportStateVerify:       true,
+			ImportStateVerifyIgnore: []string{"force_detach_policies"},
+		},
+	})
+}
+
+// TestAccCrossAccountRole_tagLimits: a tag value may hold RAM's 256 characters; the provider's own key
+// prefix (aliram:) is refused at plan, with no API call.
+func TestAccCrossAccountRole_tagLimits(t *testing.T) {
+	e := acctest.New(t)
+	name := acctest.RandomName("kafka-ops")
+	long := strings.Repeat("v", 256)
+	body := func(tags string) string {
+		return fmt.Sprintf("  trusted_account_ids = [%q]\n  tags = %s\n", e.B.ID, tags)
+	}
+	e.ResetCalls()
+	e.Test(t, []resource.TestStep{
+		{
+			Config:      roleConfig(e, name, body(`{ "aliram:created-by" = "me" }`)),
+			PlanOnly:    true,
+			ExpectError: wrapRe(`(?s)tags.*starts with "aliram:".*this provider reserves`),
+		},
+		{
+			PreConfig:   func() { e.AssertNoAPICalls(t) },
+			Config:      roleConfig(e, name, body(fmt.Sprintf(`{ note = %q }`, long+"v"))),
+			PlanOnly:    true,
+			ExpectError: wrapRe(`(?s)tags.*256`),
+		},
+		{
+			Config: roleConfig(e, name, body(fmt.Sprintf(`{ note = %q }`, long))),
+			Check:  checkRoleTags(e, name, map[string]string{"note": long}),
+		},
+	})
+}
+
 // importBlockError is the error a create gives for an existing entity it cannot show it made: the exact
 // import block, with a placeholder address and the entity's ID.
 func importBlockError(resourceType, id string) *regexp.Regexp {
@@ -651,7 +682,7 @@ func TestAccCrossAccountRole_someoneElses(t *testing.T) {
 						t.Errorf("the refused create called %s: %v", w, calls)
 					}
 				}
-				if got, err := sdkGetRole(t, e, name); err != nil || got.Role.Description != "made in the console" {
+				if got, err := byHand(t, e, e.A).getRole(name); err != nil || got.Role.Description != "made in the console" {
 					t.Errorf("someone else's role after the refused create: %+v %v", got, err)
 				}
 			},

@@ -37,9 +37,7 @@ func checkRolePoliciesB(t *testing.T, e *acctest.Env, role string, want ...strin
 
 func checkTrustB(t *testing.T, e *acctest.Env, role, want string) resource.TestCheckFunc {
 	return func(*terraform.State) error {
-		req := ram.CreateGetRoleRequest()
-		req.RoleName = role
-		r, err := e.RAM(t, e.B).GetRole(req)
+		r, err := byHand(t, e, e.B).getRole(role)
 		if err != nil {
 			return err
 		}
@@ -100,12 +98,7 @@ func TestAccDelegatedRole_lifecycle(t *testing.T) {
 			ImportStateId:     name,
 			ImportStateVerify: true,
 		},
-		{
-			ResourceName:    delegatedRoleAddr,
-			ImportState:     true,
-			ImportStateKind: resource.ImportBlockWithResourceIdentity,
-			SkipFunc:        acctest.WithoutIdentity,
-		},
+		importByIdentity(delegatedRoleAddr),
 		{
 			Config: delegatedRoleConfig(e, name, body1),
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
@@ -129,7 +122,7 @@ func TestAccDelegatedRole_drift(t *testing.T) {
 	pName := "RoleAssumeRole-" + name
 	config := delegatedRoleConfig(e, name, fmt.Sprintf("  assumable_role_arns = [%q]", arn))
 	ecsOnly := mustTrust(t, policy.TrustSpec{Services: []string{"ecs.aliyuncs.com"}})
-	b := func() *ram.Client { return e.RAM(t, e.B) }
+	b := func() outOfBand { return byHand(t, e, e.B) }
 	repaired := resource.ComposeTestCheckFunc(checkTrustB(t, e, name, ecsOnly), checkRolePoliciesB(t, e, name, "Custom:"+pName))
 	update := resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(delegatedRoleAddr, plancheck.ResourceActionUpdate)}}
 
@@ -138,20 +131,13 @@ func TestAccDelegatedRole_drift(t *testing.T) {
 		{
 			// Someone lets every RAM user of B assume the role.
 			PreConfig: func() {
-				up := ram.CreateUpdateRoleRequest()
-				up.RoleName = name
-				up.NewAssumeRolePolicyDocument = mustTrust(t, policy.TrustSpec{AccountIDs: []string{e.B.ID}, Services: []string{"ecs.aliyuncs.com"}})
-				mustSDK(t, "UpdateRole")(b().UpdateRole(up))
+				b().updateTrust(name, mustTrust(t, policy.TrustSpec{AccountIDs: []string{e.B.ID}, Services: []string{"ecs.aliyuncs.com"}}))
 			},
 			Config: config, ConfigPlanChecks: update, Check: repaired,
 		},
 		{
-			PreConfig: func() {
-				dp := ram.CreateDetachPolicyFromRoleRequest()
-				dp.RoleName, dp.PolicyType, dp.PolicyName = name, "Custom", pName
-				mustSDK(t, "DetachPolicyFromRole")(b().DetachPolicyFromRole(dp))
-			},
-			Config: config, ConfigPlanChecks: update, Check: repaired,
+			PreConfig: func() { b().detachFromRole(name, "Custom", pName) },
+			Config:    config, ConfigPlanChecks: update, Check: repaired,
 		},
 		{
 			// The managed policy rewritten to allow any role: the plan puts the grant back to exactly A's role.
@@ -159,7 +145,7 @@ func TestAccDelegatedRole_drift(t *testing.T) {
 				v := ram.CreateCreatePolicyVersionRequest()
 				v.PolicyName, v.SetAsDefault = pName, "true"
 				v.PolicyDocument = `{"Statement":[{"Action":"sts:AssumeRole","Effect":"Allow","Resource":"*"}],"Version":"1"}`
-				mustSDK(t, "CreatePolicyVersion")(b().CreatePolicyVersion(v))
+				mustSDK(t, "CreatePolicyVersion")(b().c.CreatePolicyVersion(v))
 			},
 			Config: config, ConfigPlanChecks: update,
 			Check: resource.ComposeTestCheckFunc(repaired, checkPolicyVersion(t, e, pName, "v3", arn)),
@@ -167,12 +153,8 @@ func TestAccDelegatedRole_drift(t *testing.T) {
 		{
 			// Deleted out of band: created again.
 			PreConfig: func() {
-				dp := ram.CreateDetachPolicyFromRoleRequest()
-				dp.RoleName, dp.PolicyType, dp.PolicyName = name, "Custom", pName
-				mustSDK(t, "DetachPolicyFromRole")(b().DetachPolicyFromRole(dp))
-				dr := ram.CreateDeleteRoleRequest()
-				dr.RoleName = name
-				mustSDK(t, "DeleteRole")(b().DeleteRole(dr))
+				b().detachFromRole(name, "Custom", pName)
+				b().deleteRole(name)
 			},
 			Config: config,
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
@@ -182,12 +164,8 @@ func TestAccDelegatedRole_drift(t *testing.T) {
 		},
 		{
 			// A policy attached outside Terraform does not block revocation: destroy detaches it too.
-			PreConfig: func() {
-				at := ram.CreateAttachPolicyToRoleRequest()
-				at.RoleName, at.PolicyType, at.PolicyName = name, "System", "AliyunRAMReadOnlyAccess"
-				mustSDK(t, "AttachPolicyToRole")(b().AttachPolicyToRole(at))
-			},
-			Config: config, PlanOnly: true,
+			PreConfig: func() { b().attachToRole(name, "System", "AliyunRAMReadOnlyAccess") },
+			Config:    config, PlanOnly: true,
 		},
 	})
 }
@@ -234,22 +212,18 @@ func TestAccDelegatedRole_notOurs(t *testing.T) {
 	e := acctest.New(t)
 	arn := acctest.RoleARN(e.A.ID, "ops")
 	taken, clash := acctest.RandomName("taken"), acctest.RandomName("clash")
-	b := func() *ram.Client { return e.RAM(t, e.B) }
+	b := func() outOfBand { return byHand(t, e, e.B) }
 	cr := ram.CreateCreateRoleRequest()
 	cr.RoleName = taken
 	cr.AssumeRolePolicyDocument = mustTrust(t, policy.TrustSpec{Services: []string{"ecs.aliyuncs.com"}})
-	mustSDK(t, "CreateRole")(b().CreateRole(cr))
+	mustSDK(t, "CreateRole")(b().c.CreateRole(cr))
 	cp := ram.CreateCreatePolicyRequest()
 	cp.PolicyName = "RoleAssumeRole-" + clash
 	cp.PolicyDocument = `{"Statement":[{"Action":"sts:AssumeRole","Effect":"Allow","Resource":"*"}],"Version":"1"}`
-	mustSDK(t, "CreatePolicy")(b().CreatePolicy(cp))
+	mustSDK(t, "CreatePolicy")(b().c.CreatePolicy(cp))
 	cleanup := func(s *terraform.State) error {
-		dr := ram.CreateDeleteRoleRequest()
-		dr.RoleName = taken
-		mustSDK(t, "DeleteRole")(b().DeleteRole(dr))
-		dp := ram.CreateDeletePolicyRequest()
-		dp.PolicyName = cp.PolicyName
-		mustSDK(t, "DeletePolicy")(b().DeletePolicy(dp))
+		b().deleteRole(taken)
+		b().deletePolicy(cp.PolicyName)
 		return e.CheckNothingLeft(t)(s)
 	}
 	acctest.TestWith(t, acctest.FactoriesWith("aliramb"), cleanup, []resource.TestStep{
@@ -325,5 +299,152 @@ func TestAccPlanWarnings_delegatedRole(t *testing.T) {
 			w.Expect(typ, "max_session_duration", "allows longer sessions")),
 		// Narrowing: one service and one role fewer.
 		planOnly(w, config(hclList("ecs.aliyuncs.com"), "", hclList(arn1), "3600"), true, update, w.ExpectNone(widened)),
+	})
+}
+
+// chainConfig is the ECS delegation: in B the instance roles app (granted A's role ops) and other (granted
+// only a role that does not exist); in A the role ops, trusting both of B's roles, with read access to RAM.
+// withA and withB leave out either side, as destroying that side's half would.
+func chainConfig(e *acctest.Env, withA, withB bool) string {
+	cfg := e.ProviderConfig()
+	if withB {
+		cfg += fmt.Sprintf(`
+resource "aliram_delegated_role" "app" {
+  provider            = aliramb
+  name                = "app"
+  assumable_role_arns = [provider::aliram::role_arn(%[1]q, "ops")]
+}
+
+resource "aliram_delegated_role" "other" {
+  provider            = aliramb
+  name                = "other"
+  assumable_role_arns = [provider::aliram::role_arn(%[1]q, "unrelated")]
+}
+`, e.A.ID)
+	}
+	if withA {
+		trusted := "[aliram_delegated_role.app.arn, aliram_delegated_role.other.arn]"
+		if !withB {
+			trusted = fmt.Sprintf("[provider::aliram::role_arn(%[1]q, \"app\"), provider::aliram::role_arn(%[1]q, \"other\")]", e.B.ID)
+		}
+		cfg += fmt.Sprintf(`
+resource "aliram_cross_account_role" "ops" {
+  name                   = "ops"
+  trusted_principal_arns = %s
+}
+
+resource "aliram_role_policy_attachment" "read" {
+  role_name   = aliram_cross_account_role.ops.name
+  policy_type = "System"
+  policy_name = "AliyunRAMReadOnlyAccess"
+}
+`, trusted)
+	}
+	return cfg
+}
+
+// TestAccDelegatedRole_ecsChain proves the chain ECS instance -> B's role -> A's role end to end: an
+// application holding only the instance role's credentials (from the metadata service, as the SDKs get them)
+// assumes A's role and acts as it, within what A's role permits; an instance of B's role that was not granted
+// A's role is refused; destroying A's half, then B's half, each revoke: AssumeRole fails afterwards and the
+// credentials already handed out stop working.
+func TestAccDelegatedRole_ecsChain(t *testing.T) {
+	e := acctest.New(t)
+	e.NeedsEmulator(t, "the ECS instance is simulated by the emulator; on real Alibaba Cloud run the application on an ECS instance")
+	opsARN := acctest.RoleARN(e.A.ID, "ops")
+	var app, other ramemu.ECSInstance
+	var appKey, opsKey acctest.Key
+
+	declare := func(*terraform.State) error {
+		var err error
+		if app, err = e.ECSInstance(t, "app"); err != nil {
+			return err
+		}
+		other, err = e.ECSInstance(t, "other")
+		return err
+	}
+	// The application: instance credentials, AssumeRole on A's role, then a call as A's role.
+	actAsA := func(*terraform.State) error {
+		var err error
+		if appKey, err = acctest.InstanceKey(app); err != nil {
+			return fmt.Errorf("instance credentials: %v", err)
+		}
+		if opsKey, err = e.AssumeRoleAfterGrant(t, appKey, opsARN, ""); err != nil {
+			return fmt.Errorf("B's instance role assuming A's role: %v", err)
+		}
+		get := ram.CreateGetRoleRequest()
+		get.RoleName = "ops"
+		if _, err := e.RAMAs(t, opsKey).GetRole(get); err != nil {
+			return fmt.Errorf("acting as A's role: %v", err)
+		}
+		// ...and only within what A's role permits.
+		cu := ram.CreateCreateUserRequest()
+		cu.UserName = "intruder"
+		if _, err := e.RAMAs(t, opsKey).CreateUser(cu); err == nil || !strings.Contains(err.Error(), "NoPermission") {
+			return fmt.Errorf("A's role (read-only) created a user: %v", err)
+		}
+		return nil
+	}
+	otherRefused := func(*terraform.State) error {
+		k, err := acctest.InstanceKey(other)
+		if err != nil {
+			return fmt.Errorf("instance credentials of other: %v", err)
+		}
+		if _, err := e.AssumeRole(t, k, opsARN, ""); err == nil || !strings.Contains(err.Error(), "NoPermission") {
+			return fmt.Errorf("B's role other, not granted A's role, assumed it: %v", err)
+		}
+		return nil
+	}
+	refused := func(key acctest.Key, code string) error {
+		if _, err := e.AssumeRole(t, key, opsARN, ""); err == nil || !strings.Contains(err.Error(), code) {
+			return fmt.Errorf("AssumeRole of A's role after revocation: want %s, got %v", code, err)
+		}
+		return nil
+	}
+	sessionDead := func(key acctest.Key, what string) error {
+		get := ram.CreateGetRoleRequest()
+		get.RoleName = "ops"
+		if _, err := e.RAMAs(t, key).GetRole(get); err == nil || !strings.Contains(err.Error(), "InvalidSecurityToken.Expired") {
+			return fmt.Errorf("%s still works after revocation: %v", what, err)
+		}
+		return nil
+	}
+
+	acctest.TestWith(t, acctest.FactoriesWith("aliramb"), e.CheckNothingLeft(t), []resource.TestStep{
+		{
+			Config: chainConfig(e, true, true),
+			Check:  resource.ComposeTestCheckFunc(declare, actAsA, otherRefused),
+		},
+		{
+			// A destroys its half: B's application can no longer get in, and the session it had ends.
+			Config: chainConfig(e, false, true),
+			Check: func(*terraform.State) error {
+				k, err := acctest.InstanceKey(app)
+				if err != nil {
+					return err
+				}
+				if err := refused(k, "EntityNotExist.Role"); err != nil {
+					return err
+				}
+				return sessionDead(opsKey, "the session of A's deleted role")
+			},
+		},
+		{
+			Config: chainConfig(e, true, true),
+			Check:  actAsA,
+		},
+		{
+			// B destroys its half: the instance gets no credentials any more, and those it had stop working.
+			Config: chainConfig(e, true, false),
+			Check: func(*terraform.State) error {
+				if _, err := acctest.InstanceKey(app); err == nil {
+					return fmt.Errorf("the metadata service still hands out credentials of B's deleted role")
+				}
+				if err := refused(appKey, "InvalidSecurityToken.Expired"); err != nil {
+					return err
+				}
+				return sessionDead(appKey, "the instance credentials of B's deleted role")
+			},
+		},
 	})
 }

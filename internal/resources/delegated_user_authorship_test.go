@@ -29,32 +29,27 @@ func delegatedUserConfig(e *acctest.Env, name, roleARN string) string {
 // create is not left behind.
 func TestAccDelegatedUser_someoneElsesUser(t *testing.T) {
 	e := acctest.New(t)
-	role := acctest.RandomName("role")
-	arn := roleInA(t, e, role)
+	role, arn := randomRoleInA(t, e)
 	name := acctest.RandomName("taken")
 	cu := ram.CreateCreateUserRequest()
 	cu.UserName, cu.DisplayName = name, "Kafka operator"
 	mustSDK(t, "CreateUser")(e.RAM(t, e.B).CreateUser(cu))
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.FactoriesWith("aliramb"),
-		CheckDestroy: func(s *terraform.State) error {
-			deleteUserOutOfBand(t, e, name)
-			return checkNothingLeftAfter(t, e, role)(s)
+	checkDestroy := func(s *terraform.State) error {
+		deleteUserOutOfBand(t, e, name)
+		return checkNothingLeftAfter(t, e, role)(s)
+	}
+	acctest.TestWith(t, acctest.FactoriesWith("aliramb"), checkDestroy, []resource.TestStep{
+		{
+			Config:      delegatedUserConfig(e, name, arn),
+			ExpectError: importBlockError("aliram_delegated_user", name),
 		},
-		Steps: []resource.TestStep{
-			{
-				Config:      delegatedUserConfig(e, name, arn),
-				ExpectError: importBlockError("aliram_delegated_user", name),
-			},
-			{
-				Config: e.SeparateProviderConfig(),
-				Check: resource.ComposeTestCheckFunc(
-					checkUserPolicies(t, e, name),
-					checkLoginProfile(t, e, name, false, false, false),
-					checkPolicyGone(t, e, "AssumeRole-"+name),
-				),
-			},
+		{
+			Config: e.SeparateProviderConfig(),
+			Check: resource.ComposeTestCheckFunc(
+				checkUserPolicies(t, e, name),
+				checkLoginProfile(t, e, name, false, false, false),
+				checkPolicyGone(t, e, "AssumeRole-"+name),
+			),
 		},
 	})
 }
@@ -64,8 +59,7 @@ func TestAccDelegatedUser_someoneElsesUser(t *testing.T) {
 // deleted: the create fails before the user exists, saying so, and destroy leaves the policy as it was.
 func TestAccDelegatedUser_someoneElsesManagedPolicy(t *testing.T) {
 	e := acctest.New(t)
-	role := acctest.RandomName("role")
-	arn := roleInA(t, e, role)
+	role, arn := randomRoleInA(t, e)
 	name := acctest.RandomName("alice")
 	pname := "AssumeRole-" + name
 	theirs := `{"Version":"1","Statement":[{"Effect":"Allow","Action":"ecs:Describe*","Resource":"*"}]}`
@@ -82,36 +76,30 @@ func TestAccDelegatedUser_someoneElsesManagedPolicy(t *testing.T) {
 		}
 		return nil
 	}
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.FactoriesWith("aliramb"),
-		CheckDestroy: func(s *terraform.State) error {
-			if err := untouched(s); err != nil {
-				return err
-			}
-			dp := ram.CreateDeletePolicyRequest()
-			dp.PolicyName = pname
-			mustSDK(t, "DeletePolicy")(e.RAM(t, e.B).DeletePolicy(dp))
-			return checkNothingLeftAfter(t, e, role)(s)
+	checkDestroy := func(s *terraform.State) error {
+		if err := untouched(s); err != nil {
+			return err
+		}
+		byHand(t, e, e.B).deletePolicy(pname)
+		return checkNothingLeftAfter(t, e, role)(s)
+	}
+	acctest.TestWith(t, acctest.FactoriesWith("aliramb"), checkDestroy, []resource.TestStep{
+		{
+			Config:      delegatedUserConfig(e, name, arn),
+			ExpectError: wrapRe(`(?s)` + pname + `.*did not create for the user.*neither adopted, rewritten nor deleted`),
 		},
-		Steps: []resource.TestStep{
-			{
-				Config:      delegatedUserConfig(e, name, arn),
-				ExpectError: wrapRe(`(?s)` + pname + `.*did not create for the user.*neither adopted, rewritten nor deleted`),
-			},
-			{
-				Config: e.SeparateProviderConfig(),
-				Check: func(s *terraform.State) error {
-					if err := untouched(s); err != nil {
-						return err
-					}
-					gu := ram.CreateGetUserRequest()
-					gu.UserName = name
-					if _, err := e.RAM(t, e.B).GetUser(gu); err == nil {
-						return fmt.Errorf("user %s was created although its managed policy's name is taken", name)
-					}
-					return nil
-				},
+		{
+			Config: e.SeparateProviderConfig(),
+			Check: func(s *terraform.State) error {
+				if err := untouched(s); err != nil {
+					return err
+				}
+				gu := ram.CreateGetUserRequest()
+				gu.UserName = name
+				if _, err := e.RAM(t, e.B).GetUser(gu); err == nil {
+					return fmt.Errorf("user %s was created although its managed policy's name is taken", name)
+				}
+				return nil
 			},
 		},
 	})

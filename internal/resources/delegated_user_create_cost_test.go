@@ -16,11 +16,8 @@ import (
 // created is known to hold no policy, so its grant is attached without listing its policies first.
 func TestAccDelegatedUser_createCost(t *testing.T) {
 	e := acctest.New(t)
-	if e.Emulator == nil {
-		t.Skip("call counts come from the emulator")
-	}
-	role := acctest.RandomName("role")
-	arn := roleInA(t, e, role)
+	e.NeedsEmulator(t, "call counts come from the emulator")
+	role, arn := randomRoleInA(t, e)
 	prefix := acctest.RandomName("cost")
 	const users = 4
 	var b strings.Builder

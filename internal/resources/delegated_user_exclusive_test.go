@@ -28,21 +28,14 @@ var emptyOutOfBand = knownvalue.ObjectExact(map[string]knownvalue.Check{
 // grantOutOfBand gives user, by hand, what a careless administrator would: AdministratorAccess, a second
 // AccessKey (returned), a console login profile, and membership of group.
 func grantOutOfBand(t *testing.T, e *acctest.Env, user, group string) string {
-	b := e.RAM(t, e.B)
-	ap := ram.CreateAttachPolicyToUserRequest()
-	ap.UserName, ap.PolicyType, ap.PolicyName = user, "System", "AdministratorAccess"
-	mustSDK(t, "AttachPolicyToUser")(b.AttachPolicyToUser(ap))
-	ck := ram.CreateCreateAccessKeyRequest()
-	ck.UserName = user
-	key, err := b.CreateAccessKey(ck)
-	mustSDK(t, "CreateAccessKey")(key, err)
+	b := byHand(t, e, e.B)
+	b.attachToUser(user, "System", "AdministratorAccess")
+	key := b.createAccessKey(user)
 	lp := ram.CreateCreateLoginProfileRequest()
 	lp.UserName, lp.Password = user, "OutOfBand-Passw0rd"
-	mustSDK(t, "CreateLoginProfile")(b.CreateLoginProfile(lp))
-	ag := ram.CreateAddUserToGroupRequest()
-	ag.UserName, ag.GroupName = user, group
-	mustSDK(t, "AddUserToGroup")(b.AddUserToGroup(ag))
-	return key.AccessKey.AccessKeyId
+	mustSDK(t, "CreateLoginProfile")(b.c.CreateLoginProfile(lp))
+	b.addToGroup(group, user)
+	return key.ID
 }
 
 // userHoldings summarises what RAM says user holds: "keys=N login=B groups=[...] policies=[...]".
@@ -98,8 +91,7 @@ func checkHoldings(t *testing.T, e *acctest.Env, user, want string) resource.Tes
 // them in the next plan, whose apply removes them. Destroy leaves both accounts empty.
 func TestAccDelegatedUser_exclusive(t *testing.T) {
 	e := acctest.New(t)
-	role := acctest.RandomName("role")
-	arn := roleInA(t, e, role)
+	role, arn := randomRoleInA(t, e)
 	name, group := acctest.RandomName("app"), acctest.RandomName("admins")
 	cg := ram.CreateCreateGroupRequest()
 	cg.GroupName = group
@@ -114,97 +106,93 @@ func TestAccDelegatedUser_exclusive(t *testing.T) {
 	own := "keys=1 login=false groups=[] policies=[Custom:AssumeRole-" + name + "]"
 	granted := "keys=2 login=true groups=[" + group + "] policies=[Custom:AssumeRole-" + name + " System:AdministratorAccess]"
 	var extraKey string
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.FactoriesWith("aliramb"),
-		CheckDestroy: func(s *terraform.State) error {
-			dg := ram.CreateDeleteGroupRequest()
-			dg.GroupName = group
-			if _, err := e.RAM(t, e.B).DeleteGroup(dg); err != nil {
-				return fmt.Errorf("deleting group %s (is the user still in it?): %v", group, err)
-			}
-			return checkNothingLeftAfter(t, e, role)(s)
+	checkDestroy := func(s *terraform.State) error {
+		dg := ram.CreateDeleteGroupRequest()
+		dg.GroupName = group
+		if _, err := e.RAM(t, e.B).DeleteGroup(dg); err != nil {
+			return fmt.Errorf("deleting group %s (is the user still in it?): %v", group, err)
+		}
+		return checkNothingLeftAfter(t, e, role)(s)
+	}
+	acctest.TestWith(t, acctest.FactoriesWith("aliramb"), checkDestroy, []resource.TestStep{
+		{
+			Config: config(""),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectKnownValue(userAddr, tfjsonpath.New("exclusive"), knownvalue.Bool(true)),
+				plancheck.ExpectKnownValue(userAddr, tfjsonpath.New("out_of_band"), emptyOutOfBand),
+			}},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("out_of_band"), emptyOutOfBand),
+			},
+			Check: checkHoldings(t, e, name, own),
 		},
-		Steps: []resource.TestStep{
-			{
-				Config: config(""),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectKnownValue(userAddr, tfjsonpath.New("exclusive"), knownvalue.Bool(true)),
+		{
+			PreConfig:          func() { extraKey = grantOutOfBand(t, e, name, group) },
+			RefreshState:       true,
+			ExpectNonEmptyPlan: true,
+			Check: resource.ComposeTestCheckFunc(
+				resource.TestCheckTypeSetElemAttr(userAddr, "out_of_band.policies.*", "System:AdministratorAccess"),
+				resource.TestCheckResourceAttr(userAddr, "out_of_band.policies.#", "1"),
+				func(s *terraform.State) error {
+					return resource.TestCheckTypeSetElemAttr(userAddr, "out_of_band.access_key_ids.*", extraKey)(s)
+				},
+				resource.TestCheckResourceAttr(userAddr, "out_of_band.access_key_ids.#", "1"),
+				resource.TestCheckResourceAttr(userAddr, "out_of_band.login_profile", "true"),
+				resource.TestCheckTypeSetElemAttr(userAddr, "out_of_band.groups.*", group),
+				resource.TestCheckNoResourceAttr(userAddr, "console_login.password_reset_required"),
+			),
+		},
+		{
+			Config: config(""),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectNonEmptyPlan(),
+					plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionUpdate),
 					plancheck.ExpectKnownValue(userAddr, tfjsonpath.New("out_of_band"), emptyOutOfBand),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("out_of_band"), emptyOutOfBand),
+					// The user's own key is kept.
+					plancheck.ExpectKnownValue(userAddr, tfjsonpath.New("programmatic_access").AtMapKey("access_key_id"), knownvalue.NotNull()),
 				},
-				Check: checkHoldings(t, e, name, own),
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 			},
-			{
-				PreConfig:          func() { extraKey = grantOutOfBand(t, e, name, group) },
-				RefreshState:       true,
-				ExpectNonEmptyPlan: true,
-				Check: resource.ComposeTestCheckFunc(
-					resource.TestCheckTypeSetElemAttr(userAddr, "out_of_band.policies.*", "System:AdministratorAccess"),
-					resource.TestCheckResourceAttr(userAddr, "out_of_band.policies.#", "1"),
-					func(s *terraform.State) error {
-						return resource.TestCheckTypeSetElemAttr(userAddr, "out_of_band.access_key_ids.*", extraKey)(s)
-					},
-					resource.TestCheckResourceAttr(userAddr, "out_of_band.access_key_ids.#", "1"),
-					resource.TestCheckResourceAttr(userAddr, "out_of_band.login_profile", "true"),
-					resource.TestCheckTypeSetElemAttr(userAddr, "out_of_band.groups.*", group),
-					resource.TestCheckNoResourceAttr(userAddr, "console_login.password_reset_required"),
-				),
+			Check: resource.ComposeTestCheckFunc(
+				checkHoldings(t, e, name, own),
+				checkCanAssume(t, e, userAddr, []string{arn}, nil),
+			),
+		},
+		{
+			Config: config("exclusive = false"),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectKnownValue(userAddr, tfjsonpath.New("out_of_band"), knownvalue.Null()),
+			}},
+		},
+		{
+			// Opted out: the same grants are left alone, and the plan is empty.
+			PreConfig: func() { grantOutOfBand(t, e, name, group) },
+			Config:    config("exclusive = false"),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectEmptyPlan(),
+			}},
+			Check: checkHoldings(t, e, name, granted),
+		},
+		{
+			// Switched back on: apply reads what the user holds; the plan after it shows the removal.
+			Config:             config(""),
+			ExpectNonEmptyPlan: true,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectUnknownValue(userAddr, tfjsonpath.New("out_of_band")),
+			}},
+			Check: resource.ComposeTestCheckFunc(
+				checkHoldings(t, e, name, granted),
+				resource.TestCheckResourceAttr(userAddr, "out_of_band.login_profile", "true"),
+			),
+		},
+		{
+			Config: config(""),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionUpdate)},
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 			},
-			{
-				Config: config(""),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectNonEmptyPlan(),
-						plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionUpdate),
-						plancheck.ExpectKnownValue(userAddr, tfjsonpath.New("out_of_band"), emptyOutOfBand),
-						// The user's own key is kept.
-						plancheck.ExpectKnownValue(userAddr, tfjsonpath.New("programmatic_access").AtMapKey("access_key_id"), knownvalue.NotNull()),
-					},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				Check: resource.ComposeTestCheckFunc(
-					checkHoldings(t, e, name, own),
-					checkCanAssume(t, e, userAddr, []string{arn}, nil),
-				),
-			},
-			{
-				Config: config("exclusive = false"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectKnownValue(userAddr, tfjsonpath.New("out_of_band"), knownvalue.Null()),
-				}},
-			},
-			{
-				// Opted out: the same grants are left alone, and the plan is empty.
-				PreConfig: func() { grantOutOfBand(t, e, name, group) },
-				Config:    config("exclusive = false"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-				}},
-				Check: checkHoldings(t, e, name, granted),
-			},
-			{
-				// Switched back on: apply reads what the user holds; the plan after it shows the removal.
-				Config:             config(""),
-				ExpectNonEmptyPlan: true,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectUnknownValue(userAddr, tfjsonpath.New("out_of_band")),
-				}},
-				Check: resource.ComposeTestCheckFunc(
-					checkHoldings(t, e, name, granted),
-					resource.TestCheckResourceAttr(userAddr, "out_of_band.login_profile", "true"),
-				),
-			},
-			{
-				Config: config(""),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionUpdate)},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				Check: checkHoldings(t, e, name, own),
-			},
+			Check: checkHoldings(t, e, name, own),
 		},
 	})
 }
@@ -213,8 +201,7 @@ func TestAccDelegatedUser_exclusive(t *testing.T) {
 // programmatic_access) is a non-empty plan, and apply detaches it; the user keeps its login profile.
 func TestAccDelegatedUser_exclusiveConsole(t *testing.T) {
 	e := acctest.New(t)
-	role := acctest.RandomName("role")
-	arn := roleInA(t, e, role)
+	role, arn := randomRoleInA(t, e)
 	name := acctest.RandomName("alice")
 	config := delegatedUserHCL(e, name, fmt.Sprintf(`
   assumable_role_arns = [%q]
@@ -225,9 +212,7 @@ func TestAccDelegatedUser_exclusiveConsole(t *testing.T) {
 		{Config: config, Check: checkHoldings(t, e, name, own)},
 		{
 			PreConfig: func() {
-				ap := ram.CreateAttachPolicyToUserRequest()
-				ap.UserName, ap.PolicyType, ap.PolicyName = name, "System", "AdministratorAccess"
-				mustSDK(t, "AttachPolicyToUser")(e.RAM(t, e.B).AttachPolicyToUser(ap))
+				byHand(t, e, e.B).attachToUser(name, "System", "AdministratorAccess")
 			},
 			Config: config,
 			ConfigPlanChecks: resource.ConfigPlanChecks{

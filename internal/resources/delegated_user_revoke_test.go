@@ -38,13 +38,9 @@ func bindMFAOutOfBand(t *testing.T, e *acctest.Env, user string) string {
 // addToGroupOutOfBand: an administrator of account B puts the user in a group of theirs.
 func addToGroupOutOfBand(t *testing.T, e *acctest.Env, group, user string) {
 	t.Helper()
-	c := e.RAM(t, e.B)
-	cg := ram.CreateCreateGroupRequest()
-	cg.GroupName = group
-	mustSDK(t, "CreateGroup")(c.CreateGroup(cg))
-	ag := ram.CreateAddUserToGroupRequest()
-	ag.GroupName, ag.UserName = group, user
-	mustSDK(t, "AddUserToGroup")(c.AddUserToGroup(ag))
+	b := byHand(t, e, e.B)
+	b.createGroup(group)
+	b.addToGroup(group, user)
 }
 
 // TestAccDelegatedUser_revokesGroupsAndMFA: the contract's end for an employee who did what the guide says
@@ -56,11 +52,8 @@ func TestAccDelegatedUser_revokesGroupsAndMFA(t *testing.T) {
 	e := acctest.New(t)
 	role, user, group := acctest.RandomName("rev-role"), acctest.RandomName("rev-user"), acctest.RandomName("rev-group")
 	roleARN := roleInA(t, e, role)
-	config := e.ProviderConfig() + fmt.Sprintf(`
-resource "aliram_delegated_user" "test" {
-  provider            = aliramb
-  name                = %[1]q
-  assumable_role_arns = [%[2]q]
+	config := e.ProviderConfig() + userHCL(user, fmt.Sprintf(`
+  assumable_role_arns = [%q]
   console_login = {
     password          = "Revoke-Passw0rd-2026"
     mfa_bind_required = true
@@ -68,56 +61,51 @@ resource "aliram_delegated_user" "test" {
   programmatic_access = {}
   # The administrator manages the group: the membership is no drift, and destroy still revokes it.
   exclusive = false
-}
-`, user, roleARN)
+`, roleARN))
 
 	var session acctest.Key
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.FactoriesWith("aliramb"),
-		CheckDestroy: func(s *terraform.State) error {
-			st := e.Emulator.State()
-			for _, a := range st.Accounts {
-				if a.ID != e.B.ID {
-					continue
+	checkDestroy := func(s *terraform.State) error {
+		st := e.Emulator.State()
+		for _, a := range st.Accounts {
+			if a.ID != e.B.ID {
+				continue
+			}
+			if len(a.Groups) != 1 || a.Groups[0].Name != group || len(a.Groups[0].Members) != 0 {
+				return fmt.Errorf("account B's groups after destroy: %+v, want %s alone and empty", a.Groups, group)
+			}
+		}
+		// The session issued before the destroy still works: removing a user does not revoke it.
+		if _, err := e.STS(t, session).GetCallerIdentity(sts.CreateGetCallerIdentityRequest()); err != nil {
+			return fmt.Errorf("the session issued before the destroy no longer works: %v", err)
+		}
+		// Deleting the role invalidates it.
+		if err := deleteRoleInA(t, e, role); err != nil {
+			return err
+		}
+		if _, err := e.STS(t, session).GetCallerIdentity(sts.CreateGetCallerIdentityRequest()); err == nil {
+			return fmt.Errorf("the session still works after its role was deleted")
+		}
+		dg := ram.CreateDeleteGroupRequest()
+		dg.GroupName = group
+		if _, err := e.RAM(t, e.B).DeleteGroup(dg); err != nil {
+			return fmt.Errorf("deleting the administrator's group: %v", err)
+		}
+		return e.CheckNothingLeft(t)(s)
+	}
+	acctest.TestWith(t, acctest.FactoriesWith("aliramb"), checkDestroy, []resource.TestStep{
+		{
+			Config: config,
+			Check: func(s *terraform.State) error {
+				key, err := userKey(s, userAddr)
+				if err != nil {
+					return err
 				}
-				if len(a.Groups) != 1 || a.Groups[0].Name != group || len(a.Groups[0].Members) != 0 {
-					return fmt.Errorf("account B's groups after destroy: %+v, want %s alone and empty", a.Groups, group)
+				if session, err = e.AssumeRoleAfterGrant(t, key, roleARN, ""); err != nil {
+					return fmt.Errorf("assuming %s: %v", roleARN, err)
 				}
-			}
-			// The session issued before the destroy still works: removing a user does not revoke it.
-			if _, err := e.STS(t, session).GetCallerIdentity(sts.CreateGetCallerIdentityRequest()); err != nil {
-				return fmt.Errorf("the session issued before the destroy no longer works: %v", err)
-			}
-			// Deleting the role invalidates it.
-			if err := deleteRoleInA(t, e, role); err != nil {
-				return err
-			}
-			if _, err := e.STS(t, session).GetCallerIdentity(sts.CreateGetCallerIdentityRequest()); err == nil {
-				return fmt.Errorf("the session still works after its role was deleted")
-			}
-			dg := ram.CreateDeleteGroupRequest()
-			dg.GroupName = group
-			if _, err := e.RAM(t, e.B).DeleteGroup(dg); err != nil {
-				return fmt.Errorf("deleting the administrator's group: %v", err)
-			}
-			return e.CheckNothingLeft(t)(s)
-		},
-		Steps: []resource.TestStep{
-			{
-				Config: config,
-				Check: func(s *terraform.State) error {
-					key, err := userKey(s, userAddr)
-					if err != nil {
-						return err
-					}
-					if session, err = e.AssumeRoleAfterGrant(t, key, roleARN, ""); err != nil {
-						return fmt.Errorf("assuming %s: %v", roleARN, err)
-					}
-					addToGroupOutOfBand(t, e, group, user)
-					bindMFAOutOfBand(t, e, user)
-					return nil
-				},
+				addToGroupOutOfBand(t, e, group, user)
+				bindMFAOutOfBand(t, e, user)
+				return nil
 			},
 		},
 	})

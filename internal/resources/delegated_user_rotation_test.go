@@ -45,24 +45,29 @@ type rotationKeys struct {
 // remember records the current key of the state (decrypting it with entity when the state holds it encrypted).
 func (rk *rotationKeys) remember(entity *openpgp.Entity) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
-		id, err := attr(s, userAddr, "programmatic_access.access_key_id")
+		key, err := stateKey(s, entity)
 		if err != nil {
 			return err
 		}
-		secret, err := stateSecret(s, entity)
-		if err != nil {
-			return err
-		}
-		if _, seen := rk.secrets[id]; !seen {
-			rk.secrets[id] = secret
-			rk.order = append(rk.order, id)
+		if _, seen := rk.secrets[key.ID]; !seen {
+			rk.secrets[key.ID] = key.Secret
+			rk.order = append(rk.order, key.ID)
 		}
 		return nil
 	}
 }
 
-// stateSecret is the secret of the user's current key in state: access_key_secret, or with entity (the
-// pgp_key's private side) access_key_secret_encrypted decrypted, the plain attribute being then null.
+// stateKey is the user's current key in state: its ID and secret, the secret being access_key_secret, or with
+// entity (the pgp_key's private side) access_key_secret_encrypted decrypted, the plain attribute being then null.
+func stateKey(s *terraform.State, entity *openpgp.Entity) (acctest.Key, error) {
+	id, err := attr(s, userAddr, "programmatic_access.access_key_id")
+	if err != nil {
+		return acctest.Key{}, err
+	}
+	secret, err := stateSecret(s, entity)
+	return acctest.Key{ID: id, Secret: secret}, err
+}
+
 func stateSecret(s *terraform.State, entity *openpgp.Entity) (string, error) {
 	if entity == nil {
 		return attr(s, userAddr, "programmatic_access.access_key_secret")
@@ -152,8 +157,7 @@ func (rk *rotationKeys) holds(ns ...int) resource.TestCheckFunc {
 // removing rotation deletes the previous key; destroy removes every key.
 func TestAccDelegatedUser_keyRotation(t *testing.T) {
 	e, advance := rotationWorld(t)
-	role := acctest.RandomName("role")
-	arn := roleInA(t, e, role)
+	role, arn := randomRoleInA(t, e)
 	name := acctest.RandomName("rot")
 	entity, armored := newPGPKey(t)
 	config := func(version int, extra, pgp string, prog ...string) string {
@@ -194,12 +198,13 @@ func TestAccDelegatedUser_keyRotation(t *testing.T) {
 	}
 	b := func() *ram.Client { return e.RAM(t, e.B) }
 
-	acctest.TestWith(t, acctest.FactoriesWith("aliramb"), func(s *terraform.State) error {
+	checkDestroy := func(s *terraform.State) error {
 		if err := rk.holds()(s); err != nil { // every key is gone
 			return err
 		}
 		return checkNothingLeftAfter(t, e, role)(s)
-	}, []resource.TestStep{
+	}
+	acctest.TestWith(t, acctest.FactoriesWith("aliramb"), checkDestroy, []resource.TestStep{
 		{
 			Config: config(1, "", ""),
 			ConfigStateChecks: []statecheck.StateCheck{
@@ -332,8 +337,7 @@ func rotationWorld(t *testing.T) (*acctest.Env, func(time.Duration)) {
 // beside the previous one; the previous key goes once the overlap is over.
 func TestAccDelegatedUser_keyMaxAge(t *testing.T) {
 	e, advance := rotationWorld(t)
-	role := acctest.RandomName("role")
-	arn := roleInA(t, e, role)
+	role, arn := randomRoleInA(t, e)
 	name := acctest.RandomName("age")
 	config := delegatedUserHCL(e, name, fmt.Sprintf(`
   assumable_role_arns = [%q]

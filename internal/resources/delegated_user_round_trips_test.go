@@ -19,9 +19,7 @@ const roundTripLatency = 100 * time.Millisecond
 // everything a delegated user can (a grant of a role in A, a login profile, an AccessKey), with the role's name.
 func roundTripsUser(t *testing.T) (e *acctest.Env, role, name, config string) {
 	e = acctest.NewWithOptions(t, ramemu.Options{Latency: roundTripLatency})
-	if e.Emulator == nil {
-		t.Skip("call timings come from the emulator")
-	}
+	e.NeedsEmulator(t, "call timings come from the emulator")
 	role, name = acctest.RandomName("role"), acctest.RandomName("trips")
 	config = delegatedUserHCL(e, name, fmt.Sprintf(`
   assumable_role_arns = [%q]
@@ -94,7 +92,7 @@ func TestAccDelegatedUser_createRoundTrips(t *testing.T) {
 func TestAccDelegatedUser_destroyRoundTrips(t *testing.T) {
 	e, role, name, config := roundTripsUser(t)
 	nothingLeft := checkNothingLeftAfter(t, e, role)
-	acctest.TestWith(t, acctest.FactoriesWith("aliramb"), func(s *terraform.State) error {
+	checkDestroy := func(s *terraform.State) error {
 		var removals []acctest.Call
 		for _, c := range e.CallLog.Calls() {
 			switch c.Action {
@@ -106,7 +104,8 @@ func TestAccDelegatedUser_destroyRoundTrips(t *testing.T) {
 			return fmt.Errorf("the login profile's removal and the MFA device's lookup were not in flight together (%d at most): %+v", n, removals)
 		}
 		return nothingLeft(s)
-	}, []resource.TestStep{{
+	}
+	acctest.TestWith(t, acctest.FactoriesWith("aliramb"), checkDestroy, []resource.TestStep{{
 		Config: config,
 		Check:  func(*terraform.State) error { e.CallLog.Reset(); return nil },
 	}})

@@ -38,6 +38,14 @@ func roleInA(t *testing.T, e *acctest.Env, name string) string {
 	return acctest.RoleARN(e.A.ID, name)
 }
 
+// randomRoleInA is roleInA with a random name, for the tests that need some role of A to assume: it returns
+// the role's name and ARN.
+func randomRoleInA(t *testing.T, e *acctest.Env) (name, arn string) {
+	t.Helper()
+	name = acctest.RandomName("role")
+	return name, roleInA(t, e, name)
+}
+
 func deleteRoleInA(t *testing.T, e *acctest.Env, name string) error {
 	req := ram.CreateDeleteRoleRequest()
 	req.RoleName = name
@@ -263,13 +271,8 @@ func TestAccDelegatedUser_programmaticAccess(t *testing.T) {
 			ImportStateVerify:       true,
 			ImportStateVerifyIgnore: []string{"programmatic_access.access_key_secret"},
 		},
-		{
-			// Import block by identity (the new name): the imported user plans no change.
-			ResourceName:    userAddr,
-			ImportState:     true,
-			ImportStateKind: resource.ImportBlockWithResourceIdentity,
-			SkipFunc:        acctest.WithoutIdentity,
-		},
+		// Import block by identity (the new name): the imported user plans no change.
+		importByIdentity(userAddr),
 		{
 			// No roles listed: the system policy instead (attached first, then the managed one removed).
 			Config: config(renamed, ""),
@@ -500,12 +503,81 @@ func checkStateHasNo(addr, secret string) resource.TestCheckFunc {
 	}
 }
 
+// changeOwnPassword: the employee's first logon, as the console does it: the user itself calls
+// ChangePassword (signed with its own AccessKey here).
+func changeOwnPassword(t *testing.T, e *acctest.Env, s *terraform.State, oldPassword, newPassword string) error {
+	key, err := userKey(s, userAddr)
+	if err != nil {
+		return err
+	}
+	req := ram.CreateChangePasswordRequest()
+	req.OldPassword, req.NewPassword = oldPassword, newPassword
+	if _, err := e.RAMAs(t, key).ChangePassword(req); err != nil {
+		return fmt.Errorf("the user's own ChangePassword: %v", err)
+	}
+	return nil
+}
+
+// TestAccDelegatedUser_loginFlagsAreIntent: password_reset_required and mfa_bind_required are sent at create;
+// after the user changes the password and binds an MFA device, as the guide asks, the plan is empty and an
+// apply does not force another reset; an explicit change of one flag sends that flag only.
+func TestAccDelegatedUser_loginFlagsAreIntent(t *testing.T) {
+	e := acctest.New(t)
+	name := acctest.RandomName("flags")
+	config := func(mfa bool) string {
+		return delegatedUserHCL(e, name, fmt.Sprintf(`
+  console_login = {
+    password          = "First-Passw0rd-2026"
+    mfa_bind_required = %t
+  }
+  programmatic_access = {}
+`, mfa))
+	}
+
+	acctest.TestWith(t, acctest.FactoriesWith("aliramb"), e.CheckNothingLeft(t), []resource.TestStep{
+		{
+			Config: config(true),
+			Check: resource.ComposeTestCheckFunc(
+				checkLoginProfile(t, e, name, true, true, true),
+				func(s *terraform.State) error {
+					return changeOwnPassword(t, e, s, "First-Passw0rd-2026", "Own-Passw0rd-2026")
+				},
+				func(*terraform.State) error { bindMFAOutOfBand(t, e, name); return nil },
+				checkLoginProfile(t, e, name, true, false, true),
+			),
+		},
+		{
+			// What the user did is no drift: nothing to change, and the apply leaves the login profile alone.
+			PreConfig: e.ResetCalls,
+			Config:    config(true),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectEmptyPlan(),
+			}},
+			Check: resource.ComposeTestCheckFunc(
+				checkCalls(e, map[string]int64{"Ram.UpdateLoginProfile": 0}),
+				checkLoginProfile(t, e, name, true, false, true),
+			),
+		},
+		{
+			// An explicit change sends that flag, and only it: the user is not asked for another new password.
+			PreConfig: e.ResetCalls,
+			Config:    config(false),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionUpdate),
+			}},
+			Check: resource.ComposeTestCheckFunc(
+				checkCalls(e, map[string]int64{"Ram.UpdateLoginProfile": 1}),
+				checkLoginProfile(t, e, name, true, false, false),
+			),
+		},
+	})
+}
+
 // TestAccDelegatedUser_drift: out-of-band changes are detected at refresh and repaired by the next apply;
 // an AccessKey added by hand is removed at destroy (CheckDestroy proves B is empty).
 func TestAccDelegatedUser_drift(t *testing.T) {
 	e := acctest.New(t)
-	role := acctest.RandomName("role")
-	arn := roleInA(t, e, role)
+	role, arn := randomRoleInA(t, e)
 	name := acctest.RandomName("drift")
 	policyName := "AssumeRole-" + name
 	config := delegatedUserHCL(e, name, fmt.Sprintf(`
@@ -532,7 +604,7 @@ func TestAccDelegatedUser_drift(t *testing.T) {
 		}
 		return nil
 	}
-	b := func() *ram.Client { return e.RAM(t, e.B) }
+	b := func() outOfBand { return byHand(t, e, e.B) }
 
 	acctest.TestWith(t, acctest.FactoriesWith("aliramb"), checkNothingLeftAfter(t, e, role), []resource.TestStep{
 		{
@@ -545,16 +617,10 @@ func TestAccDelegatedUser_drift(t *testing.T) {
 			PreConfig: func() {
 				lp := ram.CreateDeleteLoginProfileRequest()
 				lp.UserName = name
-				mustSDK(t, "DeleteLoginProfile")(b().DeleteLoginProfile(lp))
-				dk := ram.CreateDeleteAccessKeyRequest()
-				dk.UserName, dk.UserAccessKeyId = name, firstKey
-				mustSDK(t, "DeleteAccessKey")(b().DeleteAccessKey(dk))
-				dp := ram.CreateDetachPolicyFromUserRequest()
-				dp.UserName, dp.PolicyType, dp.PolicyName = name, "Custom", policyName
-				mustSDK(t, "DetachPolicyFromUser")(b().DetachPolicyFromUser(dp))
-				ck := ram.CreateCreateAccessKeyRequest()
-				ck.UserName = name
-				mustSDK(t, "CreateAccessKey")(b().CreateAccessKey(ck))
+				mustSDK(t, "DeleteLoginProfile")(b().c.DeleteLoginProfile(lp))
+				b().deleteAccessKey(name, firstKey)
+				b().detachFromUser(name, "Custom", policyName)
+				b().createAccessKey(name)
 			},
 			RefreshState:       true,
 			ExpectNonEmptyPlan: true,
@@ -592,7 +658,7 @@ func TestAccDelegatedUser_drift(t *testing.T) {
 				req.PolicyName = policyName
 				req.PolicyDocument = `{"Version":"1","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}]}`
 				req.SetAsDefault = "true"
-				mustSDK(t, "CreatePolicyVersion")(b().CreatePolicyVersion(req))
+				mustSDK(t, "CreatePolicyVersion")(b().c.CreatePolicyVersion(req))
 			},
 			Config: config,
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
@@ -616,12 +682,8 @@ func TestAccDelegatedUser_drift(t *testing.T) {
 		{
 			// A key added by hand is drift too (the resource owns the whole user, see
 			// TestAccDelegatedUser_exclusive): the plan removes it and keeps the user's own key.
-			PreConfig: func() {
-				ck := ram.CreateCreateAccessKeyRequest()
-				ck.UserName = name
-				mustSDK(t, "CreateAccessKey")(b().CreateAccessKey(ck))
-			},
-			Config: config,
+			PreConfig: func() { b().createAccessKey(name) },
+			Config:    config,
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 				plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionUpdate),
 			}},
@@ -651,15 +713,14 @@ func deleteUserOutOfBand(t *testing.T, e *acctest.Env, name string) {
 // deleteUserOutOfBandAfter is deleteUserOutOfBand against an emulator with a consistency delay lag, for which
 // DeleteUser still sees the detached policies: it waits lag between the detaches and the delete.
 func deleteUserOutOfBandAfter(t *testing.T, e *acctest.Env, name string, lag time.Duration) {
-	c := e.RAM(t, e.B)
+	b := byHand(t, e, e.B)
+	c := b.c
 	lk := ram.CreateListAccessKeysRequest()
 	lk.UserName = name
 	keys, err := c.ListAccessKeys(lk)
 	mustSDK(t, "ListAccessKeys")(keys, err)
 	for _, k := range keys.AccessKeys.AccessKey {
-		dk := ram.CreateDeleteAccessKeyRequest()
-		dk.UserName, dk.UserAccessKeyId = name, k.AccessKeyId
-		mustSDK(t, "DeleteAccessKey")(c.DeleteAccessKey(dk))
+		b.deleteAccessKey(name, k.AccessKeyId)
 	}
 	lp := ram.CreateDeleteLoginProfileRequest()
 	lp.UserName = name
@@ -670,9 +731,7 @@ func deleteUserOutOfBandAfter(t *testing.T, e *acctest.Env, name string, lag tim
 	mustSDK(t, "ListPoliciesForUser")(pols, err)
 	for _, p := range pols {
 		typ, pname, _ := strings.Cut(p, ":")
-		dp := ram.CreateDetachPolicyFromUserRequest()
-		dp.UserName, dp.PolicyType, dp.PolicyName = name, typ, pname
-		mustSDK(t, "DetachPolicyFromUser")(c.DetachPolicyFromUser(dp))
+		b.detachFromUser(name, typ, pname)
 	}
 	time.Sleep(lag)
 	du := ram.CreateDeleteUserRequest()
@@ -680,41 +739,139 @@ func deleteUserOutOfBandAfter(t *testing.T, e *acctest.Env, name string, lag tim
 	mustSDK(t, "DeleteUser")(c.DeleteUser(du))
 }
 
+func renameUserOutOfBand(t *testing.T, e *acctest.Env, from, to string) {
+	req := ram.CreateUpdateUserRequest()
+	req.UserName, req.NewUserName = from, to
+	mustSDK(t, "UpdateUser")(e.RAM(t, e.B).UpdateUser(req))
+}
+
+// checkUserNamed: account B has a user with this name and ID, and none under the other names.
+func checkUserNamed(t *testing.T, e *acctest.Env, name string, gone ...string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		id, err := attr(s, userAddr, "user_id")
+		if err != nil {
+			return err
+		}
+		req := ram.CreateGetUserRequest()
+		req.UserName = name
+		u, err := e.RAM(t, e.B).GetUser(req)
+		if err != nil {
+			return fmt.Errorf("user %s: %v", name, err)
+		}
+		if u.User.UserId != id {
+			return fmt.Errorf("user %s has ID %s, state says %s", name, u.User.UserId, id)
+		}
+		for _, g := range gone {
+			req := ram.CreateGetUserRequest()
+			req.UserName = g
+			if _, err := e.RAM(t, e.B).GetUser(req); err == nil || !strings.Contains(err.Error(), "EntityNotExist") {
+				return fmt.Errorf("user %s: want EntityNotExist, got %v", g, err)
+			}
+		}
+		return nil
+	}
+}
+
+// TestAccDelegatedUser_renamedOutOfBand: a user renamed in the console is found again by its ID and renamed
+// back in place (same user, same AccessKey, same managed policy), instead of being dropped from state and
+// created a second time next to an orphan that keeps its keys. Renamed again and then destroyed, it is
+// revoked under its new name.
+func TestAccDelegatedUser_renamedOutOfBand(t *testing.T) {
+	e := acctest.New(t)
+	role, arn := randomRoleInA(t, e)
+	name := acctest.RandomName("oob")
+	other := name + "-console"
+	policyName := "AssumeRole-" + name
+	sameUserID := statecheck.CompareValue(compare.ValuesSame())
+	sameKey := statecheck.CompareValue(compare.ValuesSame())
+	config := delegatedUserHCL(e, name, fmt.Sprintf(`
+  assumable_role_arns = [%q]
+  programmatic_access = {}
+`, arn))
+
+	acctest.TestWith(t, acctest.FactoriesWith("aliramb"), checkNothingLeftAfter(t, e, role), []resource.TestStep{
+		{
+			Config: config,
+			ConfigStateChecks: []statecheck.StateCheck{
+				sameUserID.AddStateValue(userAddr, tfjsonpath.New("user_id")),
+				sameKey.AddStateValue(userAddr, tfjsonpath.New("programmatic_access").AtMapKey("access_key_id")),
+			},
+			Check: resource.ComposeTestCheckFunc(
+				checkUserPolicies(t, e, name, "Custom:"+policyName),
+				checkCanAssume(t, e, userAddr, []string{arn}, nil),
+			),
+		},
+		{
+			// Renamed in the console: the plan renames it back in place.
+			PreConfig: func() { renameUserOutOfBand(t, e, name, other) },
+			Config:    config,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionUpdate),
+				plancheck.ExpectKnownValue(userAddr, tfjsonpath.New("name"), knownvalue.StringExact(name)),
+				plancheck.ExpectKnownValue(userAddr, tfjsonpath.New("arn"), knownvalue.StringExact("acs:ram::"+e.B.ID+":user/"+name)),
+				plancheck.ExpectKnownValue(userAddr, tfjsonpath.New("assume_role_policy_name"), knownvalue.StringExact(policyName)),
+			}},
+			ConfigStateChecks: []statecheck.StateCheck{
+				sameUserID.AddStateValue(userAddr, tfjsonpath.New("user_id")),
+				sameKey.AddStateValue(userAddr, tfjsonpath.New("programmatic_access").AtMapKey("access_key_id")),
+				statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("name"), knownvalue.StringExact(name)),
+				statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("logon_name"), knownvalue.StringExact(name+"@"+aliasOrID(e)+".onaliyun.com")),
+				acctest.IfIdentity(statecheck.ExpectIdentity(userAddr, map[string]knownvalue.Check{"account_id": knownvalue.StringExact(e.B.ID), "name": knownvalue.StringExact(name)})),
+			},
+			Check: resource.ComposeTestCheckFunc(
+				checkUserNamed(t, e, name, other),
+				// The managed policy is reused, not duplicated under the console name.
+				checkUserPolicies(t, e, name, "Custom:"+policyName),
+				checkPolicyGone(t, e, "AssumeRole-"+other),
+				checkCanAssume(t, e, userAddr, []string{arn}, nil),
+			),
+		},
+		{
+			Config: config,
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectEmptyPlan(),
+			}},
+		},
+		{
+			// Renamed in the console again, then destroyed: the refresh follows the ID, so destroy revokes
+			// the user under its new name (CheckDestroy proves nothing is left).
+			PreConfig:          func() { renameUserOutOfBand(t, e, name, other) },
+			RefreshState:       true,
+			ExpectNonEmptyPlan: true,
+			Check: resource.ComposeTestCheckFunc(
+				resource.TestCheckResourceAttr(userAddr, "name", other),
+				resource.TestCheckResourceAttr(userAddr, "assume_role_policy_name", policyName),
+			),
+		},
+	})
+}
+
 // TestAccDelegatedUser_pgpKey: with pgp_key the secret is stored only encrypted; decrypted, it works.
 func TestAccDelegatedUser_pgpKey(t *testing.T) {
 	e := acctest.New(t)
-	role := acctest.RandomName("role")
-	arn := roleInA(t, e, role)
+	role, arn := randomRoleInA(t, e)
 	name := acctest.RandomName("pgp")
 	entity, armored := newPGPKey(t)
 	config := func(key string) string {
-		return e.SeparateProviderConfig() + fmt.Sprintf(`
-resource "aliram_delegated_user" "test" {
-  provider            = aliramb
-  name                = %q
+		return delegatedUserHCL(e, name, fmt.Sprintf(`
   assumable_role_arns = [%q]
   programmatic_access = {
     pgp_key = <<-EOT
 %s
 EOT
   }
-}
-`, name, arn, key)
+`, arn, key))
 	}
 	var firstKey string
 	decryptAndAssume := func(s *terraform.State) error {
-		id, err := attr(s, userAddr, "programmatic_access.access_key_id")
+		key, err := stateKey(s, entity)
 		if err != nil {
 			return err
 		}
-		secret, err := stateSecret(s, entity)
-		if err != nil {
-			return err
-		}
-		if _, err := e.AssumeRole(t, acctest.Key{ID: id, Secret: secret}, arn, ""); err != nil {
+		if _, err := e.AssumeRole(t, key, arn, ""); err != nil {
 			return fmt.Errorf("the decrypted secret does not work: %v", err)
 		}
-		firstKey = id
+		firstKey = key.ID
 		return nil
 	}
 	_, otherArmored := newPGPKey(t)
@@ -892,26 +1049,9 @@ func TestAccDelegatedUser_twoAccountDelegation(t *testing.T) {
 	addr := func(u string) string { return "aliram_delegated_user." + label[u] }
 
 	config := func(roles string, users ...string) string {
-		return e.SeparateProviderConfig() + fmt.Sprintf(`
-resource "aliram_cross_account_role" "kafka" {
-  name                  = %q
-  trusted_account_ids   = [%q]
-  force_detach_policies = true
-}
-
-resource "aliram_cross_account_role" "mq" {
-  name                  = %q
-  trusted_account_ids   = [%q]
-  force_detach_policies = true
-}
-
-resource "aliram_role_policy_attachment" "kafka" {
-  role_name   = aliram_cross_account_role.kafka.name
-  policy_type = "System"
-  policy_name = "AliyunKafkaFullAccess"
-}
-
-`, roleName, e.B.ID, role2Name, e.B.ID) + usersHCL(roles, users, label)
+		return e.SeparateProviderConfig() + roleHCL("kafka", roleName, e.B.ID, "force_detach_policies = true") +
+			roleHCL("mq", role2Name, e.B.ID, "force_detach_policies = true") +
+			attachmentHCL("kafka", "kafka", "System", `"AliyunKafkaFullAccess"`) + usersHCL(roles, users, label)
 	}
 	oneRole := "[aliram_cross_account_role.kafka.arn]"
 	twoRoles := "[aliram_cross_account_role.kafka.arn, aliram_cross_account_role.mq.arn]"
@@ -942,61 +1082,57 @@ resource "aliram_role_policy_attachment" "kafka" {
 		return nil
 	}
 
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.FactoriesWith("aliramb"),
-		CheckDestroy: func(s *terraform.State) error {
-			deleteUserOutOfBand(t, e, outsider)
-			return e.CheckNothingLeft(t)(s)
+	checkDestroy := func(s *terraform.State) error {
+		deleteUserOutOfBand(t, e, outsider)
+		return e.CheckNothingLeft(t)(s)
+	}
+	acctest.TestWith(t, acctest.FactoriesWith("aliramb"), checkDestroy, []resource.TestStep{
+		{
+			Config: config(oneRole, u1, u2),
+			Check: resource.ComposeTestCheckFunc(
+				canAssume([]string{u1, u2}, []string{arn}, []string{arn2}),
+				outsiderRefused,
+				rememberU2,
+			),
 		},
-		Steps: []resource.TestStep{
-			{
-				Config: config(oneRole, u1, u2),
-				Check: resource.ComposeTestCheckFunc(
-					canAssume([]string{u1, u2}, []string{arn}, []string{arn2}),
-					outsiderRefused,
-					rememberU2,
-				),
-			},
-			{
-				Config: config(oneRole, u1, u2),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-				}},
-			},
-			{
-				// Adding a user creates only that user.
-				Config: config(oneRole, u1, u2, u3),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(addr(u3), plancheck.ResourceActionCreate),
-					plancheck.ExpectResourceAction(addr(u1), plancheck.ResourceActionNoop),
-					plancheck.ExpectResourceAction(addr(u2), plancheck.ResourceActionNoop),
-					plancheck.ExpectResourceAction("aliram_cross_account_role.kafka", plancheck.ResourceActionNoop),
-				}},
-				Check: canAssume([]string{u3}, []string{arn}, nil),
-			},
-			{
-				// Removing one destroys only that user, and its key no longer gets in.
-				Config: config(oneRole, u1, u3),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(addr(u2), plancheck.ResourceActionDestroy),
-					plancheck.ExpectResourceAction(addr(u1), plancheck.ResourceActionNoop),
-					plancheck.ExpectResourceAction(addr(u3), plancheck.ResourceActionNoop),
-				}},
-				Check: resource.ComposeTestCheckFunc(u2Revoked, canAssume([]string{u1, u3}, []string{arn}, nil)),
-			},
-			{
-				// A second role: each user's managed policy gets a new version, in place.
-				Config: config(twoRoles, u1, u3),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(addr(u1), plancheck.ResourceActionUpdate),
-					plancheck.ExpectResourceAction(addr(u3), plancheck.ResourceActionUpdate),
-				}},
-				Check: resource.ComposeTestCheckFunc(
-					checkPolicyVersion(t, e, "AssumeRole-"+u1, "v2", roleName, role2Name),
-					canAssume([]string{u1, u3}, []string{arn, arn2}, nil),
-				),
-			},
+		{
+			Config: config(oneRole, u1, u2),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectEmptyPlan(),
+			}},
+		},
+		{
+			// Adding a user creates only that user.
+			Config: config(oneRole, u1, u2, u3),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(addr(u3), plancheck.ResourceActionCreate),
+				plancheck.ExpectResourceAction(addr(u1), plancheck.ResourceActionNoop),
+				plancheck.ExpectResourceAction(addr(u2), plancheck.ResourceActionNoop),
+				plancheck.ExpectResourceAction("aliram_cross_account_role.kafka", plancheck.ResourceActionNoop),
+			}},
+			Check: canAssume([]string{u3}, []string{arn}, nil),
+		},
+		{
+			// Removing one destroys only that user, and its key no longer gets in.
+			Config: config(oneRole, u1, u3),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(addr(u2), plancheck.ResourceActionDestroy),
+				plancheck.ExpectResourceAction(addr(u1), plancheck.ResourceActionNoop),
+				plancheck.ExpectResourceAction(addr(u3), plancheck.ResourceActionNoop),
+			}},
+			Check: resource.ComposeTestCheckFunc(u2Revoked, canAssume([]string{u1, u3}, []string{arn}, nil)),
+		},
+		{
+			// A second role: each user's managed policy gets a new version, in place.
+			Config: config(twoRoles, u1, u3),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(addr(u1), plancheck.ResourceActionUpdate),
+				plancheck.ExpectResourceAction(addr(u3), plancheck.ResourceActionUpdate),
+			}},
+			Check: resource.ComposeTestCheckFunc(
+				checkPolicyVersion(t, e, "AssumeRole-"+u1, "v2", roleName, role2Name),
+				canAssume([]string{u1, u3}, []string{arn, arn2}, nil),
+			),
 		},
 	})
 }
@@ -1054,11 +1190,8 @@ func TestAccDelegatedUser_failedCreate(t *testing.T) {
 // configuration: 2 calls more, no more.
 func TestAccDelegatedUser_refreshCost(t *testing.T) {
 	e := acctest.New(t)
-	if e.Emulator == nil {
-		t.Skip("call counts come from the emulator")
-	}
-	role := acctest.RandomName("role")
-	arn := roleInA(t, e, role)
+	e.NeedsEmulator(t, "call counts come from the emulator")
+	role, arn := randomRoleInA(t, e)
 	name := acctest.RandomName("cheap")
 	config := func(exclusive string) string {
 		return delegatedUserHCL(e, name, fmt.Sprintf(`

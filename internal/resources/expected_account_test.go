@@ -25,23 +25,11 @@ func TestAccExpectedAccount_readsGuarded(t *testing.T) {
 	keyB := acctest.Key{ID: e.B.AccessKeyID, Secret: e.B.AccessKeySecret}
 	config := func(aBlockKey acctest.Key) string {
 		return e.ProviderBlockWith("", aBlockKey, fmt.Sprintf("expected_account_id = %q", e.A.ID)) +
-			e.NamedProviderBlock("aliramb", keyB, fmt.Sprintf("expected_account_id = %q", e.B.ID)) + fmt.Sprintf(`
-resource "aliram_cross_account_role" "test" {
-  name                = %q
-  trusted_account_ids = [%q]
-}
-resource "aliram_role_policy_attachment" "test" {
-  role_name   = aliram_cross_account_role.test.name
-  policy_name = "AliyunOSSReadOnlyAccess"
-  policy_type = "System"
-}
-resource "aliram_delegated_user" "test" {
-  provider            = aliramb
-  name                = %q
+			e.NamedProviderBlock("aliramb", keyB, fmt.Sprintf("expected_account_id = %q", e.B.ID)) +
+			roleHCL("test", role, e.B.ID) + attachmentHCL("test", "test", "System", `"AliyunOSSReadOnlyAccess"`) + userHCL(user, `
   assumable_role_arns = [aliram_cross_account_role.test.arn]
   programmatic_access = {}
-}
-`, role, e.B.ID, user)
+`)
 	}
 	mismatch := regexp.MustCompile(`(?s)belong to account\s+` + e.B.ID + `.*expected_account_id\s+is\s+` + e.A.ID)
 	addrs := []string{"aliram_cross_account_role.test", "aliram_role_policy_attachment.test", userAddr}

@@ -142,23 +142,19 @@ resource "aliram_delegated_role" "test" {
 			return newNameOnlyIdentities(s, account)
 		}
 	}
-	resource.Test(t, resource.TestCase{
-		PreCheck:     func() { acctest.PreCheck(t) },
-		CheckDestroy: checkNothingLeftAfter(t, e),
-		Steps: []resource.TestStep{
-			{
-				ProtoV6ProviderFactories: oldFactories,
-				Config:                   config,
-				ConfigStateChecks:        old,
-				SkipFunc:                 acctest.WithoutIdentity,
-			},
-			{
-				ProtoV6ProviderFactories: acctest.FactoriesWith("aliramb"),
-				Config:                   config,
-				ConfigPlanChecks:         resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
-				ConfigStateChecks:        upgraded,
-				SkipFunc:                 acctest.WithoutIdentity,
-			},
+	acctest.TestWith(t, nil, checkNothingLeftAfter(t, e), []resource.TestStep{
+		{
+			ProtoV6ProviderFactories: oldFactories,
+			Config:                   config,
+			ConfigStateChecks:        old,
+			SkipFunc:                 acctest.WithoutIdentity,
+		},
+		{
+			ProtoV6ProviderFactories: acctest.FactoriesWith("aliramb"),
+			Config:                   config,
+			ConfigPlanChecks:         resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			ConfigStateChecks:        upgraded,
+			SkipFunc:                 acctest.WithoutIdentity,
 		},
 	})
 }
@@ -244,29 +240,36 @@ func (n *nameOnlyIdentities) convert(typeName string, id *tfprotov6.ResourceIden
 	return &tfprotov6.ResourceIdentityData{IdentityData: &dv}
 }
 
-func (n *nameOnlyIdentities) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
-	req.CurrentIdentity = n.convert(req.TypeName, req.CurrentIdentity, false)
-	resp, err := n.ProviderServer.ReadResource(ctx, req)
+// through passes a request to the provider (call) with its identity *in made current, and makes the identity
+// of the response (out) old again.
+func through[Resp any](n *nameOnlyIdentities, typeName string, in **tfprotov6.ResourceIdentityData, call func() (*Resp, error),
+	out func(*Resp) **tfprotov6.ResourceIdentityData) (*Resp, error) {
+	*in = n.convert(typeName, *in, false)
+	resp, err := call()
 	if resp != nil {
-		resp.NewIdentity = n.convert(req.TypeName, resp.NewIdentity, true)
+		id := out(resp)
+		*id = n.convert(typeName, *id, true)
 	}
 	return resp, err
+}
+
+func (n *nameOnlyIdentities) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
+	return through(n, req.TypeName, &req.CurrentIdentity, func() (*tfprotov6.ReadResourceResponse, error) { return n.ProviderServer.ReadResource(ctx, req) },
+		func(r *tfprotov6.ReadResourceResponse) **tfprotov6.ResourceIdentityData { return &r.NewIdentity })
 }
 
 func (n *nameOnlyIdentities) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
-	req.PriorIdentity = n.convert(req.TypeName, req.PriorIdentity, false)
-	resp, err := n.ProviderServer.PlanResourceChange(ctx, req)
-	if resp != nil {
-		resp.PlannedIdentity = n.convert(req.TypeName, resp.PlannedIdentity, true)
-	}
-	return resp, err
+	return through(n, req.TypeName, &req.PriorIdentity, func() (*tfprotov6.PlanResourceChangeResponse, error) {
+		return n.ProviderServer.PlanResourceChange(ctx, req)
+	},
+		func(r *tfprotov6.PlanResourceChangeResponse) **tfprotov6.ResourceIdentityData {
+			return &r.PlannedIdentity
+		})
 }
 
 func (n *nameOnlyIdentities) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
-	req.PlannedIdentity = n.convert(req.TypeName, req.PlannedIdentity, false)
-	resp, err := n.ProviderServer.ApplyResourceChange(ctx, req)
-	if resp != nil {
-		resp.NewIdentity = n.convert(req.TypeName, resp.NewIdentity, true)
-	}
-	return resp, err
+	return through(n, req.TypeName, &req.PlannedIdentity, func() (*tfprotov6.ApplyResourceChangeResponse, error) {
+		return n.ProviderServer.ApplyResourceChange(ctx, req)
+	},
+		func(r *tfprotov6.ApplyResourceChangeResponse) **tfprotov6.ResourceIdentityData { return &r.NewIdentity })
 }

@@ -108,7 +108,19 @@ func importSteps(config, addr, account, other string, identity map[string]string
 	}
 }
 
-// importTest applies config (one resource at addr in account), then runs importSteps.
+// importByIdentity is the step that imports addr with an import block naming its resource identity (skipped
+// with a CLI that has no identities).
+func importByIdentity(addr string) resource.TestStep {
+	return resource.TestStep{
+		ResourceName:    addr,
+		ImportState:     true,
+		ImportStateKind: resource.ImportBlockWithResourceIdentity,
+		SkipFunc:        acctest.WithoutIdentity,
+	}
+}
+
+// importTest applies config (one resource at addr in account), then runs importSteps; after the destroy,
+// nothing is left in either account.
 func importTest(t *testing.T, e *acctest.Env, config, addr, account string, identity map[string]string, factories []string,
 	verifyIgnore ...string) resource.TestCase {
 	t.Helper()
@@ -119,6 +131,7 @@ func importTest(t *testing.T, e *acctest.Env, config, addr, account string, iden
 	tc := resource.TestCase{
 		PreCheck:                 func() { acctest.PreCheck(t) },
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             e.CheckNothingLeft(t),
 		Steps: append([]resource.TestStep{{
 			Config: config,
 			ConfigPlanChecks: resource.ConfigPlanChecks{
@@ -143,9 +156,7 @@ func TestAccImport_crossAccountRoleTyped(t *testing.T) {
   description         = "Enterprise B operates our Kafka instances"
   tags                = { contract = "0042" }
 `, e.B.ID))
-	tc := importTest(t, e, config, roleAddr, e.A.ID, map[string]string{"name": name}, nil)
-	tc.CheckDestroy = e.CheckNothingLeft(t)
-	resource.Test(t, tc)
+	resource.Test(t, importTest(t, e, config, roleAddr, e.A.ID, map[string]string{"name": name}, nil))
 }
 
 // A trust document configured raw, although the typed arguments could express it: the import must not turn
@@ -171,7 +182,6 @@ func TestAccImport_crossAccountRoleRaw(t *testing.T) {
 	// tofu import records the document as the typed arguments too (it cannot see the configuration); the
 	// plan keeps them, since they build the configured document.
 	tc := importTest(t, e, config, roleAddr, e.A.ID, map[string]string{"name": name}, nil, "trusted_account_ids", "external_id")
-	tc.CheckDestroy = e.CheckNothingLeft(t)
 	typedInState := []statecheck.StateCheck{
 		statecheck.ExpectKnownValue(roleAddr, tfjsonPath("trusted_account_ids"), knownvalue.SetExact([]knownvalue.Check{knownvalue.StringExact(e.B.ID)})),
 		statecheck.ExpectKnownValue(roleAddr, tfjsonPath("external_id"), knownvalue.StringExact("contract-0042")),
@@ -201,7 +211,7 @@ func TestAccImport_crossAccountRoleRaw(t *testing.T) {
 				statecheck.ExpectKnownValue(roleAddr, tfjsonPath("trusted_account_ids"), knownvalue.Null()),
 			},
 			Check: func(*terraform.State) error {
-				role, err := sdkGetRole(t, e, name)
+				role, err := byHand(t, e, e.A).getRole(name)
 				if err != nil {
 					return err
 				}
@@ -228,68 +238,40 @@ func TestAccImport_crossAccountRoleRawOnly(t *testing.T) {
     ]
   })
 `, e.B.ID, e.B.ID))
-	tc := importTest(t, e, config, roleAddr, e.A.ID, map[string]string{"name": name}, nil)
-	tc.CheckDestroy = e.CheckNothingLeft(t)
-	resource.Test(t, tc)
+	resource.Test(t, importTest(t, e, config, roleAddr, e.A.ID, map[string]string{"name": name}, nil))
 }
 
 func TestAccImport_policy(t *testing.T) {
 	e := acctest.New(t)
 	name := acctest.RandomName("imp-pol")
-	config := providerA(e) + fmt.Sprintf(`
-resource "aliram_policy" "test" {
-  name        = %q
-  description = "Kafka topics of enterprise B"
-  document = jsonencode({
-    Version   = "1"
-    Statement = [{ Effect = "Allow", Action = ["alikafka:ListTopic"], Resource = ["*"] }]
-  })
-  tags = { team = "kafka" }
-}
-`, name)
-	tc := importTest(t, e, config, "aliram_policy.test", e.A.ID, map[string]string{"name": name}, nil)
-	tc.CheckDestroy = e.CheckNothingLeft(t)
-	resource.Test(t, tc)
+	config := providerA(e) + policyHCL("test", name, allowHCL("alikafka:ListTopic", "*"),
+		`description = "Kafka topics of enterprise B"`, `tags = { team = "kafka" }`)
+	resource.Test(t, importTest(t, e, config, "aliram_policy.test", e.A.ID, map[string]string{"name": name}, nil))
 }
 
 // attachmentsConfig is a role with a custom policy attached, and the role's exclusive set.
 func attachmentsConfig(e *acctest.Env, role, pol string) string {
-	return roleConfig(e, role, fmt.Sprintf(`  trusted_account_ids = [%q]`, e.B.ID)) + fmt.Sprintf(`
-resource "aliram_policy" "test" {
-  name     = %q
-  document = jsonencode({ Version = "1", Statement = [{ Effect = "Allow", Action = ["alikafka:ListTopic"], Resource = ["*"] }] })
-}
-
-resource "aliram_role_policy_attachment" "test" {
-  role_name   = aliram_cross_account_role.test.name
-  policy_type = "Custom"
-  policy_name = aliram_policy.test.name
-}
-
+	return providerA(e) + roleHCL("test", role, e.B.ID) + policyHCL("test", pol, allowHCL("alikafka:ListTopic", "*")) + attachmentHCL("test", "test", "Custom", "aliram_policy.test.name") + `
 resource "aliram_role_policy_attachments_exclusive" "test" {
   role_name       = aliram_cross_account_role.test.name
   system_policies = ["AliyunKafkaReadOnlyAccess"]
   custom_policies = [aliram_role_policy_attachment.test.policy_name]
 }
-`, pol)
+`
 }
 
 func TestAccImport_rolePolicyAttachment(t *testing.T) {
 	e := acctest.New(t)
 	role, pol := acctest.RandomName("imp-att"), acctest.RandomName("imp-att-pol")
-	tc := importTest(t, e, attachmentsConfig(e, role, pol), "aliram_role_policy_attachment.test", e.A.ID,
-		map[string]string{"role_name": role, "policy_type": "Custom", "policy_name": pol}, nil)
-	tc.CheckDestroy = e.CheckNothingLeft(t)
-	resource.Test(t, tc)
+	resource.Test(t, importTest(t, e, attachmentsConfig(e, role, pol), "aliram_role_policy_attachment.test", e.A.ID,
+		map[string]string{"role_name": role, "policy_type": "Custom", "policy_name": pol}, nil))
 }
 
 func TestAccImport_rolePolicyAttachmentsExclusive(t *testing.T) {
 	e := acctest.New(t)
 	role, pol := acctest.RandomName("imp-exc"), acctest.RandomName("imp-exc-pol")
-	tc := importTest(t, e, attachmentsConfig(e, role, pol), "aliram_role_policy_attachments_exclusive.test", e.A.ID,
-		map[string]string{"role_name": role}, nil)
-	tc.CheckDestroy = e.CheckNothingLeft(t)
-	resource.Test(t, tc)
+	resource.Test(t, importTest(t, e, attachmentsConfig(e, role, pol), "aliram_role_policy_attachments_exclusive.test", e.A.ID,
+		map[string]string{"role_name": role}, nil))
 }
 
 // A delegated user holding everything this resource manages bar a password: its managed policy, an
@@ -299,17 +281,13 @@ func TestAccImport_delegatedUser(t *testing.T) {
 	role := acctest.RandomName("imp-user-role")
 	arn := roleInA(t, e, role)
 	name := acctest.RandomName("imp-bot")
-	config := e.SeparateProviderConfig() + fmt.Sprintf(`
-resource "aliram_delegated_user" "test" {
-  provider            = aliramb
-  name                = %q
+	config := delegatedUserHCL(e, name, fmt.Sprintf(`
   display_name        = "Kafka bot"
   email               = "bot@example.com"
   comments            = "orders pipeline"
   assumable_role_arns = [%q]
   programmatic_access = {}
-}
-`, name, arn)
+`, arn))
 	tc := importTest(t, e, config, userAddr, e.B.ID, map[string]string{"name": name}, []string{"aliramb"},
 		"programmatic_access.access_key_secret")
 	tc.CheckDestroy = checkNothingLeftAfter(t, e, role)
@@ -330,10 +308,7 @@ resource "aliram_delegated_user" "test" {
 func TestAccImport_delegatedUserConsole(t *testing.T) {
 	e := acctest.New(t)
 	name := acctest.RandomName("imp-alice")
-	config := e.SeparateProviderConfig() + fmt.Sprintf(`
-resource "aliram_delegated_user" "test" {
-  provider      = aliramb
-  name          = %q
+	config := delegatedUserHCL(e, name, `
   mobile_phone  = "86-18600000000"
   console_login = {
     password_wo             = "Initial-Passw0rd"
@@ -341,8 +316,7 @@ resource "aliram_delegated_user" "test" {
     password_reset_required = false
     mfa_bind_required       = true
   }
-}
-`, name)
+`)
 	onlyPassword := resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{
 		plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionUpdate),
 		plancheck.ExpectKnownValue(userAddr, tfjsonPath("console_login", "password_wo_version"), knownvalue.Int64Exact(1)),
@@ -350,33 +324,28 @@ resource "aliram_delegated_user" "test" {
 		plancheck.ExpectKnownValue(userAddr, tfjsonPath("console_login", "mfa_bind_required"), knownvalue.Bool(true)),
 		expectOnlyChanged(userAddr, "console_login.password_wo_version"),
 	}}
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.FactoriesWith("aliramb"),
-		CheckDestroy:             e.CheckNothingLeft(t),
-		Steps: []resource.TestStep{
-			{Config: config},
-			{
-				ResourceName:       userAddr,
-				ImportState:        true,
-				ImportStateKind:    resource.ImportBlockWithID,
-				ExpectNonEmptyPlan: true,
-				ImportPlanChecks:   onlyPassword,
-			},
-			{
-				ResourceName:       userAddr,
-				ImportState:        true,
-				ImportStateKind:    resource.ImportBlockWithResourceIdentity,
-				ExpectNonEmptyPlan: true,
-				ImportPlanChecks:   onlyPassword,
-				SkipFunc:           acctest.WithoutIdentity,
-			},
-			{
-				ResourceName:            userAddr,
-				ImportState:             true,
-				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: []string{"console_login.password_wo_version"},
-			},
+	acctest.TestWith(t, acctest.FactoriesWith("aliramb"), e.CheckNothingLeft(t), []resource.TestStep{
+		{Config: config},
+		{
+			ResourceName:       userAddr,
+			ImportState:        true,
+			ImportStateKind:    resource.ImportBlockWithID,
+			ExpectNonEmptyPlan: true,
+			ImportPlanChecks:   onlyPassword,
+		},
+		{
+			ResourceName:       userAddr,
+			ImportState:        true,
+			ImportStateKind:    resource.ImportBlockWithResourceIdentity,
+			ExpectNonEmptyPlan: true,
+			ImportPlanChecks:   onlyPassword,
+			SkipFunc:           acctest.WithoutIdentity,
+		},
+		{
+			ResourceName:            userAddr,
+			ImportState:             true,
+			ImportStateVerify:       true,
+			ImportStateVerifyIgnore: []string{"console_login.password_wo_version"},
 		},
 	})
 }
@@ -474,54 +443,43 @@ func TestAccImport_delegatedUserPGP(t *testing.T) {
 	e := acctest.New(t)
 	_, armored := newPGPKey(t)
 	name := acctest.RandomName("imp-pgp")
-	config := e.SeparateProviderConfig() + fmt.Sprintf(`
-resource "aliram_delegated_user" "test" {
-  provider            = aliramb
-  name                = %q
-  programmatic_access = { pgp_key = %q }
-}
-`, name, armored)
+	config := delegatedUserHCL(e, name, fmt.Sprintf("  programmatic_access = { pgp_key = %q }\n", armored))
 	sameKey, keyID := statecheck.CompareValue(compare.ValuesSame()), tfjsonPath("programmatic_access", "access_key_id")
 	keepsKey := resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{
 		plancheck.ExpectResourceAction(userAddr, plancheck.ResourceActionUpdate),
 		expectOnlyChanged(userAddr, "programmatic_access.pgp_key"),
 	}}
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.FactoriesWith("aliramb"),
-		CheckDestroy:             e.CheckNothingLeft(t),
-		Steps: []resource.TestStep{
-			{
-				Config:            config,
-				ConfigStateChecks: []statecheck.StateCheck{sameKey.AddStateValue(userAddr, keyID)},
+	acctest.TestWith(t, acctest.FactoriesWith("aliramb"), e.CheckNothingLeft(t), []resource.TestStep{
+		{
+			Config:            config,
+			ConfigStateChecks: []statecheck.StateCheck{sameKey.AddStateValue(userAddr, keyID)},
+		},
+		{
+			ResourceName:       userAddr,
+			ImportState:        true,
+			ImportStateKind:    resource.ImportBlockWithID,
+			ExpectNonEmptyPlan: true,
+			ImportPlanChecks:   keepsKey,
+		},
+		{
+			ResourceName:       userAddr,
+			ImportState:        true,
+			ImportStateKind:    resource.ImportBlockWithResourceIdentity,
+			ExpectNonEmptyPlan: true,
+			ImportPlanChecks:   keepsKey,
+			SkipFunc:           acctest.WithoutIdentity,
+		},
+		{
+			// Forget the user (it stays in RAM), import it with an import block and apply: the key stays.
+			Config: e.SeparateProviderConfig() + "\nremoved {\n  from = " + userAddr + "\n  lifecycle {\n    destroy = false\n  }\n}\n",
+		},
+		{
+			Config: config + "\nimport {\n  to       = " + userAddr + "\n  id       = \"" + name + "\"\n  provider = aliramb\n}\n",
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply:             []plancheck.PlanCheck{expectOnlyChanged(userAddr, "programmatic_access.pgp_key")},
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 			},
-			{
-				ResourceName:       userAddr,
-				ImportState:        true,
-				ImportStateKind:    resource.ImportBlockWithID,
-				ExpectNonEmptyPlan: true,
-				ImportPlanChecks:   keepsKey,
-			},
-			{
-				ResourceName:       userAddr,
-				ImportState:        true,
-				ImportStateKind:    resource.ImportBlockWithResourceIdentity,
-				ExpectNonEmptyPlan: true,
-				ImportPlanChecks:   keepsKey,
-				SkipFunc:           acctest.WithoutIdentity,
-			},
-			{
-				// Forget the user (it stays in RAM), import it with an import block and apply: the key stays.
-				Config: e.SeparateProviderConfig() + "\nremoved {\n  from = " + userAddr + "\n  lifecycle {\n    destroy = false\n  }\n}\n",
-			},
-			{
-				Config: config + "\nimport {\n  to       = " + userAddr + "\n  id       = \"" + name + "\"\n  provider = aliramb\n}\n",
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply:             []plancheck.PlanCheck{expectOnlyChanged(userAddr, "programmatic_access.pgp_key")},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{sameKey.AddStateValue(userAddr, keyID)},
-			},
+			ConfigStateChecks: []statecheck.StateCheck{sameKey.AddStateValue(userAddr, keyID)},
 		},
 	})
 }

@@ -37,9 +37,7 @@ func (c planCallsCheck) CheckPlan(_ context.Context, _ plancheck.CheckPlanReques
 
 func TestAccPlanKnown_twoAccountDelegation(t *testing.T) {
 	e := acctest.New(t)
-	if e.Emulator == nil {
-		t.Skip("counts the plan's calls on the emulator")
-	}
+	e.NeedsEmulator(t, "counts the plan's calls on the emulator")
 	roleName, employee, app := acctest.RandomName("kafka"), acctest.RandomName("alice"), acctest.RandomName("app")
 	roleARN := acctest.RoleARN(e.A.ID, roleName)
 	doc, err := policy.RenderPolicy([]policy.Statement{{Effect: "Allow", Actions: []string{"sts:AssumeRole"}, Resources: []string{roleARN}}})
@@ -50,19 +48,8 @@ func TestAccPlanKnown_twoAccountDelegation(t *testing.T) {
 	if e.B.Alias == "" {
 		logon = func(user string) string { return user + "@" + e.B.ID + ".onaliyun.com" }
 	}
-	config := e.ProviderConfig() + fmt.Sprintf(`
-resource "aliram_cross_account_role" "kafka" {
-  name                  = %q
-  trusted_account_ids   = [%q]
-  force_detach_policies = true
-}
-
-resource "aliram_role_policy_attachment" "kafka" {
-  role_name   = aliram_cross_account_role.kafka.name
-  policy_type = "System"
-  policy_name = "AliyunKafkaFullAccess"
-}
-
+	config := e.ProviderConfig() + roleHCL("kafka", roleName, e.B.ID, "force_detach_policies = true") +
+		attachmentHCL("kafka", "kafka", "System", `"AliyunKafkaFullAccess"`) + fmt.Sprintf(`
 resource "aliram_delegated_user" "employee" {
   provider            = aliramb
   name                = %q
@@ -77,7 +64,7 @@ resource "aliram_delegated_user" "app" {
   assumable_role_arns = [aliram_cross_account_role.kafka.arn]
   programmatic_access = {}
 }
-`, roleName, e.B.ID, employee, app)
+`, employee, app)
 
 	role, attachment := "aliram_cross_account_role.kafka", "aliram_role_policy_attachment.kafka"
 	emp, ap := "aliram_delegated_user.employee", "aliram_delegated_user.app"
@@ -205,14 +192,7 @@ func TestFirstPlanUnknown(t *testing.T) {
 func planCreate(t *testing.T, server tfprotov6.ProviderServer, schemas *tfprotov6.GetProviderSchemaResponse, typeName string, attrs map[string]tftypes.Value) (tftypes.Value, []string, []*tfprotov6.Diagnostic) {
 	t.Helper()
 	typ := schemas.ResourceSchemas[typeName].ValueType().(tftypes.Object)
-	config, err := tfprotov6.NewDynamicValue(typ, objectValue(typ, attrs))
-	if err != nil {
-		t.Fatal(err)
-	}
-	prior, err := tfprotov6.NewDynamicValue(typ, tftypes.NewValue(typ, nil))
-	if err != nil {
-		t.Fatal(err)
-	}
+	config, prior := dynamicValue(t, typ, objectValue(typ, attrs)), dynamicValue(t, typ, tftypes.NewValue(typ, nil))
 	resp, err := server.PlanResourceChange(context.Background(), &tfprotov6.PlanResourceChangeRequest{
 		TypeName: typeName, PriorState: &prior, ProposedNewState: &config, Config: &config})
 	if err != nil || diagErr(resp.Diagnostics) != nil {

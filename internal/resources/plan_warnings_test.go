@@ -144,7 +144,7 @@ func TestAccPlanWarnings_rawTrustPolicy(t *testing.T) {
 			// nothing.
 			PreConfig: func() {
 				w.Reset()
-				updateTrustOutOfBand(t, e, name, reformatted)
+				byHand(t, e, e.A).updateTrust(name, reformatted)
 			},
 			Config:           raw(compact),
 			PlanOnly:         true,

@@ -279,11 +279,7 @@ func TestAccPolicyDocumentDataSource_invalid(t *testing.T) {
 	for _, tt := range tests {
 		steps = append(steps, resource.TestStep{Config: cfg(tt.body), PlanOnly: true, ExpectError: tt.want})
 	}
-	resource.UnitTest(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		Steps:                    steps,
-	})
+	acctest.UnitTest(t, nil, steps)
 	e.AssertNoAPICalls(t)
 }
 

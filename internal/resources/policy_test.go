@@ -3,6 +3,7 @@ package resources_test
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -80,12 +81,6 @@ func policyVersionOutOfBand(t *testing.T, e *acctest.Env, name, doc string, setA
 	req.SetAsDefault = requests.NewBoolean(setAsDefault)
 	req.RotateStrategy = "DeleteOldestNonDefaultVersionWhenLimitExceeded"
 	mustSDK(t, "CreatePolicyVersion")(e.RAM(t, e.A).CreatePolicyVersion(req))
-}
-
-func deletePolicyOutOfBand(t *testing.T, e *acctest.Env, name string) {
-	req := ram.CreateDeletePolicyRequest()
-	req.PolicyName = name
-	mustSDK(t, "DeletePolicy")(e.RAM(t, e.A).DeletePolicy(req))
 }
 
 // TestAccPolicy_lifecycle: create; an equivalent default version set out of band is no diff; document and
@@ -170,12 +165,7 @@ func TestAccPolicy_lifecycle(t *testing.T) {
 			ImportStateId:     name,
 			ImportStateVerify: true,
 		},
-		{
-			ResourceName:    policyAddr,
-			ImportState:     true,
-			ImportStateKind: resource.ImportBlockWithResourceIdentity,
-			SkipFunc:        acctest.WithoutIdentity,
-		},
+		importByIdentity(policyAddr),
 		{
 			Config: policyConfig(e, renamed, doc3, tags),
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
@@ -204,7 +194,7 @@ func TestAccPolicy_disappears(t *testing.T) {
 	e.Test(t, []resource.TestStep{
 		{Config: config},
 		{
-			PreConfig: func() { deletePolicyOutOfBand(t, e, name) },
+			PreConfig: func() { byHand(t, e, e.A).deletePolicy(name) },
 			Config:    config,
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 				plancheck.ExpectResourceAction(policyAddr, plancheck.ResourceActionCreate),
@@ -218,18 +208,13 @@ func TestAccPolicy_disappears(t *testing.T) {
 func TestAccPolicy_attachedDestroy(t *testing.T) {
 	e := acctest.New(t)
 	name, role := acctest.RandomName("rocketmq-orders"), acctest.RandomName("mq-ops")
-	withRole := roleConfig(e, role, fmt.Sprintf("  trusted_account_ids = [%q]\n", e.B.ID))
-	withPolicy := withRole + fmt.Sprintf(`
-resource "aliram_policy" "test" {
-  name     = %q
-  document = %q
-}
-`, name, rocketMQDoc(`"mq:PUB"`, "orders"))
+	withRole := providerA(e) + roleHCL("test", role, e.B.ID)
+	withPolicy := withRole + policyHCL("test", name, strconv.Quote(rocketMQDoc(`"mq:PUB"`, "orders")))
 	e.Test(t, []resource.TestStep{
 		{
 			Config: withPolicy,
 			Check: func(*terraform.State) error {
-				attachToRoleOutOfBand(t, e, role, "Custom", name)
+				byHand(t, e, e.A).attachToRole(role, "Custom", name)
 				return nil
 			},
 		},
@@ -238,7 +223,7 @@ resource "aliram_policy" "test" {
 			ExpectError: wrapRe(`(?s)still\s+attached\s+to\s+role\s+` + regexp.QuoteMeta(role) + `.*Detach`),
 		},
 		{
-			PreConfig: func() { detachFromRoleOutOfBand(t, e, role, "Custom", name) },
+			PreConfig: func() { byHand(t, e, e.A).detachFromRole(role, "Custom", name) },
 			Config:    withRole,
 			Check:     checkPolicyGoneInA(t, e, name),
 		},

@@ -138,9 +138,7 @@ func TestAccRefreshCost(t *testing.T) {
 		}
 		t.Run(name, func(t *testing.T) {
 			e := acctest.New(t)
-			if e.Emulator == nil {
-				t.Skip("call counting needs the emulator")
-			}
+			e.NeedsEmulator(t, "call counting needs the emulator")
 			if err := createBenchPolicies(e.RAM(t, e.A)); err != nil {
 				t.Fatal(err)
 			}
@@ -285,11 +283,7 @@ func configuredProviderWith(tb testing.TB, ctx context.Context, url string, attr
 	for k, v := range attrs {
 		set[k] = v
 	}
-	config := objectValue(provType, set)
-	cfg, err := tfprotov6.NewDynamicValue(provType, config)
-	if err != nil {
-		tb.Fatal(err)
-	}
+	cfg := dynamicValue(tb, provType, objectValue(provType, set))
 	conf, err := server.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{Config: &cfg})
 	if err != nil || diagErr(conf.Diagnostics) != nil {
 		tb.Fatalf("ConfigureProvider: %v %v", err, diagErr(conf.Diagnostics))
@@ -346,6 +340,16 @@ func refreshOnce(b *testing.B, ctx context.Context, url string, acct ramemu.Acco
 		}()
 	}
 	wg.Wait()
+}
+
+// dynamicValue is v, of type typ, as the protocol carries it; an error fails the test.
+func dynamicValue(tb testing.TB, typ tftypes.Type, v tftypes.Value) tfprotov6.DynamicValue {
+	tb.Helper()
+	dv, err := tfprotov6.NewDynamicValue(typ, v)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return dv
 }
 
 // objectValue builds an object of typ with the given attributes and every other one null.
@@ -416,14 +420,7 @@ func deleteWhenGone(t *testing.T, typeName string, attrs map[string]string, setu
 	if _, ok := typ.AttributeTypes["force_detach_policies"]; ok {
 		set["force_detach_policies"] = tftypes.NewValue(tftypes.Bool, true)
 	}
-	prior, err := tfprotov6.NewDynamicValue(typ, objectValue(typ, set))
-	if err != nil {
-		t.Fatal(err)
-	}
-	null, err := tfprotov6.NewDynamicValue(typ, tftypes.NewValue(typ, nil))
-	if err != nil {
-		t.Fatal(err)
-	}
+	prior, null := dynamicValue(t, typ, objectValue(typ, set)), dynamicValue(t, typ, tftypes.NewValue(typ, nil))
 	resp, err := server.ApplyResourceChange(ctx, &tfprotov6.ApplyResourceChangeRequest{
 		TypeName: typeName, PriorState: &prior, PlannedState: &null, Config: &null,
 	})
@@ -558,9 +555,7 @@ func TestAccRefreshCost_seedDelegation(t *testing.T) {
 	for _, guarded := range []bool{false, true} {
 		t.Run(fmt.Sprintf("expected_account_id=%t", guarded), func(t *testing.T) {
 			e := acctest.New(t)
-			if e.Emulator == nil {
-				t.Skip("call counting needs the emulator")
-			}
+			e.NeedsEmulator(t, "call counting needs the emulator")
 			if err := createBenchPolicies(e.RAM(t, e.A)); err != nil {
 				t.Fatal(err)
 			}

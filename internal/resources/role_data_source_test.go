@@ -40,93 +40,69 @@ func TestAccRoleDataSource(t *testing.T) {
 	unmanaged := acctest.RandomName("role-other")
 	unmanagedTrust := fmt.Sprintf(`{"Version":"1","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Principal":{"RAM":"acs:ram::%s:root"}}]}`, e.B.ID)
 
-	managedConfig := providerA(e) + fmt.Sprintf(`
-resource "aliram_cross_account_role" "test" {
-  name                 = %[1]q
-  trusted_account_ids  = [%[2]q]
-  description          = "Kafka operators of enterprise B"
-  max_session_duration = 7200
-}
-
-resource "aliram_policy" "test" {
-  name     = %[3]q
-  document = jsonencode({ Version = "1", Statement = [{ Effect = "Allow", Action = ["alikafka:GetInstanceList"], Resource = ["*"] }] })
-}
-
-resource "aliram_role_policy_attachment" "system" {
-  role_name   = aliram_cross_account_role.test.name
-  policy_type = "System"
-  policy_name = "AliyunKafkaFullAccess"
-}
-
-resource "aliram_role_policy_attachment" "custom" {
-  role_name   = aliram_cross_account_role.test.name
-  policy_type = "Custom"
-  policy_name = aliram_policy.test.name
-}
-
+	managedConfig := providerA(e) +
+		roleHCL("test", managed, e.B.ID, `description = "Kafka operators of enterprise B"`, "max_session_duration = 7200") +
+		policyHCL("test", policyName, allowHCL("alikafka:GetInstanceList", "*")) +
+		attachmentHCL("system", "test", "System", `"AliyunKafkaFullAccess"`) +
+		attachmentHCL("custom", "test", "Custom", "aliram_policy.test.name") + `
 data "aliram_role" "test" {
   name       = aliram_cross_account_role.test.name
   depends_on = [aliram_role_policy_attachment.system, aliram_role_policy_attachment.custom]
 }
-`, managed, e.B.ID, policyName)
+`
 
 	same := func(attr string) statecheck.StateCheck {
 		return statecheck.CompareValuePairs(roleAddr, tfjsonpath.New(attr), roleDataAddr, tfjsonpath.New(attr), compare.ValuesSame())
 	}
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { acctest.PreCheck(t) },
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		// The role made by hand is removed by hand; then nothing is left.
-		CheckDestroy: func(st *terraform.State) error {
-			if err := deleteRoleInA(t, e, unmanaged); err != nil {
-				return err
-			}
-			return e.CheckNothingLeft(t)(st)
+	// The role made by hand is removed by hand; then nothing is left.
+	checkDestroy := func(st *terraform.State) error {
+		if err := deleteRoleInA(t, e, unmanaged); err != nil {
+			return err
+		}
+		return e.CheckNothingLeft(t)(st)
+	}
+	acctest.Test(t, checkDestroy, []resource.TestStep{
+		{
+			Config:      providerA(e) + `data "aliram_role" "test" { name = "not a role" }`,
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`(?s)role name "not a role" contains ' ', which is not allowed`),
 		},
-		Steps: []resource.TestStep{
-			{
-				Config:      providerA(e) + `data "aliram_role" "test" { name = "not a role" }`,
-				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`(?s)role name "not a role" contains ' ', which is not allowed`),
+		{
+			Config: managedConfig,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(roleDataAddr, tfjsonpath.New("arn"), knownvalue.StringExact(acctest.RoleARN(e.A.ID, managed))),
+				same("arn"), same("role_id"), same("assume_role_policy"), same("max_session_duration"), same("description"),
+				statecheck.ExpectKnownValue(roleDataAddr, tfjsonpath.New("max_session_duration"), knownvalue.Int64Exact(7200)),
+				statecheck.ExpectKnownValue(roleDataAddr, tfjsonpath.New("description"), knownvalue.StringExact("Kafka operators of enterprise B")),
+				statecheck.ExpectKnownValue(roleDataAddr, tfjsonpath.New("create_date"), knownvalue.NotNull()),
+				statecheck.ExpectKnownValue(roleDataAddr, tfjsonpath.New("attached_policies"), attachedPolicies("Custom", policyName, "System", "AliyunKafkaFullAccess")),
 			},
-			{
-				Config: managedConfig,
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(roleDataAddr, tfjsonpath.New("arn"), knownvalue.StringExact(acctest.RoleARN(e.A.ID, managed))),
-					same("arn"), same("role_id"), same("assume_role_policy"), same("max_session_duration"), same("description"),
-					statecheck.ExpectKnownValue(roleDataAddr, tfjsonpath.New("max_session_duration"), knownvalue.Int64Exact(7200)),
-					statecheck.ExpectKnownValue(roleDataAddr, tfjsonpath.New("description"), knownvalue.StringExact("Kafka operators of enterprise B")),
-					statecheck.ExpectKnownValue(roleDataAddr, tfjsonpath.New("create_date"), knownvalue.NotNull()),
-					statecheck.ExpectKnownValue(roleDataAddr, tfjsonpath.New("attached_policies"), attachedPolicies("Custom", policyName, "System", "AliyunKafkaFullAccess")),
-				},
-			},
-			{
-				// The block's own account only: B has no such role, and the message says where to look.
-				Config: e.ProviderConfig() +
-					fmt.Sprintf(`data "aliram_role" "test" {
+		},
+		{
+			// The block's own account only: B has no such role, and the message says where to look.
+			Config: e.ProviderConfig() +
+				fmt.Sprintf(`data "aliram_role" "test" {
   provider = aliramb
   name     = %q
 }`, unmanaged),
-				ExpectError: regexp.MustCompile(`(?s)RAM role not found.*There is no RAM role "` + unmanaged + `" in account ` + e.B.ID + `.*provider::aliram::role_arn`),
+			ExpectError: regexp.MustCompile(`(?s)RAM role not found.*There is no RAM role "` + unmanaged + `" in account ` + e.B.ID + `.*provider::aliram::role_arn`),
+		},
+		{
+			// A role another team made by hand: its trust document comes back canonical.
+			PreConfig: func() {
+				req := ram.CreateCreateRoleRequest()
+				req.RoleName = unmanaged
+				req.AssumeRolePolicyDocument = unmanagedTrust
+				mustSDK(t, "CreateRole")(e.RAM(t, e.A).CreateRole(req))
 			},
-			{
-				// A role another team made by hand: its trust document comes back canonical.
-				PreConfig: func() {
-					req := ram.CreateCreateRoleRequest()
-					req.RoleName = unmanaged
-					req.AssumeRolePolicyDocument = unmanagedTrust
-					mustSDK(t, "CreateRole")(e.RAM(t, e.A).CreateRole(req))
-				},
-				Config: providerA(e) + fmt.Sprintf(`data "aliram_role" "test" { name = %q }`, unmanaged),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(roleDataAddr, tfjsonpath.New("arn"), knownvalue.StringExact(acctest.RoleARN(e.A.ID, unmanaged))),
-					statecheck.ExpectKnownValue(roleDataAddr, tfjsonpath.New("assume_role_policy"), knownvalue.StringExact(fmt.Sprintf(
-						`{"Statement":[{"Action":["sts:AssumeRole"],"Effect":"Allow","Principal":{"RAM":["acs:ram::%s:root"]}}],"Version":"1"}`, e.B.ID))),
-					statecheck.ExpectKnownValue(roleDataAddr, tfjsonpath.New("max_session_duration"), knownvalue.Int64Exact(3600)),
-					statecheck.ExpectKnownValue(roleDataAddr, tfjsonpath.New("description"), knownvalue.StringExact("")),
-					statecheck.ExpectKnownValue(roleDataAddr, tfjsonpath.New("attached_policies"), knownvalue.ListExact([]knownvalue.Check{})),
-				},
+			Config: providerA(e) + fmt.Sprintf(`data "aliram_role" "test" { name = %q }`, unmanaged),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(roleDataAddr, tfjsonpath.New("arn"), knownvalue.StringExact(acctest.RoleARN(e.A.ID, unmanaged))),
+				statecheck.ExpectKnownValue(roleDataAddr, tfjsonpath.New("assume_role_policy"), knownvalue.StringExact(fmt.Sprintf(
+					`{"Statement":[{"Action":["sts:AssumeRole"],"Effect":"Allow","Principal":{"RAM":["acs:ram::%s:root"]}}],"Version":"1"}`, e.B.ID))),
+				statecheck.ExpectKnownValue(roleDataAddr, tfjsonpath.New("max_session_duration"), knownvalue.Int64Exact(3600)),
+				statecheck.ExpectKnownValue(roleDataAddr, tfjsonpath.New("description"), knownvalue.StringExact("")),
+				statecheck.ExpectKnownValue(roleDataAddr, tfjsonpath.New("attached_policies"), knownvalue.ListExact([]knownvalue.Check{})),
 			},
 		},
 	})
@@ -147,14 +123,8 @@ func TestAccRoleDataSource_example(t *testing.T) {
 			t.Error(err)
 		}
 	})
-	attach := ram.CreateAttachPolicyToRoleRequest()
-	attach.RoleName, attach.PolicyType, attach.PolicyName = role, "System", "AliyunKafkaFullAccess"
-	mustSDK(t, "AttachPolicyToRole")(e.RAM(t, e.A).AttachPolicyToRole(attach))
-	t.Cleanup(func() {
-		detach := ram.CreateDetachPolicyFromRoleRequest()
-		detach.RoleName, detach.PolicyType, detach.PolicyName = role, "System", "AliyunKafkaFullAccess"
-		mustSDK(t, "DetachPolicyFromRole")(e.RAM(t, e.A).DetachPolicyFromRole(detach))
-	})
+	byHand(t, e, e.A).attachToRole(role, "System", "AliyunKafkaFullAccess")
+	t.Cleanup(func() { byHand(t, e, e.A).detachFromRole(role, "System", "AliyunKafkaFullAccess") })
 	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", e.A.AccessKeyID)
 	t.Setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", e.A.AccessKeySecret)
 	t.Setenv("ALIBABA_CLOUD_RAM_ENDPOINT", e.URL)

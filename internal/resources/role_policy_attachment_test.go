@@ -2,6 +2,7 @@ package resources_test
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -26,36 +27,15 @@ func checkRolePolicies(t *testing.T, e *acctest.Env, role string, want ...string
 
 // attachmentConfig: a role trusted by B, a custom RocketMQ policy, and two attachments (system and custom).
 func attachmentConfig(e *acctest.Env, role, policyName, systemPolicy string) string {
-	return providerA(e) + fmt.Sprintf(`
-resource "aliram_cross_account_role" "test" {
-  name                = %q
-  trusted_account_ids = [%q]
-}
-
-resource "aliram_policy" "rocketmq" {
-  name = %q
-  document = jsonencode({
+	return providerA(e) + roleHCL("test", role, e.B.ID) + policyHCL("rocketmq", policyName, `jsonencode({
     Version = "1"
     Statement = [{
       Effect   = "Allow"
       Action   = ["mq:PUB", "mq:SUB"]
-      Resource = ["acs:mq:*:*:MQ_INST_1234567890_BXdemo%%orders"]
+      Resource = ["acs:mq:*:*:MQ_INST_1234567890_BXdemo%orders"]
     }]
-  })
-}
-
-resource "aliram_role_policy_attachment" "system" {
-  role_name   = aliram_cross_account_role.test.name
-  policy_name = %q
-  policy_type = "System"
-}
-
-resource "aliram_role_policy_attachment" "custom" {
-  role_name   = aliram_cross_account_role.test.name
-  policy_name = aliram_policy.rocketmq.name
-  policy_type = "Custom"
-}
-`, role, e.B.ID, policyName, systemPolicy)
+  })`) + attachmentHCL("system", "test", "System", strconv.Quote(systemPolicy)) +
+		attachmentHCL("custom", "test", "Custom", "aliram_policy.rocketmq.name")
 }
 
 // TestAccRolePolicyAttachment_lifecycle: system and custom attachments; import by ID (type in any case),
@@ -94,14 +74,9 @@ func TestAccRolePolicyAttachment_lifecycle(t *testing.T) {
 			ImportStateId:     role + ":custom:" + pol,
 			ImportStateVerify: true,
 		},
+		importByIdentity(customAttAddr),
 		{
-			ResourceName:    customAttAddr,
-			ImportState:     true,
-			ImportStateKind: resource.ImportBlockWithResourceIdentity,
-			SkipFunc:        acctest.WithoutIdentity,
-		},
-		{
-			PreConfig: func() { detachFromRoleOutOfBand(t, e, role, "System", "AliyunMQReadOnlyAccess") },
+			PreConfig: func() { byHand(t, e, e.A).detachFromRole(role, "System", "AliyunMQReadOnlyAccess") },
 			Config:    attachmentConfig(e, role, pol, "AliyunMQReadOnlyAccess"),
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 				plancheck.ExpectResourceAction(systemAttAddr, plancheck.ResourceActionCreate),
@@ -136,19 +111,13 @@ func TestAccRolePolicyAttachment_lifecycle(t *testing.T) {
 func TestAccRolePolicyAttachment_alreadyAttached(t *testing.T) {
 	e := acctest.New(t)
 	role := acctest.RandomName("kafka-ops")
-	roleOnly := roleConfig(e, role, fmt.Sprintf("  trusted_account_ids = [%q]\n", e.B.ID))
-	withAttachment := roleOnly + `
-resource "aliram_role_policy_attachment" "system" {
-  role_name   = aliram_cross_account_role.test.name
-  policy_name = "AliyunKafkaFullAccess"
-  policy_type = "System"
-}
-`
+	roleOnly := providerA(e) + roleHCL("test", role, e.B.ID)
+	withAttachment := roleOnly + attachmentHCL("system", "test", "System", `"AliyunKafkaFullAccess"`)
 	e.Test(t, []resource.TestStep{
 		{
 			Config: roleOnly,
 			Check: func(*terraform.State) error {
-				attachToRoleOutOfBand(t, e, role, "System", "AliyunKafkaFullAccess")
+				byHand(t, e, e.A).attachToRole(role, "System", "AliyunKafkaFullAccess")
 				return nil
 			},
 		},

@@ -19,26 +19,7 @@ const exclusiveAddr = "aliram_role_policy_attachments_exclusive.test"
 // policy, and the exclusive set listing both (the custom policy is attached by the exclusive resource itself).
 // extra is appended as is.
 func exclusiveConfig(e *acctest.Env, role, pol, extra string) string {
-	return providerA(e) + fmt.Sprintf(`
-resource "aliram_cross_account_role" "test" {
-  name                = %q
-  trusted_account_ids = [%q]
-}
-
-resource "aliram_policy" "orders" {
-  name = %q
-  document = jsonencode({
-    Version   = "1"
-    Statement = [{ Effect = "Allow", Action = ["alikafka:ListTopic"], Resource = ["*"] }]
-  })
-}
-
-resource "aliram_role_policy_attachment" "kafka" {
-  role_name   = aliram_cross_account_role.test.name
-  policy_type = "System"
-  policy_name = "AliyunKafkaFullAccess"
-}
-%s`, role, e.B.ID, pol, extra)
+	return providerA(e) + roleHCL("test", role, e.B.ID) + policyHCL("orders", pol, allowHCL("alikafka:ListTopic", "*")) + attachmentHCL("kafka", "test", "System", `"AliyunKafkaFullAccess"`) + extra
 }
 
 func exclusiveBlock(systemPolicies string) string {
@@ -78,7 +59,7 @@ func TestAccRolePolicyAttachmentsExclusive_outOfBand(t *testing.T) {
 			Check: checkRolePolicies(t, e, role, "System:AliyunKafkaFullAccess", "Custom:"+pol),
 		},
 		{
-			PreConfig: func() { attachToRoleOutOfBand(t, e, role, "System", "AdministratorAccess") },
+			PreConfig: func() { byHand(t, e, e.A).attachToRole(role, "System", "AdministratorAccess") },
 			Config:    config,
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 				plancheck.ExpectNonEmptyPlan(),
@@ -91,7 +72,7 @@ func TestAccRolePolicyAttachmentsExclusive_outOfBand(t *testing.T) {
 		},
 		{
 			// A custom policy detached by hand is attached again.
-			PreConfig: func() { detachFromRoleOutOfBand(t, e, role, "Custom", pol) },
+			PreConfig: func() { byHand(t, e, e.A).detachFromRole(role, "Custom", pol) },
 			Config:    config,
 			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 				plancheck.ExpectResourceAction(exclusiveAddr, plancheck.ResourceActionUpdate),
@@ -104,21 +85,10 @@ func TestAccRolePolicyAttachmentsExclusive_outOfBand(t *testing.T) {
 			ImportStateId:     role,
 			ImportStateVerify: true,
 		},
-		{
-			ResourceName:    exclusiveAddr,
-			ImportState:     true,
-			ImportStateKind: resource.ImportBlockWithResourceIdentity,
-			SkipFunc:        acctest.WithoutIdentity,
-		},
+		importByIdentity(exclusiveAddr),
 		{
 			// An attachment resource the exclusive set leaves out: refused at plan, naming it.
-			Config: config + `
-resource "aliram_role_policy_attachment" "extra" {
-  role_name   = aliram_cross_account_role.test.name
-  policy_type = "System"
-  policy_name = "AliyunMQReadOnlyAccess"
-}
-`,
+			Config:      config + attachmentHCL("extra", "test", "System", `"AliyunMQReadOnlyAccess"`),
 			PlanOnly:    true,
 			ExpectError: wrapRe(`(?s)Attachment left out of the exclusive set.*System policy "AliyunMQReadOnlyAccess"`),
 		},
@@ -145,19 +115,12 @@ resource "aliram_role_policy_attachment" "extra" {
 func TestAccRolePolicyAttachmentsExclusive_sameApply(t *testing.T) {
 	e := acctest.New(t)
 	role := acctest.RandomName("kafka-ops")
-	config := roleConfig(e, role, fmt.Sprintf("  trusted_account_ids = [%q]\n", e.B.ID)) + `
+	config := providerA(e) + roleHCL("test", role, e.B.ID) + `
 resource "aliram_role_policy_attachments_exclusive" "test" {
   role_name       = aliram_cross_account_role.test.name
   system_policies = ["aliyunkafkafullaccess"]
 }
-
-resource "aliram_role_policy_attachment" "kafka" {
-  role_name   = aliram_cross_account_role.test.name
-  policy_type = "System"
-  policy_name = "AliyunKafkaFullAccess"
-  depends_on  = [aliram_role_policy_attachments_exclusive.test]
-}
-`
+` + attachmentHCL("kafka", "test", "System", `"AliyunKafkaFullAccess"`, "depends_on  = [aliram_role_policy_attachments_exclusive.test]")
 	e.Test(t, []resource.TestStep{
 		{
 			Config: config,

@@ -18,25 +18,8 @@ import (
 
 // timeoutsConfig: a role and an attachment, the attachment with the given timeouts block body.
 func timeoutsConfig(e *acctest.Env, role, attachmentTimeouts string) string {
-	return providerA(e) + fmt.Sprintf(`
-resource "aliram_cross_account_role" "test" {
-  name                = %q
-  trusted_account_ids = [%q]
-  timeouts {
-    create = "2m"
-    delete = "3m"
-  }
-}
-
-resource "aliram_role_policy_attachment" "test" {
-  role_name   = aliram_cross_account_role.test.name
-  policy_name = "AliyunKafkaReadOnlyAccess"
-  policy_type = "System"
-  timeouts {
-    %s
-  }
-}
-`, role, e.B.ID, attachmentTimeouts)
+	return providerA(e) + roleHCL("test", role, e.B.ID, "timeouts {\n    create = \"2m\"\n    delete = \"3m\"\n  }") +
+		attachmentHCL("test", "test", "System", `"AliyunKafkaReadOnlyAccess"`, "timeouts {\n    "+attachmentTimeouts+"\n  }")
 }
 
 // TestAccTimeouts: a timeouts block is kept in the state, changing it is an in-place update that touches
@@ -93,20 +76,10 @@ func readOnlyAction(k string) bool {
 // for a fixed count, and then the last error is reported with what to do.
 func TestAccTimeoutsBoundRetries(t *testing.T) {
 	e := acctest.NewWithOptions(t, ramemu.Options{FaultRate: 1}) // every call: ServiceUnavailable
-	if e.Emulator == nil {
-		t.Skip("needs the emulator's fault injection")
-	}
+	e.NeedsEmulator(t, "needs the emulator's fault injection")
 	role := acctest.RandomName("outage")
 	acctest.Test(t, nil, []resource.TestStep{{
-		Config: providerA(e) + fmt.Sprintf(`
-resource "aliram_cross_account_role" "test" {
-  name                = %q
-  trusted_account_ids = [%q]
-  timeouts {
-    create = "15s"
-  }
-}
-`, role, e.B.ID),
+		Config:      providerA(e) + roleHCL("test", role, e.B.ID, "timeouts {\n    create = \"15s\"\n  }"),
 		ExpectError: wrapRe(`(?s)ServiceUnavailable.*until the operation's timeout`),
 	}})
 	// The former client gave up after 6 attempts. Backoff windows from 200 ms doubling fit 7 attempts in
