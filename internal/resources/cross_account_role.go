@@ -437,20 +437,11 @@ func (r *crossAccountRoleResource) Read(ctx context.Context, req resource.ReadRe
 	})
 	resp.Diagnostics.Append(diags...)
 	role, err := r.client.GetRole(ctx, name)
-	if ramclient.IsNotFound(err) {
-		removeGone(ctx, r.client, resp, fmt.Sprintf("RAM role %q", name), name)
+	if !readFound(ctx, r.client, resp, fmt.Sprintf("RAM role %q", name), name, err) {
 		return
 	}
-	if err != nil {
-		addAPIError(&resp.Diagnostics, fmt.Sprintf("Reading RAM role %q", name), err, "")
-		return
-	}
-	if state.Name.IsNull() || !strings.EqualFold(state.Name.ValueString(), role.Name) {
-		state.Name = types.StringValue(role.Name)
-	}
-	if state.AssumeRolePolicy.IsNull() || !policy.Equal(state.AssumeRolePolicy.ValueString(), role.TrustPolicy) {
-		state.AssumeRolePolicy = policy.NewDocumentValue(role.TrustPolicy)
-	}
+	state.Name = nameAsInRAM(state.Name, role.Name)
+	state.AssumeRolePolicy = documentAsInRAM(state.AssumeRolePolicy, role.TrustPolicy)
 	state.Description = optionalString(role.Description)
 	state.MaxSessionDuration = types.Int64Value(role.MaxSessionDuration)
 	state.ARN = types.StringValue(role.ARN)

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
@@ -333,22 +332,13 @@ func (r *delegatedRoleResource) Read(ctx context.Context, req resource.ReadReque
 	})
 	resp.Diagnostics.Append(diags...)
 	role, err := r.client.GetRole(ctx, name)
-	if ramclient.IsNotFound(err) {
-		removeGone(ctx, r.client, resp, fmt.Sprintf("RAM role %q", name), name)
-		return
-	}
-	if err != nil {
-		addAPIError(&resp.Diagnostics, fmt.Sprintf("Reading RAM role %q", name), err, "")
+	if !readFound(ctx, r.client, resp, fmt.Sprintf("RAM role %q", name), name, err) {
 		return
 	}
 	importing, d := req.Private.GetKey(ctx, importingKey)
 	resp.Diagnostics.Append(d...)
-	if st.Name.IsNull() || !strings.EqualFold(st.Name.ValueString(), role.Name) {
-		st.Name = types.StringValue(role.Name)
-	}
-	if st.TrustPolicy.IsNull() || !policy.Equal(st.TrustPolicy.ValueString(), role.TrustPolicy) {
-		st.TrustPolicy = policy.NewDocumentValue(role.TrustPolicy)
-	}
+	st.Name = nameAsInRAM(st.Name, role.Name)
+	st.TrustPolicy = documentAsInRAM(st.TrustPolicy, role.TrustPolicy)
 	if importing != nil {
 		// A trust the typed arguments express is imported as them; any other plans a rewrite.
 		if spec, ok := trustSpecFromDocument(role.TrustPolicy); ok && len(spec.AccountIDs) == 0 {

@@ -317,12 +317,7 @@ func (r *delegatedUserResource) Read(ctx context.Context, req resource.ReadReque
 			resp.Diagnostics.Append(d...)
 		}
 	}
-	if ramclient.IsNotFound(err) {
-		removeGone(ctx, r.client, resp, fmt.Sprintf("RAM user %q", name), name)
-		return
-	}
-	if err != nil {
-		addAPIError(&resp.Diagnostics, fmt.Sprintf("Reading RAM user %q", name), err, "")
+	if !readFound(ctx, r.client, resp, fmt.Sprintf("RAM user %q", name), name, err) {
 		return
 	}
 	st.applyUser(u)

@@ -168,13 +168,3 @@ func upgradeIdentity(c func() *ramclient.Client, attrs ...string) map[int64]reso
 		},
 	}}
 }
-
-// removeGone ends the Read of a resource identified by name whose object RAM no longer has: a warning, and
-// the resource dropped from state. The identity is kept on removal: a CLI without identity support
-// (Terraform 1.11) stored none, and the framework refuses a Read that ends with no identity, even one that
-// drops the resource.
-func removeGone(ctx context.Context, c *ramclient.Client, resp *resource.ReadResponse, what, name string) {
-	notFoundWarning(&resp.Diagnostics, what)
-	setNameIdentity(ctx, c, resp.Identity, name, &resp.Diagnostics)
-	resp.State.RemoveResource(ctx)
-}

@@ -179,21 +179,12 @@ func (r *policyResource) Read(ctx context.Context, req resource.ReadRequest, res
 	})
 	resp.Diagnostics.Append(diags...)
 	p, err := r.client.GetPolicy(ctx, name, "Custom")
-	if ramclient.IsNotFound(err) {
-		removeGone(ctx, r.client, resp, fmt.Sprintf("RAM policy %q", name), name)
+	if !readFound(ctx, r.client, resp, fmt.Sprintf("RAM policy %q", name), name, err) {
 		return
 	}
-	if err != nil {
-		addAPIError(&resp.Diagnostics, fmt.Sprintf("Reading RAM policy %q", name), err, "")
-		return
-	}
-	if state.Name.IsNull() || !strings.EqualFold(state.Name.ValueString(), p.Name) {
-		state.Name = types.StringValue(p.Name)
-	}
+	state.Name = nameAsInRAM(state.Name, p.Name)
 	// The default version's document: a new default set outside Terraform shows as a diff.
-	if state.Document.IsNull() || !policy.Equal(state.Document.ValueString(), p.Document) {
-		state.Document = policy.NewDocumentValue(p.Document)
-	}
+	state.Document = documentAsInRAM(state.Document, p.Document)
 	state.Description = optionalString(p.Description)
 	state.DefaultVersion = types.StringValue(p.DefaultVersion)
 	state.AttachmentCount = types.Int64Value(p.AttachmentCount)
