@@ -247,6 +247,7 @@ func (p *aliramProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		STSEndpoint:       settings.stsEndpoint,
 		MaxRetries:        settings.maxRetries,
 		ExpectedAccountID: settings.expectedAccountID,
+		CredentialSource:  settings.source,
 		UserAgent:         fmt.Sprintf("terraform-provider-aliram/%s", p.version),
 	})
 	if err != nil {

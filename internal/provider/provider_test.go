@@ -203,38 +203,33 @@ func TestAccProvider_tlsAndAssumeRole(t *testing.T) {
 	t.Cleanup(hs.Close)
 
 	user := delegatedUserKey(t, env)
-	roleARN := acctest.RoleARN(env.A.ID, "operators")
+	// block is a provider block on the TLS endpoint with key, exchanging it for a session of roleARN when set.
+	block := func(name string, key acctest.Key, roleARN string) string {
+		assume := ""
+		if roleARN != "" {
+			assume = fmt.Sprintf("  assume_role {\n    role_arn     = %q\n    session_name = \"ops-by-b\"\n  }\n", roleARN)
+		}
+		return fmt.Sprintf("provider %q {\n  access_key = %q\n  secret_key = %q\n%s  endpoints {\n    ram = %q\n    sts = %q\n  }\n}\n",
+			name, key.ID, key.Secret, assume, hs.URL, hs.URL)
+	}
+	rootA := acctest.Key{ID: env.A.AccessKeyID, Secret: env.A.AccessKeySecret}
 	acctest.Test(t, nil, []resource.TestStep{{
-		Config: fmt.Sprintf(`
-provider "aliram" {
-  access_key = %q
-  secret_key = %q
-  endpoints {
-    ram = %q
-    sts = %q
-  }
-}
-provider "aliramb" {
-  access_key = %q
-  secret_key = %q
-  assume_role {
-    role_arn     = %q
-    session_name = "ops-by-b"
-  }
-  endpoints {
-    ram = %q
-    sts = %q
-  }
-}
+		Config: block("aliram", rootA, "") + block("aliramb", user, acctest.RoleARN(env.A.ID, "operators")) + `
 data "aliram_caller_identity" "root" {}
 data "aliram_caller_identity" "assumed" { provider = aliramb }
-`, env.A.AccessKeyID, env.A.AccessKeySecret, hs.URL, hs.URL, user.ID, user.Secret, roleARN, hs.URL, hs.URL),
+`,
 		ConfigStateChecks: append(
 			callerIdentityChecks("data.aliram_caller_identity.root", env.A.ID, "acs:ram::"+env.A.ID+":root", "Account"),
 			statecheck.ExpectKnownValue("data.aliram_caller_identity.assumed", tfjsonpath.New("account_id"), knownvalue.StringExact(env.A.ID)),
 			statecheck.ExpectKnownValue("data.aliram_caller_identity.assumed", tfjsonpath.New("arn"),
 				knownvalue.StringExact("acs:ram::"+env.A.ID+":assumed-role/operators/ops-by-b")),
 		),
+	}, {
+		// A role STS will not hand a session of: the error is STS's, and the advice is about the assume_role
+		// block, whose keys are fine.
+		Config: block("aliram", user, acctest.RoleARN(env.A.ID, "nobody")) + `data "aliram_caller_identity" "assumed" {}`,
+		ExpectError: regexp.MustCompile(`(?s)Reading the caller identity.*EntityNotExist\.Role` +
+			strings.ReplaceAll(`.*check the assume_role block: its role_arn must exist and trust the credentials under it`, " ", `\s+`)),
 	}})
 }
 
@@ -437,8 +432,10 @@ data "aliram_role" "self" { name = "app-role" }
 			ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 			Steps: []resource.TestStep{
 				{Config: block("app-role") + data, ConfigStateChecks: checks},
-				// A role the instance does not carry gets no credentials; the error says which source failed.
-				{Config: block("other-role") + data, ExpectError: regexp.MustCompile(`(?s)Reading the caller identity.*Ecs sts token err, httpStatus: 40[14]`)},
+				// A role the instance does not carry gets no credentials; the error says which source failed
+				// and what of that source to check (not access_key / secret_key, which this block has none of).
+				{Config: block("other-role") + data, ExpectError: regexp.MustCompile(`(?s)Reading the caller identity.*Ecs sts token err, httpStatus: 40[14]` +
+					strings.ReplaceAll(`.*check ecs_role_name: it must be the RAM role attached to this ECS instance.*Correct what the message says to check`, " ", `\s+`))},
 			},
 		})
 	})

@@ -206,17 +206,17 @@ func (s *settings) credential() (credentials.Credential, error) {
 	var err error
 	switch {
 	case s.accessKey != "" && s.secretKey != "" && s.securityToken != "":
-		s.source = "static_sts"
+		s.source = ramclient.SourceStaticSTS
 		base, err = providers.NewStaticSTSCredentialsProviderBuilder().
 			WithAccessKeyId(s.accessKey).WithAccessKeySecret(s.secretKey).WithSecurityToken(s.securityToken).Build()
 	case s.accessKey != "" && s.secretKey != "":
-		s.source = "static_ak"
+		s.source = ramclient.SourceStaticAccessKey
 		base, err = providers.NewStaticAKCredentialsProviderBuilder().
 			WithAccessKeyId(s.accessKey).WithAccessKeySecret(s.secretKey).Build()
 	case s.accessKey != "" || s.secretKey != "":
 		return nil, fmt.Errorf("both an access key ID and a secret are needed: set access_key and secret_key (or ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET)")
 	case s.profile != "" || s.profileFile != "":
-		s.source = "cli_profile"
+		s.source = ramclient.SourceCLIProfile
 		b := providers.NewCLIProfileCredentialsProviderBuilder()
 		if s.profileFile != "" {
 			b = b.WithProfileFile(s.profileFile)
@@ -226,7 +226,7 @@ func (s *settings) credential() (credentials.Credential, error) {
 		}
 		base, err = b.Build()
 	case s.ecsRoleName != "":
-		s.source = "ecs_ram_role"
+		s.source = ramclient.SourceECSRole
 		b := providers.NewECSRAMRoleCredentialsProviderBuilder().WithRoleName(s.ecsRoleName)
 		if s.metadataProxy != "" {
 			b = b.WithHttpOptions(&providers.HttpOptions{Proxy: s.metadataProxy})
@@ -270,7 +270,7 @@ func (s *settings) credential() (credentials.Credential, error) {
 	if err != nil {
 		return nil, fmt.Errorf("assume_role: %w", err)
 	}
-	s.source += "+assume_role"
+	s.source += ramclient.ViaAssumeRole
 	return credentials.FromCredentialsProvider(s.source, assumed), nil
 }
 

@@ -230,7 +230,7 @@ func (c *Client) invoke(ctx context.Context, svc, action string, params map[stri
 		resp, err := attemptFn(ctx)
 		dur := time.Since(start)
 		secrets = append(c.creds.secrets(), extraSecrets...)
-		err = wrapAttemptError(label, action, err, secrets)
+		err = c.wrapAttemptError(label, action, err, secrets)
 		cls := ClassOf(err)
 		if ctx.Err() == nil || err == nil {
 			// An attempt the deadline cut says nothing about the account's rate.
@@ -312,16 +312,22 @@ func (c *Client) waitSlot(ctx context.Context, lim *adaptiveLimiter, deadline ti
 	}
 }
 
-func wrapAttemptError(label, action string, err error, secrets []string) error {
+// wrapAttemptError turns an attempt's error into an *APIError; an auth error's hint names the settings of
+// this Client's credential source.
+func (c *Client) wrapAttemptError(label, action string, err error, secrets []string) error {
 	if err == nil {
 		return nil
 	}
 	var ce *credentialsError
 	if errors.As(err, &ce) {
-		return &APIError{Service: label, Action: action, Code: "CredentialsError", Message: scrub(ce.Error(), secrets),
-			Class: ClassAuth, Hint: "check the provider's credential settings", cause: err}
+		return &APIError{Service: label, Action: action, Code: codeCredentialsError, Message: scrub(ce.Error(), secrets),
+			Class: ClassAuth, Hint: credentialAdvice(c.cfg.CredentialSource, codeCredentialsError), cause: err}
 	}
-	return wrapError(label, action, err, secrets)
+	err = wrapError(label, action, err, secrets)
+	if ae := new(APIError); errors.As(err, &ae) && ae.Class == ClassAuth {
+		ae.Hint = credentialAdvice(c.cfg.CredentialSource, ae.Code)
+	}
+	return err
 }
 
 // backoff: full jitter over an exponentially growing, capped window.

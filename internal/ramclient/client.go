@@ -30,6 +30,9 @@ type Config struct {
 	MaxRetries        int
 	ExpectedAccountID string // "" = no guard
 	UserAgent         string
+	// CredentialSource says where Credentials come from (Source* constants, + ViaAssumeRole), so that an
+	// auth error names the settings to check; "" = unknown (advice for access keys).
+	CredentialSource string
 
 	// QPS is a fixed ceiling on this Client's call rate, on top of the adaptive per-account rate;
 	// 0 = none (the default: only throttling slows an account down).

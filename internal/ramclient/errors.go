@@ -195,21 +195,6 @@ func Classify(code string, status int) Class {
 	return ClassUnknown
 }
 
-// authHint names the setting a user should check for an auth error.
-func authHint(code string) string {
-	switch {
-	case code == "SignatureDoesNotMatch", code == "IncompleteSignature":
-		return "check the secret key (secret_key / ALIBABA_CLOUD_ACCESS_KEY_SECRET)"
-	case strings.HasPrefix(code, "InvalidAccessKeyId"):
-		return "check the access key (access_key / ALIBABA_CLOUD_ACCESS_KEY_ID)"
-	case strings.HasPrefix(code, "InvalidSecurityToken"), code == "MissingSecurityToken":
-		return "check the security token (security_token / ALIBABA_CLOUD_SECURITY_TOKEN)"
-	case strings.HasPrefix(code, "InvalidTimeStamp"):
-		return "check the system clock"
-	}
-	return ""
-}
-
 // wrapError turns whatever the SDK returned into an *APIError; secrets are scrubbed from messages.
 func wrapError(service, action string, err error, secrets []string) error {
 	if err == nil {
@@ -239,7 +224,7 @@ func wrapError(service, action string, err error, secrets []string) error {
 		}
 		e.Class = Classify(code, e.HTTPStatus)
 		if e.Class == ClassAuth {
-			e.Hint = authHint(code)
+			e.Hint = credentialAdvice("", code) // a Client's call names its own source (wrapAttemptError)
 		}
 		return e
 	}

@@ -41,7 +41,8 @@ func adviceFor(err error) string {
 	case ramclient.ClassPermission:
 		return "The provider's credentials are not allowed to do this. Attach a policy that allows the action (for example AliyunRAMFullAccess) to the caller, or use the account's own credentials."
 	case ramclient.ClassAuth:
-		return "The credentials were rejected. Check access_key / secret_key / security_token (or the ALIBABA_CLOUD_* environment variables) of this provider block."
+		// What to check depends on where the block's credentials come from: the client's message names it.
+		return "The service refused this provider block's credentials. Correct what the message says to check, then run the command again."
 	case ramclient.ClassThrottled, ramclient.ClassRetryable:
 		return "The service kept failing or throttling until the operation's timeout (or max_retries, when set). Run the command again later, or raise the resource's timeouts."
 	case ramclient.ClassLimitExceeded:
