@@ -18,6 +18,31 @@ const (
 // codeCredentialsError is the code of a failure to obtain credentials from their source, before any request.
 const codeCredentialsError = "CredentialsError"
 
+// sourceAdvice is, for each source that holds no keys of its own in the block, what to check when it gave
+// no credentials (obtain) and when RAM or STS refused the ones it gave (refused). ViaAssumeRole stands for
+// any source under an assume_role block: the session is what was refused.
+var sourceAdvice = map[string]struct{ obtain, refused string }{
+	ViaAssumeRole: {
+		// The error says which side failed: the credentials under the block, or STS refusing the session.
+		obtain: "check the assume_role block: its role_arn must exist and trust the credentials under it " +
+			"(with the external_id it requires, if any), and those credentials must be allowed sts:AssumeRole",
+		refused: "the assume_role session was refused: a role deleted or re-created since ends its sessions; " +
+			"check assume_role.role_arn and run the command again for a new session",
+	},
+	SourceECSRole: {
+		obtain: "check ecs_role_name: it must be the RAM role attached to this ECS instance, trusting " +
+			"ecs.aliyuncs.com, and the instance metadata service must be reachable (endpoints.ecs_metadata off an instance)",
+		refused: "the ECS instance role's session was refused: a role deleted or re-created since ends its " +
+			"sessions; check ecs_role_name and the role attached to this instance, then run the command again",
+	},
+	SourceCLIProfile: {
+		obtain: "check the profile (profile / shared_credentials_file, or ALIBABA_CLOUD_PROFILE / " +
+			"ALIBABA_CLOUD_CONFIG_FILE) in the Alibaba Cloud CLI configuration",
+		refused: "check the AccessKey of the profile (profile / shared_credentials_file, or ALIBABA_CLOUD_PROFILE / " +
+			"ALIBABA_CLOUD_CONFIG_FILE) in the Alibaba Cloud CLI configuration",
+	},
+}
+
 // credentialAdvice names what to check for an auth error with this code, for credentials from source (""
 // when unknown: the advice for keys). The clock is the same whatever the source.
 func credentialAdvice(source, code string) string {
@@ -25,26 +50,16 @@ func credentialAdvice(source, code string) string {
 		return "check the system clock: requests are refused more than 15 minutes off"
 	}
 	base, assumed := strings.CutSuffix(source, ViaAssumeRole)
+	if assumed {
+		base = ViaAssumeRole
+	}
+	if a, ok := sourceAdvice[base]; ok {
+		if code == codeCredentialsError {
+			return a.obtain
+		}
+		return a.refused
+	}
 	switch {
-	case assumed && code == codeCredentialsError:
-		// The error says which side failed: the credentials under the block, or STS refusing the session.
-		return "check the assume_role block: its role_arn must exist and trust the credentials under it " +
-			"(with the external_id it requires, if any), and those credentials must be allowed sts:AssumeRole"
-	case assumed:
-		return "the assume_role session was refused: a role deleted or re-created since ends its sessions; " +
-			"check assume_role.role_arn and run the command again for a new session"
-	case base == SourceECSRole && code == codeCredentialsError:
-		return "check ecs_role_name: it must be the RAM role attached to this ECS instance, trusting " +
-			"ecs.aliyuncs.com, and the instance metadata service must be reachable (endpoints.ecs_metadata off an instance)"
-	case base == SourceECSRole:
-		return "the ECS instance role's session was refused: a role deleted or re-created since ends its " +
-			"sessions; check ecs_role_name and the role attached to this instance, then run the command again"
-	case base == SourceCLIProfile && code == codeCredentialsError:
-		return "check the profile (profile / shared_credentials_file, or ALIBABA_CLOUD_PROFILE / " +
-			"ALIBABA_CLOUD_CONFIG_FILE) in the Alibaba Cloud CLI configuration"
-	case base == SourceCLIProfile:
-		return "check the AccessKey of the profile (profile / shared_credentials_file, or ALIBABA_CLOUD_PROFILE / " +
-			"ALIBABA_CLOUD_CONFIG_FILE) in the Alibaba Cloud CLI configuration"
 	case code == codeCredentialsError:
 		return "check the provider's credential settings"
 	case code == "SignatureDoesNotMatch", code == "IncompleteSignature":
