@@ -313,7 +313,7 @@ func (c *Client) waitSlot(ctx context.Context, lim *adaptiveLimiter, deadline ti
 }
 
 // wrapAttemptError turns an attempt's error into an *APIError; an auth error's hint names the settings of
-// this Client's credential source.
+// this Client's credential source. Every answer of RAM or STS comes through here.
 func (c *Client) wrapAttemptError(label, action string, err error, secrets []string) error {
 	if err == nil {
 		return nil

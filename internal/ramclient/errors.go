@@ -222,10 +222,7 @@ func wrapError(service, action string, err error, secrets []string) error {
 		if e.Code == "" {
 			e.Code = fmt.Sprintf("HTTP%d", e.HTTPStatus)
 		}
-		e.Class = Classify(code, e.HTTPStatus)
-		if e.Class == ClassAuth {
-			e.Hint = credentialAdvice("", code) // a Client's call names its own source (wrapAttemptError)
-		}
+		e.Class = Classify(code, e.HTTPStatus) // an auth error's Hint is the Client's (wrapAttemptError)
 		return e
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {

@@ -42,7 +42,7 @@ func adviceFor(err error) string {
 		return "The provider's credentials are not allowed to do this. Attach a policy that allows the action (for example AliyunRAMFullAccess) to the caller, or use the account's own credentials."
 	case ramclient.ClassAuth:
 		// What to check depends on where the block's credentials come from: the client's message names it.
-		return "The service refused this provider block's credentials. Correct what the message says to check, then run the command again."
+		return "This provider block's credentials were refused or could not be obtained. Correct what the message says to check, then run the command again."
 	case ramclient.ClassThrottled, ramclient.ClassRetryable:
 		return "The service kept failing or throttling until the operation's timeout (or max_retries, when set). Run the command again later, or raise the resource's timeouts."
 	case ramclient.ClassLimitExceeded:
